@@ -1,0 +1,60 @@
+import type { Locale, ProcedureType } from '../dialogs/catalog/schema';
+
+export interface GeoPoint { latitude: number; longitude: number }
+
+/** Where the problem is: an address the citizen typed, a shared pin, or both. */
+export interface TicketLocation { address?: string; point?: GeoPoint }
+
+export interface TicketAttachment { contentType: string; url: string; name?: string }
+
+export interface TicketContact { name?: string; phone?: string; email?: string }
+
+/** Everything intake collected, ready to become a ticket in a back office. */
+export interface TicketDraft {
+  service: string;
+  type: ProcedureType;
+  /** The service's code in the target back office (catalog `connector.code`). */
+  connectorCode: string;
+  description: string;
+  location?: TicketLocation;
+  attachments: TicketAttachment[];
+  contact?: TicketContact;
+  citizenId: string;
+  channel: string;
+  conversationId: string;
+  locale: Locale;
+}
+
+/** Handle to a ticket in a back office. `reference` is what the citizen sees (ALU-2026-000123). */
+export interface TicketRef { id: string; reference: string; url?: string }
+
+export const TICKET_STATES = ['open', 'in_progress', 'resolved', 'closed', 'rejected'] as const;
+export type TicketState = (typeof TICKET_STATES)[number];
+
+export interface TicketStatusChange { status: TicketState; at: string; note?: string }
+
+export interface TicketStatus {
+  reference: string;
+  service: string;
+  type: ProcedureType;
+  status: TicketState;
+  createdAt: string;
+  updatedAt: string;
+  /** Latest note from the back office, if any. */
+  note?: string;
+  history: TicketStatusChange[];
+}
+
+/**
+ * A ticket system of record: our built-in SQL store, an Open311 endpoint, or a council webhook.
+ * Implementations translate their failures into AppErrors (ConnectorUnavailableError, TicketRejectedError).
+ */
+export interface Connector {
+  readonly kind: 'builtin' | 'open311' | 'webhook';
+  /** Idempotent on `key`: a retried job gets the same TicketRef back, never a second ticket. */
+  createTicket(draft: TicketDraft, key: string): Promise<TicketRef>;
+  /** Status by citizen-facing reference; undefined when the reference is unknown. */
+  getStatus(reference: string): Promise<TicketStatus | undefined>;
+  /** Optional capability: tickets filed by one citizen, newest first. */
+  listForCitizen?(citizenId: string): Promise<TicketStatus[]>;
+}
