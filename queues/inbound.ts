@@ -1,0 +1,33 @@
+import type { Activity } from 'botbuilder';
+import type { Redis } from 'ioredis';
+import type { Ingest } from '../bot/channel';
+import { BadInputError } from '../bot/errors';
+import { OrderedQueue } from './ordered-queue';
+
+/** What waits in a conversation's inbound mailbox. */
+export interface InboundItem {
+  activity: Partial<Activity>;
+  /** ms since epoch when the channel handed it over; turn latency is measured from here. */
+  receivedAt: number;
+}
+
+/** The mailbox key of a conversation: one per channel conversation. */
+export const conversationKey = (activity: Partial<Activity>): string => `${activity.channelId}|${activity.conversation?.id}`;
+
+export function createInboundQueue(redis: Redis, prefix: string, lockMs?: number): OrderedQueue<InboundItem> {
+  return new OrderedQueue<InboundItem>(redis, { name: 'inbound', prefix, lockMs, maxTries: 5 });
+}
+
+/**
+ * The only entry point channels call. The activity is in Redis when this resolves, so a channel may
+ * acknowledge its platform afterwards; a platform message id seen before is dropped.
+ */
+export function createIngest(inbound: OrderedQueue<InboundItem>): Ingest {
+  return async (activity) => {
+    if (!activity.channelId || !activity.conversation?.id || !activity.id || !activity.from?.id || !activity.type) {
+      throw new BadInputError('an inbound activity needs type, id, channelId, conversation.id and from.id');
+    }
+    const queued = await inbound.push(conversationKey(activity), { activity, receivedAt: Date.now() }, `${activity.channelId}|${activity.id}`);
+    return { id: activity.id, duplicate: !queued };
+  };
+}
