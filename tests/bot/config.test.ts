@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../bot/config';
+import { ConfigError } from '../../bot/errors';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(3978);
+    expect(c.REDIS_URL).toBeUndefined();
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.SQLITE_PATH).toBe('./data/bot.sqlite');
+    expect(c.CATALOG).toBe('config/catalog.yaml');
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('names the bad variable and never prints its value', () => {
+    const secret = 'not-a-url-but-secret-ish';
+    try {
+      loadConfig({ REDIS_URL: secret, PORT: 'eighty' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toMatch(/REDIS_URL/);
+      expect((err as Error).message).toMatch(/PORT/);
+      expect((err as Error).message).not.toContain(secret);
+    }
+  });
+
+  it('requires a model name when an LLM provider is configured', () => {
+    expect(() => loadConfig({ LLM_PROVIDER: 'openai' })).toThrow(/LLM_MODEL/);
+  });
+
+  it('reads comma-separated web chat origins', () => {
+    expect(loadConfig({ WEBCHAT_ORIGINS: 'https://a.example, https://b.example' }).WEBCHAT_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+  });
+});
