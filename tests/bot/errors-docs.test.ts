@@ -6,8 +6,9 @@ import * as errors from '../../bot/errors';
 describe('docs/errors.md', () => {
   const doc = readFileSync('docs/errors.md', 'utf8');
   const rows = [...doc.matchAll(/^\| `(E_[A-Z_]+)` \| `(\w+)` \| (yes|no) \|/gm)].map((m) => ({ code: m[1], name: m[2], retryable: m[3] === 'yes' }));
-  const classes = Object.values(errors).filter(
-    (v): v is new (m: string) => errors.AppError => typeof v === 'function' && v.prototype instanceof errors.AppError,
+  type Concrete = new (message: string) => errors.AppError;
+  const classes = (Object.values(errors) as unknown[]).filter(
+    (v): v is Concrete => typeof v === 'function' && v.prototype instanceof errors.AppError,
   );
 
   it('documents every error class with its code and retryability', () => {

@@ -1,0 +1,70 @@
+// `npm run bench`: end-to-end web chat load through the Direct Line API, bare BullMQ on the same Redis,
+// the offline classifier, and the idle memory of one process. Prints numbers; asserts nothing.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { loadCatalog } from '../dialogs/catalog/load-catalog';
+import { benchBareBullmq } from './bare-bullmq';
+import { benchClassifier } from './classifier';
+import { closedLoop, openConversations, openLoop, percentile } from './directline-load';
+import { rssMb, spawnBot, stopBot } from './spawn-bot';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const RATE = Number(process.env.BENCH_RATE ?? 300);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+const PORT = Number(process.env.BENCH_PORT ?? 39_780);
+
+const out = (label: string, value: unknown) => console.log(`${label.padEnd(44)} ${typeof value === 'object' ? JSON.stringify(value) : value}`);
+const dir = mkdtempSync(join(tmpdir(), 'citybot-bench-'));
+const prefix = `bench-${randomUUID().slice(0, 8)}`;
+const secret = randomUUID() + randomUUID();
+const env = { REDIS_URL, REDIS_PREFIX: prefix, SQLITE_PATH: join(dir, 'bot.sqlite'), DATA_DIR: dir, DIRECTLINE_SECRET: secret, PUBLIC_URL: `http://127.0.0.1:${PORT}` };
+
+const procs = [];
+try {
+  console.log(`# citizen-attention bot benchmark: ${CONVERSATIONS} conversations, ${WORKERS} worker process(es) + 1 web process, Redis ${REDIS_URL}`);
+  procs.push(await spawnBot({ ...env, ROLE: 'web', PORT: String(PORT) }, `http://127.0.0.1:${PORT}/readyz`));
+  for (let i = 0; i < WORKERS; i++) procs.push(await spawnBot({ ...env, ROLE: 'worker', PORT: '0' }));
+  const latencies: number[] = [];
+  const convs = await openConversations(`http://127.0.0.1:${PORT}/v3/directline`, secret, CONVERSATIONS, (ms) => latencies.push(ms));
+  await closedLoop(convs, 3, latencies); // warm-up: JIT, connection pools, SQLite pages
+
+  const sustained = await closedLoop(convs, SECONDS, latencies);
+  latencies.sort((a, b) => a - b);
+  out('end-to-end sustained messages/s', sustained.messagesPerSecond);
+  out('  latency under saturation p50/p99 ms', `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)}`);
+
+  const offered = await openLoop(convs, RATE, SECONDS, latencies);
+  latencies.sort((a, b) => a - b);
+  out(`at ${RATE} msg/s offered: p50/p99 ms`, `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} (${offered.answered}/${offered.offered} answered)`);
+  for (const c of convs) c.close();
+  for (const p of procs.splice(0)) await stopBot(p);
+
+  const bare = await benchBareBullmq(REDIS_URL, `${prefix}-bare`);
+  out('bare BullMQ add+process jobs/s', bare.jobsPerSecond);
+  out('ratio end-to-end / bare BullMQ', (sustained.messagesPerSecond / bare.jobsPerSecond).toFixed(3));
+
+  const cls = await benchClassifier(loadCatalog('config/catalog.yaml'));
+  out('offline classifier classifications/s', Math.round(cls.perSecond));
+  out('offline classifier training ms', Math.round(cls.trainMs));
+
+  const idle = await spawnBot({ ...env, ROLE: 'all', PORT: String(PORT + 1) }, `http://127.0.0.1:${PORT + 1}/readyz`);
+  procs.push(idle);
+  await new Promise((r) => setTimeout(r, 5_000));
+  out('idle process resident memory MB (role all)', await rssMb(idle.pid!));
+} finally {
+  for (const p of procs) await stopBot(p);
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+}

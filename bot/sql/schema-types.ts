@@ -1,0 +1,112 @@
+import type { Generated } from 'kysely';
+import type { TicketState } from '../../connectors/connector';
+import type { Locale, ProcedureType } from '../../dialogs/catalog/schema';
+
+/**
+ * Row types of every SQL table, shared by SQLite and PostgreSQL.
+ *
+ * Portability choices, so the same queries run on both dialects and return the same JS values:
+ * - timestamps are ISO-8601 UTC text (`Date#toISOString`, fixed width), so they sort as text;
+ * - JSON is stored as text and parsed by the reader;
+ * - booleans are integers 0/1;
+ * - surrogate keys are auto-incremented integers (they also break ties when two rows share a timestamp).
+ */
+export interface DatabaseSchema {
+  citizens: CitizensTable;
+  channel_identities: ChannelIdentitiesTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  tickets: TicketsTable;
+  ticket_events: TicketEventsTable;
+  ticket_attachments: TicketAttachmentsTable;
+  reference_counters: ReferenceCountersTable;
+}
+
+/** One person, whatever channels they use. */
+export interface CitizensTable {
+  id: string;
+  display_name: string | null;
+  locale: Locale | null;
+  created_at: string;
+}
+
+/** A platform account (Telegram user id, WhatsApp phone, web chat user) that belongs to a citizen. */
+export interface ChannelIdentitiesTable {
+  channel: string;
+  channel_user_id: string;
+  citizen_id: string;
+  /** 1 once the citizen proved they own this identity (cross-channel linking). */
+  verified: number;
+  created_at: string;
+}
+
+export interface ConversationsTable {
+  /** Our conversation key: `<channel>:<channel conversation id>`. */
+  id: string;
+  channel: string;
+  channel_conversation_id: string;
+  citizen_id: string;
+  started_at: string;
+  last_activity_at: string;
+}
+
+export interface MessagesTable {
+  /** bigint on PostgreSQL (pg returns it as a string), integer on SQLite; never read by the app. */
+  id: Generated<number | string>;
+  conversation_id: string;
+  direction: 'in' | 'out';
+  activity_id: string;
+  text: string | null;
+  /** JSON array. */
+  attachments: string | null;
+  /** JSON array. */
+  entities: string | null;
+  created_at: string;
+}
+
+export interface TicketsTable {
+  id: Generated<number>;
+  /** Citizen-facing reference, upper case: ALU-2026-000123. */
+  reference: string;
+  service: string;
+  type: ProcedureType;
+  status: TicketState;
+  description: string;
+  address: string | null;
+  lat: number | null;
+  lon: number | null;
+  citizen_id: string;
+  channel: string;
+  conversation_id: string;
+  locale: Locale;
+  /** JSON TicketContact. */
+  contact: string | null;
+  connector_kind: string;
+  external_id: string | null;
+  idempotency_key: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TicketEventsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  status: TicketState;
+  note: string | null;
+  at: string;
+}
+
+export interface TicketAttachmentsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  content_type: string;
+  url: string;
+  name: string | null;
+}
+
+/** Last reference number handed out per service prefix and year. */
+export interface ReferenceCountersTable {
+  prefix: string;
+  year: number;
+  last: number;
+}

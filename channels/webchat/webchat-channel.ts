@@ -1,0 +1,70 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ChannelAdapter } from '../../bot/channel';
+import type { Config } from '../../bot/config';
+import { ConversationStore } from './conversation-store';
+import { createDirectLineRouter } from './directline-router';
+import { DirectLineSocketServer } from './directline-socket';
+import { InboundPipeline } from './inbound';
+import { FixedWindowLimiter } from './rate-limit';
+import { StreamHub } from './stream-hub';
+import { TokenService } from './tokens';
+import { MediaStore } from './uploads';
+import { WebchatAdapter } from './webchat-adapter';
+
+export interface WebchatChannelOptions {
+  /** Shared command connection; the channel never closes it. A subscriber is duplicated from it on first socket. */
+  redis: Redis;
+  config: Config;
+  log: Logger;
+  /** Base URL browsers reach this server at (streamUrl and media URLs are built from it). */
+  publicUrl: string;
+}
+
+/** The web chat channel of one process. */
+export interface WebchatChannel {
+  adapter: ChannelAdapter;
+  /** Direct Line 3.0 REST endpoints and `GET /media/:name`; mount at `/`. */
+  router: Router;
+  /** Serves the Direct Line WebSocket (`/v3/directline/conversations/:id/stream`) on `server`'s upgrades. */
+  attach(server: Server): void;
+  /** Stops ingesting, closes sockets and the subscriber connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the web chat channel: a Direct Line 3.0–compatible server whose conversations live in Redis
+ * streams, so any web process can serve any socket and any worker can reply.
+ */
+export function createWebchatChannel(opts: WebchatChannelOptions): WebchatChannel {
+  const { redis, config, log } = opts;
+  const publicUrl = opts.publicUrl.replace(/\/+$/, '');
+  const prefix = config.REDIS_PREFIX;
+  const store = new ConversationStore(redis, prefix);
+  const tokens = new TokenService(redis, `${prefix}:dl:signing-key`, config.DIRECTLINE_SECRET);
+  const adapter = new WebchatAdapter(store, log);
+  const media = new MediaStore(path.resolve(config.DATA_DIR, 'uploads'), publicUrl);
+  const inbound = new InboundPipeline(store, () => adapter.currentIngest(), media.urlPrefix);
+  const limiter = new FixedWindowLimiter(redis, `${prefix}:dl:rl`, config.TOKEN_RATE_LIMIT, 60);
+  const hub = new StreamHub(redis, store, log);
+  const sockets = new DirectLineSocketServer({ tokens, store, hub, origins: config.WEBCHAT_ORIGINS, log });
+  const router = createDirectLineRouter({ config, store, tokens, limiter, inbound, media, log, publicUrl });
+  let closing: Promise<void> | undefined;
+
+  return {
+    adapter,
+    router,
+    attach: (server) => sockets.attach(server),
+    close: () => {
+      closing ??= (async () => {
+        await adapter.stop();
+        await sockets.close();
+        await hub.close();
+      })();
+      return closing;
+    },
+  };
+}

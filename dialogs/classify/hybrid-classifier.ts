@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import type { Locale } from '../catalog/schema';
+import type { Candidate, Classification, Classifier } from './classifier';
+import type { OfflineClassifier } from './offline-classifier';
+
+/** What a {@link HybridClassifier} combines. */
+export interface HybridClassifierOptions {
+  /** Always consulted first: it detects the language and is the fallback answer. */
+  offline: OfflineClassifier;
+  /** Usually an `LlmClassifier`; any failure of it is survivable. */
+  llm: Classifier;
+  /** `hybrid`: ask `llm` only when offline confidence is below `offline.threshold`; `llm`: always ask it. */
+  mode: 'hybrid' | 'llm';
+  log?: Logger;
+}
+
+/** Most alternatives a Classification carries (see `Classification.alternatives`). */
+const MAX_ALTERNATIVES = 3;
+
+/**
+ * Offline first, the LLM only when it can help, and never worse than offline.
+ *
+ * In `hybrid` mode a confident offline answer is returned without any network call, so the LLM
+ * costs nothing on clear messages. Whenever the LLM is asked and fails (timeout, HTTP error,
+ * an answer outside the catalog, or anything else), the offline answer is returned and a warning
+ * is logged with the error only: the citizen's text is never logged.
+ */
+export class HybridClassifier implements Classifier {
+  readonly kind = 'hybrid';
+  readonly #opts: HybridClassifierOptions;
+
+  constructor(opts: HybridClassifierOptions) {
+    this.#opts = opts;
+  }
+
+  async classify(text: string, locale?: Locale): Promise<Classification> {
+    const { offline, llm, mode, log } = this.#opts;
+    const local = await offline.classify(text, locale);
+    if (mode === 'hybrid' && local.confidence >= offline.threshold) return local;
+
+    let remote: Classification;
+    try {
+      // The offline locale goes along so both readings agree on the message's language.
+      remote = await llm.classify(text, local.locale);
+    } catch (err) {
+      log?.warn(
+        { err, mode, offlineService: local.service, offlineConfidence: local.confidence },
+        'LLM classification failed; using the offline answer',
+      );
+      return local;
+    }
+    return {
+      ...remote,
+      locale: remote.locale ?? local.locale,
+      alternatives: remote.alternatives.length > 0 ? remote.alternatives : offlineAlternatives(remote.service, local),
+    };
+  }
+}
+
+/**
+ * When the LLM names no alternatives, the offline reading's candidates (its top answer included,
+ * minus the LLM's choice) are still the best runners-up the dialog can offer.
+ */
+function offlineAlternatives(chosen: string, local: Classification): Candidate[] {
+  const { service, type, confidence } = local;
+  return [{ service, type, confidence }, ...local.alternatives]
+    .filter((c) => c.service !== chosen)
+    .slice(0, MAX_ALTERNATIVES);
+}

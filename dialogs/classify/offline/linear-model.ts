@@ -1,0 +1,151 @@
+/**
+ * Multinomial logistic regression (softmax) over sparse features.
+ *
+ * Why this and not naive Bayes: a discriminative model lets overlapping Spanish/Catalan n-grams
+ * cancel out instead of piling up, and its probabilities are far less overconfident. Inputs are
+ * scaled by 1/sqrt(number of features in the text, known or not), so a message mostly made of
+ * words the catalog never used produces small logits and therefore a low confidence — that is
+ * what lets the dialog ask instead of guessing.
+ */
+import type { FeatureIndex } from './feature-index';
+import type { IntBuffer } from './feature-hasher';
+
+/** Training knobs. The defaults suit a few hundred short examples and train in tens of milliseconds. */
+export interface TrainOptions {
+  /** @defaultValue 30 */
+  epochs?: number;
+  /** @defaultValue 1 */
+  learningRate?: number;
+  /** L2 penalty per update on the weights touched. @defaultValue 1e-5 */
+  l2?: number;
+  /** Seed of the example shuffling, so a catalog always yields the same model. @defaultValue 1 */
+  seed?: number;
+  /** Softmax temperature at prediction; below 1 sharpens probabilities. Argmax is unaffected. @defaultValue 1 */
+  temperature?: number;
+}
+
+/** One training document: distinct feature rows, their scaled values, and the class index. */
+export interface SparseDoc {
+  idx: Int32Array;
+  val: Float32Array;
+  label: number;
+}
+
+/**
+ * Registers the hashes `buf.data[0..buf.length)` in `index` and returns them as a training document,
+ * counts scaled by 1/sqrt(total) as at prediction time.
+ */
+export function toSparseDoc(buf: IntBuffer, index: FeatureIndex, label: number): SparseDoc {
+  const counts = new Map<number, number>();
+  for (let j = 0; j < buf.length; j++) {
+    const row = index.add(buf.data[j]!);
+    counts.set(row, (counts.get(row) ?? 0) + 1);
+  }
+  const scale = buf.length > 0 ? 1 / Math.sqrt(buf.length) : 0;
+  const idx = new Int32Array(counts.size);
+  const val = new Float32Array(counts.size);
+  let j = 0;
+  for (const [row, n] of counts) {
+    idx[j] = row;
+    val[j++] = n * scale;
+  }
+  return { idx, val, label };
+}
+
+export class LinearModel {
+  private constructor(
+    readonly classes: number,
+    private readonly features: number,
+    private readonly weights: Float32Array,
+    private readonly bias: Float32Array,
+    private readonly invTemperature: number,
+  ) {}
+
+  /** Fits a model on `docs` whose rows are below `features`; labels are 0..classes-1. */
+  static train(docs: readonly SparseDoc[], features: number, classes: number, options: TrainOptions = {}): LinearModel {
+    const { epochs = 30, learningRate = 1, l2 = 1e-5, seed = 1, temperature = 1 } = options;
+    const weights = new Float32Array(features * classes);
+    const model = new LinearModel(classes, features, weights, new Float32Array(classes), 1 / temperature);
+    const order = docs.map((_, i) => i);
+    const rand = mulberry32(seed);
+    const probs = new Float64Array(classes);
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      shuffle(order, rand);
+      const lr = learningRate / (1 + epoch * 0.1);
+      for (const i of order) model.step(docs[i]!, lr, l2, probs);
+    }
+    return model;
+  }
+
+  /**
+   * Writes class probabilities into `out` (length ≥ classes) for a text whose features had the
+   * rows `rows[0..n)` (-1 for features unseen in training, which only dilute). Allocation-free.
+   */
+  predict(rows: Int32Array, n: number, out: Float64Array): void {
+    const k = this.classes;
+    for (let c = 0; c < k; c++) out[c] = this.bias[c]!;
+    if (n > 0) {
+      const scale = 1 / Math.sqrt(n);
+      for (let j = 0; j < n; j++) {
+        const row = rows[j]!;
+        // a row past `features` was added to a shared index after this model was trained
+        if (row < 0 || row >= this.features) continue;
+        const base = row * k;
+        for (let c = 0; c < k; c++) out[c]! += this.weights[base + c]! * scale;
+      }
+    }
+    for (let c = 0; c < k; c++) out[c]! *= this.invTemperature;
+    softmax(out, k);
+  }
+
+  private step(doc: SparseDoc, lr: number, l2: number, probs: Float64Array): void {
+    const k = this.classes;
+    for (let c = 0; c < k; c++) probs[c] = this.bias[c]!;
+    for (let j = 0; j < doc.idx.length; j++) {
+      const base = doc.idx[j]! * k;
+      const v = doc.val[j]!;
+      for (let c = 0; c < k; c++) probs[c]! += this.weights[base + c]! * v;
+    }
+    softmax(probs, k);
+    for (let c = 0; c < k; c++) {
+      const g = probs[c]! - (c === doc.label ? 1 : 0);
+      this.bias[c]! -= lr * g;
+      for (let j = 0; j < doc.idx.length; j++) {
+        const at = doc.idx[j]! * k + c;
+        this.weights[at]! -= lr * (g * doc.val[j]! + l2 * this.weights[at]!);
+      }
+    }
+  }
+}
+
+/** In-place softmax of the first `k` entries. */
+function softmax(x: Float64Array, k: number): void {
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) if (x[c]! > max) max = x[c]!;
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    const e = Math.exp(x[c]! - max);
+    x[c] = e;
+    sum += e;
+  }
+  for (let c = 0; c < k; c++) x[c]! /= sum;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle(a: number[], rand: () => number): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
+  }
+}
