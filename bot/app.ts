@@ -1,0 +1,131 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Activity } from 'botbuilder';
+import type { Redis } from 'ioredis';
+import { createWebchatChannel } from '../channels/webchat';
+import { createWidgetAssets } from '../channels/webchat/widget-assets';
+import { BuiltinConnector } from '../connectors/builtin/builtin-connector';
+import { countedConnector } from '../connectors/counted-connector';
+import { loadCatalog } from '../dialogs/catalog/load-catalog';
+import { createClassifier } from '../dialogs/classify/create-classifier';
+import { createCitizenBot } from '../dialogs';
+import { apologyFor, turnErrorReply } from '../dialogs/apology';
+import { CITIZEN_ID } from '../dialogs/turn-keys';
+import { createIngest, createInboundQueue } from '../queues/inbound';
+import { createOutboundQueue, startOutboundWorker } from '../queues/outbound';
+import { startTurnWorker } from '../queues/turn-worker';
+import { ChannelRegistry } from './channel-registry';
+import type { Config } from './config';
+import { AppError } from './errors';
+import { createHttpApp, finishHttpApp } from './http-app';
+import { createLogger, type Logger } from './logger';
+import { Metrics } from './metrics';
+import { QueueAdapter } from './queue-adapter';
+import { connectRedis, ensureRedis } from './redis';
+import { RedisStorage } from './redis-storage';
+import { openDatabase } from './sql/database';
+import { HistoryStore } from './sql/history-store';
+
+export interface App {
+  /** Base URL of the HTTP server (web role only). */
+  url?: string;
+  server?: Server;
+  redis: Redis;
+  log: Logger;
+  /** Graceful shutdown: stop channels, finish in-flight jobs, close Redis and the database. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: wires config, Redis, SQL, queues, the dialog engine and the channels for the
+ * roles this process plays (`web`: HTTP + channels; `worker`: turns + deliveries; `all`: both).
+ */
+export async function startApp(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<App> {
+  const catalog = loadCatalog(config.CATALOG);
+  const { url: redisUrl, child: redisChild } = await ensureRedis(config, log);
+  const redis = connectRedis(redisUrl, `citybot-${config.ROLE}`);
+  const workerConnection = redis.duplicate();
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH });
+  const history = new HistoryStore(db);
+  const metrics = new Metrics();
+  const prefix = config.REDIS_PREFIX;
+  const inbound = createInboundQueue(redis, prefix);
+  const outbound = createOutboundQueue(redis, prefix);
+  const ingest = createIngest(inbound);
+  const channels = new ChannelRegistry();
+  const stops: Array<() => Promise<unknown>> = [];
+  let server: Server | undefined;
+  let url: string | undefined;
+
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const webchat = createWebchatChannel({ redis, config, log: log.child({ module: 'channels/webchat' }), publicUrl });
+  channels.add(webchat.adapter);
+
+  if (config.ROLE !== 'web') {
+    const classifier = createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
+    const connector = countedConnector(new BuiltinConnector(db, catalog), metrics);
+    const storage = new RedisStorage(redis, { prefix: `${prefix}:state:` });
+    const bot = createCitizenBot({ catalog, classifier, connector, storage, log: log.child({ module: 'dialogs' }) });
+    const adapter = new QueueAdapter();
+    // The citizen is never left without a reply, and the log has the detail (never the message text).
+    adapter.onTurnError = async (ctx, err) => {
+      // Retryable failures (Redis or the database down) go back to the queue, which runs the turn again.
+      if (err instanceof AppError && err.retryable) throw err;
+      log.error({ err, channel: ctx.activity.channelId, conversationId: ctx.activity.conversation?.id }, 'turn failed');
+      await ctx.sendActivity(turnErrorReply(ctx.activity, catalog));
+    };
+    const concurrency = config.WORKER_CONCURRENCY;
+    startTurnWorker({
+      inbound, outbound, connection: workerConnection, adapter, bot, citizens: history, transcript: history,
+      citizenKey: CITIZEN_ID, apology: (a: Partial<Activity>) => apologyFor(a, catalog), metrics, log, concurrency,
+    });
+    startOutboundWorker({ outbound, connection: workerConnection, channels, metrics, log, concurrency });
+  }
+
+  if (config.ROLE !== 'worker') {
+    const app = createHttpApp({
+      redis, metrics, log,
+      pingDatabase: () => history.ping(),
+      beforeScrape: async () => {
+        for (const q of [inbound.queue, outbound.queue]) {
+          const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
+          for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: q.name, state }, n);
+        }
+      },
+    });
+    app.use(webchat.router);
+    app.use(await createWidgetAssets({ title: catalog.city.name }));
+    finishHttpApp(app, log);
+    server = createServer(app);
+    webchat.attach(server);
+    server.listen(config.PORT, config.HOST);
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    url = `http://127.0.0.1:${port}`;
+    log.info({ port, role: config.ROLE }, 'listening');
+  }
+  for (const channel of channels.all()) await channel.start(ingest);
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      if (server) {
+        server.closeAllConnections();
+        server.close();
+      }
+      for (const channel of channels.all()) await channel.stop();
+      await webchat.close();
+      await inbound.close();
+      await outbound.close();
+      for (const s of stops) await s();
+      await workerConnection.quit();
+      await redis.quit();
+      await db.close();
+      redisChild?.kill();
+    })());
+  return { url, server, redis, log, stop };
+}
+
+export type { ChildProcess };

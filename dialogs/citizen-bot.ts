@@ -1,0 +1,134 @@
+import { ActivityTypes, ConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
+import { DialogContextError, DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { imagesOf, locationOf, MAX_TEXT_LENGTH } from '../bot/activity';
+import { AppError } from '../bot/errors';
+import { createLogger, type Logger } from '../bot/logger';
+import type { Connector } from '../connectors/connector';
+import type { Catalog, Locale } from './catalog/schema';
+import { Profiles, type CitizenProfile } from './citizen-profile';
+import { DIALOG } from './dialog-ids';
+import type { EngineClassifier, EngineDeps } from './engine-deps';
+import { localeOfTag } from './apology';
+import { LOCALE_TAGS, t } from './i18n';
+import { commandIn, interruptionIn, menuLocaleOf, withoutReferences } from './intents';
+import { withMenu } from './menu';
+import { RootDialog } from './root-dialog';
+import { CITIZEN_ID, citizenIdOf, LOCALE, localeOf } from './turn-keys';
+
+export interface CitizenBotDeps {
+  catalog: Catalog;
+  classifier: EngineClassifier;
+  connector: Connector;
+  /** botbuilder Storage for dialog and citizen state; in production a Redis one with eTags. */
+  storage: Storage;
+  /** Defaults to a JSON logger on stderr at `warn`. */
+  log?: Logger;
+}
+
+/** One turn of the engine, for one inbound activity. */
+export interface CitizenBot {
+  /**
+   * Runs one turn: greets on conversationUpdate; for a message, checks it, then continues the
+   * running dialog or starts the root one; finally saves conversation and citizen state.
+   * Set `ctx.turnState.set(CITIZEN_ID, id)` first to file tickets under a cross-channel citizen id.
+   * Rethrows retryable AppErrors (and state-save failures) so the inbound queue retries the turn.
+   */
+  run(ctx: TurnContext): Promise<void>;
+}
+
+// Below this many words a message ("hola", "mis reclamos") says too little to fix a citizen's language for good.
+const MIN_WORDS_TO_REMEMBER_LOCALE = 3;
+
+/** Builds the channel-agnostic dialog engine on the given storage. */
+export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
+  const log = options.log ?? createLogger('warn', { component: 'dialogs' });
+  const deps: EngineDeps = { catalog: options.catalog, classifier: options.classifier, connector: options.connector, log };
+  const conversationState = new ConversationState(options.storage);
+  const userState = new UserState(options.storage);
+  const dialogState = conversationState.createProperty<DialogState>('dialogState');
+  const profiles = new Profiles(userState.createProperty<CitizenProfile>('profile'));
+  const dialogs = new DialogSet(dialogState);
+  dialogs.add(new RootDialog(deps, profiles));
+
+  /** The citizen's language: chosen or remembered; else detected from this message; else the channel's. */
+  async function resolveLocale(ctx: TurnContext): Promise<Locale> {
+    const profile = await profiles.get(ctx);
+    if (profile.locale) return profile.locale;
+    const fallback = localeOfTag(ctx.activity.locale) ?? deps.catalog.city.defaultLocale;
+    const text = ctx.activity.type === ActivityTypes.Message ? (ctx.activity.text?.trim() ?? '') : '';
+    const detect = deps.classifier.detectLocale?.bind(deps.classifier);
+    if (!text || text.length > MAX_TEXT_LENGTH) return fallback;
+    // A greeting button says in which language the citizen read the menu; "Ver mis tickets" fools a detector.
+    const menu = menuLocaleOf(text);
+    if (menu) return menu;
+    if (!detect) return fallback;
+    // A bare reference ("ALU-2026-000012") says nothing about language.
+    const prose = withoutReferences(text);
+    if (!/\p{L}{2}/u.test(prose)) return fallback;
+    const detected = detect(prose, fallback);
+    const words = prose.split(/\s+/).length;
+    // Commands and button labels are not "the first real message".
+    if (words >= MIN_WORDS_TO_REMEMBER_LOCALE && !interruptionIn(text) && !commandIn(text)) {
+      await profiles.detectedLocale(ctx, detected);
+    }
+    return detected;
+  }
+
+  async function greet(ctx: TurnContext): Promise<void> {
+    const added = ctx.activity.membersAdded ?? [];
+    if (!added.some((m) => m.id !== ctx.activity.recipient?.id)) return;
+    const locale = localeOf(ctx);
+    await ctx.sendActivity(withMenu(locale, t(locale, 'greeting', { city: deps.catalog.city.name })));
+  }
+
+  async function onMessage(ctx: TurnContext): Promise<void> {
+    const a = ctx.activity;
+    const text = a.text?.trim() ?? '';
+    if (text.length > MAX_TEXT_LENGTH) {
+      await ctx.sendActivity(t(localeOf(ctx), 'input.tooLong', { max: MAX_TEXT_LENGTH }));
+      return;
+    }
+    if (!text && !locationOf(a) && imagesOf(a).length === 0) {
+      await ctx.sendActivity(t(localeOf(ctx), 'input.unsupported'));
+      return;
+    }
+    const dc = await dialogs.createContext(ctx);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(DIALOG.root);
+  }
+
+  return {
+    async run(ctx: TurnContext): Promise<void> {
+      if (!ctx.turnState.get(CITIZEN_ID)) ctx.turnState.set(CITIZEN_ID, citizenIdOf(ctx));
+      ctx.turnState.set(LOCALE, await resolveLocale(ctx));
+      // Every reply says its language (read at send time: a switch mid-turn counts), so channels and
+      // the outbound queue can pick templates or fonts without knowing the dialogs.
+      ctx.onSendActivities(async (_ctx, activities, next) => {
+        for (const a of activities) a.locale ??= LOCALE_TAGS[localeOf(ctx)];
+        return next();
+      });
+      try {
+        if (ctx.activity.type === ActivityTypes.ConversationUpdate) await greet(ctx);
+        else if (ctx.activity.type === ActivityTypes.Message) await onMessage(ctx);
+      } catch (err) {
+        const cause = unwrap(err);
+        // Retryable failures (a dependency down) leave the state unsaved: the queue runs the turn again.
+        if (cause instanceof AppError && cause.retryable) throw cause;
+        // The wrapper, when there is one, names the dialog stack the failure happened in.
+        log.error({ err, channel: ctx.activity.channelId, conversationId: ctx.activity.conversation?.id }, 'turn failed');
+        // A dialog that just threw would throw again on the next message: start the conversation afresh.
+        await dialogState.delete(ctx);
+        await ctx.sendActivity(t(localeOf(ctx), 'error.generic'));
+      }
+      await conversationState.saveChanges(ctx);
+      await userState.saveChanges(ctx);
+    },
+  };
+}
+
+/** The error a dialog threw: botbuilder wraps it (once per dialog level) in DialogContextError. */
+function unwrap(err: unknown): unknown {
+  let e = err;
+  while (e instanceof DialogContextError) e = e.error;
+  return e;
+}

@@ -1,0 +1,20 @@
+/** Ids of the engine's dialogs and prompts; one list so no two collide inside a dialog set. */
+export const DIALOG = {
+  root: 'root',
+  intake: 'intake',
+  intakeMain: 'intake.main',
+  pickService: 'intake.pickService',
+  collectFields: 'intake.collectFields',
+  submit: 'intake.submit',
+  status: 'status',
+  myTickets: 'myTickets',
+  language: 'language',
+} as const;
+
+export const PROMPT = {
+  choice: 'ask.choice',
+  text: 'ask.text',
+  location: 'ask.location',
+  photo: 'ask.photo',
+  contact: 'ask.contact',
+} as const;

@@ -1,0 +1,86 @@
+import type { Catalog, Locale, ProcedureType } from './catalog/schema';
+import ca from './locales/ca.json' with { type: 'json' };
+import en from './locales/en.json' with { type: 'json' };
+import es from './locales/es.json' with { type: 'json' };
+
+/** Every sentence the bot can say, by key. Spanish is the reference file; the others must match it. */
+export type MessageKey = keyof typeof es;
+
+/** Values substituted into `{name}` placeholders. */
+export type Vars = Readonly<Record<string, string | number>>;
+
+// Typing ca and en against es's keys makes a missing or extra key a compile error, not a runtime gap.
+const TEXTS: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { es, ca, en };
+
+/** The text of `key` in `locale`, with `{name}` placeholders filled from `vars`. */
+export function t(locale: Locale, key: MessageKey, vars: Vars = {}): string {
+  // An unfilled placeholder is left visible rather than thrown: a slightly odd sentence beats a failed turn.
+  return TEXTS[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = vars[name];
+    return v === undefined ? whole : String(v);
+  });
+}
+
+/** All keys of one locale file (for parity checks). */
+export function keysOf(locale: Locale): string[] {
+  return Object.keys(TEXTS[locale]);
+}
+
+/**
+ * A sentence to say later, in whatever language the citizen speaks by then. Prompts store a `Say`
+ * (not rendered text) in dialog state, so a re-prompt after a language switch comes out in the new
+ * language. Plain JSON, so it survives the Redis round trip.
+ */
+export interface Say {
+  key: MessageKey;
+  vars?: Readonly<Record<string, SayVar>>;
+}
+
+/** A placeholder value: literal text, a nested sentence, lines of sentences, or a catalog name. */
+export type SayVar =
+  | string
+  | number
+  | Say
+  | readonly Say[]
+  | { readonly service: string }
+  | { readonly type: ProcedureType };
+
+/** Builds a `Say`. Keys passed here are checked by the type system and by the key-usage test. */
+export function say(key: MessageKey, vars?: Readonly<Record<string, SayVar>>): Say {
+  return vars ? { key, vars } : { key };
+}
+
+/** Renders a `Say` in `locale`; catalog names (services, procedure types) come from the catalog. */
+export function render(catalog: Catalog, locale: Locale, s: Say): string {
+  const vars: Record<string, string | number> = {};
+  for (const [name, v] of Object.entries(s.vars ?? {})) vars[name] = renderValue(catalog, locale, v);
+  return t(locale, s.key, vars);
+}
+
+/** Renders one placeholder value (or a choice label) in `locale`. */
+export function renderValue(catalog: Catalog, locale: Locale, v: SayVar): string | number {
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (isSayList(v)) return v.map((line) => render(catalog, locale, line)).join('\n');
+  if ('service' in v) return serviceName(catalog, locale, v.service);
+  if ('type' in v) return catalog.types[v.type]?.names[locale] ?? v.type;
+  return render(catalog, locale, v);
+}
+
+function isSayList(v: SayVar): v is readonly Say[] {
+  return Array.isArray(v);
+}
+
+/** A service's name in `locale`, or its code when the catalog no longer has it. */
+export function serviceName(catalog: Catalog, locale: Locale, code: string): string {
+  return catalog.services.find((s) => s.code === code)?.names[locale] ?? code;
+}
+
+/** BCP 47 tags for dates and numbers in each locale. */
+export const LOCALE_TAGS: Readonly<Record<Locale, string>> = { es: 'es-ES', ca: 'ca-ES', en: 'en-GB' };
+
+/** A date (ISO string) as the citizen reads it, in the city's time zone: "12 mar 2026, 10:30". */
+export function formatDate(locale: Locale, iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
+}

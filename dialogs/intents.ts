@@ -1,0 +1,154 @@
+import { LOCALES, type Catalog, type Locale } from './catalog/schema';
+import { normalize } from './classify/normalize';
+import { t, type MessageKey } from './i18n';
+
+/**
+ * Recognizes the few things a citizen can say that are not a new report: commands (help, cancel,
+ * language, my tickets), ticket references and emergencies. Everything here works on normalized
+ * text (lowercase, no accents, punctuation as spaces), in all three languages at once, because a
+ * citizen who writes "help" to a Spanish conversation still wants help.
+ *
+ * Commands match the whole message, never a word inside a longer one: "ayuda" is help, but
+ * "necesito ayuda con un bache" is a report.
+ */
+
+/** A citizen-facing ticket reference such as ALU-2026-000012 (any case). */
+const REFERENCE = /\b([a-z]{3})-(\d{4})-(\d{6})\b/i;
+
+const HELP = new Set(['ayuda', 'ajuda', 'help', 'help me', 'necesito ayuda', 'menu', 'info', 'que podes hacer', 'que puedes hacer', 'que pots fer', 'what can you do']);
+
+const CANCEL = new Set([
+  'cancelar', 'cancela', 'cancelalo', 'cancel', 'cancel it', 'cancellar', 'cancella', 'anullar',
+  'empezar de nuevo', 'empecemos de nuevo', 'volver a empezar', 'reiniciar', 'salir',
+  'tornar a comencar', 'comencar de nou', 'sortir',
+  'start over', 'start again', 'restart', 'quit', 'exit',
+  'start',
+]);
+
+const MY_TICKETS = [
+  'mis tickets', 'mis reclamos', 'mis reclamaciones', 'mis solicitudes', 'mis tramites', 'mis consultas', 'mis incidencias', 'mis avisos',
+  'els meus tiquets', 'els meus tickets', 'les meves queixes', 'els meus tramits', 'les meves sollicituds', 'les meves consultes', 'les meves incidencies',
+  'my tickets', 'my complaints', 'my requests', 'my reports', 'my cases', 'tickets',
+];
+
+// "¿cómo va mi reclamo?" with no reference: the citizen wants the list of their tickets. Both a
+// question and a ticket word are needed, so "¿cómo está mi calle?" stays a report.
+const STATUS_QUESTION = [
+  'como va', 'como van', 'como esta', 'como estan', 'estado de', 'que paso con', 'que pasa con', 'novedades',
+  'com va', 'com van', 'com esta', 'estat de', 'que ha passat amb', 'novetats',
+  'how is', 'how are', 'status of', 'whats the status', 'what is the status', 'any news', 'update on', 'what happened to',
+];
+const TICKET_WORDS = /\b(?:reclamos?|reclamacion(?:es)?|solicitud(?:es)?|tramites?|tickets?|consultas?|quejas?|incidencias?|avisos?|queixes?|queixa|tiquets?|sollicituds?|complaints?|requests?|cases?|reports?|issues?)\b/;
+
+const LANGUAGE_NAMES: ReadonlyArray<readonly [string, Locale]> = [
+  ['espanol', 'es'], ['castellano', 'es'], ['castella', 'es'], ['spanish', 'es'], ['espanyol', 'es'],
+  ['catala', 'ca'], ['catalan', 'ca'], ['valencia', 'ca'],
+  ['english', 'en'], ['ingles', 'en'], ['angles', 'en'],
+];
+const LANGUAGE_ASK = new Set(['idioma', 'language', 'llengua', 'lang', 'cambiar idioma', 'canviar idioma', 'change language']);
+// Optional words around a language name: "english please", "en català", "háblame en inglés", "in english".
+const LANGUAGE_PREFIX = /^(?:(?:please |por favor |si us plau )?(?:speak |talk |habla |hablame |hablemos |parla |parlam |parlem |continue |continua |seguimos |sigamos )?(?:en |in )?)/;
+const LANGUAGE_SUFFIX = /(?: please| por favor| si us plau| plis| pls)?$/;
+
+/** What a message asks for, before it could be a report. */
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'cancel' }
+  | { kind: 'language'; locale?: Locale }
+  | { kind: 'myTickets' }
+  | { kind: 'status'; reference: string }
+  | { kind: 'report' };
+
+/** Lowercase, no accents, punctuation as spaces; a leading "/" is kept so "/help" stays a command. */
+export function clean(text: string): string {
+  const slash = text.trim().startsWith('/') ? '/' : '';
+  return slash + normalize(text);
+}
+
+/** The ticket reference in a message, upper-cased (ALU-2026-000012), if any. */
+export function referenceIn(text: string): string | undefined {
+  const m = REFERENCE.exec(text);
+  return m ? `${m[1]!.toUpperCase()}-${m[2]}-${m[3]}` : undefined;
+}
+
+/** The text with ticket references taken out (they are not words of any language). */
+export function withoutReferences(text: string): string {
+  return text.replace(new RegExp(REFERENCE.source, 'gi'), ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Commands that may interrupt any step of a dialog: help, cancel, language.
+ * Returns undefined for anything else (including references and my-tickets, which only start new dialogs).
+ */
+export function interruptionIn(text: string): Command | undefined {
+  const c = clean(text);
+  if (c === '') return undefined;
+  const bare = c.replace(/^\//, '');
+  if (c === '/help' || HELP.has(c) || matchesMenu(c, 'menu.help')) return { kind: 'help' };
+  if (c === '/cancel' || c === '/start' || CANCEL.has(bare)) return { kind: 'cancel' };
+  const lang = languageIn(c);
+  if (lang) return lang;
+  return undefined;
+}
+
+/** A switch-language command: a target language, or none when the citizen should be asked. */
+function languageIn(c: string): Command | undefined {
+  const slashLang = /^\/(?:lang|idioma|language)(?: (es|ca|en))?$/.exec(c);
+  if (slashLang) return { kind: 'language', ...(slashLang[1] ? { locale: slashLang[1] as Locale } : {}) };
+  if (LANGUAGE_ASK.has(c)) return { kind: 'language' };
+  for (const [name, locale] of LANGUAGE_NAMES) {
+    const rest = c.replace(LANGUAGE_SUFFIX, '');
+    if (!rest.endsWith(name)) continue;
+    const before = rest.slice(0, rest.length - name.length);
+    // "valencia" alone is also a city: only "en valencia" / "in valencia" switch the language.
+    if (name === 'valencia' && !/(?:^|\s)(?:en|in) $/.test(before)) continue;
+    if (LANGUAGE_PREFIX.exec(before)?.[0] === before) return { kind: 'language', locale };
+  }
+  return undefined;
+}
+
+/**
+ * Commands that start something when no dialog is running: a status question, my tickets, the
+ * greeting's "report a problem" button. Undefined means "treat it as a report".
+ */
+export function commandIn(text: string): Command | undefined {
+  const reference = referenceIn(text);
+  if (reference) return { kind: 'status', reference };
+  const c = clean(text);
+  if (c === '') return undefined;
+  const words = c.split(' ').length;
+  if (c === '/tickets' || c === '/status' || matchesMenu(c, 'menu.myTickets')) return { kind: 'myTickets' };
+  if (c === '/report' || c === '/new' || matchesMenu(c, 'menu.report')) return { kind: 'report' };
+  // Short messages only: "mis reclamos" is a command, "mis reclamos sobre la farola nunca se resuelven" is a report.
+  if (words <= 6 && MY_TICKETS.some((p) => containsPhrase(c, p))) return { kind: 'myTickets' };
+  if (words <= 10 && TICKET_WORDS.test(c) && STATUS_QUESTION.some((p) => containsPhrase(c, p))) return { kind: 'myTickets' };
+  return undefined;
+}
+
+/**
+ * Recognizes the catalog's emergency phrases (all languages) inside a message.
+ * Built once per catalog; matching is by whole words so "hay fuego" does not fire on "jugar con fuegos".
+ */
+export function emergencyMatcher(catalog: Catalog): (text: string) => boolean {
+  const phrases = [...new Set(LOCALES.flatMap((l) => catalog.emergencies[l]).map(normalize).filter((p) => p !== ''))];
+  return (text) => {
+    const c = normalize(text);
+    return c !== '' && phrases.some((p) => containsPhrase(c, p));
+  };
+}
+
+function containsPhrase(text: string, phrase: string): boolean {
+  return ` ${text} `.includes(` ${phrase} `);
+}
+
+const MENU_KEYS: readonly MessageKey[] = ['menu.report', 'menu.myTickets', 'menu.help'];
+
+/** The language of a greeting button's label ("Ver mis tickets" → es), if the text is one. */
+export function menuLocaleOf(text: string): Locale | undefined {
+  const c = clean(text);
+  return LOCALES.find((l) => MENU_KEYS.some((k) => normalize(t(l, k)) === c));
+}
+
+function matchesMenu(c: string, key: MessageKey): boolean {
+  return LOCALES.some((l) => normalize(t(l, key)) === c);
+}

@@ -1,0 +1,85 @@
+import { ActivityTypes } from 'botbuilder';
+import { Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { Locale } from './catalog/schema';
+import type { Profiles } from './citizen-profile';
+import { DIALOG } from './dialog-ids';
+import type { EngineDeps } from './engine-deps';
+import { t } from './i18n';
+import { emergencyMatcher, interruptionIn } from './intents';
+import { withMenu } from './menu';
+import { localeOf } from './turn-keys';
+
+/**
+ * What a citizen can say at any step, checked before the active dialog sees the message:
+ *
+ * 1. an emergency (the catalog's phrases, any language): the emergency number at once, before
+ *    anything else; then the current question is asked again, or, with nothing running, the message
+ *    goes on to be handled as a report;
+ * 2. help: the help text, then the current question again;
+ * 3. cancel / start over: every dialog is cancelled;
+ * 4. a language switch: the current question again, in the new language.
+ *
+ * Used by the root dialog in both `onBeginDialog` and `onContinueDialog` (botbuilder's interruption
+ * pattern), so it works whether or not a dialog was running.
+ */
+export class Interruptions {
+  private readonly isEmergency: (text: string) => boolean;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly profiles: Profiles,
+  ) {
+    this.isEmergency = emergencyMatcher(deps.catalog);
+  }
+
+  /** Handles an interruption and returns the turn's result; undefined lets the message through. */
+  async handle(dc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const ctx = dc.context;
+    if (ctx.activity.type !== ActivityTypes.Message) return undefined;
+    const text = ctx.activity.text ?? '';
+    const running = dc.activeDialog !== undefined;
+
+    if (this.isEmergency(text)) {
+      this.deps.log.warn({ conversationId: ctx.activity.conversation.id, channel: ctx.activity.channelId }, 'emergency phrase: answered with the emergency number');
+      await ctx.sendActivity(t(localeOf(ctx), 'emergency', { number: this.deps.catalog.city.emergencyNumber }));
+      if (!running) return undefined;
+      return this.askAgain(dc);
+    }
+
+    const command = interruptionIn(text);
+    switch (command?.kind) {
+      case 'help': {
+        const help = t(localeOf(ctx), 'help', { emergency: this.deps.catalog.city.emergencyNumber });
+        if (!running) {
+          await ctx.sendActivity(withMenu(localeOf(ctx), help));
+          return { status: DialogTurnStatus.complete };
+        }
+        await ctx.sendActivity(help);
+        return this.askAgain(dc);
+      }
+      case 'cancel':
+        await dc.cancelAllDialogs();
+        await ctx.sendActivity(withMenu(localeOf(ctx), t(localeOf(ctx), 'cancel.done')));
+        return { status: DialogTurnStatus.cancelled };
+      case 'language':
+        // While the language question itself is open, its prompt takes the answer.
+        if (dc.stack.some((d) => d.id === DIALOG.language)) return undefined;
+        if (!command.locale) return dc.beginDialog(DIALOG.language);
+        return this.switchTo(dc, command.locale, running);
+      default:
+        return undefined;
+    }
+  }
+
+  private async switchTo(dc: DialogContext, locale: Locale, running: boolean): Promise<DialogTurnResult> {
+    await this.profiles.chooseLocale(dc.context, locale);
+    await dc.context.sendActivity(t(locale, 'language.changed'));
+    if (!running) return { status: DialogTurnStatus.complete };
+    return this.askAgain(dc);
+  }
+
+  private async askAgain(dc: DialogContext): Promise<DialogTurnResult> {
+    await dc.repromptDialog();
+    return Dialog.EndOfTurn;
+  }
+}

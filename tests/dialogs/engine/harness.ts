@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
+import pino from 'pino';
+import { expect } from 'vitest';
+import { openDatabase, type Db } from '../../../bot/sql/database';
+import { BuiltinConnector } from '../../../connectors/builtin/builtin-connector';
+import type { Connector } from '../../../connectors/connector';
+import type { Catalog } from '../../../dialogs/catalog/schema';
+import { loadCatalog } from '../../../dialogs/catalog/load-catalog';
+import { OfflineClassifier } from '../../../dialogs/classify/offline-classifier';
+import { CITIZEN_ID, createCitizenBot } from '../../../dialogs/index';
+
+/**
+ * The engine as the worker runs it, on botbuilder's TestAdapter: the shipped catalog, the real
+ * offline classifier and the real built-in connector on a temporary SQLite file.
+ */
+export interface Engine {
+  catalog: Catalog;
+  classifier: OfflineClassifier;
+  connector: BuiltinConnector;
+  db: Db;
+  /** A fresh conversation (own MemoryStorage) for one citizen. */
+  adapter(options?: AdapterOptions): TestAdapter;
+  close(): Promise<void>;
+}
+
+export interface AdapterOptions {
+  /** The channel's locale tag on every activity (TestAdapter's default is en-us). */
+  locale?: string;
+  citizenId?: string;
+  /** Wraps the real connector (e.g. to simulate an outage). */
+  connector?: (real: BuiltinConnector) => Connector;
+}
+
+let trained: { catalog: Catalog; classifier: OfflineClassifier } | undefined;
+
+export async function startEngine(): Promise<Engine> {
+  trained ??= (() => {
+    const catalog = loadCatalog('config/catalog.yaml');
+    return { catalog, classifier: OfflineClassifier.train(catalog) };
+  })();
+  const { catalog, classifier } = trained;
+  const dir = mkdtempSync(join(tmpdir(), 'engine-test-'));
+  const db = await openDatabase({ sqlitePath: join(dir, 'bot.sqlite') });
+  const connector = new BuiltinConnector(db, catalog);
+  let conversations = 0;
+  return {
+    catalog,
+    classifier,
+    connector,
+    db,
+    adapter(options = {}) {
+      const bot = createCitizenBot({
+        catalog,
+        classifier,
+        connector: options.connector ? options.connector(connector) : connector,
+        storage: new MemoryStorage(),
+        log: pino({ level: 'silent' }),
+      });
+      const citizenId = options.citizenId ?? `citizen-${++conversations}`;
+      const template: Partial<Activity> = { conversation: { id: `conv-${conversations}`, isGroup: false, conversationType: 'personal', name: 'test' } };
+      if (options.locale) template.locale = options.locale;
+      return new TestAdapter(async (ctx) => {
+        ctx.turnState.set(CITIZEN_ID, citizenId);
+        await bot.run(ctx);
+      }, template);
+    },
+    async close() {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A reply check: text matching `pattern`. */
+export function says(pattern: RegExp): (a: Partial<Activity>) => void {
+  return (a) => expect(a.text).toMatch(pattern);
+}
+
+/** A reply check: text matching `pattern` and these suggested-action titles, in order. */
+export function offers(pattern: RegExp, titles: string[]): (a: Partial<Activity>) => void {
+  return (a) => {
+    expect(a.text).toMatch(pattern);
+    expect(a.suggestedActions?.actions.map((x) => x.title)).toEqual(titles);
+  };
+}
+
+/** The stored ticket row (to check what intake actually filed). */
+export async function storedTicket(engine: Engine, reference: string) {
+  return engine.db.kysely.selectFrom('tickets').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
+}
+
+/** A reply check that also captures the ticket reference it announces. */
+export function capturesReference(pattern: RegExp, into: { reference?: string }): (a: Partial<Activity>) => void {
+  return (a) => {
+    expect(a.text).toMatch(pattern);
+    const m = /[A-Z]{3}-\d{4}-\d{6}/.exec(a.text ?? '');
+    expect(m).not.toBeNull();
+    into.reference = m?.[0];
+  };
+}

@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeEntity } from '../../../bot/activity';
+import { ConnectorUnavailableError } from '../../../bot/errors';
+import type { Connector, TicketDraft, TicketRef } from '../../../connectors/connector';
+import { capturesReference, offers, says, startEngine, storedTicket, type Engine } from './harness';
+
+const FAROLA = 'Hay una farola apagada en la calle Colón 12 desde hace una semana';
+const PIN = { type: 'message', entities: [placeEntity({ latitude: 39.4699, longitude: -0.3763 })] };
+const PHOTO = { type: 'message', attachments: [{ contentType: 'image/jpeg', contentUrl: 'https://files.example/farola.jpg', name: 'farola.jpg' }] };
+
+// Any of the field questions: the choice was accepted and intake moved on.
+const FIELD_QUESTION = /^(¿Dónde (está|es)\?|¿Me contás un poco más|¿Querés adjuntar una foto|¿Nos dejás un nombre|Para este trámite necesitamos)/;
+
+describe('intake', () => {
+  let engine: Engine;
+  const serviceName = (code: string) => engine.catalog.services.find((s) => s.code === code)!.names.es;
+  beforeAll(async () => {
+    engine = await startEngine();
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  it('takes a shared location as the answer to "where is it?" and files its coordinates', async () => {
+    const ticket: { reference?: string } = {};
+    await engine
+      .adapter()
+      .send(FAROLA)
+      .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
+      .send('si')
+      .assertReply(says(/^¿Dónde está\?/))
+      .send(PIN)
+      .assertReply(says(/^¿Querés adjuntar una foto\?/))
+      .send(PHOTO)
+      .assertReply(says(/nombre, teléfono o email/))
+      .send('ana@example.org')
+      .assertReply((a) => {
+        expect(a.text).toContain('• Ubicación: ubicación compartida (39.46990, -0.37630)');
+        expect(a.text).toContain('• Foto: sí (1)');
+        expect(a.text).toContain('• Contacto: ana@example.org');
+      })
+      .send('sí')
+      .assertReply(capturesReference(/^¡Listo!/, ticket))
+      .startTest();
+    const row = await storedTicket(engine, ticket.reference!);
+    expect(row).toMatchObject({ lat: 39.4699, lon: -0.3763, address: null });
+    expect(JSON.parse(row.contact ?? '{}')).toEqual({ email: 'ana@example.org' });
+  });
+
+  it('does not ask for a location the first message already shared', async () => {
+    await engine
+      .adapter()
+      .send({ ...PIN, text: FAROLA })
+      .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
+      .send('sí')
+      .assertReply(says(/^¿Querés adjuntar una foto\?/))
+      .startTest();
+  });
+
+  it('offers the best candidates as suggested actions when it is not confident, plus "Otro"', async () => {
+    const text = 'algo raro pasa en la esquina';
+    const classification = await engine.classifier.classify(text, 'es');
+    expect(classification.confidence).toBeLessThan(engine.classifier.threshold);
+    const expected = [classification, ...classification.alternatives].slice(0, 4).map((c) => serviceName(c.service));
+    await engine
+      .adapter()
+      .send(text)
+      .assertReply(offers(/^¿Sobre qué es\? Elegí la opción que mejor encaje:$/, [...expected, 'Otro']))
+      .send('2')
+      .assertReply(says(FIELD_QUESTION))
+      .startTest();
+  });
+
+  it('after a "no" offers the other candidates, not the rejected one, and takes a choice by name', async () => {
+    const classification = await engine.classifier.classify(FAROLA, 'es');
+    const others = classification.alternatives.slice(0, 4).map((c) => serviceName(c.service));
+    expect(others.length).toBeGreaterThan(0);
+    await engine
+      .adapter()
+      .send(FAROLA)
+      .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
+      .send('no')
+      .assertReply(offers(/^¿Sobre qué es\?/, [...others, 'Otro']))
+      .send(others[0]!.toLowerCase())
+      .assertReply(says(FIELD_QUESTION))
+      .startTest();
+  });
+
+  it('asks to describe it again after "Otro", and files an inquiry when nothing fits twice', async () => {
+    const vague = ['algo raro pasa en la esquina', 'pues no sé bien, algo extraño'];
+    for (const text of vague) expect((await engine.classifier.classify(text, 'es')).confidence).toBeLessThan(engine.classifier.threshold);
+    const ticket: { reference?: string } = {};
+    await engine
+      .adapter({ citizenId: 'unsure' })
+      .send(vague[0]!)
+      .assertReply(says(/^¿Sobre qué es\?/))
+      .send('otro')
+      .assertReply(says(/^Dale, contámelo de otra forma/))
+      .send(vague[1]!)
+      .assertReply(says(/^¿Sobre qué es\?/))
+      .send('ninguno')
+      .assertReply(says(/^No termino de ubicarlo, así que lo registro como consulta/))
+      // An inquiry is about something, not somewhere: straight to the contact question.
+      .assertReply(says(/teléfono o email/))
+      .send('Luis 600 123 456')
+      .assertReply((a) => {
+        expect(a.text).toContain('• Tipo: Consulta');
+        expect(a.text).toContain(`• Descripción: ${vague.join(' ')}`);
+        expect(a.text).not.toContain('• Ubicación');
+      })
+      .send('sí')
+      .assertReply(capturesReference(/^¡Listo! ✅ Registré tu consulta con el número/, ticket))
+      .startTest();
+    const row = await storedTicket(engine, ticket.reference!);
+    expect(row.type).toBe('consulta');
+    expect(row.description).toBe(vague.join('\n'));
+  });
+
+  it('asks for more detail when the first message is only a word or two', async () => {
+    await engine
+      .adapter()
+      .send('farola rota')
+      .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
+      .send('sí')
+      .assertReply(says(/^¿Dónde está\?/))
+      .send('Plaza Mayor 1')
+      .assertReply(says(/^¿Me contás un poco más\?/))
+      .send('está rota desde el sábado y la calle queda a oscuras')
+      .assertReply(says(/^¿Querés adjuntar una foto\?/))
+      .send('no')
+      .assertReply(says(/nombre, teléfono o email/))
+      .send('no')
+      .assertReply(says(/• Descripción: farola rota está rota desde el sábado y la calle queda a oscuras/))
+      .startTest();
+  });
+
+  it('asks what is going on first when the citizen taps "Hacer un reclamo"', async () => {
+    await engine
+      .adapter()
+      .send('Hacer un reclamo')
+      .assertReply(says(/^Contame con tus palabras qué pasa\.$/))
+      .send(FAROLA)
+      .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
+      .startTest();
+  });
+
+  it('insists on a phone or email when the service requires a contact', async () => {
+    await engine
+      .adapter()
+      .send('hay un perro abandonado atado en el parque desde ayer sin agua')
+      .assertReply(says(/^Entiendo que es .* de Animales y mascotas/))
+      .send('sí')
+      .assertReply(says(/^¿Dónde es\? .*\(o «no» si no hace falta\)/))
+      .send('no')
+      .assertReply(says(/^¿Querés adjuntar una foto\?/))
+      .send('no')
+      .assertReply(says(/^Para este trámite necesitamos un teléfono o email de contacto/))
+      .send('no')
+      .assertReply(says(/^Escribí un teléfono o un email/))
+      .send('Marta 600 111 222')
+      .assertReply(says(/• Contacto: Marta, 600111222/))
+      .startTest();
+  });
+
+  it('files nothing when the citizen answers "no" to the summary', async () => {
+    await engine
+      .adapter({ citizenId: 'changed-mind' })
+      .send(FAROLA)
+      .assertReply(says(/^Entiendo/))
+      .send('sí')
+      .assertReply(says(/^¿Dónde está\?/))
+      .send('Calle Colón 12')
+      .assertReply(says(/foto/))
+      .send('no')
+      .assertReply(says(/contactarte/))
+      .send('no')
+      .assertReply(says(/¿Lo envío\?$/))
+      .send('no')
+      .assertReply(says(/^De acuerdo, no lo envío/))
+      .startTest();
+    expect(await engine.connector.listForCitizen('changed-mind')).toEqual([]);
+  });
+
+  it('keeps the draft when the back office is down and files the same ticket once on "sí" again', async () => {
+    // The real connector, behind an outage that loses the answer of the first call after it landed:
+    // the retry must come back with that same ticket, not a second one.
+    let calls = 0;
+    const keys: string[] = [];
+    const flaky = (real: Connector): Connector => ({
+      kind: real.kind,
+      getStatus: (r) => real.getStatus(r),
+      listForCitizen: (c) => real.listForCitizen!(c),
+      async createTicket(draft: TicketDraft, key: string): Promise<TicketRef> {
+        keys.push(key);
+        const ref = await real.createTicket(draft, key);
+        if (++calls === 1) throw new ConnectorUnavailableError('answer lost on the way back');
+        return ref;
+      },
+    });
+    const ticket: { reference?: string } = {};
+    await engine
+      .adapter({ citizenId: 'outage', connector: flaky })
+      .send(FAROLA)
+      .assertReply(says(/^Entiendo/))
+      .send('sí')
+      .assertReply(says(/^¿Dónde está\?/))
+      .send('Calle Colón 12')
+      .assertReply(says(/foto/))
+      .send('no')
+      .assertReply(says(/contactarte/))
+      .send('no')
+      .assertReply(says(/¿Lo envío\?$/))
+      .send('sí')
+      .assertReply(says(/^Uy, ahora no pudimos registrarlo/))
+      .assertReply(offers(/^¿Lo intento de nuevo\?/, ['Sí', 'No']))
+      .send('sí')
+      .assertReply(capturesReference(/^¡Listo!/, ticket))
+      .startTest();
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    const mine = await engine.connector.listForCitizen('outage');
+    expect(mine.map((t) => t.reference)).toEqual([ticket.reference]);
+  });
+});
