@@ -24,11 +24,13 @@ const prefix = `bench-${randomUUID().slice(0, 8)}`;
 const secret = randomUUID() + randomUUID();
 const env = { REDIS_URL, REDIS_PREFIX: prefix, SQLITE_PATH: join(dir, 'bot.sqlite'), DATA_DIR: dir, DIRECTLINE_SECRET: secret, PUBLIC_URL: `http://127.0.0.1:${PORT}` };
 
+// BENCH_PROFILE=worker|web writes a V8 CPU profile of that process to ./data/prof (to see where the time goes).
+const profile = (role: string) => (process.env.BENCH_PROFILE === role ? ['--cpu-prof', '--cpu-prof-dir=data/prof'] : []);
 const procs = [];
 try {
   console.log(`# citizen-attention bot benchmark: ${CONVERSATIONS} conversations, ${WORKERS} worker process(es) + 1 web process, Redis ${REDIS_URL}`);
-  procs.push(await spawnBot({ ...env, ROLE: 'web', PORT: String(PORT) }, `http://127.0.0.1:${PORT}/readyz`));
-  for (let i = 0; i < WORKERS; i++) procs.push(await spawnBot({ ...env, ROLE: 'worker', PORT: '0' }));
+  procs.push(await spawnBot({ ...env, ROLE: 'web', PORT: String(PORT) }, `http://127.0.0.1:${PORT}/readyz`, profile('web')));
+  for (let i = 0; i < WORKERS; i++) procs.push(await spawnBot({ ...env, ROLE: 'worker', PORT: '0' }, undefined, profile('worker')));
   const latencies: number[] = [];
   const convs = await openConversations(`http://127.0.0.1:${PORT}/v3/directline`, secret, CONVERSATIONS, (ms) => latencies.push(ms));
   await closedLoop(convs, 3, latencies); // warm-up: JIT, connection pools, SQLite pages

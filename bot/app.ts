@@ -26,7 +26,8 @@ import { QueueAdapter } from './queue-adapter';
 import { connectRedis, ensureRedis } from './redis';
 import { RedisStorage } from './redis-storage';
 import { openDatabase } from './sql/database';
-import { HistoryStore } from './sql/history-store';
+import { HistoryStore, type TranscriptEntry } from './sql/history-store';
+import { GroupCommit } from './group-commit';
 
 export interface App {
   /** Base URL of the HTTP server (web role only). */
@@ -45,14 +46,16 @@ export interface App {
 export async function startApp(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<App> {
   const catalog = loadCatalog(config.CATALOG);
   const { url: redisUrl, child: redisChild } = await ensureRedis(config, log);
-  const redis = connectRedis(redisUrl, `citybot-${config.ROLE}`);
-  const workerConnection = redis.duplicate();
+  // `redis` carries our own commands (auto-pipelined); BullMQ gets connections of its own.
+  const redis = connectRedis(redisUrl, `citybot-${config.ROLE}`, true);
+  const bullConnection = connectRedis(redisUrl, `citybot-${config.ROLE}-bull`);
+  const workerConnection = connectRedis(redisUrl, `citybot-${config.ROLE}-worker`);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH });
   const history = new HistoryStore(db);
   const metrics = new Metrics();
   const prefix = config.REDIS_PREFIX;
-  const inbound = createInboundQueue(redis, prefix);
-  const outbound = createOutboundQueue(redis, prefix);
+  const inbound = createInboundQueue(redis, prefix, bullConnection);
+  const outbound = createOutboundQueue(redis, prefix, bullConnection);
   const ingest = createIngest(inbound);
   const channels = new ChannelRegistry();
   const stops: Array<() => Promise<unknown>> = [];
@@ -77,8 +80,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await ctx.sendActivity(turnErrorReply(ctx.activity, catalog));
     };
     const concurrency = config.WORKER_CONCURRENCY;
+    const transcript = new GroupCommit<TranscriptEntry>((lines) => history.recordMessages(lines));
     startTurnWorker({
-      inbound, outbound, connection: workerConnection, adapter, bot, citizens: history, transcript: history,
+      inbound, outbound, connection: workerConnection, adapter, channels, bot, citizens: history, transcript: { recordMessages: (lines) => transcript.add(lines) },
       citizenKey: CITIZEN_ID, apology: (a: Partial<Activity>) => apologyFor(a, catalog), metrics, log, concurrency,
     });
     startOutboundWorker({ outbound, connection: workerConnection, channels, metrics, log, concurrency });
@@ -121,6 +125,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await outbound.close();
       for (const s of stops) await s();
       await workerConnection.quit();
+      await bullConnection.quit();
       await redis.quit();
       await db.close();
       redisChild?.kill();

@@ -17,6 +17,10 @@ export class ChannelRegistry {
     return channel;
   }
 
+  get(id: string): ChannelAdapter | undefined {
+    return this.channels.get(id as ChannelId);
+  }
+
   all(): ChannelAdapter[] {
     return [...this.channels.values()];
   }

@@ -25,6 +25,13 @@ export interface ChannelCapabilities {
   images: boolean;
   location: boolean;
   maxTextLength: number;
+  /**
+   * Sending is a durable append in our own Redis (no platform call, no rate limit), so the turn worker
+   * may deliver a turn's replies itself instead of through the outbound queue; a failed attempt falls
+   * back to the queue. Web chat's Direct Line stream is such a channel.
+   * @defaultValue false
+   */
+  inlineDelivery?: boolean;
 }
 
 /**

@@ -14,8 +14,8 @@ export interface InboundItem {
 /** The mailbox key of a conversation: one per channel conversation. */
 export const conversationKey = (activity: Partial<Activity>): string => `${activity.channelId}|${activity.conversation?.id}`;
 
-export function createInboundQueue(redis: Redis, prefix: string, lockMs?: number): OrderedQueue<InboundItem> {
-  return new OrderedQueue<InboundItem>(redis, { name: 'inbound', prefix, lockMs, maxTries: 5 });
+export function createInboundQueue(redis: Redis, prefix: string, bullConnection?: Redis, lockMs?: number): OrderedQueue<InboundItem> {
+  return new OrderedQueue<InboundItem>(redis, { name: 'inbound', prefix, bullConnection, lockMs, maxTries: 5 });
 }
 
 /**

@@ -65,6 +65,8 @@ export interface OrderedQueueOptions {
   name: string;
   /** Prefix of every Redis key (REDIS_PREFIX). */
   prefix: string;
+  /** Connection for the BullMQ queue handle, when the command connection auto-pipelines. @defaultValue the command connection */
+  bullConnection?: Redis;
   /** Per-key lock lifetime; a killed worker blocks its key at most this long. @defaultValue 15000 */
   lockMs?: number;
   /** Attempts of one item before it goes to the dead-letter list. @defaultValue 5 */
@@ -101,7 +103,7 @@ export class OrderedQueue<T> {
     this.lockMs = options.lockMs ?? 15_000;
     this.maxTries = options.maxTries ?? 5;
     this.queue = new Queue<DrainJob>(options.name, {
-      connection: redis,
+      connection: options.bullConnection ?? redis,
       prefix: `${options.prefix}:bull`,
       defaultJobOptions: {
         removeOnComplete: true,

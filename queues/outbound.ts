@@ -16,8 +16,25 @@ export interface OutboundItem {
 export const outboundKey = (ref: ConversationRef): string => `${ref.channel}|${ref.conversationId}`;
 
 /** Replies leave in order per conversation, with exponential backoff on retryable channel failures. */
-export function createOutboundQueue(redis: Redis, prefix: string, lockMs?: number): OrderedQueue<OutboundItem> {
-  return new OrderedQueue<OutboundItem>(redis, { name: 'outbound', prefix, lockMs, maxTries: 8, attempts: 10, backoffMs: 1_000 });
+export function createOutboundQueue(redis: Redis, prefix: string, bullConnection?: Redis, lockMs?: number): OrderedQueue<OutboundItem> {
+  return new OrderedQueue<OutboundItem>(redis, { name: 'outbound', prefix, bullConnection, lockMs, maxTries: 8, attempts: 10, backoffMs: 1_000 });
+}
+
+/**
+ * Sends one item through its channel. A permanent failure (blocked bot, unknown chat) is logged and
+ * dropped so it cannot hold back the conversation's later replies; a retryable one is thrown.
+ */
+export async function deliver(channels: ChannelRegistry, { ref, activities }: OutboundItem, metrics: Metrics, log: Logger): Promise<void> {
+  try {
+    await channels.require(ref.channel).send(ref, activities);
+    metrics.messages.inc({ channel: ref.channel, direction: 'out' }, activities.length);
+  } catch (err) {
+    if (err instanceof AppError && !err.retryable) {
+      log.error({ err, channel: ref.channel, conversationId: ref.conversationId }, 'reply dropped: permanent delivery failure');
+      return;
+    }
+    throw err;
+  }
 }
 
 export function startOutboundWorker(opts: {
@@ -32,19 +49,7 @@ export function startOutboundWorker(opts: {
   return opts.outbound.work(opts.connection, {
     concurrency: opts.concurrency,
     log,
-    handle: async (_key, { ref, activities }) => {
-      try {
-        await opts.channels.require(ref.channel).send(ref, activities);
-        opts.metrics.messages.inc({ channel: ref.channel, direction: 'out' }, activities.length);
-      } catch (err) {
-        // A permanent failure (blocked bot, unknown chat) must not hold back the conversation's later replies.
-        if (err instanceof AppError && !err.retryable) {
-          log.error({ err, channel: ref.channel, conversationId: ref.conversationId }, 'reply dropped: permanent delivery failure');
-          return;
-        }
-        throw err;
-      }
-    },
+    handle: (_key, item) => deliver(opts.channels, item, opts.metrics, log),
     onDead: async (_key, { ref }) => {
       log.error({ channel: ref.channel, conversationId: ref.conversationId }, 'reply abandoned after repeated delivery failures');
     },

@@ -6,7 +6,8 @@ import type { Metrics } from '../bot/metrics';
 import type { QueueAdapter } from '../bot/queue-adapter';
 import type { InboundItem } from './inbound';
 import type { OrderedQueue } from './ordered-queue';
-import type { OutboundItem } from './outbound';
+import type { ChannelRegistry } from '../bot/channel-registry';
+import { deliver, type OutboundItem } from './outbound';
 
 /** One line of the transcript agents read (see bot/sql/history-store). */
 export interface TranscriptLine {
@@ -26,6 +27,7 @@ export interface TurnWorkerDeps {
   outbound: OrderedQueue<OutboundItem>;
   connection: Redis;
   adapter: QueueAdapter;
+  channels: ChannelRegistry;
   /** The dialog engine: one call per inbound activity. */
   bot: { run(ctx: TurnContext): Promise<void> };
   citizens: { citizenFor(channel: string, channelUserId: string, displayName?: string): Promise<string> };
@@ -52,6 +54,25 @@ const line = (a: Partial<Activity>, direction: 'in' | 'out', conversationId: str
 });
 
 /**
+ * Delivers a turn's replies from the turn worker itself when the channel's send is a durable append in
+ * our own Redis (web chat): a trip through the outbound queue would cost a second job for a single XADD.
+ * Only when no earlier reply of the conversation waits in the outbound queue (order), and any retryable
+ * failure hands the item to the queue, which retries it with backoff.
+ */
+async function deliveredInline(deps: TurnWorkerDeps, key: string, item: OutboundItem, log: Logger): Promise<boolean> {
+  const channel = deps.channels.get(item.ref.channel);
+  if (!channel?.capabilities.inlineDelivery) return false;
+  if ((await deps.outbound.pendingOf(key)) > 0) return false;
+  try {
+    await deliver(deps.channels, item, deps.metrics, log);
+    return true;
+  } catch (err) {
+    log.warn({ err, channel: item.ref.channel }, 'inline delivery failed: handing the replies to the outbound queue');
+    return false;
+  }
+}
+
+/**
  * Runs the dialog engine for each inbound message, in order per conversation, and queues its replies.
  * The outbound push is deduplicated by the inbound message id, so a turn re-run after a crash does not
  * send its replies twice.
@@ -69,7 +90,8 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
       const replies = await deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), new Map([[deps.citizenKey, citizenId]]));
       if (replies.length > 0) {
         const ref = { channel, conversationId, userId: activity.from!.id, locale: replies[0]?.locale ?? activity.locale };
-        await deps.outbound.push(key, { ref, activities: replies }, `${key}|${activity.id}`);
+        const item = { ref, activities: replies };
+        if (!(await deliveredInline(deps, key, item, log))) await deps.outbound.push(key, item, `${key}|${activity.id}`);
       }
       deps.metrics.turnSeconds.observe({ channel }, (Date.now() - receivedAt) / 1_000);
       await deps.transcript.recordMessages([

@@ -17,6 +17,7 @@ export class WebchatAdapter implements ChannelAdapter {
     images: true,
     location: true,
     maxTextLength: 10_000,
+    inlineDelivery: true,
   });
   private ingest: Ingest | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
