@@ -58,11 +58,17 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const outbound = createOutboundQueue(redis, prefix, bullConnection);
   const ingest = createIngest(inbound);
   const channels = new ChannelRegistry();
-  const stops: Array<() => Promise<unknown>> = [];
   let server: Server | undefined;
   let url: string | undefined;
 
-  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  // The web role listens first, so that with PORT=0 (tests) the public URL names the real port.
+  if (config.ROLE !== 'worker') {
+    server = createServer();
+    server.listen(config.PORT, config.HOST);
+    await once(server, 'listening');
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+  const publicUrl = config.PUBLIC_URL ?? url ?? `http://localhost:${config.PORT}`;
   const webchat = createWebchatChannel({ redis, config, log: log.child({ module: 'channels/webchat' }), publicUrl });
   channels.add(webchat.adapter);
 
@@ -88,7 +94,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     startOutboundWorker({ outbound, connection: workerConnection, channels, metrics, log, concurrency });
   }
 
-  if (config.ROLE !== 'worker') {
+  if (server) {
     const app = createHttpApp({
       redis, metrics, log,
       pingDatabase: () => history.ping(),
@@ -102,13 +108,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     app.use(webchat.router);
     app.use(await createWidgetAssets({ title: catalog.city.name }));
     finishHttpApp(app, log);
-    server = createServer(app);
+    server.on('request', app);
     webchat.attach(server);
-    server.listen(config.PORT, config.HOST);
-    await once(server, 'listening');
-    const port = (server.address() as AddressInfo).port;
-    url = `http://127.0.0.1:${port}`;
-    log.info({ port, role: config.ROLE }, 'listening');
+    log.info({ url, role: config.ROLE }, 'listening');
   }
   for (const channel of channels.all()) await channel.start(ingest);
 
@@ -123,7 +125,6 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await webchat.close();
       await inbound.close();
       await outbound.close();
-      for (const s of stops) await s();
       await workerConnection.quit();
       await bullConnection.quit();
       await redis.quit();
