@@ -9,7 +9,7 @@ import { loadCatalog } from '../dialogs/catalog/load-catalog';
 import { benchBareBullmq } from './bare-bullmq';
 import { benchClassifier } from './classifier';
 import { closedLoop, openConversations, openLoop, percentile } from './directline-load';
-import { rssMb, spawnBot, stopBot } from './spawn-bot';
+import { cpuSeconds, rssMb, spawnBot, stopBot } from './spawn-bot';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
@@ -35,10 +35,24 @@ try {
   const convs = await openConversations(`http://127.0.0.1:${PORT}/v3/directline`, secret, CONVERSATIONS, (ms) => latencies.push(ms));
   await closedLoop(convs, 3, latencies); // warm-up: JIT, connection pools, SQLite pages
 
+  // Where the time goes: CPU used by each process during the sustained phase, per message.
+  const redisInfo = new Redis(REDIS_URL);
+  const redisCpu = async () => {
+    const info = await redisInfo.info('cpu');
+    return ['used_cpu_sys', 'used_cpu_user'].reduce((sum, k) => sum + Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0), 0);
+  };
+  const cpuBefore = { procs: await Promise.all(procs.map((p) => cpuSeconds(p.pid!))), redis: await redisCpu(), client: process.cpuUsage() };
   const sustained = await closedLoop(convs, SECONDS, latencies);
+  const cpuAfter = { procs: await Promise.all(procs.map((p) => cpuSeconds(p.pid!))), redis: await redisCpu(), client: process.cpuUsage(cpuBefore.client) };
+  redisInfo.disconnect();
   latencies.sort((a, b) => a - b);
   out('end-to-end sustained messages/s', sustained.messagesPerSecond);
   out('  latency under saturation p50/p99 ms', `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)}`);
+  const perMsg = (seconds: number) => ((seconds * 1_000) / sustained.messages).toFixed(3);
+  out('  CPU ms per message: web process', perMsg(cpuAfter.procs[0]! - cpuBefore.procs[0]!));
+  procs.slice(1).forEach((_, i) => out(`  CPU ms per message: worker process ${i + 1}`, perMsg(cpuAfter.procs[i + 1]! - cpuBefore.procs[i + 1]!)));
+  out('  CPU ms per message: redis-server', perMsg(cpuAfter.redis - cpuBefore.redis));
+  out('  CPU ms per message: load generator', perMsg((cpuAfter.client.user + cpuAfter.client.system) / 1e6));
 
   const offered = await openLoop(convs, RATE, SECONDS, latencies);
   latencies.sort((a, b) => a - b);

@@ -50,7 +50,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const redis = connectRedis(redisUrl, `citybot-${config.ROLE}`, true);
   const bullConnection = connectRedis(redisUrl, `citybot-${config.ROLE}-bull`);
   const workerConnection = connectRedis(redisUrl, `citybot-${config.ROLE}-worker`);
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH });
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH, schema: config.DATABASE_SCHEMA });
   const history = new HistoryStore(db);
   const metrics = new Metrics();
   const prefix = config.REDIS_PREFIX;
@@ -73,7 +73,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   channels.add(webchat.adapter);
 
   if (config.ROLE !== 'web') {
-    const classifier = createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
+    const classifier = await createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
     const connector = countedConnector(new BuiltinConnector(db, catalog), metrics);
     const storage = new RedisStorage(redis, { prefix: `${prefix}:state:` });
     const bot = createCitizenBot({ catalog, classifier, connector, storage, log: log.child({ module: 'dialogs' }) });

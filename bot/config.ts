@@ -20,6 +20,8 @@ export const ConfigSchema = z.object({
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('citybot'),
   /** PostgreSQL URL; when absent the SQLite file at SQLITE_PATH is used. */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  /** PostgreSQL only: the schema to use (created when missing), so several bots or tests share one database. */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier').optional(),
   SQLITE_PATH: z.string().default('./data/bot.sqlite'),
   DATA_DIR: z.string().default('./data'),
   CATALOG: z.string().default('config/catalog.yaml'),

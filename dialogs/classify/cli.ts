@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const catalog = loadCatalog(config.CATALOG);
   // File descriptor 2: a log line on stdout would corrupt the JSON stream.
   const log = pino({ level: config.LOG_LEVEL, base: { cmd: 'classify' } }, pino.destination({ fd: 2, sync: true }));
-  const classifier = createClassifier(config, catalog, log);
+  const classifier = await createClassifier(config, catalog, log);
 
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {

@@ -1,10 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../bot/config';
 import type { Catalog } from '../catalog/schema';
-import { createChatModel } from './chat-model';
 import type { Classifier } from './classifier';
-import { HybridClassifier } from './hybrid-classifier';
-import { LlmClassifier } from './llm-classifier';
 import { OfflineClassifier } from './offline-classifier';
 
 /**
@@ -15,11 +12,15 @@ import { OfflineClassifier } from './offline-classifier';
  * - `LLM_PROVIDER` set: a {@link HybridClassifier} around that offline classifier and an
  *   {@link LlmClassifier}, in `LLM_MODE`, with `LLM_TIMEOUT_MS` per call.
  *
- * Training happens here, synchronously, so call it once at start-up.
+ * Training happens here, so call it once at start-up. LangChain is imported only when a model is
+ * configured: it is ~25 MB of resident memory that an offline bot never needs.
  */
-export function createClassifier(config: Config, catalog: Catalog, log?: Logger): Classifier {
+export async function createClassifier(config: Config, catalog: Catalog, log?: Logger): Promise<Classifier> {
   const offline = OfflineClassifier.train(catalog);
   if (!config.LLM_PROVIDER) return offline;
+  const [{ createChatModel }, { HybridClassifier }, { LlmClassifier }] = await Promise.all([
+    import('./chat-model'), import('./hybrid-classifier'), import('./llm-classifier'),
+  ]);
   const llm = new LlmClassifier({
     model: createChatModel(config),
     catalog,

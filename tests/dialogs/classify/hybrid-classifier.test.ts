@@ -149,8 +149,8 @@ describe('HybridClassifier', () => {
 });
 
 describe('createClassifier', () => {
-  it('returns the offline classifier when no LLM provider is configured', () => {
-    const c = createClassifier(loadConfig({}), catalog);
+  it('returns the offline classifier when no LLM provider is configured', async () => {
+    const c = await createClassifier(loadConfig({}), catalog);
     expect(c.kind).toBe('offline');
   });
 
@@ -159,7 +159,7 @@ describe('createClassifier', () => {
       json: { service: catalog.services[0]?.code, type: 'consulta', confidence: 0.9, alternatives: [] },
     }));
     const config = loadConfig({ LLM_PROVIDER: 'openai', LLM_BASE_URL: stub.baseURL, LLM_MODEL: 'test', LLM_MODE: 'llm' });
-    const c = createClassifier(config, catalog);
+    const c = await createClassifier(config, catalog);
     expect(c.kind).toBe('hybrid');
     const r = await c.classify(CLEAR);
     expect(stub.requests).toHaveLength(1);
