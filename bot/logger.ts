@@ -6,7 +6,7 @@ export type { Logger };
  * One JSON logger per process. Message bodies, phone numbers and e-mails never go to info level:
  * the redact paths below catch the fields where they could travel by accident.
  */
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
+export function createLogger(level: string, base: Record<string, unknown> = {}, destination?: pino.DestinationStream): Logger {
   return pino({
     level,
     base: { pid: process.pid, ...base },
@@ -14,5 +14,5 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
       paths: ['text', '*.text', 'activity.text', 'phone', '*.phone', 'email', '*.email', 'contact', '*.contact', 'token', '*.token', 'authorization', '*.authorization'],
       censor: '[redacted]',
     },
-  });
+  }, destination ?? pino.destination(1));
 }

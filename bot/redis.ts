@@ -39,15 +39,16 @@ const HOW_TO_START_REDIS =
  * Makes sure Redis answers. When REDIS_URL was not set and `redis-server` is installed, starts one as a
  * child process with its data in DATA_DIR/redis; otherwise fails with a message that says how to start it.
  */
-export async function ensureRedis(config: Config, log: Logger): Promise<{ url: string; child?: ChildProcess }> {
-  const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
+export async function ensureRedis(config: Config, log: Logger, defaultUrl = DEFAULT_REDIS_URL): Promise<{ url: string; child?: ChildProcess }> {
+  const url = config.REDIS_URL ?? defaultUrl;
   if (await answers(url)) return { url };
   const hasServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
   if (config.REDIS_URL || !hasServer) throw new DependencyUnavailableError(HOW_TO_START_REDIS);
 
   const dir = resolve(config.DATA_DIR, 'redis');
   mkdirSync(dir, { recursive: true });
-  const child = spawn('redis-server', ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  const port = new URL(url).port || '6379';
+  const child = spawn('redis-server', ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
   log.warn({ dir }, 'Redis was not running: started redis-server as a child process');
   for (let i = 0; i < 50; i++) {
     if (await answers(url)) return { url, child };
