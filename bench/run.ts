@@ -29,7 +29,8 @@ const profile = (role: string) => (process.env.BENCH_PROFILE === role ? ['--cpu-
 const procs = [];
 try {
   console.log(`# citizen-attention bot benchmark: ${CONVERSATIONS} conversations, ${WORKERS} worker process(es) + 1 web process, Redis ${REDIS_URL}`);
-  procs.push(await spawnBot({ ...env, ROLE: 'web', PORT: String(PORT) }, `http://127.0.0.1:${PORT}/readyz`, profile('web')));
+  // BENCH_WORKERS=0 runs one process with every role (the small-town layout).
+  procs.push(await spawnBot({ ...env, ROLE: WORKERS === 0 ? 'all' : 'web', PORT: String(PORT) }, `http://127.0.0.1:${PORT}/readyz`, profile('web')));
   for (let i = 0; i < WORKERS; i++) procs.push(await spawnBot({ ...env, ROLE: 'worker', PORT: '0' }, undefined, profile('worker')));
   const latencies: number[] = [];
   const convs = await openConversations(`http://127.0.0.1:${PORT}/v3/directline`, secret, CONVERSATIONS, (ms) => latencies.push(ms));
@@ -49,7 +50,7 @@ try {
   out('end-to-end sustained messages/s', sustained.messagesPerSecond);
   out('  latency under saturation p50/p99 ms', `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)}`);
   const perMsg = (seconds: number) => ((seconds * 1_000) / sustained.messages).toFixed(3);
-  out('  CPU ms per message: web process', perMsg(cpuAfter.procs[0]! - cpuBefore.procs[0]!));
+  out(`  CPU ms per message: ${WORKERS === 0 ? 'the one process' : 'web process'}`, perMsg(cpuAfter.procs[0]! - cpuBefore.procs[0]!));
   procs.slice(1).forEach((_, i) => out(`  CPU ms per message: worker process ${i + 1}`, perMsg(cpuAfter.procs[i + 1]! - cpuBefore.procs[i + 1]!)));
   out('  CPU ms per message: redis-server', perMsg(cpuAfter.redis - cpuBefore.redis));
   out('  CPU ms per message: load generator', perMsg((cpuAfter.client.user + cpuAfter.client.system) / 1e6));
