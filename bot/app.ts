@@ -63,7 +63,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 
   // The web role listens first, so that with PORT=0 (tests) the public URL names the real port.
   if (config.ROLE !== 'worker') {
-    server = createServer();
+    // Until the app is wired (classifier training, widget build), requests get a quick 503, never a hang.
+    server = createServer((_req, res) => void res.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"status":"starting"}'));
     server.listen(config.PORT, config.HOST);
     await once(server, 'listening');
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -88,7 +89,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const concurrency = config.WORKER_CONCURRENCY;
     const transcript = new GroupCommit<TranscriptEntry>((lines) => history.recordMessages(lines));
     startTurnWorker({
-      inbound, outbound, connection: workerConnection, adapter, channels, bot, citizens: history, transcript: { recordMessages: (lines) => transcript.add(lines) },
+      inbound, outbound, connection: workerConnection, commands: redis, adapter, channels, bot, storage, prefix, citizens: history, transcript: { recordMessages: (lines) => transcript.add(lines) },
       citizenKey: CITIZEN_ID, apology: (a: Partial<Activity>) => apologyFor(a, catalog), metrics, log, concurrency,
     });
     startOutboundWorker({ outbound, connection: workerConnection, channels, metrics, log, concurrency });
@@ -108,6 +109,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     app.use(webchat.router);
     app.use(await createWidgetAssets({ title: catalog.city.name }));
     finishHttpApp(app, log);
+    server.removeAllListeners('request');
     server.on('request', app);
     webchat.attach(server);
     log.info({ url, role: config.ROLE }, 'listening');

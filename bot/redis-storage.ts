@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Redis } from 'ioredis';
@@ -6,21 +7,32 @@ import { ETagConflictError } from './errors';
 /**
  * Writes every item or none. An item whose eTag is set (and not '*') is written only if the stored
  * eTag still matches, which is botbuilder's optimistic concurrency contract (MemoryStorage behaves the same).
- * Values are stored as "<eTag>\n<json>" so reads are a plain MGET.
- * ARGV: ttlMs, then per key: expected eTag ('' = unconditional), new eTag, json.
+ * Values are stored as "<eTag>\n<json>" so reads are a plain MGET. An optional extra key (a turn
+ * journal) is written in the same call, so it exists exactly when the state it describes does.
+ * KEYS: n state keys, then the extra key if any. ARGV: ttlMs, n, per state key: expected eTag ('' =
+ * unconditional), new eTag, json; then extra value and its ttlMs if any.
  */
 const WRITE_LUA = `
-for i, key in ipairs(KEYS) do
-  local expected = ARGV[3 * i - 1]
+local n = tonumber(ARGV[2])
+for i = 1, n do
+  local expected = ARGV[3 * i]
   if expected ~= '' then
-    local cur = redis.call('GET', key)
+    local cur = redis.call('GET', KEYS[i])
     if cur and string.match(cur, '^[^\\n]*') ~= expected then return i end
   end
 end
-for i, key in ipairs(KEYS) do
-  redis.call('SET', key, ARGV[3 * i] .. '\\n' .. ARGV[3 * i + 1], 'PX', ARGV[1])
+for i = 1, n do
+  redis.call('SET', KEYS[i], ARGV[3 * i + 1] .. '\\n' .. ARGV[3 * i + 2], 'PX', ARGV[1])
 end
+if #KEYS > n then redis.call('SET', KEYS[n + 1], ARGV[3 * n + 3], 'PX', ARGV[3 * n + 4]) end
 return 0`;
+
+/**
+ * While a function runs inside `stagedWrites.run(area, fn)`, RedisStorage.write only collects changes
+ * in `area`; the caller commits them later with `commit` (together with a journal entry). This is how a
+ * queue worker makes "dialog state advanced" and "this message's replies are known" one atomic fact.
+ */
+export const stagedWrites = new AsyncLocalStorage<StoreItems>();
 
 export interface RedisStorageOptions {
   /** Key prefix, e.g. `citybot:state:`. */
@@ -51,9 +63,19 @@ export class RedisStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
+    const stage = stagedWrites.getStore();
+    if (stage) {
+      Object.assign(stage, changes);
+      return;
+    }
+    await this.commit(changes);
+  }
+
+  /** Writes `changes` (eTag-checked) and, in the same atomic step, the optional `extra` key. */
+  async commit(changes: StoreItems, extra?: { key: string; value: string; ttlMs: number }): Promise<void> {
     const keys = Object.keys(changes);
-    if (keys.length === 0) return;
-    const args: string[] = [String(this.ttlMs)];
+    if (keys.length === 0 && !extra) return;
+    const args: string[] = [String(this.ttlMs), String(keys.length)];
     const fresh: string[] = [];
     for (const key of keys) {
       const item = changes[key] as { eTag?: string };
@@ -62,7 +84,12 @@ export class RedisStorage implements Storage {
       const { eTag: expected, ...rest } = item;
       args.push(expected && expected !== '*' ? expected : '', eTag, JSON.stringify(rest));
     }
-    const conflict = await this.redis.stateWrite(keys.length, ...keys.map((k) => this.options.prefix + k), ...args);
+    const redisKeys = keys.map((k) => this.options.prefix + k);
+    if (extra) {
+      redisKeys.push(extra.key);
+      args.push(extra.value, String(extra.ttlMs));
+    }
+    const conflict = await this.redis.stateWrite(redisKeys.length, ...redisKeys, ...args);
     if (conflict !== 0) throw new ETagConflictError(`storage item "${keys[conflict - 1]}" was changed by another writer`);
     // Hand the new eTags back so a second save in the same turn is not seen as a conflict.
     keys.forEach((key, i) => ((changes[key] as { eTag?: string }).eTag = fresh[i]));

@@ -23,12 +23,12 @@ redis.call('SADD', KEYS[3], ARGV[4])
 return 1`;
 
 /**
- * KEYS: mbox, lock, tries, pending. ARGV: token, pop('1'|'0'), key.
- * Optionally pops the finished head, then returns {head, tries} or, when the mailbox is empty,
- * releases the lock (if still ours) and returns nil.
+ * KEYS: mbox, lock, tries, pending, done. ARGV: token, pop('1'|'0'), key.
+ * Optionally pops the finished head (deleting its `done` key, see WorkOptions.doneKey), then returns
+ * {head, tries} or, when the mailbox is empty, releases the lock (if still ours) and returns nil.
  */
 const PEEK_LUA = `
-if ARGV[2] == '1' then redis.call('LPOP', KEYS[1]); redis.call('DEL', KEYS[3]) end
+if ARGV[2] == '1' then redis.call('LPOP', KEYS[1]); redis.call('DEL', KEYS[3], KEYS[5]) end
 local head = redis.call('LINDEX', KEYS[1], 0)
 if not head then
   if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
@@ -83,6 +83,8 @@ export interface WorkOptions<T> {
   handle: (key: string, item: T) => Promise<void>;
   /** Called once for an item that failed `maxTries` times, after it left the mailbox. */
   onDead?: (key: string, item: T) => Promise<void>;
+  /** A Redis key that lives while the item is in the mailbox (e.g. its turn journal); deleted atomically with the item. */
+  doneKey?: (key: string, item: T) => string;
   log: Logger;
 }
 
@@ -113,7 +115,7 @@ export class OrderedQueue<T> {
       },
     });
     redis.defineCommand('oqPush', { numberOfKeys: 3, lua: PUSH_LUA });
-    redis.defineCommand('oqPeek', { numberOfKeys: 4, lua: PEEK_LUA });
+    redis.defineCommand('oqPeek', { numberOfKeys: 5, lua: PEEK_LUA });
     redis.defineCommand('oqLock', { numberOfKeys: 1, lua: LOCK_LUA });
     redis.defineCommand('oqDead', { numberOfKeys: 3, lua: DEAD_LUA });
     redis.defineCommand('oqStranded', { numberOfKeys: 1, lua: STRANDED_LUA });
@@ -186,19 +188,22 @@ export class OrderedQueue<T> {
     if ((await this.redis.set(lock, token, 'PX', this.lockMs, 'NX')) === null) return; // the holder drains our item
     const renew = setInterval(() => void this.redis.oqLock(lock, token, String(this.lockMs)).catch(() => undefined), this.lockMs / 3);
     const keys = [`${this.keys}mbox:${key}`, lock, `${this.keys}tries:${key}`, `${this.keys}pending`] as const;
+    const none = `${this.keys}none`;
     try {
-      let next = (await this.redis.oqPeek(...keys, token, '0', key)) as [string, number] | null;
+      let next = (await this.redis.oqPeek(...keys, none, token, '0', key)) as [string, number] | null;
       while (next) {
         const [raw, tries] = next;
         const item = JSON.parse(raw) as T;
-        if (tries > this.maxTries) {
+        const dead = tries > this.maxTries;
+        if (dead) {
           await this.redis.oqDead(keys[0], `${this.keys}dead`, keys[2], key);
           opts.log.error({ queue: this.options.name, key, tries }, 'item failed too many times: moved to dead letters');
           await opts.onDead?.(key, item);
         } else {
           await opts.handle(key, item);
         }
-        next = (await this.redis.oqPeek(...keys, token, tries > this.maxTries ? '0' : '1', key)) as [string, number] | null;
+        const done = opts.doneKey?.(key, item) ?? none;
+        next = (await this.redis.oqPeek(...keys, done, token, dead ? '0' : '1', key)) as [string, number] | null;
       }
     } catch (err) {
       // Leave the head in place for the retry (BullMQ backoff) and let other drains proceed meanwhile.

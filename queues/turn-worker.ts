@@ -4,6 +4,8 @@ import type { ChannelId } from '../bot/activity';
 import type { Logger } from '../bot/logger';
 import type { Metrics } from '../bot/metrics';
 import type { QueueAdapter } from '../bot/queue-adapter';
+import { stagedWrites, type RedisStorage } from '../bot/redis-storage';
+import type { StoreItems } from 'botbuilder';
 import type { InboundItem } from './inbound';
 import type { OrderedQueue } from './ordered-queue';
 import type { ChannelRegistry } from '../bot/channel-registry';
@@ -25,9 +27,16 @@ export interface TranscriptLine {
 export interface TurnWorkerDeps {
   inbound: OrderedQueue<InboundItem>;
   outbound: OrderedQueue<OutboundItem>;
+  /** Dedicated connection for the BullMQ worker. */
   connection: Redis;
+  /** Connection for our own commands (journal reads). */
+  commands: Redis;
   adapter: QueueAdapter;
   channels: ChannelRegistry;
+  /** Dialog state storage; its writes during a turn are staged and committed with the turn journal. */
+  storage: RedisStorage;
+  /** Prefix of the turn journal keys (REDIS_PREFIX). */
+  prefix: string;
   /** The dialog engine: one call per inbound activity. */
   bot: { run(ctx: TurnContext): Promise<void> };
   citizens: { citizenFor(channel: string, channelUserId: string, displayName?: string): Promise<string> };
@@ -72,10 +81,18 @@ async function deliveredInline(deps: TurnWorkerDeps, key: string, item: Outbound
   }
 }
 
+/** A journal entry outlives its message only if the worker dies between commit and pop; then it is needed within the lock time. */
+const JOURNAL_TTL_MS = 3_600_000;
+
 /**
- * Runs the dialog engine for each inbound message, in order per conversation, and queues its replies.
- * The outbound push is deduplicated by the inbound message id, so a turn re-run after a crash does not
- * send its replies twice.
+ * Runs the dialog engine for each inbound message, in order per conversation, and delivers its replies.
+ *
+ * Read this before changing: a worker can die at any instruction. The turn's state writes are staged and
+ * committed in ONE Redis call together with a journal entry holding the turn's replies. A message that
+ * is run again (its worker died before popping it) finds its journal entry and re-delivers the recorded
+ * replies instead of running the dialog against state that has already moved on. Delivery is idempotent
+ * (web chat dedupes by the first reply's id; the outbound queue by the inbound message id), and the
+ * journal entry is deleted atomically with the message when it leaves the mailbox.
  */
 export function startTurnWorker(deps: TurnWorkerDeps) {
   const log = deps.log.child({ module: 'queues/turn-worker' });
@@ -87,7 +104,18 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
       const conversationId = activity.conversation!.id;
       deps.metrics.messages.inc({ channel, direction: 'in' });
       const citizenId = await deps.citizens.citizenFor(channel, activity.from!.id, activity.from!.name);
-      const replies = await deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), new Map([[deps.citizenKey, citizenId]]));
+      const journalKey = journalKeyOf(deps.prefix, key, activity);
+      const recorded = await deps.commands.get(journalKey);
+      let replies: Partial<Activity>[];
+      if (recorded !== null) {
+        replies = JSON.parse(recorded) as Partial<Activity>[];
+        log.warn({ channel, conversationId }, 'message run again after a worker stopped: re-delivering its recorded replies');
+      } else {
+        const staged: StoreItems = {};
+        replies = await stagedWrites.run(staged, () =>
+          deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), new Map([[deps.citizenKey, citizenId]])));
+        await deps.storage.commit(staged, { key: journalKey, value: JSON.stringify(replies), ttlMs: JOURNAL_TTL_MS });
+      }
       if (replies.length > 0) {
         const ref = { channel, conversationId, userId: activity.from!.id, locale: replies[0]?.locale ?? activity.locale };
         const item = { ref, activities: replies };
@@ -95,13 +123,17 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
       }
       deps.metrics.turnSeconds.observe({ channel }, (Date.now() - receivedAt) / 1_000);
       await deps.transcript.recordMessages([
-        line(activity, 'in', conversationId, channel, citizenId),
+        // A conversation start (conversationUpdate) is not something the citizen said.
+        ...(activity.type === 'message' ? [line(activity, 'in', conversationId, channel, citizenId)] : []),
         ...replies.map((r) => line(r, 'out', conversationId, channel, citizenId)),
       ]);
     },
+    doneKey: (key, { activity }) => journalKeyOf(deps.prefix, key, activity),
     onDead: async (key, { activity }) => {
       const ref = { channel: activity.channelId as ChannelId, conversationId: activity.conversation!.id, userId: activity.from?.id };
       await deps.outbound.push(key, { ref, activities: [deps.apology(activity)] }, `${key}|${activity.id}|dead`);
     },
   });
 }
+
+const journalKeyOf = (prefix: string, key: string, activity: Partial<Activity>): string => `${prefix}:inbound:turn:${key}|${activity.id}`;

@@ -42,12 +42,39 @@ export type ClientActivityState = 'reserved' | 'echoed' | 'ingested';
  *   The same name is the pub/sub channel notified after each append.
  * - `…:dl:<conv>:meta` — HASH `user`, `locale`, `greeted`, `seq` (activity id sequence).
  * - `…:dl:<conv>:cid:<clientActivityID>` — STRING `<activityId> <state>`, dedupe of client retries.
+ * - `…:dl:<conv>:sent:<id>` — STRING, marks a batch of bot replies as appended (idempotent sends).
  */
+/** KEYS: stream, meta, sent marker. ARGV: maxlen, ttlSec, markerTtlSec, activity JSON… */
+const APPEND_ONCE_LUA = `
+if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[3]) then return 0 end
+for i = 4, #ARGV do redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'a', ARGV[i]) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('PUBLISH', KEYS[1], '1')
+return 1`;
+
 export class ConversationStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    redis.defineCommand('dlAppendOnce', { numberOfKeys: 3, lua: APPEND_ONCE_LUA });
+  }
+
+  /**
+   * Appends the bot's replies unless a batch with the same `batchId` was appended before — in the same
+   * atomic step, so a worker re-delivering a turn's replies after a crash never shows them twice.
+   * Returns false for a repeated batch.
+   */
+  async appendOnce(conversationId: string, activities: Partial<Activity>[], batchId: string): Promise<boolean> {
+    const stream = this.channelOf(conversationId);
+    const appended = await this.redis.dlAppendOnce(
+      stream, this.metaKey(conversationId), `${stream}:sent:${batchId}`,
+      // A re-delivery happens within minutes of the crash (the lock time), so the marker need not live long.
+      String(STREAM_MAXLEN), String(CONVERSATION_TTL_S), '3600', ...activities.map((a) => JSON.stringify(a)),
+    );
+    return appended === 1;
+  }
 
   /** The pub/sub channel (and stream key) of one conversation. */
   channelOf(conversationId: string): string {
@@ -144,4 +171,10 @@ async function execOrThrow(multi: ReturnType<Redis['multi']>): Promise<unknown[]
     if (err) throw err;
     return value;
   });
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    dlAppendOnce(...args: string[]): Promise<number>;
+  }
 }

@@ -77,7 +77,9 @@ export class WebchatAdapter implements ChannelAdapter {
         recipient: { id: meta.userId, role: 'user', name: '' },
         ...(a.replyToId ? { replyToId: a.replyToId } : {}),
       }));
-      await this.store.append(conversationId, stamped);
+      // The first reply's id comes from the turn that produced the batch (and its journal): a batch
+      // delivered again after a worker crash is recognised and not shown twice.
+      await this.store.appendOnce(conversationId, stamped, activities[0]?.id ?? ids[0]!);
     } catch (err) {
       if (err instanceof AppError) throw err;
       this.log.warn({ err, conversationId }, 'webchat send failed');
