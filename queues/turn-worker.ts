@@ -1,28 +1,15 @@
-import type { Activity, TurnContext } from 'botbuilder';
+import type { Activity, StoreItems, TurnContext } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { ChannelId } from '../bot/activity';
+import type { ChannelRegistry } from '../bot/channel-registry';
 import type { Logger } from '../bot/logger';
 import type { Metrics } from '../bot/metrics';
 import type { QueueAdapter } from '../bot/queue-adapter';
 import { stagedWrites, type RedisStorage } from '../bot/redis-storage';
-import type { StoreItems } from 'botbuilder';
+import type { TranscriptEntry } from '../bot/sql/history-store';
 import type { InboundItem } from './inbound';
 import type { OrderedQueue } from './ordered-queue';
-import type { ChannelRegistry } from '../bot/channel-registry';
 import { deliver, type OutboundItem } from './outbound';
-
-/** One line of the transcript agents read (see bot/sql/history-store). */
-export interface TranscriptLine {
-  channel: string;
-  conversationId: string;
-  citizenId: string;
-  direction: 'in' | 'out';
-  activityId: string;
-  text?: string;
-  attachments?: unknown[];
-  entities?: unknown[];
-  at: Date;
-}
 
 export interface TurnWorkerDeps {
   inbound: OrderedQueue<InboundItem>;
@@ -40,7 +27,7 @@ export interface TurnWorkerDeps {
   /** The dialog engine: one call per inbound activity. */
   bot: { run(ctx: TurnContext): Promise<void> };
   citizens: { citizenFor(channel: string, channelUserId: string, displayName?: string): Promise<string> };
-  transcript: { recordMessages(lines: TranscriptLine[]): Promise<void> };
+  transcript: { recordMessages(lines: TranscriptEntry[]): Promise<void> };
   /** turnState key under which the dialogs find the citizen id. */
   citizenKey: string;
   /** The polite reply for a message that failed every attempt (see OrderedQueue dead letters). */
@@ -50,7 +37,7 @@ export interface TurnWorkerDeps {
   concurrency: number;
 }
 
-const line = (a: Partial<Activity>, direction: 'in' | 'out', conversationId: string, channel: string, citizenId: string): TranscriptLine => ({
+const line = (a: Partial<Activity>, direction: 'in' | 'out', conversationId: string, channel: string, citizenId: string): TranscriptEntry => ({
   channel,
   conversationId,
   citizenId,
