@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
+import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopBot } from '../../bench/spawn-bot';
@@ -116,10 +117,11 @@ const allAnswered = (cs: DlConversation[], sent: string[][]) => () =>
   cs.every((c, i) => (sent[i] ?? []).every((id) => c.repliesTo(id).length > 0)) ? true : undefined;
 
 /** Replies to the script's messages come in the order of the messages: collapsing runs of one replyToId gives the sent ids. */
-function checkOrder(c: DlConversation, ids: string[], probeId: string): void {
-  const answers = c.bot().filter((a) => a.replyToId !== undefined);
+async function checkOrder(c: DlConversation, ids: string[], probeId: string): Promise<void> {
+  const stream = await c.streamOrder();
+  const answers = stream.filter((a) => a.from?.role === 'bot' && a.replyToId !== undefined);
   const runs = answers.map((a) => a.replyToId).filter((id, i, all) => i === 0 || all[i - 1] !== id);
-  expect(runs, `replies out of the order of the messages: ${told(c)}`).toEqual([...ids, probeId]);
+  expect(runs, `replies out of the order of the messages: ${told(stream)}`).toEqual([...ids, probeId]);
 }
 
 /** Each message answered once, with exactly the replies the dialog gives it. */
@@ -132,8 +134,8 @@ function checkAnswers(c: DlConversation, ids: string[]): void {
   });
 }
 
-const told = (c: DlConversation): string =>
-  JSON.stringify(c.seen.map((a) => [a.from?.role, a.id, a.replyToId, (a.text ?? '').slice(0, 30)]));
+const told = (activities: Partial<Activity>[]): string =>
+  JSON.stringify(activities.map((a) => [a.from?.role, a.id, a.replyToId, (a.text ?? '').slice(0, 30)]));
 
 describe('one web process and two worker processes', () => {
   it('answers 10 conversations sending 6 messages each at full speed, each conversation in order and each message once', async () => {
@@ -141,10 +143,10 @@ describe('one web process and two worker processes', () => {
     const sent = await Promise.all(cs.map((c) => sendScript(c)));
     await waitFor(allAnswered(cs, sent), 'every message answered', 20_000);
     const probes = await probe(cs);
-    cs.forEach((c, i) => {
-      checkOrder(c, sent[i] ?? [], probes[i] ?? '');
+    for (const [i, c] of cs.entries()) {
+      await checkOrder(c, sent[i] ?? [], probes[i] ?? '');
       checkAnswers(c, sent[i] ?? []);
-    });
+    }
   });
 
   describe('when a worker is killed with SIGKILL while messages flow', () => {
@@ -172,7 +174,7 @@ describe('one web process and two worker processes', () => {
 
     it('still answers every message, each conversation in order, from the surviving worker', async () => {
       expect(await inboundWorkers()).toBe(1);
-      cs.forEach((c, i) => checkOrder(c, sent[i] ?? [], probes[i] ?? ''));
+      for (const [i, c] of cs.entries()) await checkOrder(c, sent[i] ?? [], probes[i] ?? '');
     });
 
     it('answers no message twice, and each with what it would have got without the kill', () => {

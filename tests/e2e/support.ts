@@ -79,7 +79,7 @@ export class DlConversation {
   readonly seen: Partial<Activity>[] = [];
   readonly errors: unknown[] = [];
 
-  private constructor(readonly dl: DirectLineClient) {
+  private constructor(readonly dl: DirectLineClient, private readonly baseUrl: string) {
     dl.activity$.subscribe(
       (a) => this.seen.push(a as Partial<Activity>),
       (err: unknown) => this.errors.push(err),
@@ -91,7 +91,28 @@ export class DlConversation {
     const res = await fetch(`${baseUrl}/v3/directline/tokens/generate`, { method: 'POST' });
     if (res.status !== 200) throw new Error(`tokens/generate answered ${res.status}`);
     const { token } = (await res.json()) as { token: string };
-    return new DlConversation(new DirectLine({ token, domain: `${baseUrl}/v3/directline`, webSocket, pollingInterval: 200 }));
+    return new DlConversation(new DirectLine({ token, domain: `${baseUrl}/v3/directline`, webSocket, pollingInterval: 200 }), baseUrl);
+  }
+
+  /**
+   * The conversation as the server's stream holds it (GET activities, every page). directlinejs emits
+   * each frame's activities on its async scheduler through flatMap, so two frames can interleave in
+   * `seen`; the stream order is the one the bot guarantees.
+   */
+  async streamOrder(): Promise<Partial<Activity>[]> {
+    const token = (this.dl as unknown as { token: string }).token; // directlinejs keeps the refreshed token here
+    const all: Partial<Activity>[] = [];
+    let watermark = '';
+    for (;;) {
+      const res = await fetch(`${this.baseUrl}/v3/directline/conversations/${this.conversationId}/activities${watermark ? `?watermark=${watermark}` : ''}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (res.status !== 200) throw new Error(`GET activities answered ${res.status}`);
+      const page = (await res.json()) as { activities: Partial<Activity>[]; watermark?: string };
+      all.push(...page.activities);
+      if (page.activities.length === 0 || !page.watermark || page.watermark === watermark) return all;
+      watermark = page.watermark;
+    }
   }
 
   get conversationId(): string | undefined {
