@@ -23,12 +23,14 @@ redis.call('SADD', KEYS[3], ARGV[4])
 return 1`;
 
 /**
- * KEYS: mbox, lock, tries, pending, done. ARGV: token, pop('1'|'0'), key.
- * Optionally pops the finished head (deleting its `done` key, see WorkOptions.doneKey), then returns
- * {head, tries} or, when the mailbox is empty, releases the lock (if still ours) and returns nil.
+ * KEYS: mbox, lock, tries, pending, done. ARGV: token, mode, key, lockMs.
+ * mode 'acquire' first takes the lock (answering 'LOCKED' if another drainer holds it); mode 'pop'
+ * removes the finished head (and its `done` key, see WorkOptions.doneKey); mode 'peek' does neither.
+ * Then returns {head, tries} or, when the mailbox is empty, releases the lock (if still ours) and returns nil.
  */
 const PEEK_LUA = `
-if ARGV[2] == '1' then redis.call('LPOP', KEYS[1]); redis.call('DEL', KEYS[3], KEYS[5]) end
+if ARGV[2] == 'acquire' and not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[4]) then return 'LOCKED' end
+if ARGV[2] == 'pop' then redis.call('LPOP', KEYS[1]); redis.call('DEL', KEYS[3], KEYS[5]) end
 local head = redis.call('LINDEX', KEYS[1], 0)
 if not head then
   if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
@@ -185,12 +187,13 @@ export class OrderedQueue<T> {
     const { key } = job.data;
     const lock = `${this.keys}lock:${key}`;
     const token = randomBytes(8).toString('hex');
-    if ((await this.redis.set(lock, token, 'PX', this.lockMs, 'NX')) === null) return; // the holder drains our item
-    const renew = setInterval(() => void this.redis.oqLock(lock, token, String(this.lockMs)).catch(() => undefined), this.lockMs / 3);
     const keys = [`${this.keys}mbox:${key}`, lock, `${this.keys}tries:${key}`, `${this.keys}pending`] as const;
     const none = `${this.keys}none`;
+    const lockMs = String(this.lockMs);
+    let next = (await this.redis.oqPeek(...keys, none, token, 'acquire', key, lockMs)) as [string, number] | 'LOCKED' | null;
+    if (next === 'LOCKED') return; // the holder drains our item
+    const renew = setInterval(() => void this.redis.oqLock(lock, token, String(this.lockMs)).catch(() => undefined), this.lockMs / 3);
     try {
-      let next = (await this.redis.oqPeek(...keys, none, token, '0', key)) as [string, number] | null;
       while (next) {
         const [raw, tries] = next;
         const item = JSON.parse(raw) as T;
@@ -203,7 +206,7 @@ export class OrderedQueue<T> {
           await opts.handle(key, item);
         }
         const done = opts.doneKey?.(key, item) ?? none;
-        next = (await this.redis.oqPeek(...keys, done, token, dead ? '0' : '1', key)) as [string, number] | null;
+        next = (await this.redis.oqPeek(...keys, done, token, dead ? 'peek' : 'pop', key, lockMs)) as [string, number] | null;
       }
     } catch (err) {
       // Leave the head in place for the retry (BullMQ backoff) and let other drains proceed meanwhile.
