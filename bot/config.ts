@@ -27,7 +27,7 @@ export const ConfigSchema = z.object({
   CATALOG: z.string().default('config/catalog.yaml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Inbound turns run concurrently per worker process (different conversations only). */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(64),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(256),
 
   /** When set, Direct Line clients need this secret (or a token made with it); otherwise tokens/generate is open, rate-limited. */
   DIRECTLINE_SECRET: z.string().min(16).optional(),
