@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -136,4 +135,3 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   return { url, server, redis, log, stop };
 }
 
-export type { ChildProcess };
