@@ -11,8 +11,11 @@ export interface InboundItem {
   receivedAt: number;
 }
 
-/** The mailbox key of a conversation: one per channel conversation. */
-export const conversationKey = (activity: Partial<Activity>): string => `${activity.channelId}|${activity.conversation?.id}`;
+/**
+ * The mailbox key of a conversation, shared by the inbound and outbound queues: a proactive send
+ * (agent reply, status change) must use it too, so that it queues behind the conversation's replies.
+ */
+export const mailboxKey = (channel: string, conversationId: string): string => `${channel}|${conversationId}`;
 
 export function createInboundQueue(redis: Redis, prefix: string, bullConnection?: Redis, lockMs?: number): OrderedQueue<InboundItem> {
   return new OrderedQueue<InboundItem>(redis, { name: 'inbound', prefix, bullConnection, lockMs, maxTries: 5 });
@@ -27,7 +30,7 @@ export function createIngest(inbound: OrderedQueue<InboundItem>): Ingest {
     if (!activity.channelId || !activity.conversation?.id || !activity.id || !activity.from?.id || !activity.type) {
       throw new BadInputError('an inbound activity needs type, id, channelId, conversation.id and from.id');
     }
-    const queued = await inbound.push(conversationKey(activity), { activity, receivedAt: Date.now() }, `${activity.channelId}|${activity.id}`);
+    const queued = await inbound.push(mailboxKey(activity.channelId, activity.conversation.id), { activity, receivedAt: Date.now() }, `${activity.channelId}|${activity.id}`);
     return { id: activity.id, duplicate: !queued };
   };
 }

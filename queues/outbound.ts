@@ -13,8 +13,6 @@ export interface OutboundItem {
   activities: Partial<Activity>[];
 }
 
-export const outboundKey = (ref: ConversationRef): string => `${ref.channel}|${ref.conversationId}`;
-
 /** Replies leave in order per conversation, with exponential backoff on retryable channel failures. */
 export function createOutboundQueue(redis: Redis, prefix: string, bullConnection?: Redis, lockMs?: number): OrderedQueue<OutboundItem> {
   return new OrderedQueue<OutboundItem>(redis, { name: 'outbound', prefix, bullConnection, lockMs, maxTries: 8, attempts: 10, backoffMs: 1_000 });
