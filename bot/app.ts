@@ -96,7 +96,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 
   if (server) {
     const app = createHttpApp({
-      redis, metrics, log,
+      redis, metrics, log, channels,
       pingDatabase: () => history.ping(),
       beforeScrape: async () => {
         for (const q of [inbound.queue, outbound.queue]) {

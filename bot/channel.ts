@@ -47,4 +47,15 @@ export interface ChannelAdapter {
   send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void>;
   /** Stops receiving, drains in-flight sends, closes connections. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Whether the channel can work right now, for `/readyz`: e.g. a WhatsApp session that was logged out
+   * needs a person to pair it again. Absent means always ready.
+   */
+  health?(): ChannelHealth;
+}
+
+export interface ChannelHealth {
+  ok: boolean;
+  /** Why not, in words an operator can act on (no secrets, no phone numbers). */
+  detail?: string;
 }

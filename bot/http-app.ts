@@ -1,5 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
+import type { ChannelRegistry } from './channel-registry';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -10,6 +11,8 @@ export interface OpsDeps {
   metrics: Metrics;
   /** Refreshes gauges (queue depths) right before a scrape. */
   beforeScrape: () => Promise<void>;
+  /** Channels whose health `/readyz` reports (a channel that needs an operator makes the process not ready). */
+  channels: ChannelRegistry;
   log: Logger;
 }
 
@@ -24,8 +27,13 @@ export function createHttpApp(ops: OpsDeps): Express {
       ops.redis.ping().then(() => 'ok', (err: Error) => `down: ${err.message}`),
       ops.pingDatabase().then(() => 'ok', (err: Error) => `down: ${err.message}`),
     ]);
-    const ready = redis === 'ok' && database === 'ok';
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: { redis, database } });
+    const channels: Record<string, string> = {};
+    for (const c of ops.channels.all()) {
+      const h = c.health?.() ?? { ok: true };
+      channels[c.id] = h.ok ? 'ok' : `down: ${h.detail ?? 'unavailable'}`;
+    }
+    const ready = redis === 'ok' && database === 'ok' && Object.values(channels).every((v) => v === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: { redis, database, channels } });
   });
   app.get('/metrics', async (_req, res) => {
     await ops.beforeScrape().catch((err: unknown) => ops.log.error({ err }, 'refreshing queue gauges failed'));
