@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import { createWebchatChannel } from '../channels/webchat';
@@ -20,6 +21,7 @@ import type { Config } from './config';
 import { AppError } from './errors';
 import { createHttpApp, finishHttpApp } from './http-app';
 import { createLogger, type Logger } from './logger';
+import { MediaStore } from './media-store';
 import { Metrics } from './metrics';
 import { QueueAdapter } from './queue-adapter';
 import { connectRedis, ensureRedis } from './redis';
@@ -69,7 +71,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
   const publicUrl = config.PUBLIC_URL ?? url ?? `http://localhost:${config.PORT}`;
-  const webchat = createWebchatChannel({ redis, config, log: log.child({ module: 'channels/webchat' }), publicUrl });
+  const media = new MediaStore(path.resolve(config.DATA_DIR, 'uploads'), publicUrl);
+  const webchat = createWebchatChannel({ redis, config, log: log.child({ module: 'channels/webchat' }), publicUrl, media });
   channels.add(webchat.adapter);
 
   if (config.ROLE !== 'web') {

@@ -41,6 +41,12 @@ export class BadInputError extends AppError {
   readonly retryable = false;
 }
 
+/** A file a citizen sent is of a type we do not keep (or too large); the sender gets a clear answer. */
+export class UnsupportedMediaError extends AppError {
+  readonly code = 'E_UNSUPPORTED_MEDIA';
+  readonly retryable = false;
+}
+
 /** A message names a conversation this bot does not know. */
 export class UnknownConversationError extends AppError {
   readonly code = 'E_UNKNOWN_CONVERSATION';

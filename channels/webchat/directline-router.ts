@@ -10,7 +10,9 @@ import { directLineErrorHandler, DirectLineHttpError } from './http-error';
 import type { InboundPipeline } from './inbound';
 import type { FixedWindowLimiter } from './rate-limit';
 import type { TokenService } from './tokens';
-import { parseUpload, type MediaStore } from './uploads';
+import type { MediaStore } from '../../bot/media-store';
+import { UnsupportedMediaError } from '../../bot/errors';
+import { parseUpload } from './uploads';
 
 /** Direct Line rejects activities over 256 KB; so do we. */
 export const MAX_BODY = '256kb';
@@ -145,7 +147,9 @@ export function createDirectLineRouter(deps: DirectLineRouterDeps): Router {
     const template = upload.activityJson === undefined ? { type: 'message' } : parseJsonPart(upload.activityJson);
     const posted = PostedActivitySchema.parse({ ...(template as object), attachments: [] });
     if (posted.type !== 'message') throw new DirectLineHttpError(400, 'BadArgument', 'an upload must be a message');
-    const stored = await media.saveAll(upload.files);
+    const stored = await media.saveAll(upload.files, { imagesOnly: true }).catch((err: unknown) => {
+      throw err instanceof UnsupportedMediaError ? new DirectLineHttpError(415, 'UnsupportedMediaType', err.message) : err;
+    });
     // Keep the names the client gave its attachments (deduped by directlinejs), in order.
     const named = stored.map((m, i) => ({ ...m, name: templateName(template, i) ?? m.name }));
     const query = typeof req.query.userId === 'string' ? req.query.userId : undefined;

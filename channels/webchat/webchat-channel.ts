@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
-import path from 'node:path';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ChannelAdapter } from '../../bot/channel';
 import type { Config } from '../../bot/config';
+import type { MediaStore } from '../../bot/media-store';
 import { ConversationStore } from './conversation-store';
 import { createDirectLineRouter } from './directline-router';
 import { DirectLineSocketServer } from './directline-socket';
@@ -12,7 +12,6 @@ import { InboundPipeline } from './inbound';
 import { FixedWindowLimiter } from './rate-limit';
 import { StreamHub } from './stream-hub';
 import { TokenService } from './tokens';
-import { MediaStore } from './uploads';
 import { WebchatAdapter } from './webchat-adapter';
 
 export interface WebchatChannelOptions {
@@ -20,8 +19,10 @@ export interface WebchatChannelOptions {
   redis: Redis;
   config: Config;
   log: Logger;
-  /** Base URL browsers reach this server at (streamUrl and media URLs are built from it). */
+  /** Base URL browsers reach this server at (streamUrl is built from it). */
   publicUrl: string;
+  /** Where uploaded photos are kept (shared with the other channels). */
+  media: MediaStore;
 }
 
 /** The web chat channel of one process. */
@@ -46,7 +47,7 @@ export function createWebchatChannel(opts: WebchatChannelOptions): WebchatChanne
   const store = new ConversationStore(redis, prefix);
   const tokens = new TokenService(redis, `${prefix}:dl:signing-key`, config.DIRECTLINE_SECRET);
   const adapter = new WebchatAdapter(store, log);
-  const media = new MediaStore(path.resolve(config.DATA_DIR, 'uploads'), publicUrl);
+  const media = opts.media;
   const inbound = new InboundPipeline(store, () => adapter.currentIngest(), media.urlPrefix);
   const limiter = new FixedWindowLimiter(redis, `${prefix}:dl:rl`, config.TOKEN_RATE_LIMIT, 60);
   const hub = new StreamHub(redis, store, log);

@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../../../bot/config';
 import type { Ingest } from '../../../bot/channel';
 import { createWebchatChannel, type WebchatChannel } from '../../../channels/webchat';
+import { MediaStore } from '../../../bot/media-store';
 
 export const log = pino({ level: 'silent' });
 
@@ -29,7 +30,7 @@ export async function startWebProcess(config: Config): Promise<WebProcess> {
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const channel = createWebchatChannel({ redis, config, log, publicUrl: baseUrl });
+  const channel = createWebchatChannel({ redis, config, log, publicUrl: baseUrl, media: new MediaStore(path.resolve(config.DATA_DIR, 'uploads'), baseUrl) });
   app.use(channel.router);
   channel.attach(server);
   return {

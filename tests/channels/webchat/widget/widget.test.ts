@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../bot/config';
 import { createWebchatChannel } from '../../../../channels/webchat';
+import { MediaStore } from '../../../../bot/media-store';
 import { createWidgetAssets, widgetGzipSize } from '../../../../channels/webchat/widget-assets';
 import { launchBrowser, newPage, watchForInjection } from '../../../support/browser';
 
@@ -56,7 +57,7 @@ async function startServer(): Promise<{
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const channel = createWebchatChannel({ redis, config, log: pino({ level: 'silent' }), publicUrl: url });
+  const channel = createWebchatChannel({ redis, config, log: pino({ level: 'silent' }), publicUrl: url, media: new MediaStore(path.resolve(config.DATA_DIR, 'uploads'), url) });
   app.use(channel.router);
   app.use(await createWidgetAssets({ title: 'Ajuntament de Prova' }));
   // The logo the bot shows, from the same server the widget already trusts.
