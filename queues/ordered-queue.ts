@@ -23,10 +23,11 @@ redis.call('SADD', KEYS[3], ARGV[4])
 return 1`;
 
 /**
- * KEYS: mbox, lock, tries, pending, done. ARGV: token, mode, key, lockMs.
+ * KEYS: mbox, lock, tries, pending, journal. ARGV: token, mode, key, lockMs.
  * mode 'acquire' first takes the lock (answering 'LOCKED' if another drainer holds it); mode 'pop'
- * removes the finished head (and its `done` key, see WorkOptions.doneKey); mode 'peek' does neither.
- * Then returns {head, tries} or, when the mailbox is empty, releases the lock (if still ours) and returns nil.
+ * removes the finished head and its journal (see Drained.journal); mode 'peek' does neither.
+ * Then returns {head, tries, journal|false} or, when the mailbox is empty, releases the lock (if still
+ * ours) and returns nil.
  */
 const PEEK_LUA = `
 if ARGV[2] == 'acquire' and not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[4]) then return 'LOCKED' end
@@ -37,7 +38,7 @@ if not head then
   redis.call('SREM', KEYS[4], ARGV[3])
   return nil
 end
-return {head, redis.call('INCR', KEYS[3])}`;
+return {head, redis.call('INCR', KEYS[3]), redis.call('GET', KEYS[5])}`;
 
 /** KEYS: lock. ARGV: token, ttlMs. Extends the lock if it is still ours; 'release' mode when ttl is 0. */
 const LOCK_LUA = `
@@ -45,11 +46,11 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[2] == '0' then return redis.call('DEL', KEYS[1]) end
 return redis.call('PEXPIRE', KEYS[1], ARGV[2])`;
 
-/** KEYS: mbox, dead, tries. ARGV: key. Moves the head to the dead-letter list. */
+/** KEYS: mbox, dead, tries, journal. ARGV: key. Moves the head to the dead-letter list. */
 const DEAD_LUA = `
 local head = redis.call('LPOP', KEYS[1])
 if head then redis.call('RPUSH', KEYS[2], cjson.encode({key = ARGV[1], item = head})) end
-redis.call('DEL', KEYS[3])
+redis.call('DEL', KEYS[3], KEYS[4])
 return head`;
 
 /** KEYS: pending. ARGV: keyPrefix. Keys with items waiting and nobody holding their lock. */
@@ -80,13 +81,24 @@ export interface OrderedQueueOptions {
   dedupeTtlSec?: number;
 }
 
+/**
+ * What a handler gets besides its item. The journal is one Redis string per key that the handler may
+ * write (e.g. "this item's effects are committed, here are its replies") and that is deleted in the
+ * same step that removes the item from the mailbox; so a journal present when an item is handled was
+ * written by an earlier, interrupted attempt at this same item. It is read in the call that fetches the item.
+ */
+export interface Drained {
+  /** The journal written by an earlier attempt at this item, or null. */
+  journal: string | null;
+  /** Where to write the journal. */
+  journalKey: string;
+}
+
 export interface WorkOptions<T> {
   concurrency: number;
-  handle: (key: string, item: T) => Promise<void>;
+  handle: (key: string, item: T, drained: Drained) => Promise<void>;
   /** Called once for an item that failed `maxTries` times, after it left the mailbox. */
   onDead?: (key: string, item: T) => Promise<void>;
-  /** A Redis key that lives while the item is in the mailbox (e.g. its turn journal); deleted atomically with the item. */
-  doneKey?: (key: string, item: T) => string;
   log: Logger;
 }
 
@@ -119,7 +131,7 @@ export class OrderedQueue<T> {
     redis.defineCommand('oqPush', { numberOfKeys: 3, lua: PUSH_LUA });
     redis.defineCommand('oqPeek', { numberOfKeys: 5, lua: PEEK_LUA });
     redis.defineCommand('oqLock', { numberOfKeys: 1, lua: LOCK_LUA });
-    redis.defineCommand('oqDead', { numberOfKeys: 3, lua: DEAD_LUA });
+    redis.defineCommand('oqDead', { numberOfKeys: 4, lua: DEAD_LUA });
     redis.defineCommand('oqStranded', { numberOfKeys: 1, lua: STRANDED_LUA });
   }
 
@@ -140,7 +152,12 @@ export class OrderedQueue<T> {
 
   /** Items waiting in one key's mailbox (the head may be in progress). */
   pendingOf(key: string): Promise<number> {
-    return this.redis.llen(`${this.keys}mbox:${key}`);
+    return this.redis.llen(this.mailboxOf(key));
+  }
+
+  /** The Redis list holding `key`'s waiting items (for scripts that must check it atomically). */
+  mailboxOf(key: string): string {
+    return `${this.keys}mbox:${key}`;
   }
 
   /** Items that failed `maxTries` times, oldest first. */
@@ -187,26 +204,26 @@ export class OrderedQueue<T> {
     const { key } = job.data;
     const lock = `${this.keys}lock:${key}`;
     const token = randomBytes(8).toString('hex');
-    const keys = [`${this.keys}mbox:${key}`, lock, `${this.keys}tries:${key}`, `${this.keys}pending`] as const;
-    const none = `${this.keys}none`;
+    const journalKey = `${this.keys}journal:${key}`;
+    const keys = [this.mailboxOf(key), lock, `${this.keys}tries:${key}`, `${this.keys}pending`, journalKey] as const;
     const lockMs = String(this.lockMs);
-    let next = (await this.redis.oqPeek(...keys, none, token, 'acquire', key, lockMs)) as [string, number] | 'LOCKED' | null;
+    type Head = [string, number, string | null];
+    let next = (await this.redis.oqPeek(...keys, token, 'acquire', key, lockMs)) as Head | 'LOCKED' | null;
     if (next === 'LOCKED') return; // the holder drains our item
     const renew = setInterval(() => void this.redis.oqLock(lock, token, String(this.lockMs)).catch(() => undefined), this.lockMs / 3);
     try {
       while (next) {
-        const [raw, tries] = next;
+        const [raw, tries, journal] = next;
         const item = JSON.parse(raw) as T;
         const dead = tries > this.maxTries;
         if (dead) {
-          await this.redis.oqDead(keys[0], `${this.keys}dead`, keys[2], key);
+          await this.redis.oqDead(keys[0], `${this.keys}dead`, keys[2], journalKey, key);
           opts.log.error({ queue: this.options.name, key, tries }, 'item failed too many times: moved to dead letters');
           await opts.onDead?.(key, item);
         } else {
-          await opts.handle(key, item);
+          await opts.handle(key, item, { journal: journal || null, journalKey });
         }
-        const done = opts.doneKey?.(key, item) ?? none;
-        next = (await this.redis.oqPeek(...keys, done, token, dead ? 'peek' : 'pop', key, lockMs)) as [string, number] | null;
+        next = (await this.redis.oqPeek(...keys, token, dead ? 'peek' : 'pop', key, lockMs)) as Head | null;
       }
     } catch (err) {
       // Leave the head in place for the retry (BullMQ backoff) and let other drains proceed meanwhile.

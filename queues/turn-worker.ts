@@ -2,6 +2,7 @@ import type { Activity, StoreItems, TurnContext } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { ChannelId } from '../bot/activity';
 import type { ChannelRegistry } from '../bot/channel-registry';
+import { AppError } from '../bot/errors';
 import type { Logger } from '../bot/logger';
 import type { Metrics } from '../bot/metrics';
 import type { QueueAdapter } from '../bot/queue-adapter';
@@ -9,21 +10,17 @@ import { stagedWrites, type RedisStorage } from '../bot/redis-storage';
 import type { TranscriptEntry } from '../bot/sql/history-store';
 import type { InboundItem } from './inbound';
 import type { OrderedQueue } from './ordered-queue';
-import { deliver, type OutboundItem } from './outbound';
+import type { OutboundItem } from './outbound';
 
 export interface TurnWorkerDeps {
   inbound: OrderedQueue<InboundItem>;
   outbound: OrderedQueue<OutboundItem>;
   /** Dedicated connection for the BullMQ worker. */
   connection: Redis;
-  /** Connection for our own commands (journal reads). */
-  commands: Redis;
   adapter: QueueAdapter;
   channels: ChannelRegistry;
   /** Dialog state storage; its writes during a turn are staged and committed with the turn journal. */
   storage: RedisStorage;
-  /** Prefix of the turn journal keys (REDIS_PREFIX). */
-  prefix: string;
   /** The dialog engine: one call per inbound activity. */
   bot: { run(ctx: TurnContext): Promise<void> };
   citizens: { citizenFor(channel: string, channelUserId: string, displayName?: string): Promise<string> };
@@ -50,23 +47,31 @@ const line = (a: Partial<Activity>, direction: 'in' | 'out', conversationId: str
 });
 
 /**
- * Delivers a turn's replies from the turn worker itself when the channel's send is a durable append in
- * our own Redis (web chat): a trip through the outbound queue would cost a second job for a single XADD.
- * Only when no earlier reply of the conversation waits in the outbound queue (order), and any retryable
- * failure hands the item to the queue, which retries it with backoff.
+ * Delivers a turn's replies from the turn worker itself when the channel can (see
+ * ChannelAdapter.sendInline: web chat appends to our own Redis stream); a trip through the outbound
+ * queue would cost a second job for a single append. Returns false when the replies must go through
+ * the queue: an earlier reply of the conversation waits there (order), or the append failed (the queue
+ * retries it with backoff).
  */
 async function deliveredInline(deps: TurnWorkerDeps, key: string, item: OutboundItem, log: Logger): Promise<boolean> {
   const channel = deps.channels.get(item.ref.channel);
-  if (!channel?.capabilities.inlineDelivery) return false;
-  if ((await deps.outbound.pendingOf(key)) > 0) return false;
+  if (!channel?.sendInline) return false;
   try {
-    await deliver(deps.channels, item, deps.metrics, log);
+    if (!(await channel.sendInline(item.ref, item.activities, deps.outbound.mailboxOf(key)))) return false;
+    deps.metrics.messages.inc({ channel: item.ref.channel, direction: 'out' }, item.activities.length);
     return true;
   } catch (err) {
+    if (err instanceof AppError && !err.retryable) {
+      log.error({ err, channel: item.ref.channel, conversationId: item.ref.conversationId }, 'reply dropped: permanent delivery failure');
+      return true;
+    }
     log.warn({ err, channel: item.ref.channel }, 'inline delivery failed: handing the replies to the outbound queue');
     return false;
   }
 }
+
+/** What the turn journal holds: the replies of the message it was written for. */
+interface TurnJournal { id: string; replies: Partial<Activity>[] }
 
 /** A journal entry outlives its message only if the worker dies between commit and pop; then it is needed within the lock time. */
 const JOURNAL_TTL_MS = 3_600_000;
@@ -86,22 +91,22 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
   return deps.inbound.work(deps.connection, {
     concurrency: deps.concurrency,
     log,
-    handle: async (key, { activity, receivedAt }) => {
+    handle: async (key, { activity, receivedAt }, { journal, journalKey }) => {
       const channel = activity.channelId as ChannelId;
       const conversationId = activity.conversation!.id;
       deps.metrics.messages.inc({ channel, direction: 'in' });
       const citizenId = await deps.citizens.citizenFor(channel, activity.from!.id, activity.from!.name);
-      const journalKey = journalKeyOf(deps.prefix, key, activity);
-      const recorded = await deps.commands.get(journalKey);
+      const recorded = journal === null ? undefined : (JSON.parse(journal) as TurnJournal);
       let replies: Partial<Activity>[];
-      if (recorded !== null) {
-        replies = JSON.parse(recorded) as Partial<Activity>[];
+      if (recorded && recorded.id === activity.id) {
+        replies = recorded.replies;
         log.warn({ channel, conversationId }, 'message run again after a worker stopped: re-delivering its recorded replies');
       } else {
         const staged: StoreItems = {};
         replies = await stagedWrites.run(staged, () =>
           deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), new Map([[deps.citizenKey, citizenId]])));
-        await deps.storage.commit(staged, { key: journalKey, value: JSON.stringify(replies), ttlMs: JOURNAL_TTL_MS });
+        const entry: TurnJournal = { id: activity.id ?? '', replies };
+        await deps.storage.commit(staged, { key: journalKey, value: JSON.stringify(entry), ttlMs: JOURNAL_TTL_MS });
       }
       if (replies.length > 0) {
         const ref = { channel, conversationId, userId: activity.from!.id, locale: replies[0]?.locale ?? activity.locale };
@@ -115,12 +120,9 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
         ...replies.map((r) => line(r, 'out', conversationId, channel, citizenId)),
       ]);
     },
-    doneKey: (key, { activity }) => journalKeyOf(deps.prefix, key, activity),
     onDead: async (key, { activity }) => {
       const ref = { channel: activity.channelId as ChannelId, conversationId: activity.conversation!.id, userId: activity.from?.id };
       await deps.outbound.push(key, { ref, activities: [deps.apology(activity)] }, `${key}|${activity.id}|dead`);
     },
   });
 }
-
-const journalKeyOf = (prefix: string, key: string, activity: Partial<Activity>): string => `${prefix}:inbound:turn:${key}|${activity.id}`;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
+import { UnknownConversationError } from '../../bot/errors';
 
 /**
  * How long an idle conversation (its stream, meta and sequence) is kept. Refreshed on every activity.
@@ -44,36 +45,88 @@ export type ClientActivityState = 'reserved' | 'echoed' | 'ingested';
  * - `…:dl:<conv>:cid:<clientActivityID>` — STRING `<activityId> <state>`, dedupe of client retries.
  * - `…:dl:<conv>:sent:<id>` — STRING, marks a batch of bot replies as appended (idempotent sends).
  */
-/** KEYS: stream, meta, sent marker. ARGV: maxlen, ttlSec, markerTtlSec, activity JSON… */
-const APPEND_ONCE_LUA = `
-if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[3]) then return 0 end
-for i = 4, #ARGV do redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'a', ARGV[i]) end
+/**
+ * Appends activities to a conversation in ONE atomic step (a web chat message or reply costs one round
+ * trip, not four). KEYS: stream, meta, batch marker, idle guard list, client-activity key.
+ * ARGV: maxlen, ttlSec, markerTtlSec ('0': no batch marker), conversationId, assignIds ('1'|'0'),
+ * toUser ('1'|'0'), client-activity value ('' = none), then one activity JSON per activity.
+ * With assignIds the JSON comes without `id` (and, with toUser, without `recipient`): the script
+ * allocates ids from meta `seq` and splices `"id"` / `"recipient"` in front of the other fields.
+ * Returns {1, lastEntryId, firstActivityId}, {0} for a repeated batch, {-1} for an unknown
+ * conversation, {-2} when the guard list is not empty.
+ * The PUBLISH carries "<previous entry id>\n<last entry id>\n<json>\n<json>…": a follower whose
+ * watermark is the previous entry id sends the activities as they are, without reading the stream.
+ */
+const APPEND_LUA = `
+local user = redis.call('HGET', KEYS[2], 'user')
+if not user then return {-1} end
+if redis.call('LLEN', KEYS[4]) > 0 then return {-2} end
+if ARGV[3] ~= '0' and not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[3]) then return {0} end
+local n = #ARGV - 7
+local jsons = {}
+local first = ''
+if ARGV[5] == '1' then
+  local last = redis.call('HINCRBY', KEYS[2], 'seq', n)
+  local recipient = ''
+  if ARGV[6] == '1' then recipient = '"recipient":{"id":' .. cjson.encode(user) .. ',"role":"user","name":""},' end
+  for i = 1, n do
+    local seq = tostring(last - n + i)
+    local id = ARGV[4] .. '|' .. string.rep('0', 7 - #seq) .. seq
+    if i == 1 then first = id end
+    jsons[i] = '{"id":' .. cjson.encode(id) .. ',' .. recipient .. string.sub(ARGV[7 + i], 2)
+  end
+else
+  for i = 1, n do jsons[i] = ARGV[7 + i] end
+end
+local previous = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+local entry = ''
+for i = 1, n do entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'a', jsons[i]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-redis.call('PUBLISH', KEYS[1], '1')
-return 1`;
+if ARGV[7] ~= '' then redis.call('SET', KEYS[5], ARGV[7], 'KEEPTTL') end
+redis.call('PUBLISH', KEYS[1], (previous and previous[1] or '') .. '\\n' .. entry .. '\\n' .. table.concat(jsons, '\\n'))
+return {1, entry, first}`;
+
+/** How an append is done; see ConversationStore.append. */
+export interface AppendOptions {
+  /** Allocate Direct Line ids (`<conv>|0000001`, …) in order; otherwise every activity carries its `id`. */
+  assignIds?: boolean;
+  /** Bot replies: `recipient` becomes the conversation's user (needs assignIds). */
+  toUser?: boolean;
+  /** Append a batch with this id at most once (a turn re-delivered after a worker crash). */
+  batchId?: string;
+  /** Append only while this Redis list is empty (see ChannelAdapter.sendInline). */
+  idleWhenEmpty?: string;
+  /** This client activity's dedupe record moves to `echoed` in the same step. */
+  clientActivityId?: string;
+}
+
+export type AppendResult =
+  | { status: 'appended'; watermark: string; firstId: string }
+  | { status: 'repeated' }
+  | { status: 'busy' };
+
+/** A stream notification (see APPEND_LUA): the entries just appended and the entry before them. */
+export interface StreamNotice {
+  previous: string;
+  last: string;
+  /** The appended activities, as the JSON stored in the stream. */
+  json: string[];
+}
+
+/** Parses a PUBLISH payload; undefined when it is not one of ours (then followers read the stream). */
+export function parseNotice(message: string): StreamNotice | undefined {
+  const parts = message.split('\n');
+  if (parts.length < 3 || !parts[1]) return undefined;
+  return { previous: parts[0] ?? '', last: parts[1], json: parts.slice(2) };
+}
 
 export class ConversationStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {
-    redis.defineCommand('dlAppendOnce', { numberOfKeys: 3, lua: APPEND_ONCE_LUA });
-  }
-
-  /**
-   * Appends the bot's replies unless a batch with the same `batchId` was appended before — in the same
-   * atomic step, so a worker re-delivering a turn's replies after a crash never shows them twice.
-   * Returns false for a repeated batch.
-   */
-  async appendOnce(conversationId: string, activities: Partial<Activity>[], batchId: string): Promise<boolean> {
-    const stream = this.channelOf(conversationId);
-    const appended = await this.redis.dlAppendOnce(
-      stream, this.metaKey(conversationId), `${stream}:sent:${batchId}`,
-      // A re-delivery happens within minutes of the crash (the lock time), so the marker need not live long.
-      String(STREAM_MAXLEN), String(CONVERSATION_TTL_S), '3600', ...activities.map((a) => JSON.stringify(a)),
-    );
-    return appended === 1;
+    redis.defineCommand('dlAppend', { numberOfKeys: 5, lua: APPEND_LUA });
   }
 
   /** The pub/sub channel (and stream key) of one conversation. */
@@ -117,21 +170,32 @@ export class ConversationStore {
   }
 
   /**
-   * Appends activities (ids and timestamps already set) and notifies followers, in one MULTI:
-   * a follower woken by the PUBLISH always finds the entries. Returns the new watermark.
-   * When `clientActivityId` is given, its dedupe record moves to `echoed` in the same transaction.
+   * Appends activities and notifies followers in one atomic step (see APPEND_LUA): a follower woken by
+   * the notification always finds the entries. Throws UnknownConversationError when the conversation
+   * does not exist or expired.
    */
-  async append(conversationId: string, activities: Partial<Activity>[], clientActivityId?: string): Promise<string> {
+  async append(conversationId: string, activities: Partial<Activity>[], options: AppendOptions = {}): Promise<AppendResult> {
     const stream = this.channelOf(conversationId);
-    const multi = this.redis.multi();
-    for (const a of activities) multi.xadd(stream, 'MAXLEN', '~', STREAM_MAXLEN, '*', 'a', JSON.stringify(a));
-    multi.expire(stream, CONVERSATION_TTL_S).expire(this.metaKey(conversationId), CONVERSATION_TTL_S);
-    if (clientActivityId !== undefined) {
-      multi.set(this.clientKey(conversationId, clientActivityId), `${activities[0]?.id ?? ''} echoed`, 'KEEPTTL');
+    const { assignIds = false, toUser = false, batchId, idleWhenEmpty, clientActivityId } = options;
+    const json = activities.map((a) => {
+      if (!assignIds) return JSON.stringify(a);
+      // The script splices the ids (and the recipient) in; `type` keeps the object non-empty.
+      const { id: _id, recipient, ...rest } = a;
+      return JSON.stringify({ type: 'message', ...rest, ...(toUser || !recipient ? {} : { recipient }) });
+    });
+    const reply = (await this.redis.dlAppend(
+      stream, this.metaKey(conversationId), `${stream}:sent:${batchId ?? '-'}`, idleWhenEmpty ?? `${this.prefix}:dl:-`,
+      clientActivityId === undefined ? `${stream}:-` : this.clientKey(conversationId, clientActivityId),
+      // A re-delivery happens within minutes of the crash (the lock time), so the batch marker need not live long.
+      String(STREAM_MAXLEN), String(CONVERSATION_TTL_S), batchId === undefined ? '0' : '3600', conversationId,
+      assignIds ? '1' : '0', toUser ? '1' : '0', clientActivityId === undefined ? '' : `${activities[0]?.id ?? ''} echoed`, ...json,
+    )) as [number, string?, string?];
+    switch (reply[0]) {
+      case 1: return { status: 'appended', watermark: reply[1] ?? '', firstId: reply[2] || (activities[0]?.id ?? '') };
+      case 0: return { status: 'repeated' };
+      case -2: return { status: 'busy' };
+      default: throw new UnknownConversationError(`webchat conversation ${conversationId} does not exist or expired`);
     }
-    multi.publish(stream, '1');
-    const results = await execOrThrow(multi);
-    return String(results[activities.length - 1]);
   }
 
   /** Activities after `watermark` (exclusive), oldest first, at most `count`. */
@@ -175,6 +239,6 @@ async function execOrThrow(multi: ReturnType<Redis['multi']>): Promise<unknown[]
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    dlAppendOnce(...args: string[]): Promise<number>;
+    dlAppend(...args: string[]): Promise<unknown>;
   }
 }

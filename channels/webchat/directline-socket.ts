@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import { assertMayUse, authenticate } from './auth';
-import { isConversationId, isWatermark, type ConversationStore } from './conversation-store';
+import { isConversationId, isWatermark, type ConversationStore, type StreamNotice } from './conversation-store';
 import { DirectLineHttpError, toDirectLineError } from './http-error';
 import type { Follower, StreamHub } from './stream-hub';
 import type { TokenService } from './tokens';
@@ -31,7 +31,13 @@ class StreamSession implements Follower {
     private readonly log: Logger,
   ) {}
 
-  wake(): void {
+  wake(notice?: StreamNotice): void {
+    // The common case: this socket is up to date and the notice holds exactly what follows.
+    if (notice && !this.pumping && (this.watermark ?? '') === notice.previous && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(`{"activities":[${notice.json.join(',')}],"watermark":${JSON.stringify(notice.last)}}`);
+      this.watermark = notice.last;
+      return;
+    }
     void this.pump();
   }
 

@@ -40,21 +40,9 @@ export class InboundPipeline {
     const ingest = this.getIngest();
     if (!ingest) throw new ChannelUnavailableError('the webchat channel is not started');
 
-    const [candidate] = await this.store.nextIds(conversationId, 1);
-    let id = candidate ?? '';
-    let state: 'reserved' | 'echoed' | 'ingested' = 'reserved';
-    const clientActivityId = posted.channelData?.clientActivityID;
-    if (clientActivityId !== undefined) {
-      const claim = await this.store.claimClientActivity(conversationId, clientActivityId, id);
-      id = claim.id;
-      state = claim.state;
-    }
-    if (state === 'ingested') return { id };
-
     const { from, ...rest } = posted;
     const activity: Partial<Activity> = {
       ...rest,
-      id,
       channelId: 'webchat',
       conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
       from: { id: userId, role: 'user', name: from?.name ?? '' },
@@ -62,10 +50,24 @@ export class InboundPipeline {
       timestamp: new Date(),
       ...(posted.locale ?? meta.locale ? { locale: posted.locale ?? meta.locale } : {}),
     };
-    if (state === 'reserved') await this.store.append(conversationId, [activity], clientActivityId);
+    const clientActivityId = posted.channelData?.clientActivityID;
+    if (clientActivityId === undefined) {
+      // The common case in one round trip: the id is allocated in the same step that echoes the message.
+      const echoed = await this.store.append(conversationId, [activity], { assignIds: true });
+      if (echoed.status !== 'appended') throw new ChannelUnavailableError('webchat echo was not appended');
+      activity.id = echoed.firstId;
+      await ingest(activity);
+      return { id: activity.id };
+    }
+
+    const [candidate] = await this.store.nextIds(conversationId, 1);
+    const claim = await this.store.claimClientActivity(conversationId, clientActivityId, candidate ?? '');
+    activity.id = claim.id;
+    if (claim.state === 'ingested') return { id: claim.id };
+    if (claim.state === 'reserved') await this.store.append(conversationId, [activity], { clientActivityId });
     await ingest(activity);
-    if (clientActivityId !== undefined) await this.store.markClientActivityIngested(conversationId, clientActivityId, id);
-    return { id };
+    await this.store.markClientActivityIngested(conversationId, clientActivityId, claim.id);
+    return { id: claim.id };
   }
 
   /** Ingests the conversation's `conversationUpdate` (the user joined) once, so the bot can greet. */

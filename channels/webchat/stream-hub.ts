@@ -1,12 +1,16 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ConversationStore } from './conversation-store';
+import { parseNotice, type ConversationStore, type StreamNotice } from './conversation-store';
 
 /** Someone following a conversation's stream (an open WebSocket); woken when new entries may exist. */
 export interface Follower {
   readonly conversationId: string;
-  /** Must not throw; reads from its own watermark, so a spurious wake costs one XRANGE. */
-  wake(): void;
+  /**
+   * Must not throw. With a notice whose `previous` entry is the follower's watermark, the follower may
+   * send the notice's activities as they are; otherwise it reads from its own watermark, so a spurious
+   * or lost wake costs one XRANGE and never drops or repeats an activity.
+   */
+  wake(notice?: StreamNotice): void;
 }
 
 interface Room {
@@ -20,8 +24,9 @@ interface Room {
  * (`redis.duplicate()`, opened on first use so worker processes never open it).
  * A channel is subscribed while at least one local follower is in that conversation.
  *
- * Notifications carry no data: followers re-read the stream from their own watermark, so a lost
- * or duplicated notification can delay an activity but never drop or repeat one.
+ * Notifications carry the appended entries and the id of the entry before them (see APPEND_LUA): a
+ * follower at that entry sends them without reading the stream; any other follower re-reads from its
+ * own watermark, so a lost or duplicated notification can delay an activity but never drop or repeat one.
  */
 export class StreamHub {
   private sub: Redis | undefined;
@@ -84,8 +89,11 @@ export class StreamHub {
   private subscriber(): Redis {
     if (this.sub) return this.sub;
     const sub = this.redis.duplicate();
-    sub.on('message', (channel: string) => {
-      for (const f of this.rooms.get(channel)?.followers ?? []) f.wake();
+    sub.on('message', (channel: string, message: string) => {
+      const followers = this.rooms.get(channel)?.followers;
+      if (!followers) return;
+      const notice = parseNotice(message);
+      for (const f of followers) f.wake(notice);
     });
     // After a reconnect ioredis resubscribes, but notifications sent meanwhile are gone: catch up from the streams.
     sub.on('ready', () => {

@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { ChannelAdapter, ChannelCapabilities, ConversationRef, Ingest } from '../../bot/channel';
-import { AppError, ChannelUnavailableError, UnknownConversationError } from '../../bot/errors';
+import { AppError, ChannelUnavailableError } from '../../bot/errors';
 import type { ConversationStore } from './conversation-store';
 
 /**
@@ -13,11 +13,15 @@ export class WebchatAdapter implements ChannelAdapter {
   readonly id = 'webchat' as const;
   readonly capabilities: ChannelCapabilities = Object.freeze({
     maxButtons: 10,
+    maxListRows: 0,
+    choices: 'buttons',
+    maxButtonTitle: 200,
+    markup: 'markdown',
+    typing: true,
     markdown: true,
     images: true,
     location: true,
     maxTextLength: 10_000,
-    inlineDelivery: true,
   });
   private ingest: Ingest | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -43,13 +47,12 @@ export class WebchatAdapter implements ChannelAdapter {
    * ChannelUnavailableError (retryable) when Redis fails.
    */
   async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
-    const run = this.deliver(ref, activities);
-    this.inFlight.add(run);
-    try {
-      await run;
-    } finally {
-      this.inFlight.delete(run);
-    }
+    await this.tracked(this.deliver(ref, activities));
+  }
+
+  /** See ChannelAdapter.sendInline: the same append, refused while `idleWhenEmpty` holds anything. */
+  async sendInline(ref: ConversationRef, activities: Partial<Activity>[], idleWhenEmpty: string): Promise<boolean> {
+    return this.tracked(this.deliver(ref, activities, idleWhenEmpty));
   }
 
   /** Stops ingesting; waits for sends in flight. `send` keeps working afterwards (it needs only Redis). */
@@ -58,28 +61,33 @@ export class WebchatAdapter implements ChannelAdapter {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async deliver(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
-    if (activities.length === 0) return;
-    const conversationId = ref.conversationId;
+  private async tracked<T>(run: Promise<T>): Promise<T> {
+    this.inFlight.add(run);
     try {
-      const meta = await this.store.get(conversationId);
-      if (!meta) throw new UnknownConversationError(`webchat conversation ${conversationId} does not exist or expired`);
-      const ids = await this.store.nextIds(conversationId, activities.length);
-      const now = new Date();
-      const stamped = activities.map((a, i): Partial<Activity> => ({
-        ...a,
-        type: a.type ?? 'message',
-        id: ids[i],
-        timestamp: now,
-        channelId: 'webchat',
-        conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
-        from: { id: 'bot', role: 'bot', name: a.from?.name ?? '' },
-        recipient: { id: meta.userId, role: 'user', name: '' },
-        ...(a.replyToId ? { replyToId: a.replyToId } : {}),
-      }));
+      return await run;
+    } finally {
+      this.inFlight.delete(run);
+    }
+  }
+
+  private async deliver(ref: ConversationRef, activities: Partial<Activity>[], idleWhenEmpty?: string): Promise<boolean> {
+    if (activities.length === 0) return true;
+    const conversationId = ref.conversationId;
+    const now = new Date();
+    const stamped = activities.map((a): Partial<Activity> => ({
+      ...a,
+      type: a.type ?? 'message',
+      timestamp: now,
+      channelId: 'webchat',
+      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: 'bot', role: 'bot', name: a.from?.name ?? '' },
+    }));
+    try {
       // The first reply's id comes from the turn that produced the batch (and its journal): a batch
       // delivered again after a worker crash is recognised and not shown twice.
-      await this.store.appendOnce(conversationId, stamped, activities[0]?.id ?? ids[0]!);
+      const batchId = activities[0]?.id;
+      const result = await this.store.append(conversationId, stamped, { assignIds: true, toUser: true, batchId, idleWhenEmpty });
+      return result.status !== 'busy';
     } catch (err) {
       if (err instanceof AppError) throw err;
       this.log.warn({ err, conversationId }, 'webchat send failed');
