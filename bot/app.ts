@@ -4,14 +4,16 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
+import { createTelegramChannel } from '../channels/telegram';
 import { createWebchatChannel } from '../channels/webchat';
+import { createWhatsappCloudChannel, whatsappCloudEnabled } from '../channels/whatsapp-cloud';
 import { createWidgetAssets } from '../channels/webchat/widget-assets';
 import { BuiltinConnector } from '../connectors/builtin/builtin-connector';
 import { countedConnector } from '../connectors/counted-connector';
 import { loadCatalog } from '../dialogs/catalog/load-catalog';
 import { createClassifier } from '../dialogs/classify/create-classifier';
-import { createCitizenBot } from '../dialogs';
-import { apologyFor, turnErrorReply } from '../dialogs/apology';
+import { createCitizenBot, t } from '../dialogs';
+import { apologyFor, localeOfTag, turnErrorReply } from '../dialogs/apology';
 import { CITIZEN_ID } from '../dialogs/turn-keys';
 import { createIngest, createInboundQueue } from '../queues/inbound';
 import { createOutboundQueue, startOutboundWorker } from '../queues/outbound';
@@ -29,6 +31,7 @@ import { RedisStorage } from './redis-storage';
 import { openDatabase } from './sql/database';
 import { HistoryStore, type TranscriptEntry } from './sql/history-store';
 import { GroupCommit } from './group-commit';
+import type { MakeBaileysSocket } from '../channels/whatsapp-baileys/baileys-socket';
 
 export interface App {
   /** Base URL of the HTTP server (web role only). */
@@ -40,11 +43,17 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** Seams for tests: replacements for what would reach a real platform. */
+export interface AppHooks {
+  /** Opens the WhatsApp (Baileys) socket instead of Baileys' `makeWASocket`. */
+  makeWhatsAppSocket?: MakeBaileysSocket;
+}
+
 /**
  * The composition root: wires config, Redis, SQL, queues, the dialog engine and the channels for the
  * roles this process plays (`web`: HTTP + channels; `worker`: turns + deliveries; `all`: both).
  */
-export async function startApp(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<App> {
+export async function startApp(config: Config, log: Logger = createLogger(config.LOG_LEVEL), hooks: AppHooks = {}): Promise<App> {
   const catalog = loadCatalog(config.CATALOG);
   const { url: redisUrl, child: redisChild } = await ensureRedis(config, log);
   // `redis` carries our own commands (auto-pipelined); BullMQ gets connections of its own.
@@ -74,6 +83,38 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const media = new MediaStore(path.resolve(config.DATA_DIR, 'uploads'), publicUrl);
   const webchat = createWebchatChannel({ redis, config, log: log.child({ module: 'channels/webchat' }), publicUrl, media });
   channels.add(webchat.adapter);
+  // Created in every role: a worker's outbound deliveries need its send, which needs only config, Redis and SQL.
+  const whatsappCloud = whatsappCloudEnabled(config)
+    ? createWhatsappCloudChannel({
+        config, redis, db, media, log: log.child({ module: 'channels/whatsapp-cloud' }), receives: config.ROLE !== 'worker',
+        listButton: (locale) => t(localeOfTag(locale) ?? catalog.city.defaultLocale, 'choice.listButton'),
+      })
+    : undefined;
+  if (whatsappCloud) channels.add(whatsappCloud.adapter);
+  // Baileys holds the one socket of the council's number, so it never runs in a worker-only process, and
+  // `send` works only where it runs (README: WhatsApp through Baileys). Loaded only when on: it is large.
+  if (config.WHATSAPP_BAILEYS && config.ROLE !== 'worker') {
+    const { createWhatsAppBaileysChannel } = await import('../channels/whatsapp-baileys');
+    channels.add(createWhatsAppBaileysChannel({
+      redis, prefix, media, log: log.child({ module: 'channels/whatsapp-baileys' }),
+      unsupportedText: (tag) => t(localeOfTag(tag) ?? catalog.city.defaultLocale, 'input.unsupported'),
+      pairingNumber: config.WHATSAPP_BAILEYS_PAIRING_NUMBER,
+      baileysLogLevel: config.WHATSAPP_BAILEYS_LOG_LEVEL,
+      ...(hooks.makeWhatsAppSocket ? { makeSocket: hooks.makeWhatsAppSocket } : {}),
+    }));
+  }
+
+  // Telegram: created in every role (a worker's deliveries need its send: token + Redis); receives
+  // (long polling, or the webhook mounted below) only where the web role runs.
+  const telegram = config.TELEGRAM_BOT_TOKEN
+    ? createTelegramChannel({
+        token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, receive: config.ROLE !== 'worker',
+        ...(config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } } : {}),
+        redis, prefix, media, log: log.child({ module: 'channels/telegram' }),
+        unsupportedText: (tag) => t(localeOfTag(tag) ?? catalog.city.defaultLocale, 'input.unsupported'),
+      })
+    : undefined;
+  if (telegram) channels.add(telegram.adapter);
 
   if (config.ROLE !== 'web') {
     const classifier = await createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
@@ -91,7 +132,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const concurrency = config.WORKER_CONCURRENCY;
     const transcript = new GroupCommit<TranscriptEntry>((lines) => history.recordMessages(lines));
     startTurnWorker({
-      inbound, outbound, connection: workerConnection, commands: redis, adapter, channels, bot, storage, prefix, citizens: history, transcript: { recordMessages: (lines) => transcript.add(lines) },
+      inbound, outbound, connection: workerConnection, adapter, channels, bot, storage, citizens: history, transcript: { recordMessages: (lines) => transcript.add(lines) },
       citizenKey: CITIZEN_ID, apology: (a: Partial<Activity>) => apologyFor(a, catalog), metrics, log, concurrency,
     });
     startOutboundWorker({ outbound, connection: workerConnection, channels, metrics, log, concurrency });
@@ -109,6 +150,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       },
     });
     app.use(webchat.router);
+    if (whatsappCloud) app.use(whatsappCloud.router);
+    if (telegram) app.use(telegram.router);
     app.use(await createWidgetAssets({ title: catalog.city.name }));
     finishHttpApp(app, log);
     server.removeAllListeners('request');

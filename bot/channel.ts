@@ -18,20 +18,48 @@ export interface ConversationRef {
   locale?: string;
 }
 
+/**
+ * The text formatting a channel understands. Dialogs write CommonMark (`**bold**`, `_italic_`,
+ * `[link](url)`); channels/render converts it:
+ * - `markdown`: CommonMark as is (web chat renders it);
+ * - `telegram-html`: Telegram's HTML parse mode (`<b>`, `<i>`, `<a href>`), everything else HTML-escaped;
+ * - `whatsapp`: `*bold*`, `_italic_`, links as "text (url)";
+ * - `plain`: no markers at all.
+ */
+export type ChannelMarkup = 'markdown' | 'telegram-html' | 'whatsapp' | 'plain';
+
+/**
+ * What a channel can show, so that channels/render turns one Activity into the right platform
+ * messages. A dialog only says "choose one of these" (suggestedActions); these numbers decide whether
+ * that becomes buttons, a list or numbered text.
+ *
+ * @example Telegram
+ * ```ts
+ * { markup: 'telegram-html', choices: 'buttons', maxButtons: 12, maxListRows: 0, maxButtonTitle: 60,
+ *   maxTextLength: 4096, typing: true, images: true, location: true }
+ * ```
+ */
 export interface ChannelCapabilities {
-  /** Most suggested actions this channel can show as buttons; 0 means numbered text. */
+  /** Most options shown as buttons (`choices: 'buttons'` only); more become a list or numbered text. 0 means never buttons. */
   maxButtons: number;
-  markdown: boolean;
+  /** Most rows of a list picker (WhatsApp Cloud: 10); 0 when the channel has no list. Used when options exceed `maxButtons`. */
+  maxListRows: number;
+  /** `numbered`: the channel never shows buttons (options are appended as "1. Sí"), whatever `maxButtons` says. */
+  choices: 'buttons' | 'numbered';
+  /** Longest button title; longer titles are cut with "…" (the option's value stays whole). WhatsApp: 20. */
+  maxButtonTitle: number;
+  /** Longest list row title (WhatsApp Cloud: 24). @defaultValue `maxButtonTitle` */
+  maxListRowTitle?: number;
+  /** Text formatting the channel understands. */
+  markup: ChannelMarkup;
+  /** Longest text message, in characters of the rendered text (markup included); longer text is split. */
+  maxTextLength: number;
+  /** Whether a `typing` activity can be shown (Telegram `sendChatAction`); otherwise it is dropped. */
+  typing: boolean;
+  /** @deprecated Use `markup`; kept so existing adapters compile. */
+  markdown?: boolean;
   images: boolean;
   location: boolean;
-  maxTextLength: number;
-  /**
-   * Sending is a durable append in our own Redis (no platform call, no rate limit), so the turn worker
-   * may deliver a turn's replies itself instead of through the outbound queue; a failed attempt falls
-   * back to the queue. Web chat's Direct Line stream is such a channel.
-   * @defaultValue false
-   */
-  inlineDelivery?: boolean;
 }
 
 /**
@@ -45,6 +73,15 @@ export interface ChannelAdapter {
   start(ingest: Ingest): Promise<void>;
   /** Delivers in order. Throws an AppError; `retryable: false` stops the outbound queue's retries. */
   send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void>;
+  /**
+   * Only for channels whose send is a durable append in our own Redis (web chat's Direct Line stream: no
+   * platform call, no rate limit): the turn worker delivers a turn's replies itself, saving a second
+   * queue job per message. Appends only while the Redis list `idleWhenEmpty` (the conversation's
+   * outbound mailbox) is empty, checked in the same atomic step, so a reply never overtakes an earlier
+   * one still waiting in the outbound queue; returns false when it did not append. A batch whose first
+   * activity id was appended before is not appended again (and counts as delivered).
+   */
+  sendInline?(ref: ConversationRef, activities: Partial<Activity>[], idleWhenEmpty: string): Promise<boolean>;
   /** Stops receiving, drains in-flight sends, closes connections. Safe to call twice. */
   stop(): Promise<void>;
   /**

@@ -43,6 +43,37 @@ export const ConfigSchema = z.object({
   /** `hybrid` asks the LLM only below the offline threshold; `llm` always asks it (still falls back offline). */
   LLM_MODE: z.enum(['hybrid', 'llm']).default('hybrid'),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(8_000),
+
+  /** WhatsApp Cloud API: the channel is on when the access token and the phone number id are both set. */
+  WHATSAPP_CLOUD_TOKEN: z.string().min(1).optional(),
+  /** The business phone number's id in Meta's dashboard (digits; not the phone number itself). */
+  WHATSAPP_CLOUD_PHONE_ID: z.string().regex(/^\d+$/, 'must be the numeric phone number id').optional(),
+  /** The Meta app's secret: every webhook POST must be signed with it (X-Hub-Signature-256). Required with the channel. */
+  WHATSAPP_CLOUD_APP_SECRET: z.string().min(1).optional(),
+  /** Any string the city chooses and types into Meta's webhook settings too. Required with the channel. */
+  WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().min(1).optional(),
+  /** Graph API base URL, with version. */
+  WHATSAPP_CLOUD_API_BASE: z.url().default('https://graph.facebook.com/v21.0'),
+  /** Approved template (one body parameter) sent instead of free text more than 24 h after the citizen last wrote. */
+  WHATSAPP_CLOUD_TEMPLATE: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name: a-z, 0-9 and _').optional(),
+  /** The template's language code, as approved (es, ca, en_US…). */
+  WHATSAPP_CLOUD_TEMPLATE_LANG: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a language code like es or en_US').default('es'),
+
+  /** WhatsApp through Baileys (unofficial, a linked device of the council's number): on with `1`/`true`. Run it in one process only. */
+  WHATSAPP_BAILEYS: z.stringbool().default(false),
+  /** Pair by code instead of QR: the number, digits only with country code (34600111222). */
+  WHATSAPP_BAILEYS_PAIRING_NUMBER: z.string().regex(/^\d{8,15}$/, 'must be the phone number as digits with country code, no + or spaces').optional(),
+  /** Baileys' own log level; below `error` it logs JIDs and message payloads. */
+  WHATSAPP_BAILEYS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('error'),
+
+  /** Telegram: the channel is on when the bot's token (from @BotFather) is set. */
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF…').optional(),
+  /** Bot API server: Telegram's, a self-hosted telegram-bot-api, or an emulator in tests. */
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  /** When set, updates arrive by webhook at this public URL (its path is served here); otherwise by long polling. */
+  TELEGRAM_WEBHOOK_URL: z.url().refine((u) => /^\/[\w/.-]*$/.test(new URL(u).pathname), 'its path may hold only letters, digits, /, _, . and -').optional(),
+  /** Required with TELEGRAM_WEBHOOK_URL: Telegram sends it in X-Telegram-Bot-Api-Secret-Token on every update. */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -').optional(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -56,6 +87,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (r.data.LLM_PROVIDER && !r.data.LLM_MODEL) {
     throw new ConfigError('invalid environment:\n  LLM_MODEL: required when LLM_PROVIDER is set');
+  }
+  if (r.data.TELEGRAM_WEBHOOK_URL && !(r.data.TELEGRAM_BOT_TOKEN && r.data.TELEGRAM_WEBHOOK_SECRET)) {
+    throw new ConfigError('invalid environment:\n  TELEGRAM_WEBHOOK_URL: needs TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET');
+  }
+  if (Boolean(r.data.WHATSAPP_CLOUD_TOKEN) !== Boolean(r.data.WHATSAPP_CLOUD_PHONE_ID)) {
+    throw new ConfigError('invalid environment:\n  WHATSAPP_CLOUD_TOKEN, WHATSAPP_CLOUD_PHONE_ID: set both or neither');
+  }
+  if (r.data.WHATSAPP_CLOUD_TOKEN && !(r.data.WHATSAPP_CLOUD_APP_SECRET && r.data.WHATSAPP_CLOUD_VERIFY_TOKEN)) {
+    throw new ConfigError('invalid environment:\n  WHATSAPP_CLOUD_APP_SECRET, WHATSAPP_CLOUD_VERIFY_TOKEN: required when WHATSAPP_CLOUD_TOKEN is set');
   }
   return Object.freeze(r.data);
 }

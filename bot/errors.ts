@@ -59,6 +59,18 @@ export class ChannelUnavailableError extends AppError {
   readonly retryable = true;
 }
 
+/** The messaging platform refused a message (invalid recipient, bad request, bad credentials); retrying will not help. */
+export class DeliveryRejectedError extends AppError {
+  readonly code = 'E_DELIVERY_REJECTED';
+  readonly retryable = false;
+}
+
+/** WhatsApp's 24-hour customer-service window is closed and no template message is configured to reopen it. */
+export class ServiceWindowClosedError extends AppError {
+  readonly code = 'E_SERVICE_WINDOW_CLOSED';
+  readonly retryable = false;
+}
+
 /** The LLM classifier failed, timed out or answered outside the catalog. Hybrid mode falls back offline. */
 export class ClassifierError extends AppError {
   readonly code = 'E_CLASSIFIER';

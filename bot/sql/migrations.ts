@@ -123,6 +123,24 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_02_01_000_whatsapp_cloud_messages': {
+      async up(db: Kysely<unknown>) {
+        // One row per message we sent through the WhatsApp Cloud API, keyed by Meta's wamid. A status
+        // webhook can arrive before the send's own insert commits, so either side may create the row.
+        await db.schema
+          .createTable('whatsapp_cloud_messages')
+          .addColumn('wamid', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text', (c) => c.notNull())
+          .addColumn('activity_id', 'text')
+          .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('accepted', 'sent', 'delivered', 'read', 'failed')`))
+          .addColumn('error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('whatsapp_cloud_messages_activity').on('whatsapp_cloud_messages').column('activity_id').execute();
+        await db.schema.createIndex('whatsapp_cloud_messages_conversation').on('whatsapp_cloud_messages').columns(['conversation_id', 'created_at']).execute();
+      },
+    },
   };
 }
 

@@ -20,6 +20,7 @@ export interface DatabaseSchema {
   ticket_events: TicketEventsTable;
   ticket_attachments: TicketAttachmentsTable;
   reference_counters: ReferenceCountersTable;
+  whatsapp_cloud_messages: WhatsappCloudMessagesTable;
 }
 
 /** One person, whatever channels they use. */
@@ -109,4 +110,20 @@ export interface ReferenceCountersTable {
   prefix: string;
   year: number;
   last: number;
+}
+
+/** Where each message sent through the WhatsApp Cloud API stands, from the Graph API answer and status webhooks. */
+export interface WhatsappCloudMessagesTable {
+  /** Meta's message id (`wamid.…`). */
+  wamid: string;
+  /** The citizen's wa_id: the channel conversation id of `whatsapp-cloud`. */
+  conversation_id: string;
+  /** The bot activity this message rendered; null while only a status webhook has been seen. */
+  activity_id: string | null;
+  /** `accepted` (Graph answered), then `sent`, `delivered`, `read`; or `failed`. Never moves backwards. */
+  status: 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+  /** JSON `{ code, title, details }` of a failure. */
+  error: string | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -7,9 +7,10 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../../../bot/errors';
 import { openDatabase, type Db } from '../../../bot/sql/database';
+import { migrationsFor } from '../../../bot/sql/migrations';
 import { dropSchema, freshSchemaName, PG_URL } from './test-databases';
 
-const MIGRATIONS = 2;
+const MIGRATIONS = Object.keys(migrationsFor('sqlite')).length;
 const ROOT = resolve(import.meta.dirname, '../../..');
 
 const tempDirs: string[] = [];
@@ -129,6 +130,7 @@ describe('openDatabase on PostgreSQL', () => {
         'ticket_attachments',
         'ticket_events',
         'tickets',
+        'whatsapp_cloud_messages',
       ]);
     } finally {
       await db.close();

@@ -1,0 +1,50 @@
+import type { Activity } from 'botbuilder';
+import type { ChannelAdapter, ChannelHealth, ConversationRef, Ingest } from '../../bot/channel';
+import { TELEGRAM_CAPABILITIES } from './telegram-capabilities';
+import type { TelegramReceiver } from './telegram-receiver';
+import type { TelegramSender } from './telegram-sender';
+
+/**
+ * Telegram as a ChannelAdapter. `send` needs only the Bot API and Redis, so it works in a worker that
+ * never receives; a process without a receiver (ROLE=worker) sends only.
+ */
+export class TelegramAdapter implements ChannelAdapter {
+  readonly id = 'telegram' as const;
+  readonly capabilities = TELEGRAM_CAPABILITIES;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly sender: TelegramSender,
+    private readonly receiver: TelegramReceiver | undefined,
+  ) {}
+
+  /** Starts receiving (polling, or registering the webhook) when this process receives. */
+  async start(ingest: Ingest): Promise<void> {
+    await this.receiver?.start(ingest);
+  }
+
+  /**
+   * Delivers in order. Throws UnknownConversationError when the citizen blocked the bot or the chat
+   * is gone, ChannelUnavailableError (retryable) on 429, 5xx or a network failure, DeliveryRejectedError
+   * for a request Telegram will never accept.
+   */
+  async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
+    const run = this.sender.send(ref, activities);
+    this.inFlight.add(run);
+    try {
+      await run;
+    } finally {
+      this.inFlight.delete(run);
+    }
+  }
+
+  /** Stops receiving and waits for sends in flight. Safe to call twice. */
+  async stop(): Promise<void> {
+    await this.receiver?.stop();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  health(): ChannelHealth {
+    return this.receiver?.health() ?? { ok: true };
+  }
+}

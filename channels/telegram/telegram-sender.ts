@@ -1,0 +1,106 @@
+import type { Activity } from 'botbuilder';
+import type { Redis } from 'ioredis';
+import type { InlineKeyboardButton } from 'telegraf/types';
+import type { ConversationRef } from '../../bot/channel';
+import { DeliveryRejectedError } from '../../bot/errors';
+import { escapeHtml, NumberedChoices, renderActivity, type OutChoices, type OutMessage } from '../render';
+import type { BotApi } from './bot-api';
+import { CallbackData } from './callback-data';
+import { TELEGRAM_CAPABILITIES } from './telegram-capabilities';
+import { isTelegramError, toAppError } from './telegram-errors';
+
+/** How long the count of a batch's already-delivered messages is kept (a retry comes within minutes). */
+const PROGRESS_TTL_SECONDS = 86_400;
+// Telegram refuses an empty message; buttons with no text of their own point at themselves.
+const BUTTONS_ONLY_TEXT = '👇';
+// Titles this short sit three to a row (Sí · No · Otro); longer ones get a row each, readable on a phone.
+const SHORT_TITLE = 12;
+
+/**
+ * Delivers the bot's activities to one Telegram chat: rendered by capability (HTML, inline keyboard,
+ * photos, typing), in order. Needs only the Bot API and Redis, so it works in any worker process.
+ *
+ * Read this before changing: the outbound queue retries a whole batch after a retryable failure. The
+ * number of messages of the batch already delivered is kept in Redis, so a retry resumes after them
+ * instead of sending the first ones again.
+ */
+export class TelegramSender {
+  private readonly callbacks: CallbackData;
+  private readonly numbered: NumberedChoices;
+
+  constructor(
+    private readonly api: BotApi,
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.callbacks = new CallbackData(redis, prefix);
+    this.numbered = new NumberedChoices(redis, { prefix });
+  }
+
+  async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
+    const progress = this.progressKey(ref, activities);
+    const done = progress ? Number((await this.redis.get(progress)) ?? 0) : 0;
+    const messages = activities.flatMap((a) => renderActivity(a, TELEGRAM_CAPABILITIES));
+    for (const [i, message] of messages.entries()) {
+      if (i < done) continue;
+      await this.deliver(ref.conversationId, message);
+      if (progress) await this.redis.set(progress, String(i + 1), 'EX', PROGRESS_TTL_SECONDS);
+    }
+    // Past a dozen options the choices are numbered text: remember them so "3" can be mapped back.
+    await this.numbered.track(ref, messages);
+  }
+
+  private async deliver(chatId: string, message: OutMessage): Promise<void> {
+    switch (message.kind) {
+      case 'typing':
+        await this.api.call('sendChatAction', { chat_id: chatId, action: 'typing' });
+        return;
+      case 'image':
+        await this.sendPhoto(chatId, message.url, message.caption);
+        return;
+      case 'text':
+        await this.sendText(chatId, message.text || BUTTONS_ONLY_TEXT, message.choices);
+    }
+  }
+
+  private async sendText(chatId: string, html: string, choices: OutChoices | undefined): Promise<void> {
+    const reply_markup = choices?.style === 'buttons' ? { inline_keyboard: await this.keyboard(choices) } : undefined;
+    try {
+      await this.api.raw('sendMessage', { chat_id: chatId, text: html, parse_mode: 'HTML', ...(reply_markup ? { reply_markup } : {}) });
+    } catch (err) {
+      // The renderer writes valid HTML; should Telegram still refuse it, the words matter more than the bold.
+      if (!isTelegramError(err, 400, /can't parse entities/i)) throw toAppError(err, 'sendMessage');
+      await this.api.call('sendMessage', { chat_id: chatId, text: plainOf(html), ...(reply_markup ? { reply_markup } : {}) });
+    }
+  }
+
+  private async sendPhoto(chatId: string, url: string, caption: string | undefined): Promise<void> {
+    try {
+      await this.api.call('sendPhoto', { chat_id: chatId, photo: url, ...(caption ? { caption, parse_mode: 'HTML' } : {}) });
+    } catch (err) {
+      // Telegram fetches the photo itself: a URL it cannot reach (no public PUBLIC_URL) still gets through as a link.
+      if (!(err instanceof DeliveryRejectedError)) throw err;
+      await this.api.call('sendMessage', { chat_id: chatId, text: caption ? `${caption}\n${escapeHtml(url)}` : escapeHtml(url), parse_mode: 'HTML' });
+    }
+  }
+
+  private async keyboard(choices: OutChoices): Promise<InlineKeyboardButton[][]> {
+    const buttons = await Promise.all(
+      choices.options.map(async (o): Promise<InlineKeyboardButton> => ({ text: o.title, callback_data: await this.callbacks.encode(o.value) })),
+    );
+    const perRow = choices.options.every((o) => o.title.length <= SHORT_TITLE) ? 3 : 1;
+    const rows: InlineKeyboardButton[][] = [];
+    for (let i = 0; i < buttons.length; i += perRow) rows.push(buttons.slice(i, i + perRow));
+    return rows;
+  }
+
+  /** Only batches with ids (every turn's replies have them) can be resumed. */
+  private progressKey(ref: ConversationRef, activities: Partial<Activity>[]): string | undefined {
+    const first = activities[0]?.id;
+    return first ? `${this.prefix}:telegram:sent:${ref.conversationId}|${first}` : undefined;
+  }
+}
+
+/** Telegram HTML as plain text: tags dropped, entities decoded. */
+const plainOf = (html: string): string =>
+  html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');

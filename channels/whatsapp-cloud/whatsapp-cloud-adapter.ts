@@ -1,0 +1,184 @@
+import type { Activity } from 'botbuilder';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ConversationRef, Ingest } from '../../bot/channel';
+import { AppError, ChannelUnavailableError, ServiceWindowClosedError } from '../../bot/errors';
+import { renderActivity, type NumberedChoices, type OutMessage } from '../render';
+import type { DeliveryStatusStore } from './delivery-status-store';
+import type { GraphClient } from './graph-client';
+import { graphMessageOf, templateMessageOf, type GraphMessage } from './graph-message';
+import type { HeldDrainer } from './held-drainer';
+import { maskedId } from './masked-id';
+import type { ServiceWindow } from './service-window';
+import { CHANNEL_ID } from './to-activity';
+
+/** The template that may open a conversation outside the 24-hour window; its one body parameter is our text. */
+export interface TemplateSettings {
+  name: string;
+  /** Template language code as approved in Meta's WhatsApp Manager, e.g. `es`, `ca`, `en_US`. */
+  language: string;
+}
+
+export interface WhatsappCloudAdapterOptions {
+  graph: GraphClient;
+  window: ServiceWindow;
+  statuses: DeliveryStatusStore;
+  numbered: NumberedChoices;
+  drainer: HeldDrainer;
+  /** Whether this process serves the webhook, and so downloads the media of held messages (see HeldDrainer). */
+  receives: boolean;
+  /** Command connection, for the "already sent" markers that make a retried job skip what went out. */
+  redis: Redis;
+  prefix: string;
+  template?: TemplateSettings;
+  /** The label of the button that opens a list picker, in the reply's language (≤ 20 characters). */
+  listButton: (locale: string | undefined) => string;
+  log: Logger;
+}
+
+/** An interactive message's body may not exceed this; a longer question goes out as numbered text. */
+const MAX_INTERACTIVE_BODY = 1_024;
+/** How long a sent part is remembered, so a retried outbound job does not send it twice. */
+const SENT_MARKER_TTL_SEC = 86_400;
+
+/**
+ * The WhatsApp Cloud API as a ChannelAdapter. Inbound arrives through the webhook router (this adapter
+ * only holds the ingest function for it); `send` needs nothing but config, Redis and SQL, so it works
+ * in a worker process that serves no HTTP.
+ */
+export class WhatsappCloudAdapter implements ChannelAdapter {
+  readonly id = CHANNEL_ID;
+  readonly capabilities: ChannelCapabilities = Object.freeze({
+    markup: 'whatsapp',
+    choices: 'buttons',
+    maxButtons: 3,
+    maxButtonTitle: 20,
+    maxListRows: 10,
+    maxListRowTitle: 24,
+    maxTextLength: 4_096,
+    typing: true,
+    images: true,
+    location: true,
+  });
+  private ingest: Ingest | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly opts: WhatsappCloudAdapterOptions) {}
+
+  async start(ingest: Ingest): Promise<void> {
+    this.ingest = ingest;
+    if (this.opts.receives) this.opts.drainer.start();
+  }
+
+  /** The ingest function while started; the webhook answers 503 otherwise (Meta retries). */
+  currentIngest(): Ingest | undefined {
+    return this.ingest;
+  }
+
+  async stop(): Promise<void> {
+    this.ingest = undefined;
+    await this.opts.drainer.stop();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Not ready while Meta refuses our access token: no reply can go out until an operator renews it. */
+  health(): ChannelHealth {
+    return this.opts.graph.tokenRefused
+      ? { ok: false, detail: 'the Graph API refused the access token: renew WHATSAPP_CLOUD_TOKEN' }
+      : { ok: true };
+  }
+
+  /**
+   * Sends the activities in order. Inside the 24-hour window: text, reply buttons (≤ 3 options), a
+   * list (≤ 10) or numbered text, images by link, and "typing…". Outside it: the configured template
+   * carrying the batch's text, or ServiceWindowClosedError (not retryable) when there is none.
+   * Graph failures: DeliveryRejectedError (4xx, not retryable) or ChannelUnavailableError (retryable);
+   * parts that went out before a failure are not sent again when the job is retried.
+   */
+  async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
+    const run = this.deliver(ref, activities);
+    this.inFlight.add(run);
+    try {
+      await run;
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new ChannelUnavailableError('whatsapp-cloud send failed', { cause: err });
+    } finally {
+      this.inFlight.delete(run);
+    }
+  }
+
+  private async deliver(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
+    if (activities.length === 0) return;
+    if (!(await this.opts.window.isOpen(ref.conversationId))) return this.deliverTemplate(ref, activities);
+    for (const activity of activities) {
+      const messages = renderActivity(activity, this.capabilities).flatMap(fitInteractive);
+      for (const [part, out] of messages.entries()) {
+        if (out.kind === 'typing') await this.typing(ref.conversationId);
+        const message = graphMessageOf(out, ref.conversationId, this.opts.listButton(activity.locale ?? ref.locale));
+        if (message) await this.sendOnce(ref, activity.id, part, message);
+      }
+      await this.opts.numbered.track(ref, messages);
+    }
+  }
+
+  /** Outside the window only a template may go out: one per batch, carrying all its text on one line. */
+  private async deliverTemplate(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
+    const caps: ChannelCapabilities = { ...this.capabilities, choices: 'numbered', images: false };
+    const rendered = activities.flatMap((a) => renderActivity(a, caps));
+    const text = rendered
+      .map((m) => (m.kind === 'text' ? m.text : ''))
+      .filter((t) => t.trim() !== '')
+      .join('\n');
+    if (text === '') return;
+    const template = this.opts.template;
+    if (!template) {
+      throw new ServiceWindowClosedError(
+        'the citizen last wrote more than 24 hours ago (or never): WhatsApp allows only a template message, and WHATSAPP_CLOUD_TEMPLATE is not set',
+      );
+    }
+    this.opts.log.info({ conversation: maskedId(ref.conversationId), template: template.name }, 'outside the 24-hour window: sending the template');
+    await this.sendOnce(ref, activities[0]?.id, 'template', templateMessageOf(ref.conversationId, template.name, template.language, text));
+    // The options went out numbered: a "2" in the citizen's answer must mean the second one.
+    await this.opts.numbered.track(ref, rendered);
+  }
+
+  /**
+   * One Graph call, remembered under (activity id, part) once it succeeded: the outbound queue retries
+   * a whole batch, and a citizen must not get the first half of it twice. The status row is written
+   * even on a skip, in case the first attempt died between the two.
+   */
+  private async sendOnce(ref: ConversationRef, activityId: string | undefined, part: number | string, message: GraphMessage): Promise<void> {
+    const marker = activityId ? `${this.opts.prefix}:wac:sent:${activityId}|${part}` : undefined;
+    let wamid = marker ? await this.opts.redis.get(marker) : null;
+    if (wamid === null) {
+      wamid = await this.opts.graph.sendMessage(message);
+      if (marker) await this.opts.redis.set(marker, wamid, 'EX', SENT_MARKER_TTL_SEC);
+    }
+    await this.opts.statuses.recordSent(wamid, ref.conversationId, activityId);
+  }
+
+  /** "typing…" (which also marks the citizen's last message as read). Best effort: a failure costs nothing but the dots. */
+  private async typing(conversationId: string): Promise<void> {
+    try {
+      const last = await this.opts.window.lastMessageId(conversationId);
+      if (last) await this.opts.graph.markRead(last, true);
+    } catch (err) {
+      this.opts.log.debug({ err }, 'typing indicator failed');
+    }
+  }
+}
+
+/**
+ * An interactive message needs a body of 1 to 1024 characters. Options without a question, or with one
+ * too long, go out as a message of numbered lines after the question (digits pick by position); a
+ * separate message, because the question alone may already be at the 4096-character text limit.
+ */
+function fitInteractive(out: OutMessage): OutMessage[] {
+  if (out.kind !== 'text' || !out.choices || out.choices.style === 'numbered') return [out];
+  const question = out.text.trim() !== '';
+  if (question && out.text.length <= MAX_INTERACTIVE_BODY) return [out];
+  const lines = out.choices.options.map((o, i) => `${i + 1}. ${o.title}`).join('\n');
+  const numbered: OutMessage = { kind: 'text', text: lines, choices: { style: 'numbered', options: out.choices.options } };
+  return question ? [{ kind: 'text', text: out.text }, numbered] : [numbered];
+}
