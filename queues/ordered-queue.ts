@@ -7,8 +7,8 @@ import type { Logger } from '../bot/logger';
  * Read this before changing: per-key ordering across any number of worker processes.
  *
  * BullMQ's open-source edition has no per-group ordering, so each key (a conversation) gets a mailbox
- * (a Redis list). `push` appends to the mailbox and then adds a BullMQ "drain" job. A drain job takes the
- * key's lock; if the lock is held, the holder is bound to see the new item, because the holder releases
+ * (a Redis list). `push` appends to the mailbox and then adds a BullMQ "drain" job (one job covers every
+ * key pushed in the same tick). For each of its keys a drain job takes the key's lock; if the lock is held, the holder is bound to see the new item, because the holder releases
  * the lock only in the same Lua call that finds the mailbox empty (PEEK_LUA). The head item is removed
  * only after its handler finished, so a worker killed mid-item leaves it at the head: the lock expires,
  * BullMQ re-runs the stalled job (or the sweeper adds one) and another worker handles it again.
@@ -102,7 +102,11 @@ export interface WorkOptions<T> {
   log: Logger;
 }
 
-interface DrainJob { key: string }
+/** A drain job names the keys whose mailboxes got items (one job for all keys pushed in the same tick). */
+interface DrainJob { keys: string[] }
+
+/** Most keys in one drain job: a job's keys are drained concurrently and retried together. */
+const MAX_KEYS_PER_JOB = 64;
 
 /** A BullMQ-driven queue that delivers items of one key in order, one at a time, across processes. */
 export class OrderedQueue<T> {
@@ -113,6 +117,8 @@ export class OrderedQueue<T> {
   private workers: Worker<DrainJob>[] = [];
   private sweeper?: NodeJS.Timeout;
   private suspects = new Set<string>();
+  /** Keys pushed in this tick, waiting for their shared drain job (see scheduleDrain). */
+  private unscheduled: { keys: Set<string>; added: Promise<unknown> } | undefined;
 
   constructor(private readonly redis: Redis, private readonly options: OrderedQueueOptions) {
     this.keys = `${options.prefix}:${options.name}:`;
@@ -146,8 +152,27 @@ export class OrderedQueue<T> {
       JSON.stringify(item), String(this.options.dedupeTtlSec ?? 86_400), dedupeId === undefined ? '0' : '1', key,
     );
     if (queued === 0) return false;
-    await this.queue.add('drain', { key });
+    await this.scheduleDrain(key);
     return true;
+  }
+
+  /**
+   * One BullMQ job per tick instead of one per item: under load a web process pushes dozens of items per
+   * tick, and a job's add, fetch and completion are most of a queue's Redis work. The promise settles
+   * when the job that covers `key` is in Redis.
+   */
+  private scheduleDrain(key: string): Promise<unknown> {
+    let batch = this.unscheduled;
+    if (!batch || batch.keys.size >= MAX_KEYS_PER_JOB) {
+      const keys = new Set<string>();
+      const added = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        if (this.unscheduled?.keys === keys) this.unscheduled = undefined;
+        return this.queue.add('drain', { keys: [...keys] });
+      });
+      batch = this.unscheduled = { keys, added };
+    }
+    batch.keys.add(key);
+    return batch.added;
   }
 
   /** Items waiting in one key's mailbox (the head may be in progress). */
@@ -194,14 +219,20 @@ export class OrderedQueue<T> {
       const now = new Set((await this.redis.oqStranded(`${this.keys}pending`, this.keys)) as string[]);
       const stranded = [...now].filter((k) => this.suspects.has(k));
       this.suspects = now;
-      if (stranded.length > 0) await this.queue.addBulk(stranded.map((key) => ({ name: 'drain', data: { key } })));
+      for (let i = 0; i < stranded.length; i += MAX_KEYS_PER_JOB) await this.queue.add('drain', { keys: stranded.slice(i, i + MAX_KEYS_PER_JOB) });
     } catch (err) {
       log.error({ err, queue: this.options.name }, 'sweep for stranded items failed');
     }
   }
 
+  /** Drains every key of the job concurrently; the job fails (and BullMQ retries it) if any key failed. */
   private async drain(job: Job<DrainJob>, opts: WorkOptions<T>): Promise<void> {
-    const { key } = job.data;
+    const results = await Promise.allSettled(job.data.keys.map((key) => this.drainKey(key, opts)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async drainKey(key: string, opts: WorkOptions<T>): Promise<void> {
     const lock = `${this.keys}lock:${key}`;
     const token = randomBytes(8).toString('hex');
     const journalKey = `${this.keys}journal:${key}`;

@@ -31,6 +31,12 @@ function queue(lockMs = 15_000, extra: Partial<ConstructorParameters<typeof Orde
 const done = (key: string) => redis.lrange(`${prefix}:done:${key}`, 0, -1);
 
 describe('OrderedQueue', () => {
+  it('covers the keys pushed in one tick with one drain job (at most 64 keys per job)', async () => {
+    const { q } = queue();
+    await Promise.all(Array.from({ length: 100 }, (_, i) => q.push(`conv-${i}`, { n: 0, v: 'x' })));
+    expect(await q.queue.getJobCounts('waiting')).toEqual({ waiting: 2 });
+  });
+
   it('delivers each key in push order, one at a time, across two independent workers', async () => {
     const running = new Set<string>();
     let overlaps = 0;
@@ -46,10 +52,12 @@ describe('OrderedQueue', () => {
     a.q.work(a.conn.duplicate(), { concurrency: 8, log, handle: handle('a') });
     b.q.work(b.conn.duplicate(), { concurrency: 8, log, handle: handle('b') });
     const keys = Array.from({ length: 12 }, (_, i) => `conv-${i}`);
-    // Each key's messages arrive one after another, alternating between two queue handles (two web
-    // processes); all keys arrive concurrently.
+    // Each key's first message arrives alone (its own drain job, so both workers get keys); then each
+    // key's messages arrive one after another, alternating between two queue handles (two web
+    // processes), all keys concurrently (pushes of one tick share a drain job).
+    for (const key of keys) await b.q.push(key, { n: 0, v: 'x' });
     await Promise.all(keys.map(async (key) => {
-      for (let n = 0; n < 25; n++) await (n % 2 ? a.q : b.q).push(key, { n, v: 'x' });
+      for (let n = 1; n < 25; n++) await (n % 2 ? a.q : b.q).push(key, { n, v: 'x' });
     }));
     await eventually(async () => (await Promise.all(keys.map(done))).every((d) => d.length === 25), 30_000, 'all items');
     for (const key of keys) {
