@@ -14,12 +14,14 @@ export class GroupCommit<T> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push(...items);
       this.waiters.push({ resolve, reject });
-      if (!this.running) void this.flush();
+      if (this.running) return;
+      this.running = true;
+      // Start at the end of this tick, so that every turn finishing in it shares the first transaction too.
+      setImmediate(() => void this.flush());
     });
   }
 
   private async flush(): Promise<void> {
-    this.running = true;
     while (this.pending.length > 0) {
       const items = this.pending;
       const waiters = this.waiters;
