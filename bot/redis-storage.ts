@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Redis } from 'ioredis';
@@ -26,13 +25,6 @@ for i = 1, n do
 end
 if #KEYS > n then redis.call('SET', KEYS[n + 1], ARGV[3 * n + 3], 'PX', ARGV[3 * n + 4]) end
 return 0`;
-
-/**
- * While a function runs inside `stagedWrites.run(area, fn)`, RedisStorage.write only collects changes
- * in `area`; the caller commits them later with `commit` (together with a journal entry). This is how a
- * queue worker makes "dialog state advanced" and "this message's replies are known" one atomic fact.
- */
-export const stagedWrites = new AsyncLocalStorage<StoreItems>();
 
 export interface RedisStorageOptions {
   /** Key prefix, e.g. `citybot:state:`. */
@@ -62,13 +54,30 @@ export class RedisStorage implements Storage {
     return items;
   }
 
+  /** The stored JSON of each key (without its eTag), null for a missing key. */
+  async readJson(keys: string[]): Promise<(string | null)[]> {
+    const values = await this.redis.mget(keys.map((k) => this.options.prefix + k));
+    return values.map((raw) => (raw === null ? null : raw.slice(raw.indexOf('\n') + 1)));
+  }
+
   async write(changes: StoreItems): Promise<void> {
-    const stage = stagedWrites.getStore();
-    if (stage) {
-      Object.assign(stage, changes);
-      return;
-    }
     await this.commit(changes);
+  }
+
+  /**
+   * Writes already-serialized state unconditionally (botbuilder's BotState always writes with eTag '*')
+   * and, in the same atomic step, the `extra` key: a queue worker's turn journal (see bot/turn-state).
+   */
+  async commitJson(changes: ReadonlyMap<string, string>, extra: { key: string; value: string; ttlMs: number }): Promise<void> {
+    const args: string[] = [String(this.ttlMs), String(changes.size)];
+    const redisKeys: string[] = [];
+    for (const [key, json] of changes) {
+      redisKeys.push(this.options.prefix + key);
+      args.push('', randomBytes(6).toString('hex'), json);
+    }
+    redisKeys.push(extra.key);
+    args.push(extra.value, String(extra.ttlMs));
+    await this.redis.stateWrite(redisKeys.length, ...redisKeys, ...args);
   }
 
   /** Writes `changes` (eTag-checked) and, in the same atomic step, the optional `extra` key. */

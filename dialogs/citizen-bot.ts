@@ -1,4 +1,5 @@
-import { ActivityTypes, ConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import { StagedConversationState, StagedUserState } from '../bot/turn-state';
 import { DialogContextError, DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { imagesOf, locationOf, MAX_TEXT_LENGTH } from '../bot/activity';
 import { AppError } from '../bot/errors';
@@ -43,8 +44,9 @@ const MIN_WORDS_TO_REMEMBER_LOCALE = 3;
 export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
   const log = options.log ?? createLogger('warn', { component: 'dialogs' });
   const deps: EngineDeps = { catalog: options.catalog, classifier: options.classifier, connector: options.connector, log };
-  const conversationState = new ConversationState(options.storage);
-  const userState = new UserState(options.storage);
+  // Staged: in a queue worker, state is written with the turn's journal in one step (bot/turn-state).
+  const conversationState = new StagedConversationState(options.storage);
+  const userState = new StagedUserState(options.storage);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const profiles = new Profiles(userState.createProperty<CitizenProfile>('profile'));
   const dialogs = new DialogSet(dialogState);

@@ -1,4 +1,4 @@
-import type { Activity, StoreItems, TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { ChannelId } from '../bot/activity';
 import type { ChannelRegistry } from '../bot/channel-registry';
@@ -6,7 +6,8 @@ import { AppError } from '../bot/errors';
 import type { Logger } from '../bot/logger';
 import type { Metrics } from '../bot/metrics';
 import type { QueueAdapter } from '../bot/queue-adapter';
-import { stagedWrites, type RedisStorage } from '../bot/redis-storage';
+import type { RedisStorage } from '../bot/redis-storage';
+import { TURN_STORE, TurnStore } from '../bot/turn-state';
 import type { TranscriptEntry } from '../bot/sql/history-store';
 import type { InboundItem } from './inbound';
 import type { OrderedQueue } from './ordered-queue';
@@ -102,11 +103,10 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
         replies = recorded.replies;
         log.warn({ channel, conversationId }, 'message run again after a worker stopped: re-delivering its recorded replies');
       } else {
-        const staged: StoreItems = {};
-        replies = await stagedWrites.run(staged, () =>
-          deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), new Map([[deps.citizenKey, citizenId]])));
+        const store = new TurnStore(deps.storage);
+        replies = await deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), new Map<string | symbol, unknown>([[deps.citizenKey, citizenId], [TURN_STORE, store]]));
         const entry: TurnJournal = { id: activity.id ?? '', replies };
-        await deps.storage.commit(staged, { key: journalKey, value: JSON.stringify(entry), ttlMs: JOURNAL_TTL_MS });
+        await deps.storage.commitJson(store.changes, { key: journalKey, value: JSON.stringify(entry), ttlMs: JOURNAL_TTL_MS });
       }
       if (replies.length > 0) {
         const ref = { channel, conversationId, userId: activity.from!.id, locale: replies[0]?.locale ?? activity.locale };
