@@ -62,7 +62,7 @@ try {
   for (const p of procs.splice(0)) await stopBot(p);
 
   const bare = await benchBareBullmq(REDIS_URL, `${prefix}-bare`);
-  out('bare BullMQ add+process jobs/s', bare.jobsPerSecond);
+  out('bare BullMQ add+process jobs/s (median of 3)', `${bare.jobsPerSecond} (runs ${bare.runs.join(', ')})`);
   out('ratio end-to-end / bare BullMQ', (sustained.messagesPerSecond / bare.jobsPerSecond).toFixed(3));
 
   const cls = await benchClassifier(loadCatalog('config/catalog.yaml'));
