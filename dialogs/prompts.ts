@@ -9,6 +9,7 @@ import {
   type PromptRecognizerResult,
 } from 'botbuilder-dialogs';
 import { imagesOf, locationOf } from '../bot/activity';
+import { positionOf } from '../bot/choice-position';
 import type { TicketAttachment, TicketContact, TicketLocation } from '../connectors/connector';
 import { isReachable, isSkip, parseContact } from './answers';
 import type { Catalog } from './catalog/schema';
@@ -109,23 +110,6 @@ export class ChoiceAsk extends ChoicePrompt {
     const value = typeof choice === 'string' ? choice : choice.value;
     return { succeeded: true, value: { value, index: index! - 1, score: 1, synonym: ctx.activity.text ?? '' } };
   }
-}
-
-const POSITION_WORDS: Record<string, number> = {
-  uno: 1, una: 1, un: 1, primero: 1, primera: 1, primer: 1, one: 1, first: 1,
-  dos: 2, segundo: 2, segunda: 2, two: 2, second: 2, segon: 2, segona: 2,
-  tres: 3, tercero: 3, tercera: 3, tercer: 3, three: 3, third: 3,
-  cuatro: 4, cuarto: 4, cuarta: 4, quatre: 4, quart: 4, four: 4, fourth: 4,
-  cinco: 5, cinc: 5, five: 5, quinto: 5, fifth: 5,
-};
-
-/** "2", "2.", "opción 2", "dos", "the second" → 2; anything else → undefined. */
-export function positionOf(text: string | undefined): number | undefined {
-  const words = (text ?? '').toLowerCase().replace(/[.,:;!¡?¿)(]/g, ' ').trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0 || words.length > 3) return undefined;
-  const last = words[words.length - 1]!;
-  if (/^\d{1,2}$/.test(last)) return Number(last);
-  return POSITION_WORDS[last];
 }
 
 /** Base of the free-form prompts: sends the rendered text, with a "No" button when skippable. */

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ConversationRef } from '../../bot/channel';
 // The dialogs' own position words ("uno", "primero", "the second"), so both sides agree on what "2" means.
-import { positionOf } from '../../dialogs/prompts';
+import { positionOf } from '../../bot/choice-position';
 import type { OutChoice, OutMessage } from './out-message';
 
 /** How long options stay answerable by number: a citizen may answer the next day, not next week. */
