@@ -16,7 +16,7 @@ import { createCitizenBot, t } from '../dialogs';
 import { apologyFor, localeOfTag, turnErrorReply } from '../dialogs/apology';
 import { CITIZEN_ID } from '../dialogs/turn-keys';
 import { createIngest, createInboundQueue } from '../queues/inbound';
-import { createOutboundQueue, startOutboundWorker } from '../queues/outbound';
+import { OutboundQueues, startOutboundWorkers } from '../queues/outbound';
 import { startTurnWorker } from '../queues/turn-worker';
 import { ChannelRegistry } from './channel-registry';
 import type { Config } from './config';
@@ -65,7 +65,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const metrics = new Metrics();
   const prefix = config.REDIS_PREFIX;
   const inbound = createInboundQueue(redis, prefix, bullConnection);
-  const outbound = createOutboundQueue(redis, prefix, bullConnection);
+  const outbound = new OutboundQueues(redis, prefix, bullConnection);
   const ingest = createIngest(inbound);
   const channels = new ChannelRegistry();
   let server: Server | undefined;
@@ -135,15 +135,20 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       inbound, outbound, connection: workerConnection, adapter, channels, bot, storage, citizens: history, transcript: { recordMessages: (lines) => transcript.add(lines) },
       citizenKey: CITIZEN_ID, apology: (a: Partial<Activity>) => apologyFor(a, catalog), metrics, log, concurrency,
     });
-    startOutboundWorker({ outbound, connection: workerConnection, channels, metrics, log, concurrency });
   }
+  // Worker processes deliver for every channel they can send through; the process that receives for a
+  // channel whose sends need its own connection (Baileys) delivers for that channel, whatever its role.
+  const serve = channels.all().filter((c) => (c.sendsFromReceiverOnly ? config.ROLE !== 'worker' : config.ROLE !== 'web'));
+  startOutboundWorkers({
+    outbound, channels, serve, connection: () => workerConnection, redis, prefix, metrics, log, concurrency: config.WORKER_CONCURRENCY,
+  });
 
   if (server) {
     const app = createHttpApp({
       redis, metrics, log, channels,
       pingDatabase: () => history.ping(),
       beforeScrape: async () => {
-        for (const q of [inbound.queue, outbound.queue]) {
+        for (const q of [inbound.queue, ...outbound.all().map((o) => o.queue)]) {
           const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
           for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: q.name, state }, n);
         }

@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import type { RateLimit } from '../queues/rate-limiter';
 import type { ChannelId } from './activity';
 
 /** What a channel does with an inbound activity: put it on the inbound queue (see queues/ingest). */
@@ -84,6 +85,13 @@ export interface ChannelAdapter {
   sendInline?(ref: ConversationRef, activities: Partial<Activity>[], idleWhenEmpty: string): Promise<boolean>;
   /** Stops receiving, drains in-flight sends, closes connections. Safe to call twice. */
   stop(): Promise<void>;
+  /** The platform's sending limits; the outbound queue waits for them (queues/rate-limiter). */
+  readonly rateLimit?: RateLimit;
+  /**
+   * `send` works only in the process that receives (Baileys holds the number's one socket): that
+   * process works this channel's outbound queue whatever its role, and no other process does.
+   */
+  readonly sendsFromReceiverOnly?: boolean;
   /**
    * Whether the channel can work right now, for `/readyz`: e.g. a WhatsApp session that was logged out
    * needs a person to pair it again. Absent means always ready.

@@ -1,11 +1,12 @@
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { ChannelRegistry } from '../bot/channel-registry';
-import type { ConversationRef } from '../bot/channel';
+import type { ChannelAdapter, ConversationRef } from '../bot/channel';
 import { AppError } from '../bot/errors';
 import type { Logger } from '../bot/logger';
 import type { Metrics } from '../bot/metrics';
 import { OrderedQueue } from './ordered-queue';
+import { RateLimiter } from './rate-limiter';
 
 /** One turn's replies (or one proactive message) for one conversation. */
 export interface OutboundItem {
@@ -13,9 +14,51 @@ export interface OutboundItem {
   activities: Partial<Activity>[];
 }
 
-/** Replies leave in order per conversation, with exponential backoff on retryable channel failures. */
-export function createOutboundQueue(redis: Redis, prefix: string, bullConnection?: Redis, lockMs?: number): OrderedQueue<OutboundItem> {
-  return new OrderedQueue<OutboundItem>(redis, { name: 'outbound', prefix, bullConnection, lockMs, maxTries: 8, attempts: 10, backoffMs: 1_000 });
+/**
+ * Replies leave in order per conversation, with exponential backoff on retryable channel failures,
+ * through one queue per channel: a process works only the queues of channels it can send through
+ * (Baileys' one socket lives in one process), and each platform's rate limit applies to its own queue.
+ */
+export class OutboundQueues {
+  private readonly queues = new Map<string, OrderedQueue<OutboundItem>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly bullConnection?: Redis,
+    private readonly lockMs?: number,
+  ) {}
+
+  /** The queue of one channel (created on first use). */
+  of(channel: string): OrderedQueue<OutboundItem> {
+    let q = this.queues.get(channel);
+    if (!q) {
+      q = new OrderedQueue<OutboundItem>(this.redis, {
+        name: `outbound-${channel}`, prefix: this.prefix, bullConnection: this.bullConnection, lockMs: this.lockMs,
+        maxTries: 8, attempts: 10, backoffMs: 1_000,
+      });
+      this.queues.set(channel, q);
+    }
+    return q;
+  }
+
+  /** Queues `item` behind the conversation's earlier replies; see OrderedQueue.push for `dedupeId`. */
+  push(key: string, item: OutboundItem, dedupeId?: string): Promise<boolean> {
+    return this.of(item.ref.channel).push(key, item, dedupeId);
+  }
+
+  /** The Redis list of a conversation's waiting replies (see ChannelAdapter.sendInline). */
+  mailboxOf(channel: string, key: string): string {
+    return this.of(channel).mailboxOf(key);
+  }
+
+  all(): OrderedQueue<OutboundItem>[] {
+    return [...this.queues.values()];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((q) => q.close()));
+  }
 }
 
 /**
@@ -35,21 +78,34 @@ export async function deliver(channels: ChannelRegistry, { ref, activities }: Ou
   }
 }
 
-export function startOutboundWorker(opts: {
-  outbound: OrderedQueue<OutboundItem>;
-  connection: Redis;
+/** Works the outbound queue of each of `channels`, waiting for the channel's rate limit before each send. */
+export function startOutboundWorkers(opts: {
+  outbound: OutboundQueues;
   channels: ChannelRegistry;
+  /** The channels this process delivers for. */
+  serve: readonly ChannelAdapter[];
+  /** A dedicated connection per queue worker (BullMQ blocks on it). */
+  connection: () => Redis;
+  redis: Redis;
+  prefix: string;
   metrics: Metrics;
   log: Logger;
   concurrency: number;
-}) {
+}): void {
   const log = opts.log.child({ module: 'queues/outbound' });
-  return opts.outbound.work(opts.connection, {
-    concurrency: opts.concurrency,
-    log,
-    handle: (_key, item) => deliver(opts.channels, item, opts.metrics, log),
-    onDead: async (_key, { ref }) => {
-      log.error({ channel: ref.channel, conversationId: ref.conversationId }, 'reply abandoned after repeated delivery failures');
-    },
-  });
+  const limiter = new RateLimiter(opts.redis, opts.prefix);
+  for (const channel of opts.serve) {
+    const limit = channel.rateLimit;
+    opts.outbound.of(channel.id).work(opts.connection(), {
+      concurrency: opts.concurrency,
+      log,
+      handle: async (_key, item) => {
+        if (limit) await limiter.take(channel.id, item.ref.conversationId, item.activities.length, limit);
+        await deliver(opts.channels, item, opts.metrics, log);
+      },
+      onDead: async (_key, { ref }) => {
+        log.error({ channel: ref.channel, conversationId: ref.conversationId }, 'reply abandoned after repeated delivery failures');
+      },
+    });
+  }
 }

@@ -11,11 +11,11 @@ import { TURN_STORE, TurnStore } from '../bot/turn-state';
 import type { TranscriptEntry } from '../bot/sql/history-store';
 import type { InboundItem } from './inbound';
 import type { OrderedQueue } from './ordered-queue';
-import type { OutboundItem } from './outbound';
+import type { OutboundItem, OutboundQueues } from './outbound';
 
 export interface TurnWorkerDeps {
   inbound: OrderedQueue<InboundItem>;
-  outbound: OrderedQueue<OutboundItem>;
+  outbound: OutboundQueues;
   /** Dedicated connection for the BullMQ worker. */
   connection: Redis;
   adapter: QueueAdapter;
@@ -58,7 +58,7 @@ async function deliveredInline(deps: TurnWorkerDeps, key: string, item: Outbound
   const channel = deps.channels.get(item.ref.channel);
   if (!channel?.sendInline) return false;
   try {
-    if (!(await channel.sendInline(item.ref, item.activities, deps.outbound.mailboxOf(key)))) return false;
+    if (!(await channel.sendInline(item.ref, item.activities, deps.outbound.mailboxOf(item.ref.channel, key)))) return false;
     deps.metrics.messages.inc({ channel: item.ref.channel, direction: 'out' }, item.activities.length);
     return true;
   } catch (err) {

@@ -11,6 +11,8 @@ import type { TelegramSender } from './telegram-sender';
 export class TelegramAdapter implements ChannelAdapter {
   readonly id = 'telegram' as const;
   readonly capabilities = TELEGRAM_CAPABILITIES;
+  /** Telegram's published limits: about 30 messages per second overall, one per second per chat. */
+  readonly rateLimit = { perSecond: 30, perChatGapMs: 1_000 };
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(

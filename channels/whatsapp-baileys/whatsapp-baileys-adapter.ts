@@ -62,6 +62,10 @@ const CAPABILITIES: ChannelCapabilities = Object.freeze({
 export class WhatsAppBaileysAdapter implements ChannelAdapter {
   readonly id = 'whatsapp' as const;
   readonly capabilities = CAPABILITIES;
+  /** The socket lives in this process only. */
+  readonly sendsFromReceiverOnly = true;
+  /** No published limit: a pace like a busy person's, since bursts get numbers banned. */
+  readonly rateLimit = { perSecond: 10, perChatGapMs: 500 };
   private ingest: Ingest | undefined;
   private connection: BaileysConnection | undefined;
   private readonly inbound: InboundHandler;

@@ -48,6 +48,8 @@ const SENT_MARKER_TTL_SEC = 86_400;
  */
 export class WhatsappCloudAdapter implements ChannelAdapter {
   readonly id = CHANNEL_ID;
+  /** Cloud API default throughput (messages per second per phone number). */
+  readonly rateLimit = { perSecond: 80 };
   readonly capabilities: ChannelCapabilities = Object.freeze({
     markup: 'whatsapp',
     choices: 'buttons',

@@ -1,0 +1,61 @@
+import type { Redis } from 'ioredis';
+
+/** A platform's sending limits (Telegram: about 30 messages/s overall and 1/s per chat). */
+export interface RateLimit {
+  /** Messages per second over all chats, across every process. */
+  perSecond: number;
+  /** Least time between two deliveries to one chat. @defaultValue 0 */
+  perChatGapMs?: number;
+}
+
+/**
+ * KEYS: this second's counter, the chat's next-allowed key. ARGV: nowMs, cost, perSecond, chatGapMs.
+ * Returns 0 when the delivery may go now (and counts it), else how many ms to wait.
+ * A cost above perSecond still passes in an empty second, so a long batch is never stuck.
+ */
+const TAKE_LUA = `
+local now = tonumber(ARGV[1])
+local nextChat = tonumber(redis.call('GET', KEYS[2]) or '0')
+if nextChat > now then return nextChat - now end
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+if used > 0 and used + tonumber(ARGV[2]) > tonumber(ARGV[3]) then return 1000 - now % 1000 end
+redis.call('INCRBY', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], 2000)
+if tonumber(ARGV[4]) > 0 then redis.call('SET', KEYS[2], now + tonumber(ARGV[4]), 'PX', ARGV[4]) end
+return 0`;
+
+/**
+ * The outbound queue's rate limiter, shared by every process through Redis: a delivery waits here until
+ * its platform's limits allow it, instead of being refused by the platform (429) and retried later.
+ */
+export class RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly clock: () => number = Date.now,
+  ) {
+    if (!redis.rlTake) redis.defineCommand('rlTake', { numberOfKeys: 2, lua: TAKE_LUA });
+  }
+
+  /** Resolves when `cost` messages to `chat` of `channel` may be sent (and counts them). */
+  async take(channel: string, chat: string, cost: number, limit: RateLimit): Promise<void> {
+    for (let waitMs = await this.tryTake(channel, chat, cost, limit); waitMs > 0; waitMs = await this.tryTake(channel, chat, cost, limit)) {
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+
+  /** One attempt: 0 when the messages may go now (and they are counted), else the ms to wait. */
+  async tryTake(channel: string, chat: string, cost: number, limit: RateLimit): Promise<number> {
+    const now = this.clock();
+    return this.redis.rlTake(
+      `${this.prefix}:rl:${channel}:${Math.floor(now / 1_000)}`, `${this.prefix}:rl:${channel}:chat:${chat}`,
+      String(now), String(cost), String(limit.perSecond), String(limit.perChatGapMs ?? 0),
+    );
+  }
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    rlTake(...args: string[]): Promise<number>;
+  }
+}
