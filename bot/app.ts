@@ -24,6 +24,7 @@ import { AppError } from './errors';
 import { createHttpApp, finishHttpApp } from './http-app';
 import { createLogger, type Logger } from './logger';
 import { MediaStore } from './media-store';
+import { createPhoneLinks } from './phone-links';
 import { Metrics } from './metrics';
 import { QueueAdapter } from './queue-adapter';
 import { connectRedis, ensureRedis } from './redis';
@@ -120,7 +121,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const classifier = await createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
     const connector = countedConnector(new BuiltinConnector(db, catalog), metrics);
     const storage = new RedisStorage(redis, { prefix: `${prefix}:state:` });
-    const bot = createCitizenBot({ catalog, classifier, connector, storage, log: log.child({ module: 'dialogs' }) });
+    const phones = createPhoneLinks({ channels, outbound, history });
+    const bot = createCitizenBot({ catalog, classifier, connector, storage, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}) });
     const adapter = new QueueAdapter();
     // The citizen is never left without a reply, and the log has the detail (never the message text).
     adapter.onTurnError = async (ctx, err) => {

@@ -8,7 +8,7 @@ import type { Connector } from '../connectors/connector';
 import type { Catalog, Locale } from './catalog/schema';
 import { Profiles, type CitizenProfile } from './citizen-profile';
 import { DIALOG } from './dialog-ids';
-import type { EngineClassifier, EngineDeps } from './engine-deps';
+import type { EngineClassifier, EngineDeps, PhoneLinks } from './engine-deps';
 import { localeOfTag } from './apology';
 import { LOCALE_TAGS, t } from './i18n';
 import { commandIn, interruptionIn, menuLocaleOf, withoutReferences } from './intents';
@@ -24,6 +24,8 @@ export interface CitizenBotDeps {
   storage: Storage;
   /** Defaults to a JSON logger on stderr at `warn`. */
   log?: Logger;
+  /** Cross-channel linking by a code sent to WhatsApp; not offered without it. */
+  phones?: PhoneLinks;
 }
 
 /** One turn of the engine, for one inbound activity. */
@@ -43,7 +45,7 @@ const MIN_WORDS_TO_REMEMBER_LOCALE = 3;
 /** Builds the channel-agnostic dialog engine on the given storage. */
 export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
   const log = options.log ?? createLogger('warn', { component: 'dialogs' });
-  const deps: EngineDeps = { catalog: options.catalog, classifier: options.classifier, connector: options.connector, log };
+  const deps: EngineDeps = { catalog: options.catalog, classifier: options.classifier, connector: options.connector, log, ...(options.phones ? { phones: options.phones } : {}) };
   // Staged: in a queue worker, state is written with the turn's journal in one step (bot/turn-state).
   const conversationState = new StagedConversationState(options.storage);
   const userState = new StagedUserState(options.storage);

@@ -9,6 +9,7 @@ export const DIALOG = {
   status: 'status',
   myTickets: 'myTickets',
   language: 'language',
+  linkPhone: 'linkPhone',
 } as const;
 
 export const PROMPT = {

@@ -12,10 +12,25 @@ export type EngineClassifier = Classifier & {
   readonly threshold?: number;
 };
 
+/**
+ * Proof of a WhatsApp number and cross-channel linking (see LinkPhoneDialog). Absent when the city has
+ * no WhatsApp channel: then linking is not offered.
+ */
+export interface PhoneLinks {
+  /** Sends `text` (holding a one-time code) to the number on WhatsApp; false when it cannot. */
+  sendCode(phone: string, text: string, locale: Locale): Promise<boolean>;
+  /**
+   * Attaches this channel identity (and everything its citizen had: tickets, conversations, other
+   * identities) to the citizen of the WhatsApp number. Returns that citizen's id.
+   */
+  link(citizenId: string, channel: string, channelUserId: string, phone: string): Promise<string>;
+}
+
 /** What the dialogs need from the outside world. */
 export interface EngineDeps {
   catalog: Catalog;
   classifier: EngineClassifier;
   connector: Connector;
   log: Logger;
+  phones?: PhoneLinks;
 }

@@ -25,6 +25,13 @@ const CANCEL = new Set([
   'start',
 ]);
 
+// Linking this chat to the citizen's WhatsApp number (whole-message commands only).
+const LINK_PHONE = new Set([
+  'vincular', 'vincular whatsapp', 'vincular mi whatsapp', 'vincular mi telefono', 'vincular mi numero', 'vincular con whatsapp', 'conectar whatsapp', 'conectar mi whatsapp', 'unir con whatsapp',
+  'vincular el meu whatsapp', 'vincular el meu telefon', 'vincular el meu numero', 'connectar whatsapp', 'connectar el meu whatsapp',
+  'link', 'link whatsapp', 'link my whatsapp', 'link my phone', 'link my number', 'connect whatsapp', 'connect my whatsapp',
+]);
+
 const MY_TICKETS = [
   'mis tickets', 'mis reclamos', 'mis reclamaciones', 'mis solicitudes', 'mis tramites', 'mis consultas', 'mis incidencias', 'mis avisos',
   'els meus tiquets', 'els meus tickets', 'les meves queixes', 'els meus tramits', 'les meves sollicituds', 'les meves consultes', 'les meves incidencies',
@@ -57,7 +64,8 @@ export type Command =
   | { kind: 'language'; locale?: Locale }
   | { kind: 'myTickets' }
   | { kind: 'status'; reference: string }
-  | { kind: 'report' };
+  | { kind: 'report' }
+  | { kind: 'linkPhone' };
 
 /** Lowercase, no accents, punctuation as spaces; a leading "/" is kept so "/help" stays a command. */
 export function clean(text: string): string {
@@ -119,6 +127,7 @@ export function commandIn(text: string): Command | undefined {
   const words = c.split(' ').length;
   if (c === '/tickets' || c === '/status' || matchesMenu(c, 'menu.myTickets')) return { kind: 'myTickets' };
   if (c === '/report' || c === '/new' || matchesMenu(c, 'menu.report')) return { kind: 'report' };
+  if (c === '/link' || LINK_PHONE.has(c)) return { kind: 'linkPhone' };
   // Short messages only: "mis reclamos" is a command, "mis reclamos sobre la farola nunca se resuelven" is a report.
   if (words <= 6 && MY_TICKETS.some((p) => containsPhrase(c, p))) return { kind: 'myTickets' };
   if (words <= 10 && TICKET_WORDS.test(c) && STATUS_QUESTION.some((p) => containsPhrase(c, p))) return { kind: 'myTickets' };

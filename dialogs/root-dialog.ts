@@ -8,6 +8,7 @@ import { IntakeDialog } from './intake-dialog';
 import { commandIn } from './intents';
 import { Interruptions } from './interruptions';
 import { languageDialog } from './language-dialog';
+import { LinkPhoneDialog } from './link-phone-dialog';
 import { MyTicketsDialog } from './my-tickets-dialog';
 import { attachmentsOf, ChoiceAsk } from './prompts';
 import { StatusDialog, type StatusOptions } from './status-dialog';
@@ -15,7 +16,7 @@ import { StatusDialog, type StatusOptions } from './status-dialog';
 /**
  * The top of every conversation. Checks interruptions first (emergency, help, cancel, language),
  * then either lets the running dialog take the message or, when nothing runs, routes it: a ticket
- * reference → status; "mis reclamos" → my tickets; anything else → intake.
+ * reference → status; "mis reclamos" → my tickets; "vincular mi WhatsApp" → linking; anything else → intake.
  */
 export class RootDialog extends ComponentDialog {
   private readonly interruptions: Interruptions;
@@ -26,6 +27,7 @@ export class RootDialog extends ComponentDialog {
     this.addDialog(new IntakeDialog(deps));
     this.addDialog(new StatusDialog(deps));
     this.addDialog(new MyTicketsDialog(deps));
+    this.addDialog(new LinkPhoneDialog(deps));
     this.addDialog(languageDialog(deps, profiles));
     this.addDialog(new ChoiceAsk(PROMPT.choice, deps.catalog));
   }
@@ -47,6 +49,7 @@ export class RootDialog extends ComponentDialog {
       return dc.beginDialog(DIALOG.status, options);
     }
     if (command?.kind === 'myTickets') return dc.beginDialog(DIALOG.myTickets);
+    if (command?.kind === 'linkPhone') return dc.beginDialog(DIALOG.linkPhone);
     const point = locationOf(activity);
     const photos = attachmentsOf(activity);
     const seed: IntakeSeed = {

@@ -175,6 +175,23 @@ export class HistoryStore {
     });
   }
 
+  /**
+   * Folds citizen `from` into citizen `to` (a proven cross-channel link): its identities, conversations
+   * and tickets move over in one transaction, and `from` is deleted. Idempotent; nothing happens when
+   * both are the same citizen.
+   */
+  async mergeCitizens(from: string, to: string): Promise<void> {
+    if (from === to) return;
+    await this.guard('merge citizens', async () => {
+      await this.db.kysely.transaction().execute(async (trx) => {
+        await trx.updateTable('channel_identities').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
+        await trx.updateTable('conversations').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
+        await trx.updateTable('tickets').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
+        await trx.deleteFrom('citizens').where('id', '=', from).execute();
+      });
+    });
+  }
+
   /** Every channel identity of a citizen, oldest first. */
   async identitiesOf(citizenId: string): Promise<ChannelIdentity[]> {
     return this.guard('list identities', async () => {

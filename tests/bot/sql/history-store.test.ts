@@ -125,6 +125,18 @@ for (const { dialect, open } of DIALECTS) {
       expect(await store.identitiesOf(other)).toEqual([]);
     });
 
+    it('folds one citizen into another: identities and conversations move, the old citizen is gone', async () => {
+      const web = await store.citizenFor('webchat', userId());
+      const phone = await store.citizenFor('whatsapp-cloud', userId());
+      await store.recordMessages([entry(web, `conv-${randomUUID()}`, 0)]);
+      await store.mergeCitizens(web, phone);
+      await store.mergeCitizens(web, phone); // idempotent
+      expect((await store.identitiesOf(phone)).map((i) => i.channel).sort()).toEqual(['webchat', 'whatsapp-cloud']);
+      expect(await store.identitiesOf(web)).toEqual([]);
+      expect((await store.conversationsOf(phone)).length).toBe(1);
+      expect(await store.conversationsOf(web)).toEqual([]);
+    });
+
     it('answers a ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

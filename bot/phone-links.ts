@@ -1,0 +1,40 @@
+import type { PhoneLinks } from '../dialogs/engine-deps';
+import type { Locale } from '../dialogs/catalog/schema';
+import { mailboxKey } from '../queues/inbound';
+import type { OutboundQueues } from '../queues/outbound';
+import type { ChannelRegistry } from './channel-registry';
+import type { HistoryStore } from './sql/history-store';
+
+/** How each WhatsApp channel names a number: its conversation id and the sender id of its messages. */
+const WHATSAPP_ADDRESS: Record<string, (digits: string) => string> = {
+  'whatsapp-cloud': (digits) => digits,
+  // Baileys: the phone JID. A chat Baileys addresses by LID (a privacy id) is a different identity.
+  whatsapp: (digits) => `${digits}@s.whatsapp.net`,
+};
+
+/**
+ * Cross-channel identity by proof of a WhatsApp number (the dialogs' PhoneLinks): the code goes out
+ * through the outbound queue of the city's WhatsApp channel (the Cloud API preferred), and a proven
+ * link folds the chat's citizen into the citizen of that WhatsApp number.
+ */
+export function createPhoneLinks(deps: { channels: ChannelRegistry; outbound: OutboundQueues; history: HistoryStore }): PhoneLinks | undefined {
+  const channel = ['whatsapp-cloud', 'whatsapp'].find((id) => deps.channels.get(id));
+  if (!channel) return undefined;
+  const address = WHATSAPP_ADDRESS[channel]!;
+  return {
+    async sendCode(phone: string, text: string, locale: Locale): Promise<boolean> {
+      const conversationId = address(phone);
+      await deps.outbound.push(mailboxKey(channel, conversationId), {
+        ref: { channel: channel as 'whatsapp-cloud' | 'whatsapp', conversationId, userId: conversationId, locale },
+        activities: [{ type: 'message', text, locale }],
+      });
+      return true;
+    },
+    async link(citizenId: string, fromChannel: string, channelUserId: string, phone: string): Promise<string> {
+      const target = await deps.history.citizenFor(channel, address(phone));
+      await deps.history.mergeCitizens(citizenId, target);
+      await deps.history.linkIdentity(target, fromChannel, channelUserId, true);
+      return target;
+    },
+  };
+}
