@@ -10,6 +10,7 @@ import { benchBareBullmq } from './bare-bullmq';
 import { benchClassifier } from './classifier';
 import { closedLoop, openConversations, openLoop, percentile } from './directline-load';
 import { cpuSeconds, rssMb, spawnBot, stopBot } from './spawn-bot';
+import { startTelegramLoad, telegramClosedLoop } from './telegram-load';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
@@ -17,6 +18,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const PORT = Number(process.env.BENCH_PORT ?? 39_780);
+const TELEGRAM_CHATS = Number(process.env.BENCH_TELEGRAM_CHATS ?? 300);
 
 const out = (label: string, value: unknown) => console.log(`${label.padEnd(44)} ${typeof value === 'object' ? JSON.stringify(value) : value}`);
 const dir = mkdtempSync(join(tmpdir(), 'citybot-bench-'));
@@ -45,7 +47,6 @@ try {
   const cpuBefore = { procs: await Promise.all(procs.map((p) => cpuSeconds(p.pid!))), redis: await redisCpu(), client: process.cpuUsage() };
   const sustained = await closedLoop(convs, SECONDS, latencies);
   const cpuAfter = { procs: await Promise.all(procs.map((p) => cpuSeconds(p.pid!))), redis: await redisCpu(), client: process.cpuUsage(cpuBefore.client) };
-  redisInfo.disconnect();
   latencies.sort((a, b) => a - b);
   out('end-to-end sustained messages/s', sustained.messagesPerSecond);
   out('  latency under saturation p50/p99 ms', `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)}`);
@@ -60,6 +61,28 @@ try {
   out(`at ${RATE} msg/s offered: p50/p99 ms`, `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} (${offered.answered}/${offered.offered} answered)`);
   for (const c of convs) c.close();
   for (const p of procs.splice(0)) await stopBot(p);
+
+  // Telegram through telegram-test-api: the same bot processes, polling the emulator over HTTP.
+  const tg = await startTelegramLoad();
+  try {
+    const tgEnv = { ...env, REDIS_PREFIX: `${prefix}-tg`, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.emulator.apiRoot, TELEGRAM_RATE_LIMIT: '1000' };
+    procs.push(await spawnBot({ ...tgEnv, ROLE: 'web', PORT: String(PORT + 2) }, `http://127.0.0.1:${PORT + 2}/readyz`));
+    procs.push(await spawnBot({ ...tgEnv, ROLE: 'worker', PORT: '0' }));
+    await telegramClosedLoop(tg, 20, 3); // warm-up
+    const before = { procs: await Promise.all(procs.map((p) => cpuSeconds(p.pid!))), redis: await redisCpu(), client: process.cpuUsage() };
+    const t = await telegramClosedLoop(tg, TELEGRAM_CHATS, SECONDS);
+    const after = { procs: await Promise.all(procs.map((p) => cpuSeconds(p.pid!))), redis: await redisCpu(), client: process.cpuUsage(before.client) };
+    const per = (seconds: number) => ((seconds * 1_000) / t.messages).toFixed(3);
+    out(`telegram: ${TELEGRAM_CHATS} chats, 1.1 s think time, messages/s`, t.messagesPerSecond);
+    out('  telegram latency p50/p99 ms', `${t.p50.toFixed(1)} / ${t.p99.toFixed(1)}`);
+    out('  telegram CPU ms per message: web / worker', `${per(after.procs[0]! - before.procs[0]!)} / ${per(after.procs[1]! - before.procs[1]!)}`);
+    out('  telegram CPU ms per message: redis-server', per(after.redis - before.redis));
+    out('  telegram CPU ms per message: emulator + load', per((after.client.user + after.client.system) / 1e6));
+  } finally {
+    for (const p of procs.splice(0)) await stopBot(p);
+    await tg.stop();
+  }
+  redisInfo.disconnect();
 
   const bare = await benchBareBullmq(REDIS_URL, `${prefix}-bare`);
   out('bare BullMQ add+process jobs/s (median of 3)', `${bare.jobsPerSecond} (runs ${bare.runs.join(', ')})`);

@@ -109,7 +109,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   // (long polling, or the webhook mounted below) only where the web role runs.
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? createTelegramChannel({
-        token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, receive: config.ROLE !== 'worker',
+        token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, receive: config.ROLE !== 'worker', perSecond: config.TELEGRAM_RATE_LIMIT,
         ...(config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } } : {}),
         redis, prefix, media, log: log.child({ module: 'channels/telegram' }),
         unsupportedText: (tag) => t(localeOfTag(tag) ?? catalog.city.defaultLocale, 'input.unsupported'),

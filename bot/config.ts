@@ -70,6 +70,8 @@ export const ConfigSchema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF…').optional(),
   /** Bot API server: Telegram's, a self-hosted telegram-bot-api, or an emulator in tests. */
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  /** Messages per second the bot may send over all chats: 30 is Telegram's free limit (paid broadcasts allow up to 1000). */
+  TELEGRAM_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000).default(30),
   /** When set, updates arrive by webhook at this public URL (its path is served here); otherwise by long polling. */
   TELEGRAM_WEBHOOK_URL: z.url().refine((u) => /^\/[\w/.-]*$/.test(new URL(u).pathname), 'its path may hold only letters, digits, /, _, . and -').optional(),
   /** Required with TELEGRAM_WEBHOOK_URL: Telegram sends it in X-Telegram-Bot-Api-Secret-Token on every update. */

@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import type { RateLimit } from '../../queues/rate-limiter';
 import type { ChannelAdapter, ChannelHealth, ConversationRef, Ingest } from '../../bot/channel';
 import { TELEGRAM_CAPABILITIES } from './telegram-capabilities';
 import type { TelegramReceiver } from './telegram-receiver';
@@ -11,14 +12,17 @@ import type { TelegramSender } from './telegram-sender';
 export class TelegramAdapter implements ChannelAdapter {
   readonly id = 'telegram' as const;
   readonly capabilities = TELEGRAM_CAPABILITIES;
-  /** Telegram's published limits: about 30 messages per second overall, one per second per chat. */
-  readonly rateLimit = { perSecond: 30, perChatGapMs: 1_000 };
+  /** Telegram's published limits: about 30 messages per second overall (more with paid broadcasts), one per second per chat. */
+  readonly rateLimit: RateLimit;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly sender: TelegramSender,
     private readonly receiver: TelegramReceiver | undefined,
-  ) {}
+    perSecond = 30,
+  ) {
+    this.rateLimit = { perSecond, perChatGapMs: 1_000 };
+  }
 
   /** Starts receiving (polling, or registering the webhook) when this process receives. */
   async start(ingest: Ingest): Promise<void> {

@@ -23,6 +23,8 @@ export interface TelegramChannelOptions {
   webhook?: { url: string; secret: string };
   /** Whether this process receives updates (roles `web` and `all`); a worker only sends. */
   receive: boolean;
+  /** Messages per second over all chats (TELEGRAM_RATE_LIMIT). @defaultValue 30, Telegram's free limit */
+  perSecond?: number;
   /** Shared command connection; the channel never closes it. */
   redis: Redis;
   /** Key prefix (REDIS_PREFIX). */
@@ -57,7 +59,7 @@ export function createTelegramChannel(o: TelegramChannelOptions): TelegramChanne
   const bot = new Telegraf(o.token, { telegram: { apiRoot: o.apiRoot ?? 'https://api.telegram.org' }, handlerTimeout: Infinity });
   const api = new BotApi(bot.telegram);
   const sender = new TelegramSender(api, o.redis, o.prefix);
-  if (!o.receive) return { adapter: new TelegramAdapter(sender, undefined), router: Router() };
+  if (!o.receive) return { adapter: new TelegramAdapter(sender, undefined, o.perSecond), router: Router() };
 
   const inbound = new TelegramInbound({
     api, redis: o.redis, prefix: o.prefix, log: o.log, unsupportedText: o.unsupportedText,
@@ -70,5 +72,5 @@ export function createTelegramChannel(o: TelegramChannelOptions): TelegramChanne
   const router = o.webhook
     ? createWebhookRouter({ path: new URL(o.webhook.url).pathname, secret: o.webhook.secret, handle: (u) => receiver.handleOnce(u), log: o.log })
     : Router();
-  return { adapter: new TelegramAdapter(sender, receiver), router };
+  return { adapter: new TelegramAdapter(sender, receiver, o.perSecond), router };
 }
