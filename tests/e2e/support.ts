@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { WebSocket } from 'ws';
-import { startApp, type App } from '../../bot/app';
+import { startApp, type App, type AppHooks } from '../../bot/app';
 import { loadConfig, type Config } from '../../bot/config';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 
@@ -29,7 +29,7 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startTestApp(env: Record<string, string> = {}, hooks: AppHooks = {}): Promise<RunningApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'e2e-'));
   const sqlitePath = path.join(dataDir, 'bot.sqlite');
   const config = loadConfig({
@@ -47,7 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Ru
   });
   let app: App;
   try {
-    app = await startApp(config);
+    app = await startApp(config, undefined, hooks);
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
     throw err;

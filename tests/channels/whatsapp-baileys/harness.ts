@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startApp, type App } from '../../../bot/app';
-import { loadConfig, type Config } from '../../../bot/config';
+import type { App } from '../../../bot/app';
+import type { Config } from '../../../bot/config';
+import { startTestApp } from '../../e2e/support';
 import { socketDoubles, textOf, type BaileysSocketDouble } from '../../support/baileys-socket-double';
-import { dropPrefix, redisClient, testPrefix } from '../../support/redis';
 import type { WAMessage } from '@whiskeysockets/baileys';
 
 /**
@@ -22,38 +19,9 @@ export interface WhatsAppApp {
 }
 
 export async function startWhatsAppApp(env: Record<string, string> = {}): Promise<WhatsAppApp> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'wa-e2e-'));
-  const config = loadConfig({
-    NODE_ENV: 'test', ROLE: 'all', PORT: '0', HOST: '127.0.0.1', REDIS_PREFIX: testPrefix(), DATA_DIR: dataDir,
-    SQLITE_PATH: path.join(dataDir, 'bot.sqlite'), CATALOG: 'config/catalog.yaml', LOG_LEVEL: 'silent', WHATSAPP_BAILEYS: '1', ...env,
-  });
   const doubles = socketDoubles();
-  let app: App;
-  try {
-    app = await startApp(config, undefined, { makeWhatsAppSocket: doubles.make });
-  } catch (err) {
-    await rm(dataDir, { recursive: true, force: true });
-    throw err;
-  }
-  let stopped: Promise<void> | undefined;
-  return {
-    app,
-    url: app.url!,
-    config,
-    socket: doubles.latest,
-    sockets: doubles.sockets,
-    stop: () =>
-      (stopped ??= (async () => {
-        await app.stop();
-        const redis = redisClient();
-        try {
-          await dropPrefix(redis, config.REDIS_PREFIX);
-        } finally {
-          await redis.quit();
-        }
-        await rm(dataDir, { recursive: true, force: true });
-      })()),
-  };
+  const running = await startTestApp({ WHATSAPP_BAILEYS: '1', ...env }, { makeWhatsAppSocket: doubles.make });
+  return { app: running.app, url: running.url, config: running.config, socket: doubles.latest, sockets: doubles.sockets, stop: running.stop };
 }
 
 /** One citizen's chat with the bot, seen from WhatsApp. */
