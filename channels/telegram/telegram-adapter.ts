@@ -4,6 +4,7 @@ import type { ChannelAdapter, ChannelHealth, ConversationRef, Ingest } from '../
 import { TELEGRAM_CAPABILITIES } from './telegram-capabilities';
 import type { TelegramReceiver } from './telegram-receiver';
 import type { TelegramSender } from './telegram-sender';
+import { InFlight } from '../../bot/in-flight';
 
 /**
  * Telegram as a ChannelAdapter. `send` needs only the Bot API and Redis, so it works in a worker that
@@ -14,7 +15,7 @@ export class TelegramAdapter implements ChannelAdapter {
   readonly capabilities = TELEGRAM_CAPABILITIES;
   /** Telegram's published limits: about 30 messages per second overall (more with paid broadcasts), one per second per chat. */
   readonly rateLimit: RateLimit;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly sender: TelegramSender,
@@ -35,19 +36,13 @@ export class TelegramAdapter implements ChannelAdapter {
    * for a request Telegram will never accept.
    */
   async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
-    const run = this.sender.send(ref, activities);
-    this.inFlight.add(run);
-    try {
-      await run;
-    } finally {
-      this.inFlight.delete(run);
-    }
+    await this.inFlight.track(this.sender.send(ref, activities));
   }
 
   /** Stops receiving and waits for sends in flight. Safe to call twice. */
   async stop(): Promise<void> {
     await this.receiver?.stop();
-    await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.settled();
   }
 
   health(): ChannelHealth {

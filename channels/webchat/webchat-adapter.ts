@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ChannelAdapter, ChannelCapabilities, ConversationRef, Ingest } from '../../bot/channel';
 import { AppError, ChannelUnavailableError } from '../../bot/errors';
 import type { ConversationStore } from './conversation-store';
+import { InFlight } from '../../bot/in-flight';
 
 /**
  * The web chat as a ChannelAdapter. `send` needs only Redis, so it works in any process (a worker
@@ -24,7 +25,7 @@ export class WebchatAdapter implements ChannelAdapter {
     maxTextLength: 10_000,
   });
   private ingest: Ingest | undefined;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly store: ConversationStore,
@@ -47,27 +48,18 @@ export class WebchatAdapter implements ChannelAdapter {
    * ChannelUnavailableError (retryable) when Redis fails.
    */
   async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
-    await this.tracked(this.deliver(ref, activities));
+    await this.inFlight.track(this.deliver(ref, activities));
   }
 
   /** See ChannelAdapter.sendInline: the same append, refused while `idleWhenEmpty` holds anything. */
   async sendInline(ref: ConversationRef, activities: Partial<Activity>[], idleWhenEmpty: string): Promise<boolean> {
-    return this.tracked(this.deliver(ref, activities, idleWhenEmpty));
+    return this.inFlight.track(this.deliver(ref, activities, idleWhenEmpty));
   }
 
   /** Stops ingesting; waits for sends in flight. `send` keeps working afterwards (it needs only Redis). */
   async stop(): Promise<void> {
     this.ingest = undefined;
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  private async tracked<T>(run: Promise<T>): Promise<T> {
-    this.inFlight.add(run);
-    try {
-      return await run;
-    } finally {
-      this.inFlight.delete(run);
-    }
+    await this.inFlight.settled();
   }
 
   private async deliver(ref: ConversationRef, activities: Partial<Activity>[], idleWhenEmpty?: string): Promise<boolean> {

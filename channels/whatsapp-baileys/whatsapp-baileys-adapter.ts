@@ -16,6 +16,7 @@ import { loadRedisAuthState } from './redis-auth-state';
 import { ReplyLocales } from './reply-locales';
 import { Sender } from './sender';
 import { SentMessageStore } from './sent-message-store';
+import { InFlight } from '../../bot/in-flight';
 
 /** Options of the WhatsApp channel through Baileys (WhatsApp Web's multi-device protocol). */
 export interface WhatsAppBaileysOptions {
@@ -72,7 +73,7 @@ export class WhatsAppBaileysAdapter implements ChannelAdapter {
   private readonly sender: Sender;
   private readonly sentMessages: SentMessageStore;
   private readonly locales: ReplyLocales;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   private readonly baileysLog: BaileysLogger;
 
   constructor(private readonly opts: WhatsAppBaileysOptions) {
@@ -114,20 +115,14 @@ export class WhatsAppBaileysAdapter implements ChannelAdapter {
   }
 
   async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
-    const run = this.sender.send(ref, activities);
-    this.inFlight.add(run);
-    try {
-      await run;
-    } finally {
-      this.inFlight.delete(run);
-    }
+    await this.inFlight.track(this.sender.send(ref, activities));
   }
 
   /** Stops ingesting, lets accepted messages and sends in flight finish, then closes the socket. */
   async stop(): Promise<void> {
     this.ingest = undefined;
     await this.inbound.idle();
-    await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.settled();
     await this.connection?.stop();
   }
 

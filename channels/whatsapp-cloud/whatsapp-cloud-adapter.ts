@@ -11,6 +11,7 @@ import type { HeldDrainer } from './held-drainer';
 import { maskedId } from './masked-id';
 import type { ServiceWindow } from './service-window';
 import { CHANNEL_ID } from './to-activity';
+import { InFlight } from '../../bot/in-flight';
 
 /** The template that may open a conversation outside the 24-hour window; its one body parameter is our text. */
 export interface TemplateSettings {
@@ -63,7 +64,7 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
     location: true,
   });
   private ingest: Ingest | undefined;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
 
   constructor(private readonly opts: WhatsappCloudAdapterOptions) {}
 
@@ -80,7 +81,7 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
   async stop(): Promise<void> {
     this.ingest = undefined;
     await this.opts.drainer.stop();
-    await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.settled();
   }
 
   /** Not ready while Meta refuses our access token: no reply can go out until an operator renews it. */
@@ -98,15 +99,11 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
    * parts that went out before a failure are not sent again when the job is retried.
    */
   async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
-    const run = this.deliver(ref, activities);
-    this.inFlight.add(run);
     try {
-      await run;
+      await this.inFlight.track(this.deliver(ref, activities));
     } catch (err) {
       if (err instanceof AppError) throw err;
       throw new ChannelUnavailableError('whatsapp-cloud send failed', { cause: err });
-    } finally {
-      this.inFlight.delete(run);
     }
   }
 
