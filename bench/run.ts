@@ -26,7 +26,7 @@ const prefix = `bench-${randomUUID().slice(0, 8)}`;
 const secret = randomUUID() + randomUUID();
 const env = { REDIS_URL, REDIS_PREFIX: prefix, SQLITE_PATH: join(dir, 'bot.sqlite'), DATA_DIR: dir, DIRECTLINE_SECRET: secret, PUBLIC_URL: `http://127.0.0.1:${PORT}` };
 
-// BENCH_PROFILE=worker|web writes a V8 CPU profile of that process to ./data/prof (to see where the time goes).
+// BENCH_PROFILE=worker|web|telegram-worker|telegram-web writes a V8 CPU profile of that process to ./data/prof (to see where the time goes).
 const profile = (role: string) => (process.env.BENCH_PROFILE === role ? ['--cpu-prof', '--cpu-prof-dir=data/prof'] : []);
 const procs = [];
 try {
@@ -66,8 +66,8 @@ try {
   const tg = await startTelegramLoad();
   try {
     const tgEnv = { ...env, REDIS_PREFIX: `${prefix}-tg`, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.emulator.apiRoot, TELEGRAM_RATE_LIMIT: '1000' };
-    procs.push(await spawnBot({ ...tgEnv, ROLE: 'web', PORT: String(PORT + 2) }, `http://127.0.0.1:${PORT + 2}/readyz`));
-    procs.push(await spawnBot({ ...tgEnv, ROLE: 'worker', PORT: '0' }));
+    procs.push(await spawnBot({ ...tgEnv, ROLE: 'web', PORT: String(PORT + 2) }, `http://127.0.0.1:${PORT + 2}/readyz`, profile('telegram-web')));
+    procs.push(await spawnBot({ ...tgEnv, ROLE: 'worker', PORT: '0' }, undefined, profile('telegram-worker')));
     await telegramClosedLoop(tg, 20, 3); // warm-up
     const before = { procs: await Promise.all(procs.map((p) => cpuSeconds(p.pid!))), redis: await redisCpu(), client: process.cpuUsage() };
     const t = await telegramClosedLoop(tg, TELEGRAM_CHATS, SECONDS);
