@@ -71,6 +71,18 @@ async function deliveredInline(deps: TurnWorkerDeps, key: string, item: Outbound
   }
 }
 
+/**
+ * "typing…" while the turn runs, where the channel has it (Telegram, WhatsApp): sent directly and not
+ * awaited, so it costs the turn nothing and precedes the replies, which leave after the turn through
+ * the outbound queue. Best effort: a failure costs only the dots. Web chat answers within milliseconds.
+ */
+function showTyping(deps: TurnWorkerDeps, activity: Partial<Activity>, log: Logger): void {
+  const channel = deps.channels.get(activity.channelId ?? '');
+  if (activity.type !== 'message' || !channel?.capabilities.typing || channel.sendInline) return;
+  const ref = { channel: channel.id, conversationId: activity.conversation!.id, userId: activity.from!.id };
+  channel.send(ref, [{ type: 'typing' }]).catch((err: unknown) => log.debug({ err, channel: channel.id }, 'typing indicator failed'));
+}
+
 /** What the turn journal holds: the replies of the message it was written for. */
 interface TurnJournal { id: string; replies: Partial<Activity>[] }
 
@@ -103,6 +115,7 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
         replies = recorded.replies;
         log.warn({ channel, conversationId }, 'message run again after a worker stopped: re-delivering its recorded replies');
       } else {
+        showTyping(deps, activity, log);
         const store = new TurnStore(deps.storage);
         replies = await deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), new Map<string | symbol, unknown>([[deps.citizenKey, citizenId], [TURN_STORE, store]]));
         const entry: TurnJournal = { id: activity.id ?? '', replies };

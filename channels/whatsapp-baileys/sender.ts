@@ -37,24 +37,32 @@ export class Sender {
     const socket = this.opts.socket();
     const jid = ref.conversationId;
     let composing = false;
+    // A typing-only batch (a turn has just started) leaves "composing…" on until the reply comes.
+    let paused = true;
     try {
       for (const activity of activities) {
         const messages = renderActivity(activity, this.opts.capabilities);
         for (const [i, message] of messages.entries()) {
           const partId = activity.id ? `${activity.id}#${i}` : undefined;
           if (partId && (await this.opts.ledger.delivered(partId))) continue;
-          if (message.kind === 'typing') composing = await this.presence(socket, 'composing', jid);
-          else await this.deliver(socket, jid, message);
+          if (message.kind === 'typing') {
+            composing = await this.presence(socket, 'composing', jid);
+            paused = false;
+          } else {
+            await this.deliver(socket, jid, message);
+            paused = true;
+          }
           if (partId) await this.opts.ledger.mark(partId);
         }
         await this.opts.numbered.track(ref, messages);
       }
       if (ref.locale) await this.opts.locales.remember(jid, ref.locale);
     } catch (err) {
+      paused = true;
       if (err instanceof AppError) throw err;
       throw new ChannelUnavailableError('WhatsApp (Baileys) did not take a message', { cause: err });
     } finally {
-      if (composing) await this.presence(socket, 'paused', jid);
+      if (composing && paused) await this.presence(socket, 'paused', jid);
     }
   }
 

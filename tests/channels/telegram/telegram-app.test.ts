@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE, startTestApp, type RunningApp } from '../../e2e/support';
 import { buttonsOf, TelegramChat } from '../../support/telegram-chat';
 import { TelegramEmulator } from '../../support/telegram-emulator';
+import { eventually } from '../../support/redis';
 
 /*
  * The whole bot (ROLE=all: Telegram by long polling, queues, dialog engine, SQLite) in this process,
@@ -93,6 +94,12 @@ describe('the whole app on Telegram (long polling)', () => {
     await c.press('Sí');
     expect((await c.next()).text).toMatch(/¿Dónde está\?/);
     expect(c.messages().filter((m) => /Alumbrado público/.test(m.text ?? ''))).toHaveLength(1);
+  });
+
+  it('shows "typing…" in the chat while the bot works on a message', async () => {
+    const c = chat();
+    await c.ask('Hay una farola apagada en la calle Colón 12 desde hace una semana');
+    await eventually(() => emulator.chatActions.some((a) => String(a.chat_id) === String(c.chatId) && a.action === 'typing'), 5_000, 'a typing action');
   });
 
   it('apologizes when the engine throws on a message, and the next message is handled normally', async () => {

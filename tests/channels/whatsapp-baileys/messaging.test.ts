@@ -162,6 +162,12 @@ describe('outbound', () => {
     expect(r.doubles.latest().presences).toEqual([{ type: 'composing', jid: JID }, { type: 'paused', jid: JID }]);
   });
 
+  it('leaves composing on after a typing-only batch (the turn has just started; the reply ends it)', async () => {
+    const r = await openRig();
+    await r.channel.send(ref, [{ type: 'typing' }]);
+    expect(r.doubles.latest().presences).toEqual([{ type: 'composing', jid: JID }]);
+  });
+
   it('sends an image attachment as an image', async () => {
     const r = await openRig();
     await r.channel.send(ref, [{ type: 'message', id: messageId(), text: 'Mira', attachments: [{ contentType: 'image/png', contentUrl: 'https://bot.test/media/a.png' }] }]);

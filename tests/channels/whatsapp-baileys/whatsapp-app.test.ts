@@ -43,6 +43,8 @@ describe('WhatsApp through Baileys, end to end', () => {
 
     const status = await chat.say(incoming.text(chat.jid, `¿Cómo va mi reclamo ${reference}?`), new RegExp(reference));
     expect(status).toContain(reference);
+    // "typing…" while the bot worked on the messages.
+    expect(wa.sockets.flatMap((s) => s.presences).some((p) => p.type === 'composing' && p.jid === chat.jid)).toBe(true);
     // Every answer went to this chat only, and each sent message can be given again to a retrying phone.
     const sent = wa.socket().sent.filter((s) => s.jid === chat.jid);
     for (const s of sent) expect(await wa.socket().config.getMessage!(s.message.key)).toBeDefined();

@@ -76,6 +76,8 @@ describe('WhatsApp Cloud API channel, through the whole app', () => {
 
     const answer = await c.ask(text(c.waId, `¿Cómo va ${reference}?`), new RegExp(reference));
     expect(textOfMessage(answer.body)).toMatch(/Estado: Recibido/);
+    // Each message was marked read with "typing…" while the bot worked on it.
+    expect(graph.reads.some((r) => r.typing)).toBe(true);
     // Every reply is recorded as accepted by the Graph API, under the activity it rendered.
     const row = await statuses.get(answer.wamid);
     expect(row).toMatchObject({ conversationId: c.waId, status: 'accepted' });
