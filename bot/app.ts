@@ -98,7 +98,6 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const { createWhatsAppBaileysChannel } = await import('../channels/whatsapp-baileys');
     channels.add(createWhatsAppBaileysChannel({
       redis, prefix, media, log: log.child({ module: 'channels/whatsapp-baileys' }),
-      unsupportedText: (tag) => t(localeOfTag(tag) ?? catalog.city.defaultLocale, 'input.unsupported'),
       pairingNumber: config.WHATSAPP_BAILEYS_PAIRING_NUMBER,
       baileysLogLevel: config.WHATSAPP_BAILEYS_LOG_LEVEL,
       ...(hooks.makeWhatsAppSocket ? { makeSocket: hooks.makeWhatsAppSocket } : {}),
@@ -112,8 +111,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, receive: config.ROLE !== 'worker', perSecond: config.TELEGRAM_RATE_LIMIT,
         ...(config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } } : {}),
         redis, prefix, media, log: log.child({ module: 'channels/telegram' }),
-        unsupportedText: (tag) => t(localeOfTag(tag) ?? catalog.city.defaultLocale, 'input.unsupported'),
-      })
+        })
     : undefined;
   if (telegram) channels.add(telegram.adapter);
 

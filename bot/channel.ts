@@ -72,8 +72,12 @@ export interface ChannelAdapter {
   readonly capabilities: ChannelCapabilities;
   /** Begins receiving. The adapter owns its socket, webhook or polling loop. */
   start(ingest: Ingest): Promise<void>;
-  /** Delivers in order. Throws an AppError; `retryable: false` stops the outbound queue's retries. */
-  send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void>;
+  /**
+   * Delivers in order. Throws an AppError; `retryable: false` stops the outbound queue's retries.
+   * With `progress` (the outbound queue's), a batch retried after a failure half-way skips the rendered
+   * messages an earlier attempt delivered, so the citizen never gets the first half twice.
+   */
+  send(ref: ConversationRef, activities: Partial<Activity>[], progress?: SendProgress): Promise<void>;
   /**
    * Only for channels whose send is a durable append in our own Redis (web chat's Direct Line stream: no
    * platform call, no rate limit): the turn worker delivers a turn's replies itself, saving a second
@@ -97,6 +101,17 @@ export interface ChannelAdapter {
    * needs a person to pair it again. Absent means always ready.
    */
   health?(): ChannelHealth;
+}
+
+/**
+ * How far earlier attempts at one outbound batch got, counted in rendered platform messages across the
+ * whole batch. Kept in the outbound item's queue journal, so it is read with the item and deleted with it.
+ */
+export interface SendProgress {
+  /** Messages of this batch delivered by earlier attempts: skip them. */
+  readonly delivered: number;
+  /** Records that the batch's first `count` messages are delivered (call after each one). */
+  mark(count: number): Promise<void>;
 }
 
 export interface ChannelHealth {

@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { ChannelRegistry } from '../bot/channel-registry';
-import type { ChannelAdapter, ConversationRef } from '../bot/channel';
+import type { ChannelAdapter, ConversationRef, SendProgress } from '../bot/channel';
 import { AppError } from '../bot/errors';
 import type { Logger } from '../bot/logger';
 import type { Metrics } from '../bot/metrics';
@@ -65,9 +65,9 @@ export class OutboundQueues {
  * Sends one item through its channel. A permanent failure (blocked bot, unknown chat) is logged and
  * dropped so it cannot hold back the conversation's later replies; a retryable one is thrown.
  */
-export async function deliver(channels: ChannelRegistry, { ref, activities }: OutboundItem, metrics: Metrics, log: Logger): Promise<void> {
+export async function deliver(channels: ChannelRegistry, { ref, activities }: OutboundItem, metrics: Metrics, log: Logger, progress?: SendProgress): Promise<void> {
   try {
-    await channels.require(ref.channel).send(ref, activities);
+    await channels.require(ref.channel).send(ref, activities, progress);
     metrics.messages.inc({ channel: ref.channel, direction: 'out' }, activities.length);
   } catch (err) {
     if (err instanceof AppError && !err.retryable) {
@@ -77,6 +77,8 @@ export async function deliver(channels: ChannelRegistry, { ref, activities }: Ou
     throw err;
   }
 }
+
+const PROGRESS_TTL_S = 7 * 86_400;
 
 /** Works the outbound queue of each of `channels`, waiting for the channel's rate limit before each send. */
 export function startOutboundWorkers(opts: {
@@ -99,9 +101,14 @@ export function startOutboundWorkers(opts: {
     opts.outbound.of(channel.id).work(opts.connection(), {
       concurrency: opts.concurrency,
       log,
-      handle: async (_key, item) => {
+      handle: async (_key, item, { journal, journalKey }) => {
         if (limit) await limiter.take(channel.id, item.ref.conversationId, item.activities.length, limit);
-        await deliver(opts.channels, item, opts.metrics, log);
+        const progress: SendProgress = {
+          delivered: Number(journal ?? 0),
+          // Deleted with the item when it leaves the mailbox; the TTL only covers a key abandoned by hand.
+          mark: async (count) => void (await opts.redis.set(journalKey, String(count), 'EX', PROGRESS_TTL_S)),
+        };
+        await deliver(opts.channels, item, opts.metrics, log, progress);
       },
       onDead: async (_key, { ref }) => {
         log.error({ channel: ref.channel, conversationId: ref.conversationId }, 'reply abandoned after repeated delivery failures');

@@ -6,4 +6,4 @@ export { renderActivity } from './render-activity';
 export type { OutChoice, OutChoices, OutMessage } from './out-message';
 export { NumberedChoices, type NumberedChoicesOptions } from './numbered-choices';
 export { escapeHtml } from './markup';
-export { truncate } from './fit-choices';
+export { numberedLines, truncate } from './fit-choices';

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { RateLimit } from '../../queues/rate-limiter';
-import type { ChannelAdapter, ChannelHealth, ConversationRef, Ingest } from '../../bot/channel';
+import type { SendProgress, ChannelAdapter, ChannelHealth, ConversationRef, Ingest } from '../../bot/channel';
 import { TELEGRAM_CAPABILITIES } from './telegram-capabilities';
 import type { TelegramReceiver } from './telegram-receiver';
 import type { TelegramSender } from './telegram-sender';
@@ -35,8 +35,8 @@ export class TelegramAdapter implements ChannelAdapter {
    * is gone, ChannelUnavailableError (retryable) on 429, 5xx or a network failure, DeliveryRejectedError
    * for a request Telegram will never accept.
    */
-  async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
-    await this.inFlight.track(this.sender.send(ref, activities));
+  async send(ref: ConversationRef, activities: Partial<Activity>[], progress?: SendProgress): Promise<void> {
+    await this.inFlight.track(this.sender.send(ref, activities, progress));
   }
 
   /** Stops receiving and waits for sends in flight. Safe to call twice. */

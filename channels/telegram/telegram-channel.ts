@@ -32,8 +32,6 @@ export interface TelegramChannelOptions {
   /** Where photos and voice notes citizens send are kept. */
   media: MediaStore;
   log: Logger;
-  /** The polite "I can only read text, locations and photos", in the language of a locale tag (or the city's). */
-  unsupportedText: (locale: string | undefined) => string;
 }
 
 /** The Telegram channel of one process. */
@@ -49,7 +47,7 @@ export interface TelegramChannel {
  *
  * @example
  * ```ts
- * const telegram = createTelegramChannel({ token, receive: true, redis, prefix, media, log, unsupportedText });
+ * const telegram = createTelegramChannel({ token, receive: true, redis, prefix, media, log });
  * channels.add(telegram.adapter);
  * app.use(telegram.router);
  * ```
@@ -62,7 +60,7 @@ export function createTelegramChannel(o: TelegramChannelOptions): TelegramChanne
   if (!o.receive) return { adapter: new TelegramAdapter(sender, undefined, o.perSecond), router: Router() };
 
   const inbound = new TelegramInbound({
-    api, redis: o.redis, prefix: o.prefix, log: o.log, unsupportedText: o.unsupportedText,
+    api, log: o.log,
     files: new TelegramFiles(api, o.media),
     callbacks: new CallbackData(o.redis, o.prefix),
     numbered: new NumberedChoices(o.redis, { prefix: o.prefix }),

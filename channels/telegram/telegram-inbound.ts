@@ -1,5 +1,4 @@
-import type { Activity } from 'botbuilder';
-import type { Redis } from 'ioredis';
+import type { Attachment } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Ingest } from '../../bot/channel';
 import { UnsupportedMediaError } from '../../bot/errors';
@@ -9,22 +8,15 @@ import type { CallbackData } from './callback-data';
 import { contentOf } from './message-content';
 import type { TelegramFiles } from './telegram-files';
 import type { TelegramMessage, TelegramUpdate } from './telegram-update';
-import { localeOf, messageActivity, startActivity, type Origin } from './to-activity';
+import { messageActivity, startActivity, type Origin } from './to-activity';
 
 export interface TelegramInboundOptions {
   api: BotApi;
   files: TelegramFiles;
   callbacks: CallbackData;
   numbered: NumberedChoices;
-  redis: Redis;
-  prefix: string;
   log: Logger;
-  /** The polite "I can only read text, locations and photos" in the citizen's language (a locale tag, or none). */
-  unsupportedText: (locale: string | undefined) => string;
 }
-
-/** A "this cannot be read" notice is sent once per message, however often Telegram delivers it. */
-const NOTICE_DEDUPE_SECONDS = 86_400;
 
 /**
  * Turns one Telegram update into at most one ingested Activity. Ids are `${chat.id}:${message_id}`
@@ -58,25 +50,24 @@ export class TelegramInbound {
         await this.onMedia(origin, content, ingest);
         return;
       case 'unsupported':
-        await this.notice(origin);
+        // Nothing readable: the dialog engine answers "I can only read…", as on every channel.
+        await ingest(messageActivity(origin, {}));
         return;
       case 'ignored':
         this.o.log.debug({ chatId: origin.chatId }, 'service message ignored');
     }
   }
 
+  /** A file we do not keep goes in without it: its caption still counts, and with none the engine says what it reads. */
   private async onMedia(origin: Origin, content: Extract<ReturnType<typeof contentOf>, { kind: 'media' }>, ingest: Ingest): Promise<void> {
-    let activity: Partial<Activity>;
+    const attachments: Attachment[] = [];
     try {
-      const stored = await this.o.files.store(content.file, content.filename, content.imagesOnly);
-      activity = messageActivity(origin, { ...(content.text ? { text: content.text } : {}), attachments: [stored] });
+      attachments.push(await this.o.files.store(content.file, content.filename, content.imagesOnly));
     } catch (err) {
       if (!(err instanceof UnsupportedMediaError)) throw err;
-      this.o.log.info({ chatId: origin.chatId, reason: err.message }, 'media not kept: the citizen is told what the bot reads');
-      await this.notice(origin);
-      return;
+      this.o.log.info({ chatId: origin.chatId, reason: err.message }, 'media not kept');
     }
-    await ingest(activity);
+    await ingest(messageActivity(origin, { text: content.text, attachments }));
   }
 
   /** A button press: its value is ingested as what the citizen said, then the button stops spinning. */
@@ -97,20 +88,5 @@ export class TelegramInbound {
   /** "1", "uno", "primero" → the value of the option last shown as numbered text, if any. */
   private async mapNumber(origin: Origin, text: string): Promise<string> {
     return (await this.o.numbered.resolve('telegram', String(origin.chatId), text)) ?? text;
-  }
-
-  /**
-   * Answers a message the bot cannot read, without a turn. Claimed in Redis first, so a redelivered
-   * update is not answered twice; the claim is released when the answer fails, so a retry answers.
-   */
-  private async notice(origin: Origin): Promise<void> {
-    const key = `${this.o.prefix}:telegram:notice:${origin.id}`;
-    if ((await this.o.redis.set(key, '1', 'EX', NOTICE_DEDUPE_SECONDS, 'NX')) === null) return;
-    try {
-      await this.o.api.call('sendMessage', { chat_id: origin.chatId, text: this.o.unsupportedText(localeOf(origin.from)) });
-    } catch (err) {
-      await this.o.redis.del(key);
-      throw err;
-    }
   }
 }

@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { InlineKeyboardButton } from 'telegraf/types';
-import type { ConversationRef } from '../../bot/channel';
+import type { ConversationRef, SendProgress } from '../../bot/channel';
 import { DeliveryRejectedError } from '../../bot/errors';
 import { escapeHtml, NumberedChoices, renderActivity, type OutChoices, type OutMessage } from '../render';
 import type { BotApi } from './bot-api';
@@ -9,8 +9,6 @@ import { CallbackData } from './callback-data';
 import { TELEGRAM_CAPABILITIES } from './telegram-capabilities';
 import { isTelegramError, toAppError } from './telegram-errors';
 
-/** How long the count of a batch's already-delivered messages is kept (a retry comes within minutes). */
-const PROGRESS_TTL_SECONDS = 86_400;
 // Telegram refuses an empty message; buttons with no text of their own point at themselves.
 const BUTTONS_ONLY_TEXT = '👇';
 // Titles this short sit three to a row (Sí · No · Otro); longer ones get a row each, readable on a phone.
@@ -20,9 +18,8 @@ const SHORT_TITLE = 12;
  * Delivers the bot's activities to one Telegram chat: rendered by capability (HTML, inline keyboard,
  * photos, typing), in order. Needs only the Bot API and Redis, so it works in any worker process.
  *
- * Read this before changing: the outbound queue retries a whole batch after a retryable failure. The
- * number of messages of the batch already delivered is kept in Redis, so a retry resumes after them
- * instead of sending the first ones again.
+ * Read this before changing: the outbound queue retries a whole batch after a retryable failure; its
+ * SendProgress says how many messages of the batch went out, so a retry resumes after them.
  */
 export class TelegramSender {
   private readonly callbacks: CallbackData;
@@ -37,14 +34,12 @@ export class TelegramSender {
     this.numbered = new NumberedChoices(redis, { prefix });
   }
 
-  async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
-    const progress = this.progressKey(ref, activities);
-    const done = progress ? Number((await this.redis.get(progress)) ?? 0) : 0;
+  async send(ref: ConversationRef, activities: Partial<Activity>[], progress?: SendProgress): Promise<void> {
     const messages = activities.flatMap((a) => renderActivity(a, TELEGRAM_CAPABILITIES));
     for (const [i, message] of messages.entries()) {
-      if (i < done) continue;
+      if (i < (progress?.delivered ?? 0)) continue;
       await this.deliver(ref.conversationId, message);
-      if (progress) await this.redis.set(progress, String(i + 1), 'EX', PROGRESS_TTL_SECONDS);
+      await progress?.mark(i + 1);
     }
     // Past a dozen options the choices are numbered text: remember them so "3" can be mapped back.
     await this.numbered.track(ref, messages);
@@ -94,11 +89,6 @@ export class TelegramSender {
     return rows;
   }
 
-  /** Only batches with ids (every turn's replies have them) can be resumed. */
-  private progressKey(ref: ConversationRef, activities: Partial<Activity>[]): string | undefined {
-    const first = activities[0]?.id;
-    return first ? `${this.prefix}:telegram:sent:${ref.conversationId}|${first}` : undefined;
-  }
 }
 
 /** Telegram HTML as plain text: tags dropped, entities decoded. */

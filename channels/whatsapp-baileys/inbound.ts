@@ -17,15 +17,13 @@ export interface InboundHandlerOptions {
   numbered: NumberedChoices;
   /** Fetches and decrypts a message's media (Baileys' `downloadMediaMessage`). */
   download: (msg: WAMessage, socket: BaileysSocket) => Promise<Buffer>;
-  /** Answers a message we cannot read, without running a turn. */
-  replyUnsupported: (chatId: string, messageId: string) => Promise<void>;
   log: Logger;
 }
 
 /**
- * From `messages.upsert` to the inbound queue: drops what is not a citizen talking to us, answers
- * what we cannot read, stores photos and voice notes, turns "1" into the option it numbers, and
- * ingests. One chat's messages are handled in order; a copy of a message seen before is dropped.
+ * From `messages.upsert` to the inbound queue: drops what is not a citizen talking to us, stores
+ * photos and voice notes, turns "1" into the option it numbers, and ingests (what we cannot read goes
+ * in with nothing readable, and the dialog engine answers it like on every channel). One chat's messages are handled in order; a copy of a message seen before is dropped.
  */
 export class InboundHandler {
   private readonly recent = new RecentIds();
@@ -50,13 +48,12 @@ export class InboundHandler {
       this.opts.log.trace({ reason: inbound.reason }, 'WhatsApp message ignored');
       return;
     }
-    const id = inbound.kind === 'message' ? inbound.activity.id! : inbound.id;
-    const chatId = inbound.kind === 'message' ? inbound.activity.conversation!.id : inbound.chatId;
+    const id = inbound.activity.id!;
     if (!this.recent.add(id)) return;
-    void this.serial.run(chatId, async () => {
+    if (inbound.kind === 'unsupported') this.opts.log.debug({ contentType: inbound.contentType }, 'WhatsApp message of a kind the bot cannot read');
+    void this.serial.run(inbound.activity.conversation!.id, async () => {
       try {
-        if (inbound.kind === 'unsupported') await this.unsupported(chatId, id, inbound.contentType);
-        else await this.ingest(msg, inbound.activity, inbound.media, socket);
+        await this.ingest(msg, inbound.activity, inbound.kind === 'message' ? inbound.media : undefined, socket);
       } catch (err) {
         this.recent.forget(id);
         // Baileys has already acknowledged the message to WhatsApp: this is the only trace of its loss.
@@ -65,17 +62,12 @@ export class InboundHandler {
     });
   }
 
-  private async unsupported(chatId: string, id: string, contentType: string): Promise<void> {
-    this.opts.log.debug({ contentType }, 'WhatsApp message of a kind the bot cannot read');
-    await this.opts.replyUnsupported(chatId, id);
-  }
-
   private async ingest(msg: WAMessage, activity: Partial<Activity>, media: InboundMedia | undefined, socket: BaileysSocket): Promise<void> {
     const ingest = this.opts.ingest();
     if (!ingest) return;
     if (media) {
+      // A file we do not keep goes in without it: the caption still counts, and with none the engine says what it reads.
       const attachment = await this.store(msg, media, socket);
-      if (attachment === 'unsupported') return this.unsupported(activity.conversation!.id, activity.id!, media.kind);
       if (attachment) activity.attachments = [attachment];
     } else if (activity.text) {
       // "1" or "sí" after numbered options becomes the option's value, as a button press would send it.
@@ -85,11 +77,11 @@ export class InboundHandler {
   }
 
   /**
-   * The stored attachment; 'unsupported' for a file we do not keep (too big, or not a raster image or
-   * voice note); undefined when the download failed, so the caption still reaches the dialog.
+   * The stored attachment, or undefined when there is none to keep: a file we do not keep (too big, not a
+   * raster image or voice note) or a failed download. The message goes on without it either way.
    */
-  private async store(msg: WAMessage, media: InboundMedia, socket: BaileysSocket): Promise<NonNullable<Activity['attachments']>[number] | 'unsupported' | undefined> {
-    if ((media.bytes ?? 0) > MAX_MEDIA_BYTES) return 'unsupported';
+  private async store(msg: WAMessage, media: InboundMedia, socket: BaileysSocket): Promise<NonNullable<Activity['attachments']>[number] | undefined> {
+    if ((media.bytes ?? 0) > MAX_MEDIA_BYTES) return undefined;
     let data: Buffer;
     try {
       data = await this.opts.download(msg, socket);
@@ -101,7 +93,7 @@ export class InboundHandler {
       const stored = await this.opts.media.save({ filename: `whatsapp-${media.kind}`, data });
       return { contentType: stored.contentType, contentUrl: stored.contentUrl, name: stored.name };
     } catch (err) {
-      if (err instanceof UnsupportedMediaError) return 'unsupported';
+      if (err instanceof UnsupportedMediaError) return undefined;
       throw err;
     }
   }

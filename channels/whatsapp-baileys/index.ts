@@ -3,7 +3,7 @@
  * the session in Redis, reconnection with backoff, photos and voice notes, numbered options.
  *
  * ```ts
- * const whatsapp = createWhatsAppBaileysChannel({ redis, prefix, media, log, unsupportedText });
+ * const whatsapp = createWhatsAppBaileysChannel({ redis, prefix, media, log });
  * channels.add(whatsapp);
  * await whatsapp.start(ingest);
  * ```

@@ -1,12 +1,10 @@
 import type { AnyMessageContent } from '@whiskeysockets/baileys';
 import type { Activity } from 'botbuilder';
-import type { ChannelCapabilities, ConversationRef } from '../../bot/channel';
+import type { ChannelCapabilities, ConversationRef, SendProgress } from '../../bot/channel';
 import { AppError, ChannelUnavailableError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import { renderActivity, type NumberedChoices, type OutMessage } from '../render';
 import type { BaileysSocket } from './baileys-socket';
-import type { DeliveryLedger } from './delivery-ledger';
-import type { ReplyLocales } from './reply-locales';
 import type { SentMessageStore } from './sent-message-store';
 
 export interface SenderOptions {
@@ -15,8 +13,6 @@ export interface SenderOptions {
   socket: () => BaileysSocket;
   numbered: NumberedChoices;
   sentMessages: SentMessageStore;
-  ledger: DeliveryLedger;
-  locales: ReplyLocales;
   log: Logger;
 }
 
@@ -30,33 +26,29 @@ export class Sender {
 
   /**
    * Delivers one batch to `ref.conversationId` (a JID). Parts already delivered by an earlier attempt
-   * of the same batch are skipped. Throws ChannelUnavailableError (retryable) when the socket is not
+   * of the same batch (its SendProgress) are skipped. Throws ChannelUnavailableError (retryable) when the socket is not
    * open or WhatsApp did not take a message.
    */
-  async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
+  async send(ref: ConversationRef, activities: Partial<Activity>[], progress?: SendProgress): Promise<void> {
     const socket = this.opts.socket();
     const jid = ref.conversationId;
     let composing = false;
     // A typing-only batch (a turn has just started) leaves "composing…" on until the reply comes.
     let paused = true;
     try {
-      for (const activity of activities) {
-        const messages = renderActivity(activity, this.opts.capabilities);
-        for (const [i, message] of messages.entries()) {
-          const partId = activity.id ? `${activity.id}#${i}` : undefined;
-          if (partId && (await this.opts.ledger.delivered(partId))) continue;
-          if (message.kind === 'typing') {
-            composing = await this.presence(socket, 'composing', jid);
-            paused = false;
-          } else {
-            await this.deliver(socket, jid, message);
-            paused = true;
-          }
-          if (partId) await this.opts.ledger.mark(partId);
+      const messages = activities.flatMap((a) => renderActivity(a, this.opts.capabilities));
+      for (const [i, message] of messages.entries()) {
+        if (i < (progress?.delivered ?? 0)) continue;
+        if (message.kind === 'typing') {
+          composing = await this.presence(socket, 'composing', jid);
+          paused = false;
+        } else {
+          await this.deliver(socket, jid, message);
+          paused = true;
         }
-        await this.opts.numbered.track(ref, messages);
+        await progress?.mark(i + 1);
       }
-      if (ref.locale) await this.opts.locales.remember(jid, ref.locale);
+      await this.opts.numbered.track(ref, messages);
     } catch (err) {
       paused = true;
       if (err instanceof AppError) throw err;
@@ -64,12 +56,6 @@ export class Sender {
     } finally {
       if (composing && paused) await this.presence(socket, 'paused', jid);
     }
-  }
-
-  /** One plain text sent outside the outbound queue and any turn: the answer to a sticker. */
-  async sendText(jid: string, text: string): Promise<void> {
-    const sent = await this.opts.socket().sendMessage(jid, { text });
-    await this.opts.sentMessages.save(sent);
   }
 
   private async deliver(socket: BaileysSocket, jid: string, message: Exclude<OutMessage, { kind: 'typing' }>): Promise<void> {

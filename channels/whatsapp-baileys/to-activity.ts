@@ -28,12 +28,13 @@ export interface InboundMedia {
 /**
  * What one WhatsApp message is to this bot:
  * - `ignore`: not something a citizen said to us (our own echo, a status, a group, a receipt-like protocol message);
- * - `unsupported`: a citizen sent something we cannot read (sticker, video, contact, poll, reaction…);
+ * - `unsupported`: a citizen sent something we cannot read (sticker, video, contact, poll, reaction…):
+ *   an Activity with nothing readable in it, which the dialog engine answers with "I can only read…";
  * - `message`: an Activity for the inbound queue, maybe with media still to fetch.
  */
 export type InboundMessage =
   | { kind: 'ignore'; reason: IgnoreReason }
-  | { kind: 'unsupported'; id: string; chatId: string; contentType: string }
+  | { kind: 'unsupported'; activity: Partial<Activity>; contentType: string }
   | { kind: 'message'; activity: Partial<Activity>; media?: InboundMedia };
 
 export type IgnoreReason = 'from-me' | 'status' | 'group' | 'broadcast' | 'not-a-person' | 'no-content' | 'housekeeping';
@@ -64,8 +65,6 @@ export function toInbound(msg: WAMessage): InboundMessage {
   const type = getContentType(content ?? undefined);
   if (!content || !type || !id) return { kind: 'ignore', reason: 'no-content' };
   if (HOUSEKEEPING.has(type) || (type === 'reactionMessage' && !content.reactionMessage?.text)) return { kind: 'ignore', reason: 'housekeeping' };
-  const parts = partsOf(content, type);
-  if (!parts) return { kind: 'unsupported', id, chatId, contentType: type };
   const activity: Partial<Activity> = {
     type: 'message',
     id,
@@ -73,9 +72,13 @@ export function toInbound(msg: WAMessage): InboundMessage {
     conversation: { id: chatId, isGroup: false, conversationType: 'personal', name: '' },
     from: { id: chatId, name: msg.pushName ?? '' },
     timestamp: new Date(toNumber(msg.messageTimestamp) * 1_000 || Date.now()),
+  };
+  const parts = partsOf(content, type);
+  if (!parts) return { kind: 'unsupported', activity, contentType: type };
+  Object.assign(activity, {
     ...(parts.text ? { text: parts.text } : {}),
     ...(parts.entities ? { entities: parts.entities } : {}),
-  };
+  });
   return { kind: 'message', activity, ...(parts.media ? { media: parts.media } : {}) };
 }
 

@@ -1,19 +1,17 @@
 import makeWASocket, { downloadMediaMessage, type WAMessage } from '@whiskeysockets/baileys';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ConversationRef, Ingest } from '../../bot/channel';
+import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ConversationRef, Ingest, SendProgress } from '../../bot/channel';
 import { ChannelUnavailableError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import type { MediaStore } from '../../bot/media-store';
 import { NumberedChoices } from '../render';
 import type { BaileysLogger, BaileysSocket, MakeBaileysSocket } from './baileys-socket';
 import { BaileysConnection } from './connection';
-import { DeliveryLedger } from './delivery-ledger';
 import { InboundHandler } from './inbound';
 import { printQrToTerminal } from './print-qr';
 import type { BackoffOptions } from './reconnect-backoff';
 import { loadRedisAuthState } from './redis-auth-state';
-import { ReplyLocales } from './reply-locales';
 import { Sender } from './sender';
 import { SentMessageStore } from './sent-message-store';
 import { InFlight } from '../../bot/in-flight';
@@ -27,8 +25,6 @@ export interface WhatsAppBaileysOptions {
   /** Where photos and voice notes citizens send are kept. */
   media: MediaStore;
   log: Logger;
-  /** The text answering a message the bot cannot read (sticker, video…), in a BCP 47 locale or the city's default. */
-  unsupportedText: (locale: string | undefined) => string;
   /** Digits with country code (WHATSAPP_BAILEYS_PAIRING_NUMBER): pair by code instead of QR. */
   pairingNumber?: string;
   /** @defaultValue Baileys' `makeWASocket`; tests pass a socket double. */
@@ -72,7 +68,6 @@ export class WhatsAppBaileysAdapter implements ChannelAdapter {
   private readonly inbound: InboundHandler;
   private readonly sender: Sender;
   private readonly sentMessages: SentMessageStore;
-  private readonly locales: ReplyLocales;
   private readonly inFlight = new InFlight();
   private readonly baileysLog: BaileysLogger;
 
@@ -81,16 +76,13 @@ export class WhatsAppBaileysAdapter implements ChannelAdapter {
     this.baileysLog = opts.log.child({ module: 'channels/whatsapp-baileys/socket' }, { level: opts.baileysLogLevel ?? 'error' });
     const numbered = new NumberedChoices(redis, { prefix });
     this.sentMessages = new SentMessageStore(redis, `${prefix}:wa:msg`);
-    this.locales = new ReplyLocales(redis, `${prefix}:wa:locale`);
-    const ledger = new DeliveryLedger(redis, `${prefix}:wa:out`);
     const socket = (): BaileysSocket => this.openSocket();
-    this.sender = new Sender({ capabilities: CAPABILITIES, socket, numbered, sentMessages: this.sentMessages, ledger, locales: this.locales, log: opts.log });
+    this.sender = new Sender({ capabilities: CAPABILITIES, socket, numbered, sentMessages: this.sentMessages, log: opts.log });
     this.inbound = new InboundHandler({
       ingest: () => this.ingest,
       media: opts.media,
       numbered,
       download: opts.downloadMedia ?? ((msg, sock) => this.download(msg, sock)),
-      replyUnsupported: (chatId, messageId) => this.replyUnsupported(chatId, messageId, ledger),
       log: opts.log,
     });
   }
@@ -114,8 +106,8 @@ export class WhatsAppBaileysAdapter implements ChannelAdapter {
     this.connection.start();
   }
 
-  async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
-    await this.inFlight.track(this.sender.send(ref, activities));
+  async send(ref: ConversationRef, activities: Partial<Activity>[], progress?: SendProgress): Promise<void> {
+    await this.inFlight.track(this.sender.send(ref, activities, progress));
   }
 
   /** Stops ingesting, lets accepted messages and sends in flight finish, then closes the socket. */
@@ -138,13 +130,5 @@ export class WhatsAppBaileysAdapter implements ChannelAdapter {
 
   private async download(msg: WAMessage, socket: BaileysSocket): Promise<Buffer> {
     return downloadMediaMessage(msg, 'buffer', {}, { logger: this.baileysLog, reuploadRequest: (m) => socket.updateMediaMessage(m) });
-  }
-
-  /** Answers once per message, even when WhatsApp hands the message over again after a restart. */
-  private async replyUnsupported(chatId: string, messageId: string, ledger: DeliveryLedger): Promise<void> {
-    const partId = `unsupported:${messageId}`;
-    if (await ledger.delivered(partId)) return;
-    await this.sender.sendText(chatId, this.opts.unsupportedText(await this.locales.of(chatId)));
-    await ledger.mark(partId);
   }
 }

@@ -1,9 +1,8 @@
 import type { Activity } from 'botbuilder';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ConversationRef, Ingest } from '../../bot/channel';
+import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ConversationRef, Ingest, SendProgress } from '../../bot/channel';
 import { AppError, ChannelUnavailableError, ServiceWindowClosedError } from '../../bot/errors';
-import { renderActivity, type NumberedChoices, type OutMessage } from '../render';
+import { numberedLines, renderActivity, type NumberedChoices, type OutMessage } from '../render';
 import type { DeliveryStatusStore } from './delivery-status-store';
 import type { GraphClient } from './graph-client';
 import { graphMessageOf, templateMessageOf, type GraphMessage } from './graph-message';
@@ -28,9 +27,6 @@ export interface WhatsappCloudAdapterOptions {
   drainer: HeldDrainer;
   /** Whether this process serves the webhook, and so downloads the media of held messages (see HeldDrainer). */
   receives: boolean;
-  /** Command connection, for the "already sent" markers that make a retried job skip what went out. */
-  redis: Redis;
-  prefix: string;
   template?: TemplateSettings;
   /** The label of the button that opens a list picker, in the reply's language (≤ 20 characters). */
   listButton: (locale: string | undefined) => string;
@@ -39,8 +35,6 @@ export interface WhatsappCloudAdapterOptions {
 
 /** An interactive message's body may not exceed this; a longer question goes out as numbered text. */
 const MAX_INTERACTIVE_BODY = 1_024;
-/** How long a sent part is remembered, so a retried outbound job does not send it twice. */
-const SENT_MARKER_TTL_SEC = 86_400;
 
 /**
  * The WhatsApp Cloud API as a ChannelAdapter. Inbound arrives through the webhook router (this adapter
@@ -96,33 +90,34 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
    * list (≤ 10) or numbered text, images by link, and "typing…". Outside it: the configured template
    * carrying the batch's text, or ServiceWindowClosedError (not retryable) when there is none.
    * Graph failures: DeliveryRejectedError (4xx, not retryable) or ChannelUnavailableError (retryable);
-   * parts that went out before a failure are not sent again when the job is retried.
+   * messages that went out before a failure (`progress`) are not sent again when the job is retried.
    */
-  async send(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
+  async send(ref: ConversationRef, activities: Partial<Activity>[], progress?: SendProgress): Promise<void> {
     try {
-      await this.inFlight.track(this.deliver(ref, activities));
+      await this.inFlight.track(this.deliver(ref, activities, progress));
     } catch (err) {
       if (err instanceof AppError) throw err;
       throw new ChannelUnavailableError('whatsapp-cloud send failed', { cause: err });
     }
   }
 
-  private async deliver(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
+  private async deliver(ref: ConversationRef, activities: Partial<Activity>[], progress?: SendProgress): Promise<void> {
     if (activities.length === 0) return;
-    if (!(await this.opts.window.isOpen(ref.conversationId))) return this.deliverTemplate(ref, activities);
-    for (const activity of activities) {
-      const messages = renderActivity(activity, this.capabilities).flatMap(fitInteractive);
-      for (const [part, out] of messages.entries()) {
-        if (out.kind === 'typing') await this.typing(ref.conversationId);
-        const message = graphMessageOf(out, ref.conversationId, this.opts.listButton(activity.locale ?? ref.locale));
-        if (message) await this.sendOnce(ref, activity.id, part, message);
-      }
-      await this.opts.numbered.track(ref, messages);
+    if (!(await this.opts.window.isOpen(ref.conversationId))) return this.deliverTemplate(ref, activities, progress);
+    const parts = activities.flatMap((activity) => renderActivity(activity, this.capabilities).flatMap(fitInteractive).map((out) => ({ activity, out })));
+    for (const [i, { activity, out }] of parts.entries()) {
+      if (i < (progress?.delivered ?? 0)) continue;
+      if (out.kind === 'typing') await this.typing(ref.conversationId);
+      const message = graphMessageOf(out, ref.conversationId, this.opts.listButton(activity.locale ?? ref.locale));
+      if (message) await this.sent(ref, activity.id, message);
+      await progress?.mark(i + 1);
     }
+    await this.opts.numbered.track(ref, parts.map((p) => p.out));
   }
 
   /** Outside the window only a template may go out: one per batch, carrying all its text on one line. */
-  private async deliverTemplate(ref: ConversationRef, activities: Partial<Activity>[]): Promise<void> {
+  private async deliverTemplate(ref: ConversationRef, activities: Partial<Activity>[], progress?: SendProgress): Promise<void> {
+    if ((progress?.delivered ?? 0) > 0) return;
     const caps: ChannelCapabilities = { ...this.capabilities, choices: 'numbered', images: false };
     const rendered = activities.flatMap((a) => renderActivity(a, caps));
     const text = rendered
@@ -137,24 +132,15 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
       );
     }
     this.opts.log.info({ conversation: maskedId(ref.conversationId), template: template.name }, 'outside the 24-hour window: sending the template');
-    await this.sendOnce(ref, activities[0]?.id, 'template', templateMessageOf(ref.conversationId, template.name, template.language, text));
+    await this.sent(ref, activities[0]?.id, templateMessageOf(ref.conversationId, template.name, template.language, text));
+    await progress?.mark(1);
     // The options went out numbered: a "2" in the citizen's answer must mean the second one.
     await this.opts.numbered.track(ref, rendered);
   }
 
-  /**
-   * One Graph call, remembered under (activity id, part) once it succeeded: the outbound queue retries
-   * a whole batch, and a citizen must not get the first half of it twice. The status row is written
-   * even on a skip, in case the first attempt died between the two.
-   */
-  private async sendOnce(ref: ConversationRef, activityId: string | undefined, part: number | string, message: GraphMessage): Promise<void> {
-    const marker = activityId ? `${this.opts.prefix}:wac:sent:${activityId}|${part}` : undefined;
-    let wamid = marker ? await this.opts.redis.get(marker) : null;
-    if (wamid === null) {
-      wamid = await this.opts.graph.sendMessage(message);
-      if (marker) await this.opts.redis.set(marker, wamid, 'EX', SENT_MARKER_TTL_SEC);
-    }
-    await this.opts.statuses.recordSent(wamid, ref.conversationId, activityId);
+  /** One Graph call; its wamid is recorded so delivery statuses land on the message. */
+  private async sent(ref: ConversationRef, activityId: string | undefined, message: GraphMessage): Promise<void> {
+    await this.opts.statuses.recordSent(await this.opts.graph.sendMessage(message), ref.conversationId, activityId);
   }
 
   /** "typing…" (which also marks the citizen's last message as read). Best effort: a failure costs nothing but the dots. */
@@ -177,7 +163,6 @@ function fitInteractive(out: OutMessage): OutMessage[] {
   if (out.kind !== 'text' || !out.choices || out.choices.style === 'numbered') return [out];
   const question = out.text.trim() !== '';
   if (question && out.text.length <= MAX_INTERACTIVE_BODY) return [out];
-  const lines = out.choices.options.map((o, i) => `${i + 1}. ${o.title}`).join('\n');
-  const numbered: OutMessage = { kind: 'text', text: lines, choices: { style: 'numbered', options: out.choices.options } };
+  const numbered: OutMessage = { kind: 'text', text: numberedLines(out.choices.options), choices: { style: 'numbered', options: out.choices.options } };
   return question ? [{ kind: 'text', text: out.text }, numbered] : [numbered];
 }

@@ -45,7 +45,7 @@ function channel(receive: boolean): { token: string; telegram: TelegramChannel }
   const token = `${randomInt(100_000, 999_999)}:test-${randomUUID()}`;
   const telegram = createTelegramChannel({
     token, apiRoot: emulator.apiRoot, receive, redis, prefix, media: new MediaStore(dir, 'http://127.0.0.1:1'),
-    log: pino({ level: 'silent' }), unsupportedText: () => 'solo texto',
+    log: pino({ level: 'silent' }),
   });
   running.push(telegram);
   return { token, telegram };
@@ -82,14 +82,16 @@ describe('Telegram receiving', () => {
     expect(stored[0]).toMatchObject({ text: 'el bache', attachments: [{ contentType: 'image/jpeg', contentUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:1\/media\/[\w-]{24}\.jpg$/) }] });
   });
 
-  it('answers a photo it cannot keep (not an image) with the unsupported notice instead of ingesting it', async () => {
+  it('ingests a photo it cannot keep (not an image) without the file, so the engine says what it reads', async () => {
     const { token, telegram } = channel(true);
     const stored: Partial<Activity>[] = [];
     await telegram.adapter.start(async (a) => (stored.push(a), { id: a.id!, duplicate: false }));
     const c = new TelegramChat(emulator, token, randomInt(1_000_000, 9_000_000));
     await c.send({ photo: [{ ...emulator.addFile(Buffer.from('<svg onload="alert(1)"/>')), width: 10, height: 10 }] });
-    expect((await c.next()).text).toBe('solo texto');
-    expect(stored).toEqual([]);
+    await eventually(() => stored.length === 1, 5_000, 'the message ingested');
+    expect(stored[0]).toMatchObject({ type: 'message', text: '' });
+    expect(stored[0]?.attachments).toBeUndefined();
+    expect(emulator.botMessages(token, c.chatId)).toEqual([]);
   });
 
   it('does not receive in a worker process, yet sends', async () => {

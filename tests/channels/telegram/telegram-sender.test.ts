@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import { Telegram } from 'telegraf';
+import { MemorySendProgress } from '../../support/send-progress';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationRef } from '../../../bot/channel';
 import { ChannelUnavailableError, DeliveryRejectedError, UnknownConversationError } from '../../../bot/errors';
@@ -92,12 +93,13 @@ describe('TelegramSender', () => {
 
   it('resumes a batch after a retryable failure without sending its first messages twice', async () => {
     const batch: Partial<Activity>[] = ['a', 'b', 'c'].map((text) => ({ type: 'message', id: randomUUID(), text }));
+    const progress = new MemorySendProgress();
     emulator.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' }, ref.conversationId, 1);
-    await expect(sender.send(ref, batch)).rejects.toBeInstanceOf(ChannelUnavailableError);
+    await expect(sender.send(ref, batch, progress)).rejects.toBeInstanceOf(ChannelUnavailableError);
     expect(sent().map((m) => m.text)).toEqual(['a']);
-    await sender.send(ref, batch); // the outbound queue's retry
+    await sender.send(ref, batch, progress); // the outbound queue's retry
     expect(sent().map((m) => m.text)).toEqual(['a', 'b', 'c']);
-    await sender.send(ref, batch); // delivered once more (a worker died after sending): nothing new
+    await sender.send(ref, batch, progress); // delivered once more (a worker died after sending): nothing new
     expect(sent().map((m) => m.text)).toEqual(['a', 'b', 'c']);
   });
 

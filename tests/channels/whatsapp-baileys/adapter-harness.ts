@@ -46,7 +46,6 @@ export async function adapterRig(options: Partial<WhatsAppBaileysOptions> = {}, 
   const channel = createWhatsAppBaileysChannel({
     redis, prefix, log,
     media: new MediaStore(mediaDir, 'http://bot.test'),
-    unsupportedText: (locale) => (locale?.startsWith('ca') ? 'Perdona, de moment només puc llegir text, ubicacions i fotos.' : 'Perdón, por ahora solo puedo leer texto, ubicaciones y fotos.'),
     makeSocket: doubles.make,
     printQr: () => undefined,
     backoff: { baseMs: 40, maxMs: 80 },

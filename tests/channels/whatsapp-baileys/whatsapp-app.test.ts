@@ -81,6 +81,12 @@ describe('WhatsApp through Baileys, end to end', () => {
     expect(chat.texts()).toHaveLength(2);
   });
 
+  it('answers a sticker in the language the citizen spoke', async () => {
+    const chat = new Chat(wa, citizen());
+    await chat.say(incoming.text(chat.jid, 'Hi ha un fanal apagat al carrer Major des de fa una setmana'), /Enllumenat/);
+    await chat.say(incoming.sticker(chat.jid), /^Perdona, de moment només puc llegir text, ubicacions i fotos\.$/);
+  });
+
   it('reports the channel ready on /readyz while the session is open', async () => {
     const res = await fetch(`${wa.url}/readyz`);
     const body = (await res.json()) as { checks: { channels: Record<string, string> } };

@@ -20,6 +20,7 @@ import { sqliteTestDatabase, type TestDatabase } from '../../bot/sql/test-databa
 import { HeldMessages } from '../../../channels/whatsapp-cloud/held-messages';
 import { inboundMessageSchema } from '../../../channels/whatsapp-cloud/webhook-payload';
 import { image, newWaId, PNG, postWebhook, text, webhook, whatsappEnv } from './webhooks';
+import { MemorySendProgress } from '../../support/send-progress';
 
 /*
  * The channel on its own (no dialogs, no queues): its webhook router on a local express app, `ingest`
@@ -183,13 +184,14 @@ describe('sending', () => {
 
   it('asks for a retry on 5xx and 429, and a retried batch does not resend what already went out', async () => {
     const { channel, waId } = await openConversation();
+    const progress = new MemorySendProgress(); // the outbound queue's, for this item
     graph.failNext(500, 1, undefined, 1);
-    const first = await channel.adapter.send(ref(waId), [say('r1', 'Primero'), say('r2', 'Segundo')]).catch((e: unknown) => e);
+    const first = await channel.adapter.send(ref(waId), [say('r1', 'Primero'), say('r2', 'Segundo')], progress).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(ChannelUnavailableError);
     expect((first as ChannelUnavailableError).retryable).toBe(true);
     graph.failNext(429);
-    await expect(channel.adapter.send(ref(waId), [say('r1', 'Primero'), say('r2', 'Segundo')])).rejects.toBeInstanceOf(ChannelUnavailableError);
-    await channel.adapter.send(ref(waId), [say('r1', 'Primero'), say('r2', 'Segundo')]);
+    await expect(channel.adapter.send(ref(waId), [say('r1', 'Primero'), say('r2', 'Segundo')], progress)).rejects.toBeInstanceOf(ChannelUnavailableError);
+    await channel.adapter.send(ref(waId), [say('r1', 'Primero'), say('r2', 'Segundo')], progress);
     expect(graph.textsTo(waId)).toEqual(['Primero', 'Segundo']);
     expect((await channel.statuses.forActivity('r1')).map((r) => r.status)).toEqual(['accepted']);
     expect((await channel.statuses.forActivity('r2')).map((r) => r.status)).toEqual(['accepted']);
