@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { AppError } from '../../bot/errors';
-import { sameSecret } from './secret-token';
+import { sameSecret } from '../../bot/same-secret';
 
 export interface WebhookRouterOptions {
   /** Path of TELEGRAM_WEBHOOK_URL, e.g. `/telegram/webhook`. */

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../bot/same-secret';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 
@@ -56,11 +57,7 @@ export class TokenService {
 
   /** True when `candidate` is the configured DIRECTLINE_SECRET (constant time). */
   isSecret(candidate: string): boolean {
-    if (!this.secret) return false;
-    const a = createHmac('sha256', 'cmp').update(candidate).digest();
-    const b = createHmac('sha256', 'cmp').update(this.secret).digest();
-    // Hashing both sides first gives equal lengths, so timingSafeEqual never leaks the secret's length.
-    return timingSafeEqual(a, b);
+    return this.secret !== undefined && sameSecret(candidate, this.secret);
   }
 
   private mac(key: Buffer, body: string): Buffer {

@@ -5,7 +5,8 @@ import { AppError } from '../../bot/errors';
 import type { HeldDrainer } from './held-drainer';
 import type { WebhookHandler } from './webhook-handler';
 import { webhookPayloadSchema } from './webhook-payload';
-import { isValidSignature, secretsEqual } from './webhook-signature';
+import { sameSecret } from '../../bot/same-secret';
+import { isValidSignature } from './webhook-signature';
 
 export interface WebhookRouterOptions {
   appSecret: string;
@@ -32,7 +33,7 @@ export function createWebhookRouter(opts: WebhookRouterOptions): Router {
     const q = req.query as Record<string, unknown>;
     const token = typeof q['hub.verify_token'] === 'string' ? q['hub.verify_token'] : '';
     const challenge = typeof q['hub.challenge'] === 'string' ? q['hub.challenge'] : '';
-    if (q['hub.mode'] === 'subscribe' && challenge !== '' && secretsEqual(token, opts.verifyToken)) {
+    if (q['hub.mode'] === 'subscribe' && challenge !== '' && sameSecret(token, opts.verifyToken)) {
       res.type('text/plain').send(challenge);
       return;
     }

@@ -16,12 +16,3 @@ export function isValidSignature(header: string | undefined, rawBody: Buffer, ap
 export function signatureOf(rawBody: Buffer | string, appSecret: string): string {
   return `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}`;
 }
-
-/**
- * Compares a secret someone presented with ours in constant time. Both sides are hashed first, so
- * strings of different lengths take the same path and the length of ours does not leak.
- */
-export function secretsEqual(presented: string, expected: string): boolean {
-  const digest = (s: string) => createHmac('sha256', 'whatsapp-cloud/verify-token').update(s).digest();
-  return timingSafeEqual(digest(presented), digest(expected));
-}

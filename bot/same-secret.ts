@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * Compares a received secret with the expected one in constant time. Both are hashed first, so the
- * buffers always have the same length and the comparison leaks neither content nor length.
+ * Compares a received secret (a webhook token, the Direct Line secret) with ours in constant time. Both
+ * are hashed first, so the buffers always have the same length and the comparison leaks neither content
+ * nor length.
  */
 export function sameSecret(received: string | undefined, expected: string): boolean {
   if (received === undefined) return false;
