@@ -60,8 +60,18 @@ export class RedisStorage implements Storage {
     return values.map((raw) => (raw === null ? null : raw.slice(raw.indexOf('\n') + 1)));
   }
 
+  /** Writes every item or none; an item whose eTag is set (and not '*') only if the stored one still matches. */
   async write(changes: StoreItems): Promise<void> {
-    await this.commit(changes);
+    const keys = Object.keys(changes);
+    if (keys.length === 0) return;
+    const items = keys.map((key) => {
+      const { eTag: expected, ...rest } = changes[key] as { eTag?: string };
+      return { key, expected: expected && expected !== '*' ? expected : '', eTag: newETag(), json: JSON.stringify(rest) };
+    });
+    const conflict = await this.put(items);
+    if (conflict !== 0) throw new ETagConflictError(`storage item "${keys[conflict - 1]}" was changed by another writer`);
+    // Hand the new eTags back so a second save in the same turn is not seen as a conflict.
+    items.forEach(({ key, eTag }) => ((changes[key] as { eTag?: string }).eTag = eTag));
   }
 
   /**
@@ -69,45 +79,26 @@ export class RedisStorage implements Storage {
    * and, in the same atomic step, the `extra` key: a queue worker's turn journal (see bot/turn-state).
    */
   async commitJson(changes: ReadonlyMap<string, string>, extra: { key: string; value: string; ttlMs: number }): Promise<void> {
-    const args: string[] = [String(this.ttlMs), String(changes.size)];
-    const redisKeys: string[] = [];
-    for (const [key, json] of changes) {
-      redisKeys.push(this.options.prefix + key);
-      args.push('', randomBytes(6).toString('hex'), json);
-    }
-    redisKeys.push(extra.key);
-    args.push(extra.value, String(extra.ttlMs));
-    await this.redis.stateWrite(redisKeys.length, ...redisKeys, ...args);
+    await this.put([...changes].map(([key, json]) => ({ key, expected: '', eTag: newETag(), json })), extra);
   }
 
-  /** Writes `changes` (eTag-checked) and, in the same atomic step, the optional `extra` key. */
-  async commit(changes: StoreItems, extra?: { key: string; value: string; ttlMs: number }): Promise<void> {
-    const keys = Object.keys(changes);
-    if (keys.length === 0 && !extra) return;
-    const args: string[] = [String(this.ttlMs), String(keys.length)];
-    const fresh: string[] = [];
-    for (const key of keys) {
-      const item = changes[key] as { eTag?: string };
-      const eTag = randomBytes(6).toString('hex');
-      fresh.push(eTag);
-      const { eTag: expected, ...rest } = item;
-      args.push(expected && expected !== '*' ? expected : '', eTag, JSON.stringify(rest));
-    }
-    const redisKeys = keys.map((k) => this.options.prefix + k);
+  /** One WRITE_LUA call; returns 0, or the 1-based index of the item whose eTag no longer matched. */
+  private async put(items: Array<{ key: string; expected: string; eTag: string; json: string }>, extra?: { key: string; value: string; ttlMs: number }): Promise<number> {
+    const redisKeys = items.map((i) => this.options.prefix + i.key);
+    const args = [String(this.ttlMs), String(items.length), ...items.flatMap((i) => [i.expected, i.eTag, i.json])];
     if (extra) {
       redisKeys.push(extra.key);
       args.push(extra.value, String(extra.ttlMs));
     }
-    const conflict = await this.redis.stateWrite(redisKeys.length, ...redisKeys, ...args);
-    if (conflict !== 0) throw new ETagConflictError(`storage item "${keys[conflict - 1]}" was changed by another writer`);
-    // Hand the new eTags back so a second save in the same turn is not seen as a conflict.
-    keys.forEach((key, i) => ((changes[key] as { eTag?: string }).eTag = fresh[i]));
+    return this.redis.stateWrite(redisKeys.length, ...redisKeys, ...args);
   }
 
   async delete(keys: string[]): Promise<void> {
     if (keys.length > 0) await this.redis.del(...keys.map((k) => this.options.prefix + k));
   }
 }
+
+const newETag = (): string => randomBytes(6).toString('hex');
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {

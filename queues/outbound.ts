@@ -61,21 +61,28 @@ export class OutboundQueues {
   }
 }
 
+/** How a delivery reaches the channel: its queued `send`, or (turn worker) its `sendInline` behind a guard. */
+export type Via = { progress?: SendProgress } | { inlineUnless: string };
+
 /**
  * Sends one item through its channel. A permanent failure (blocked bot, unknown chat) is logged and
- * dropped so it cannot hold back the conversation's later replies; a retryable one is thrown.
+ * dropped so it cannot hold back the conversation's later replies; a retryable one is thrown. Returns
+ * false only when an inline send was refused because earlier replies wait in the outbound queue.
  */
-export async function deliver(channels: ChannelRegistry, { ref, activities }: OutboundItem, metrics: Metrics, log: Logger, progress?: SendProgress): Promise<void> {
+export async function deliver(channels: ChannelRegistry, { ref, activities }: OutboundItem, metrics: Metrics, log: Logger, via: Via = {}): Promise<boolean> {
   try {
-    await channels.require(ref.channel).send(ref, activities, progress);
+    const channel = channels.require(ref.channel);
+    if ('inlineUnless' in via) {
+      if (!(await channel.sendInline!(ref, activities, via.inlineUnless))) return false;
+    } else {
+      await channel.send(ref, activities, via.progress);
+    }
     metrics.messages.inc({ channel: ref.channel, direction: 'out' }, activities.length);
   } catch (err) {
-    if (err instanceof AppError && !err.retryable) {
-      log.error({ err, channel: ref.channel, conversationId: ref.conversationId }, 'reply dropped: permanent delivery failure');
-      return;
-    }
-    throw err;
+    if (!(err instanceof AppError && !err.retryable)) throw err;
+    log.error({ err, channel: ref.channel, conversationId: ref.conversationId }, 'reply dropped: permanent delivery failure');
   }
+  return true;
 }
 
 const PROGRESS_TTL_S = 7 * 86_400;
@@ -108,7 +115,7 @@ export function startOutboundWorkers(opts: {
           // Deleted with the item when it leaves the mailbox; the TTL only covers a key abandoned by hand.
           mark: async (count) => void (await opts.redis.set(journalKey, String(count), 'EX', PROGRESS_TTL_S)),
         };
-        await deliver(opts.channels, item, opts.metrics, log, progress);
+        await deliver(opts.channels, item, opts.metrics, log, { progress });
       },
       onDead: async (_key, { ref }) => {
         log.error({ channel: ref.channel, conversationId: ref.conversationId }, 'reply abandoned after repeated delivery failures');

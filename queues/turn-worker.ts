@@ -2,7 +2,6 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { ChannelId } from '../bot/activity';
 import type { ChannelRegistry } from '../bot/channel-registry';
-import { AppError } from '../bot/errors';
 import type { Logger } from '../bot/logger';
 import type { Metrics } from '../bot/metrics';
 import type { QueueAdapter } from '../bot/queue-adapter';
@@ -11,7 +10,7 @@ import { TURN_STORE, TurnStore } from '../bot/turn-state';
 import type { TranscriptEntry } from '../bot/sql/history-store';
 import type { InboundItem } from './inbound';
 import type { OrderedQueue } from './ordered-queue';
-import type { OutboundItem, OutboundQueues } from './outbound';
+import { deliver, type OutboundItem, type OutboundQueues } from './outbound';
 
 export interface TurnWorkerDeps {
   inbound: OrderedQueue<InboundItem>;
@@ -55,17 +54,10 @@ const line = (a: Partial<Activity>, direction: 'in' | 'out', conversationId: str
  * retries it with backoff).
  */
 async function deliveredInline(deps: TurnWorkerDeps, key: string, item: OutboundItem, log: Logger): Promise<boolean> {
-  const channel = deps.channels.get(item.ref.channel);
-  if (!channel?.sendInline) return false;
+  if (!deps.channels.get(item.ref.channel)?.sendInline) return false;
   try {
-    if (!(await channel.sendInline(item.ref, item.activities, deps.outbound.mailboxOf(item.ref.channel, key)))) return false;
-    deps.metrics.messages.inc({ channel: item.ref.channel, direction: 'out' }, item.activities.length);
-    return true;
+    return await deliver(deps.channels, item, deps.metrics, log, { inlineUnless: deps.outbound.mailboxOf(item.ref.channel, key) });
   } catch (err) {
-    if (err instanceof AppError && !err.retryable) {
-      log.error({ err, channel: item.ref.channel, conversationId: item.ref.conversationId }, 'reply dropped: permanent delivery failure');
-      return true;
-    }
     log.warn({ err, channel: item.ref.channel }, 'inline delivery failed: handing the replies to the outbound queue');
     return false;
   }
