@@ -12,6 +12,9 @@ import type { GeoPoint } from '../connectors/connector';
  */
 export type ChannelId = 'webchat' | 'telegram' | 'whatsapp' | 'whatsapp-cloud' | 'test';
 
+/** The `conversation` of a one-to-one chat, as every channel sets it. */
+export const personalConversation = (id: string): NonNullable<Activity['conversation']> => ({ id, isGroup: false, conversationType: 'personal', name: '' });
+
 /** Inbound messages longer than this get a polite "please shorten" reply instead of a turn. */
 export const MAX_TEXT_LENGTH = 4_000;
 

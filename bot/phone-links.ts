@@ -22,13 +22,12 @@ export function createPhoneLinks(deps: { channels: ChannelRegistry; outbound: Ou
   if (!channel) return undefined;
   const address = WHATSAPP_ADDRESS[channel]!;
   return {
-    async sendCode(phone: string, text: string, locale: Locale): Promise<boolean> {
+    async sendCode(phone: string, text: string, locale: Locale): Promise<void> {
       const conversationId = address(phone);
       await deps.outbound.push(mailboxKey(channel, conversationId), {
         ref: { channel: channel as 'whatsapp-cloud' | 'whatsapp', conversationId, userId: conversationId, locale },
         activities: [{ type: 'message', text, locale }],
       });
-      return true;
     },
     async link(citizenId: string, fromChannel: string, channelUserId: string, phone: string): Promise<string> {
       const target = await deps.history.citizenFor(channel, address(phone));

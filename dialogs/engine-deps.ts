@@ -17,8 +17,8 @@ export type EngineClassifier = Classifier & {
  * no WhatsApp channel: then linking is not offered.
  */
 export interface PhoneLinks {
-  /** Sends `text` (holding a one-time code) to the number on WhatsApp; false when it cannot. */
-  sendCode(phone: string, text: string, locale: Locale): Promise<boolean>;
+  /** Queues `text` (holding a one-time code) for the number on WhatsApp. */
+  sendCode(phone: string, text: string, locale: Locale): Promise<void>;
   /**
    * Attaches this channel identity (and everything its citizen had: tickets, conversations, other
    * identities) to the citizen of the WhatsApp number. Returns that citizen's id.

@@ -62,8 +62,7 @@ export class LinkPhoneDialog extends Dialog<LinkState> {
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const locale = localeOf(dc.context);
-    const sent = await this.deps.phones!.sendCode(phone, t(locale, 'link.codeMessage', { code }), locale);
-    if (!sent) return this.finish(dc, 'link.unavailable');
+    await this.deps.phones!.sendCode(phone, t(locale, 'link.codeMessage', { code }), locale);
     Object.assign(state, { step: 'code', phone, codeHash: hashOf(code, dc.context.activity.conversation.id), expiresAt: Date.now() + CODE_TTL_MS });
     await this.say(dc, 'link.codeSent', { phone: masked(phone) });
     return Dialog.EndOfTurn;

@@ -1,5 +1,5 @@
 import type { Activity, Attachment } from 'botbuilder';
-import { placeEntity } from '../../bot/activity';
+import { placeEntity, personalConversation } from '../../bot/activity';
 import type { TelegramUser } from './telegram-update';
 
 /** The languages the bot speaks; Telegram's `language_code` ("es", "en-GB"…) is used only when it is one of them. */
@@ -24,7 +24,7 @@ function base(origin: Origin): Partial<Activity> {
   return {
     id: origin.id,
     channelId: 'telegram',
-    conversation: { id: String(origin.chatId), isGroup: false, conversationType: 'personal', name: '' },
+    conversation: personalConversation(String(origin.chatId)),
     from: { id: String(origin.from?.id ?? origin.chatId), role: 'user', name: origin.from?.first_name ?? '' },
     recipient: { id: 'bot', role: 'bot', name: '' },
     timestamp: new Date(),

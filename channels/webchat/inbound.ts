@@ -3,6 +3,7 @@ import { BadInputError, ChannelUnavailableError } from '../../bot/errors';
 import type { Ingest } from '../../bot/channel';
 import { isEmptyMessage, type PostedActivity } from './activity-schema';
 import type { ConversationMeta, ConversationStore } from './conversation-store';
+import { personalConversation } from '../../bot/activity';
 
 /** The id of the one `conversationUpdate` a conversation ever ingests: fixed, so a retried start is deduped downstream. */
 export const greetingIdOf = (conversationId: string): string => `${conversationId}|0000000`;
@@ -44,7 +45,7 @@ export class InboundPipeline {
     const activity: Partial<Activity> = {
       ...rest,
       channelId: 'webchat',
-      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      conversation: personalConversation(conversationId),
       from: { id: userId, role: 'user', name: from?.name ?? '' },
       recipient: { id: 'bot', role: 'bot', name: '' },
       timestamp: new Date(),
@@ -80,7 +81,7 @@ export class InboundPipeline {
       type: 'conversationUpdate',
       id: greetingIdOf(meta.conversationId),
       channelId: 'webchat',
-      conversation: { id: meta.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      conversation: personalConversation(meta.conversationId),
       from: user,
       recipient: { id: 'bot', role: 'bot', name: '' },
       membersAdded: [user],

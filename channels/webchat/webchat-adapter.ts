@@ -4,6 +4,7 @@ import type { ChannelAdapter, ChannelCapabilities, ConversationRef, Ingest } fro
 import { AppError, ChannelUnavailableError } from '../../bot/errors';
 import type { ConversationStore } from './conversation-store';
 import { InFlight } from '../../bot/in-flight';
+import { personalConversation } from '../../bot/activity';
 
 /**
  * The web chat as a ChannelAdapter. `send` needs only Redis, so it works in any process (a worker
@@ -71,7 +72,7 @@ export class WebchatAdapter implements ChannelAdapter {
       type: a.type ?? 'message',
       timestamp: now,
       channelId: 'webchat',
-      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      conversation: personalConversation(conversationId),
       from: { id: 'bot', role: 'bot', name: a.from?.name ?? '' },
     }));
     try {

@@ -14,7 +14,7 @@ import {
   type WAMessageKey,
 } from '@whiskeysockets/baileys';
 import type { Activity } from 'botbuilder';
-import { placeEntity } from '../../bot/activity';
+import { placeEntity, personalConversation } from '../../bot/activity';
 
 /** A media part to download before ingest (photos and voice notes; a document only when it is an image). */
 export interface InboundMedia {
@@ -69,7 +69,7 @@ export function toInbound(msg: WAMessage): InboundMessage {
     type: 'message',
     id,
     channelId: 'whatsapp',
-    conversation: { id: chatId, isGroup: false, conversationType: 'personal', name: '' },
+    conversation: personalConversation(chatId),
     from: { id: chatId, name: msg.pushName ?? '' },
     timestamp: new Date(toNumber(msg.messageTimestamp) * 1_000 || Date.now()),
   };

@@ -1,5 +1,5 @@
 import type { Activity, Attachment } from 'botbuilder';
-import { placeEntity } from '../../bot/activity';
+import { placeEntity, personalConversation } from '../../bot/activity';
 import type { InboundMessage } from './webhook-payload';
 
 export const CHANNEL_ID = 'whatsapp-cloud' as const;
@@ -53,7 +53,7 @@ export function toActivity(message: InboundMessage, opts: { displayName?: string
     ...(message.type === 'request_welcome' ? { type: 'conversationUpdate', membersAdded: [from] } : { type: 'message' }),
     id: message.id,
     channelId: CHANNEL_ID,
-    conversation: { id: message.from, isGroup: false, conversationType: 'personal', name: '' },
+    conversation: personalConversation(message.from),
     from,
     recipient: { id: opts.botId, role: 'bot', name: '' },
     timestamp: Number.isFinite(sentAt) && sentAt > 0 ? new Date(sentAt * 1_000) : new Date(),
