@@ -33,6 +33,18 @@ import { openDatabase } from './sql/database';
 import { HistoryStore, type TranscriptEntry } from './sql/history-store';
 import { GroupCommit } from './group-commit';
 import type { MakeBaileysSocket } from '../channels/whatsapp-baileys/baileys-socket';
+import { AgentStore } from '../queues/console/agent-store';
+import { createConsoleAuth } from '../queues/console/auth';
+import { createConsoleApi } from '../queues/console/console-api';
+import { createConsoleAssets } from '../queues/console/console-assets';
+import { ConsoleSocket } from '../queues/console/console-socket';
+import { ConsoleBus } from '../queues/handoff/console-bus';
+import { HandoffService } from '../queues/handoff/handoff-service';
+import { HandoffStore } from '../queues/handoff/handoff-store';
+import { HandoffTimers } from '../queues/handoff/handoff-timers';
+import { Presence } from '../queues/handoff/presence';
+import { TeamQueues } from '../queues/handoff/team-queues';
+import type { Worker } from 'bullmq';
 
 export interface App {
   /** Base URL of the HTTP server (web role only). */
@@ -115,12 +127,27 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     : undefined;
   if (telegram) channels.add(telegram.adapter);
 
+  // Handoff to people: every role changes handoffs (workers when the bot hands off or a clock fires,
+  // web processes when an agent acts), so every role has the service.
+  const agents = new AgentStore(db);
+  const handoffStore = new HandoffStore(db);
+  const teamQueues = new TeamQueues(bullConnection, prefix);
+  const timers = new HandoffTimers(bullConnection, prefix);
+  const presence = new Presence(redis, prefix);
+  const bus = new ConsoleBus(redis, prefix);
+  const handoff = new HandoffService({
+    store: handoffStore, queues: teamQueues, timers, presence, bus, redis, prefix, catalog, outbound, history, ingest, channels, agents,
+    log: log.child({ module: 'queues/handoff' }),
+  });
+  let timersWorker: Worker | undefined;
+  const timersConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-timers`) : undefined;
+
   if (config.ROLE !== 'web') {
     const classifier = await createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
     const connector = countedConnector(new BuiltinConnector(db, catalog), metrics);
     const storage = new RedisStorage(redis, { prefix: `${prefix}:state:` });
     const phones = createPhoneLinks({ channels, outbound, history });
-    const bot = createCitizenBot({ catalog, classifier, connector, storage, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}) });
+    const bot = createCitizenBot({ catalog, classifier, connector, storage, handoff, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}) });
     const adapter = new QueueAdapter();
     // The citizen is never left without a reply, and the log has the detail (never the message text).
     adapter.onTurnError = async (ctx, err) => {
@@ -135,6 +162,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       inbound, outbound, connection: workerConnection, adapter, channels, bot, storage, citizens: history, transcript: { recordMessages: (lines) => transcript.add(lines) },
       citizenKey: CITIZEN_ID, apology: (a: Partial<Activity>) => apologyFor(a, catalog), metrics, log, concurrency,
     });
+    // Holds and team queues live in Redis; after a Redis restart without persistence they come back from SQL.
+    await handoff.rebuild();
+    timersWorker = await timers.work(timersConnection!, { expire: (id, at) => handoff.expire(id, at), sweep: () => handoff.returnAbsentAgents() }, log.child({ module: 'queues/handoff' }));
   }
   // Worker processes deliver for every channel they can send through; the process that receives for a
   // channel whose sends need its own connection (Baileys) delivers for that channel, whatever its role.
@@ -143,7 +173,18 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     outbound, channels, serve, connection: () => workerConnection, redis, prefix, metrics, log, concurrency: config.WORKER_CONCURRENCY,
   });
 
+  let consoleSocket: ConsoleSocket | undefined;
   if (server) {
+    const consoleConnector = countedConnector(new BuiltinConnector(db, catalog), metrics);
+    const teams = catalog.teams.map((x) => ({ code: x.code, name: x.names.es }));
+    const auth = createConsoleAuth({
+      db, redis, prefix, log: log.child({ module: 'queues/console' }), publicUrl, teams,
+      extras: async () => ({
+        canned: catalog.handoff.canned.map((c) => ({ code: c.code, title: c.title, texts: c.texts })),
+        services: catalog.services.map((x) => ({ code: x.code, name: x.names.es })),
+      }),
+    });
+    consoleSocket = new ConsoleSocket({ redis, bus, service: handoff, presence, agentForUpgrade: auth.agentForUpgrade, log: log.child({ module: 'queues/console' }) });
     const app = createHttpApp({
       redis, metrics, log, channels,
       pingDatabase: () => history.ping(),
@@ -158,10 +199,17 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     if (whatsappCloud) app.use(whatsappCloud.router);
     if (telegram) app.use(telegram.router);
     app.use(await createWidgetAssets({ title: catalog.city.name }));
+    app.use(auth.router);
+    app.use(createConsoleApi({
+      service: handoff, store: handoffStore, queues: teamQueues, presence, agents, history, connector: consoleConnector, catalog,
+      requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'queues/console' }),
+    }));
+    app.use(await createConsoleAssets({ title: catalog.city.name }));
     finishHttpApp(app, log);
     server.removeAllListeners('request');
     server.on('request', app);
     webchat.attach(server);
+    await consoleSocket.attach(server);
     log.info({ url, role: config.ROLE }, 'listening');
   }
   for (const channel of channels.all()) await channel.start(ingest);
@@ -174,7 +222,12 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         server.close();
       }
       for (const channel of channels.all()) await channel.stop();
+      await consoleSocket?.close();
       await webchat.close();
+      await timersWorker?.close();
+      await timers.close();
+      await teamQueues.close();
+      await timersConnection?.quit();
       await inbound.close();
       await outbound.close();
       await workerConnection.quit();

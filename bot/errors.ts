@@ -82,3 +82,60 @@ export class DependencyUnavailableError extends AppError {
   readonly code = 'E_DEPENDENCY_UNAVAILABLE';
   readonly retryable = true;
 }
+
+/** A password for the agent console is too short (under 10 characters) or too long (over 256). */
+export class WeakPasswordError extends AppError {
+  readonly code = 'E_WEAK_PASSWORD';
+  readonly retryable = false;
+}
+
+/** Agent console login refused: unknown e-mail, wrong password or disabled agent (one message for all three). */
+export class LoginFailedError extends AppError {
+  readonly code = 'E_LOGIN';
+  readonly retryable = false;
+}
+
+/** An agent console request has no valid session (no cookie, expired, logged out, or the agent was disabled). */
+export class UnauthenticatedError extends AppError {
+  readonly code = 'E_UNAUTHENTICATED';
+  readonly retryable = false;
+}
+
+/** The agent is logged in but their role does not allow this. */
+export class ForbiddenError extends AppError {
+  readonly code = 'E_FORBIDDEN';
+  readonly retryable = false;
+}
+
+/** A state-changing console request lacks the session's `x-csrf-token`, or carries another one. */
+export class CsrfError extends AppError {
+  readonly code = 'E_CSRF';
+  readonly retryable = false;
+}
+
+/** A console request or WebSocket upgrade came from a page of another origin. */
+export class OriginRejectedError extends AppError {
+  readonly code = 'E_ORIGIN';
+  readonly retryable = false;
+}
+
+/** Too many attempts (console logins); `retryAfterSeconds` says when to try again. */
+export class RateLimitedError extends AppError {
+  readonly code = 'E_RATE_LIMITED';
+  readonly retryable = true;
+  constructor(message: string, readonly retryAfterSeconds = 60, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** An agent with this e-mail already exists. */
+export class AgentExistsError extends AppError {
+  readonly code = 'E_AGENT_EXISTS';
+  readonly retryable = false;
+}
+
+/** No agent has this id. */
+export class UnknownAgentError extends AppError {
+  readonly code = 'E_UNKNOWN_AGENT';
+  readonly retryable = false;
+}

@@ -8,12 +8,14 @@ import type { Connector } from '../connectors/connector';
 import type { Catalog, Locale } from './catalog/schema';
 import { Profiles, type CitizenProfile } from './citizen-profile';
 import { DIALOG } from './dialog-ids';
-import type { EngineClassifier, EngineDeps, PhoneLinks } from './engine-deps';
+import type { EngineClassifier, EngineDeps, HandoffPort, Hold, PhoneLinks } from './engine-deps';
+import type { HandoffMemo, HandoffOptions } from './handoff-dialog';
+import type { CsatOptions } from './csat-dialog';
 import { localeOfTag } from './apology';
 import { LOCALE_TAGS, t } from './i18n';
-import { commandIn, interruptionIn, menuLocaleOf, withoutReferences } from './intents';
+import { commandIn, emergencyMatcher, interruptionIn, menuLocaleOf, withoutReferences } from './intents';
 import { withMenu } from './menu';
-import { RootDialog } from './root-dialog';
+import { RootDialog, type RootStart } from './root-dialog';
 import { CITIZEN_ID, citizenIdOf, LOCALE, localeOf } from './turn-keys';
 
 export interface CitizenBotDeps {
@@ -26,6 +28,17 @@ export interface CitizenBotDeps {
   log?: Logger;
   /** Cross-channel linking by a code sent to WhatsApp; not offered without it. */
   phones?: PhoneLinks;
+  /** Team queues of people; without them the bot never hands off. */
+  handoff?: HandoffPort;
+}
+
+/** The event activity (queued behind the citizen's messages) that tells the engine people let go of the conversation. */
+export const HANDOFF_ENDED = 'handoff.ended';
+export interface HandoffEnded {
+  handoffId: string;
+  team: string;
+  /** released: back to the bot; closed: ask for satisfaction; expired: nobody claimed it in time. */
+  outcome: 'released' | 'closed' | 'expired';
 }
 
 /** One turn of the engine, for one inbound activity. */
@@ -45,14 +58,20 @@ const MIN_WORDS_TO_REMEMBER_LOCALE = 3;
 /** Builds the channel-agnostic dialog engine on the given storage. */
 export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
   const log = options.log ?? createLogger('warn', { component: 'dialogs' });
-  const deps: EngineDeps = { catalog: options.catalog, classifier: options.classifier, connector: options.connector, log, ...(options.phones ? { phones: options.phones } : {}) };
+  const deps: EngineDeps = {
+    catalog: options.catalog, classifier: options.classifier, connector: options.connector, log,
+    ...(options.phones ? { phones: options.phones } : {}),
+    ...(options.handoff ? { handoff: options.handoff } : {}),
+  };
   // Staged: in a queue worker, state is written with the turn's journal in one step (bot/turn-state).
   const conversationState = new StagedConversationState(options.storage);
   const userState = new StagedUserState(options.storage);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const profiles = new Profiles(userState.createProperty<CitizenProfile>('profile'));
+  const memo = conversationState.createProperty<HandoffMemo | undefined>('handoff');
   const dialogs = new DialogSet(dialogState);
-  dialogs.add(new RootDialog(deps, profiles));
+  dialogs.add(new RootDialog(deps, profiles, memo));
+  const isEmergency = emergencyMatcher(deps.catalog);
 
   /** The citizen's language: chosen or remembered; else detected from this message; else the channel's. */
   async function resolveLocale(ctx: TurnContext): Promise<Locale> {
@@ -101,6 +120,41 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(DIALOG.root);
   }
 
+  /**
+   * People hold the conversation: the bot stays silent and the message goes to them. Only an emergency
+   * is still answered at once, and while waiting the citizen can leave the queue ("cancelar").
+   */
+  async function heldTurn(ctx: TurnContext, port: HandoffPort, hold: Hold): Promise<void> {
+    const text = ctx.activity.text ?? '';
+    const locale = localeOf(ctx);
+    await port.forward(hold, ctx.activity);
+    if (isEmergency(text)) await ctx.sendActivity(t(locale, 'emergency', { number: deps.catalog.city.emergencyNumber }));
+    if (hold.status === 'queued' && interruptionIn(text)?.kind === 'cancel') {
+      await port.leave(hold);
+      await memo.delete(ctx);
+      await dialogState.delete(ctx);
+      await ctx.sendActivity(withMenu(locale, t(locale, 'handoff.left')));
+    }
+  }
+
+  /** People let go of the conversation: the bot speaks again, asks for satisfaction, or files what nobody took. */
+  async function onHandoffEnded(ctx: TurnContext, ended: HandoffEnded): Promise<void> {
+    const locale = localeOf(ctx);
+    const remembered = await memo.get(ctx);
+    await memo.delete(ctx);
+    // Whatever the bot was doing before the handoff is stale now.
+    await dialogState.delete(ctx);
+    if (ended.outcome === 'released') {
+      await ctx.sendActivity(withMenu(locale, t(locale, 'handoff.released')));
+      return;
+    }
+    const start: RootStart['start'] = ended.outcome === 'closed'
+      ? { dialog: DIALOG.csat, options: { handoffId: ended.handoffId } satisfies CsatOptions }
+      : { dialog: DIALOG.handoff, options: { reason: 'asked', ...(remembered?.draft ? { draft: remembered.draft } : {}), ended: { outcome: 'expired', handoffId: ended.handoffId, team: ended.team } } satisfies HandoffOptions };
+    const dc = await dialogs.createContext(ctx);
+    await dc.beginDialog(DIALOG.root, { start } satisfies RootStart);
+  }
+
   return {
     async run(ctx: TurnContext): Promise<void> {
       if (!ctx.turnState.get(CITIZEN_ID)) ctx.turnState.set(CITIZEN_ID, citizenIdOf(ctx));
@@ -112,8 +166,12 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
         return next();
       });
       try {
-        if (ctx.activity.type === ActivityTypes.ConversationUpdate) await greet(ctx);
-        else if (ctx.activity.type === ActivityTypes.Message) await onMessage(ctx);
+        const a = ctx.activity;
+        const hold = deps.handoff && a.type === ActivityTypes.Message ? await deps.handoff.holdOf(a.channelId, a.conversation.id) : undefined;
+        if (hold) await heldTurn(ctx, deps.handoff!, hold);
+        else if (a.type === ActivityTypes.ConversationUpdate) await greet(ctx);
+        else if (a.type === ActivityTypes.Message) await onMessage(ctx);
+        else if (a.type === ActivityTypes.Event && a.name === HANDOFF_ENDED) await onHandoffEnded(ctx, a.value as HandoffEnded);
       } catch (err) {
         const cause = unwrap(err);
         // Retryable failures (a dependency down) leave the state unsaved: the queue runs the turn again.

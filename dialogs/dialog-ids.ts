@@ -10,6 +10,8 @@ export const DIALOG = {
   myTickets: 'myTickets',
   language: 'language',
   linkPhone: 'linkPhone',
+  handoff: 'handoff',
+  csat: 'csat',
 } as const;
 
 export const PROMPT = {

@@ -1,6 +1,7 @@
 import type { Logger } from '../bot/logger';
 import type { Connector } from '../connectors/connector';
-import type { Catalog, Locale } from './catalog/schema';
+import type { Activity } from 'botbuilder';
+import type { Catalog, Locale, ProcedureType } from './catalog/schema';
 import type { Classifier } from './classify/classifier';
 
 /**
@@ -26,6 +27,70 @@ export interface PhoneLinks {
   link(citizenId: string, channel: string, channelUserId: string, phone: string): Promise<string>;
 }
 
+export type { Locale };
+
+/** What the bot had collected when it handed a conversation to people (shown to the agent). */
+export interface HandoffSummary {
+  type?: ProcedureType;
+  service?: string;
+  description?: string;
+  address?: string;
+  point?: { lat: number; lon: number };
+  /** Photo URLs. */
+  photos?: string[];
+  contact?: { name?: string; phone?: string; email?: string };
+  ticketReference?: string;
+  /** A hazard (fallen cable, open manhole) or an emergency phrase: first in the queue. */
+  hazard?: boolean;
+}
+
+/** Why a conversation went to people. */
+export type HandoffReason = 'asked' | 'unsure' | 'escalated' | 'pulled';
+
+/** People hold this conversation: it waits in a team queue, or an agent has it. The bot stays silent. */
+export interface Hold {
+  id: string;
+  status: 'queued' | 'assigned';
+  team: string;
+}
+
+export interface HandoffRequest {
+  channel: string;
+  conversationId: string;
+  userId: string;
+  citizenId: string;
+  locale: Locale;
+  reason: HandoffReason;
+  team: string;
+  summary: HandoffSummary;
+  /** The citizen's last words, for the queue's preview. */
+  preview?: string;
+}
+
+/** Queued (with the citizen's place and a wait estimate), or the team is closed now. */
+export type HandoffOutcome =
+  | { kind: 'queued'; handoffId: string; position: number; waitMinutes: number }
+  | { kind: 'closed'; opensAt?: Date };
+
+/**
+ * The handoff queues as the engine sees them (queues/handoff implements it). Absent: the bot never
+ * hands off and files inquiries itself.
+ */
+export interface HandoffPort {
+  /** Whether people hold the conversation now. Read at the start of every turn. */
+  holdOf(channel: string, conversationId: string): Promise<Hold | undefined>;
+  /** Puts the conversation in its team's queue, unless the team is closed now. */
+  request(req: HandoffRequest): Promise<HandoffOutcome>;
+  /** The citizen gave up waiting ("cancelar" while queued). */
+  leave(hold: Hold): Promise<void>;
+  /** Shows the citizen's message to the agents, who answer it instead of the bot. */
+  forward(hold: Hold, activity: Partial<Activity>): Promise<void>;
+  /** Stores the answer to the satisfaction question asked after a closed handoff. */
+  recordSatisfaction(handoffId: string, score: number, comment?: string): Promise<void>;
+  /** Records the ticket filed for a handoff nobody could take (closed team, nobody claimed it in time). */
+  ticketFiled(handoffId: string | undefined, reference: string): Promise<void>;
+}
+
 /** What the dialogs need from the outside world. */
 export interface EngineDeps {
   catalog: Catalog;
@@ -33,4 +98,5 @@ export interface EngineDeps {
   connector: Connector;
   log: Logger;
   phones?: PhoneLinks;
+  handoff?: HandoffPort;
 }

@@ -8,8 +8,10 @@
  * await bot.run(ctx);
  * ```
  */
-export { createCitizenBot, type CitizenBot, type CitizenBotDeps } from './citizen-bot';
+export { createCitizenBot, HANDOFF_ENDED, type CitizenBot, type CitizenBotDeps, type HandoffEnded } from './citizen-bot';
 export type { CitizenProfile } from './citizen-profile';
-export type { EngineClassifier } from './engine-deps';
+export type { EngineClassifier, HandoffOutcome, HandoffPort, HandoffReason, HandoffRequest, HandoffSummary, Hold } from './engine-deps';
+export { describeOpening } from './opening-time';
+export { teamName } from './handoff-summary';
 export { t, type MessageKey } from './i18n';
 export { CITIZEN_ID } from './turn-keys';

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { StatePropertyAccessor } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { collectFieldsDialog } from './collect-fields-dialog';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
+import { handoffDialog, type HandoffMemo, type HandoffOptions } from './handoff-dialog';
 import { say } from './i18n';
 import { newDraft, type IntakeDraft, type IntakeSeed } from './intake-draft';
 import { pickServiceDialog, type PickServiceOptions, type PickServiceResult } from './pick-service-dialog';
@@ -22,7 +24,7 @@ interface StepValues {
  * generated here once) travels through the steps in dialog state.
  */
 export class IntakeDialog extends ComponentDialog {
-  constructor(deps: EngineDeps) {
+  constructor(deps: EngineDeps, memo: StatePropertyAccessor<HandoffMemo | undefined>) {
     super(DIALOG.intake);
     const { catalog } = deps;
     this.addDialog(
@@ -55,11 +57,17 @@ export class IntakeDialog extends ComponentDialog {
             texts: picked.texts,
             ...(picked.unclassified ? { unclassified: true } : {}),
           };
+          // Unsure twice: a person reads it instead of the bot guessing a third time.
+          if (picked.unclassified && deps.handoff) return step.replaceDialog(DIALOG.handoff, { reason: 'unsure', draft } satisfies HandoffOptions);
           return step.beginDialog(DIALOG.collectFields, draft);
         },
 
         async function submit(step: WaterfallStepContext<IntakeSeed>): Promise<DialogTurnResult> {
-          const options: SubmitOptions = { draft: step.result as IntakeDraft };
+          const draft = step.result as IntakeDraft;
+          // The bot has no answers of its own to inquiries: a person of the service's team answers
+          // (or, when the team is closed, the inquiry is filed for them).
+          if (draft.type === 'consulta' && deps.handoff) return step.replaceDialog(DIALOG.handoff, { reason: 'escalated', draft } satisfies HandoffOptions);
+          const options: SubmitOptions = { draft };
           return step.beginDialog(DIALOG.submit, options);
         },
 
@@ -71,6 +79,7 @@ export class IntakeDialog extends ComponentDialog {
     this.addDialog(pickServiceDialog(deps));
     this.addDialog(collectFieldsDialog(deps));
     this.addDialog(submitDialog(deps));
+    this.addDialog(handoffDialog(deps, memo));
     this.addDialog(new ChoiceAsk(PROMPT.choice, catalog));
     // "ok" or "?" is not a description; anything from three characters on deserves a try.
     this.addDialog(new TextAsk(PROMPT.text, catalog, 3));

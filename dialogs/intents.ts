@@ -32,6 +32,17 @@ const LINK_PHONE = new Set([
   'link', 'link whatsapp', 'link my whatsapp', 'link my phone', 'link my number', 'connect whatsapp', 'connect my whatsapp',
 ]);
 
+// Asking for a person. Phrases count inside a short message ("quiero hablar con una persona, por favor");
+// single words only as the whole message ("agente", not "el agente de tránsito no vino").
+const HUMAN_PHRASES = [
+  'hablar con una persona', 'hablar con alguien', 'hablar con un humano', 'hablar con un agente', 'hablar con un operador', 'hablar con una operadora',
+  'quiero una persona', 'persona real', 'atencion humana', 'atencion personal', 'pasame con alguien', 'paseme con alguien', 'pasame con una persona',
+  'parlar amb algu', 'parlar amb una persona', 'parlar amb un huma', 'parlar amb un agent', 'atencio personal',
+  'talk to a person', 'talk to someone', 'talk to a human', 'speak to a person', 'speak to someone', 'speak to a human', 'real person', 'talk to an agent', 'speak to an agent',
+];
+const HUMAN_WORDS = new Set(['agente', 'operador', 'operadora', 'persona', 'humano', 'agent', 'huma', 'human', 'operator', 'representative', 'una persona', 'a person', 'someone']);
+const MAX_HUMAN_WORDS = 9;
+
 const MY_TICKETS = [
   'mis tickets', 'mis reclamos', 'mis reclamaciones', 'mis solicitudes', 'mis tramites', 'mis consultas', 'mis incidencias', 'mis avisos',
   'els meus tiquets', 'els meus tickets', 'les meves queixes', 'els meus tramits', 'les meves sollicituds', 'les meves consultes', 'les meves incidencies',
@@ -65,7 +76,8 @@ export type Command =
   | { kind: 'myTickets' }
   | { kind: 'status'; reference: string }
   | { kind: 'report' }
-  | { kind: 'linkPhone' };
+  | { kind: 'linkPhone' }
+  | { kind: 'human' };
 
 /** Lowercase, no accents, punctuation as spaces; a leading "/" is kept so "/help" stays a command. */
 export function clean(text: string): string {
@@ -85,7 +97,7 @@ export function withoutReferences(text: string): string {
 }
 
 /**
- * Commands that may interrupt any step of a dialog: help, cancel, language.
+ * Commands that may interrupt any step of a dialog: help, cancel, language, a person.
  * Returns undefined for anything else (including references and my-tickets, which only start new dialogs).
  */
 export function interruptionIn(text: string): Command | undefined {
@@ -96,6 +108,7 @@ export function interruptionIn(text: string): Command | undefined {
   if (c === '/cancel' || c === '/start' || CANCEL.has(bare)) return { kind: 'cancel' };
   const lang = languageIn(c);
   if (lang) return lang;
+  if (c === '/human' || c === '/agent' || HUMAN_WORDS.has(c) || (c.split(' ').length <= MAX_HUMAN_WORDS && HUMAN_PHRASES.some((p) => containsPhrase(c, p)))) return { kind: 'human' };
   return undefined;
 }
 

@@ -3,6 +3,7 @@ import { Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } f
 import type { Locale } from './catalog/schema';
 import type { Profiles } from './citizen-profile';
 import { DIALOG } from './dialog-ids';
+import { handoffFromStack } from './handoff-dialog';
 import type { EngineDeps } from './engine-deps';
 import { t } from './i18n';
 import { emergencyMatcher, interruptionIn } from './intents';
@@ -17,7 +18,9 @@ import { localeOf } from './turn-keys';
  *    goes on to be handled as a report;
  * 2. help: the help text, then the current question again;
  * 3. cancel / start over: every dialog is cancelled;
- * 4. a language switch: the current question again, in the new language.
+ * 4. a language switch: the current question again, in the new language;
+ * 5. a person ("quiero hablar con una persona"): the conversation, with what intake collected so far,
+ *    goes to the team's queue (see HandoffDialog).
  *
  * Used by the root dialog in both `onBeginDialog` and `onContinueDialog` (botbuilder's interruption
  * pattern), so it works whether or not a dialog was running.
@@ -61,6 +64,13 @@ export class Interruptions {
         await dc.cancelAllDialogs();
         await ctx.sendActivity(withMenu(localeOf(ctx), t(localeOf(ctx), 'cancel.done')));
         return { status: DialogTurnStatus.cancelled };
+      case 'human': {
+        // Without handoff queues (no people configured) the request is an ordinary message.
+        if (!this.deps.handoff) return undefined;
+        const options = handoffFromStack('asked', dc.stack);
+        await dc.cancelAllDialogs();
+        return dc.beginDialog(DIALOG.handoff, options);
+      }
       case 'language':
         // While the language question itself is open, its prompt takes the answer.
         if (dc.stack.some((d) => d.id === DIALOG.language)) return undefined;

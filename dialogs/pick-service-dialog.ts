@@ -94,7 +94,8 @@ export function pickServiceDialog(deps: EngineDeps): WaterfallDialog<PickService
       if (picked) return step.endDialog(resultOf(picked, step.options));
       const best = candidates[0] ?? fallbackCandidate();
       if (step.options.misses >= 1) {
-        await step.context.sendActivity(render(catalog, localeOf(step.context), say('intake.asInquiry')));
+        // With people to hand off to, intake says so itself (HandoffDialog); without, it is filed as an inquiry.
+        if (!deps.handoff) await step.context.sendActivity(render(catalog, localeOf(step.context), say('intake.asInquiry')));
         const inquiry: PickServiceResult = { service: best.service, type: 'consulta', texts: step.options.texts, unclassified: true };
         return step.endDialog(inquiry);
       }

@@ -1,8 +1,11 @@
-import { ComponentDialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { StatePropertyAccessor } from 'botbuilder';
+import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { locationOf } from '../bot/activity';
 import type { Profiles } from './citizen-profile';
+import { CsatDialog, REROUTE } from './csat-dialog';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
+import { handoffDialog, type HandoffMemo } from './handoff-dialog';
 import type { IntakeSeed } from './intake-draft';
 import { IntakeDialog } from './intake-dialog';
 import { commandIn } from './intents';
@@ -10,8 +13,13 @@ import { Interruptions } from './interruptions';
 import { languageDialog } from './language-dialog';
 import { LinkPhoneDialog } from './link-phone-dialog';
 import { MyTicketsDialog } from './my-tickets-dialog';
-import { attachmentsOf, ChoiceAsk } from './prompts';
+import { attachmentsOf, ChoiceAsk, TextAsk } from './prompts';
 import { StatusDialog, type StatusOptions } from './status-dialog';
+
+/** Begin the root dialog with this to start one of its dialogs directly (after a handoff ends). */
+export interface RootStart {
+  start: { dialog: string; options?: object };
+}
 
 /**
  * The top of every conversation. Checks interruptions first (emergency, help, cancel, language),
@@ -21,10 +29,13 @@ import { StatusDialog, type StatusOptions } from './status-dialog';
 export class RootDialog extends ComponentDialog {
   private readonly interruptions: Interruptions;
 
-  constructor(deps: EngineDeps, profiles: Profiles) {
+  constructor(deps: EngineDeps, profiles: Profiles, memo: StatePropertyAccessor<HandoffMemo | undefined>) {
     super(DIALOG.root);
     this.interruptions = new Interruptions(deps, profiles);
-    this.addDialog(new IntakeDialog(deps));
+    this.addDialog(new IntakeDialog(deps, memo));
+    this.addDialog(handoffDialog(deps, memo));
+    this.addDialog(new CsatDialog(deps));
+    this.addDialog(new TextAsk(PROMPT.text, deps.catalog, 3));
     this.addDialog(new StatusDialog(deps));
     this.addDialog(new MyTicketsDialog(deps));
     this.addDialog(new LinkPhoneDialog(deps));
@@ -32,12 +43,16 @@ export class RootDialog extends ComponentDialog {
     this.addDialog(new ChoiceAsk(PROMPT.choice, deps.catalog));
   }
 
-  protected override async onBeginDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+  protected override async onBeginDialog(innerDc: DialogContext, options?: RootStart): Promise<DialogTurnResult> {
+    if (options?.start) return innerDc.beginDialog(options.start.dialog, options.start.options);
     return (await this.interruptions.handle(innerDc)) ?? this.route(innerDc);
   }
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    return (await this.interruptions.handle(innerDc)) ?? super.onContinueDialog(innerDc);
+    const result = (await this.interruptions.handle(innerDc)) ?? (await super.onContinueDialog(innerDc));
+    // A dialog that let the message go (the satisfaction survey answered with a new report) hands it back.
+    if (result.status === DialogTurnStatus.complete && result.result === REROUTE) return this.route(innerDc);
+    return result;
   }
 
   private route(dc: DialogContext): Promise<DialogTurnResult> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Insertable, type QueryCreator } from 'kysely';
+import { sql, type Insertable, type QueryCreator, type Selectable } from 'kysely';
 import { AppError, DependencyUnavailableError } from '../errors';
 import type { Db } from './database';
 import type { ConversationsTable, DatabaseSchema, MessagesTable } from './schema-types';
@@ -16,6 +16,8 @@ export interface TranscriptEntry {
   text?: string;
   attachments?: unknown[];
   entities?: unknown[];
+  /** Outbound only: the agent who wrote it (absent for the bot). */
+  author?: string;
   at: Date;
 }
 
@@ -38,7 +40,7 @@ export interface ChannelIdentity {
 /** Our conversation key for a channel's conversation. */
 export const conversationKey = (channel: string, conversationId: string): string => `${channel}:${conversationId}`;
 
-// Keeps one statement under SQLite's and PostgreSQL's bound-parameter limits (8 columns per message).
+// Keeps one statement under SQLite's and PostgreSQL's bound-parameter limits (9 columns per message).
 const MAX_ROWS_PER_STATEMENT = 1_000;
 
 /**
@@ -113,7 +115,7 @@ export class HistoryStore {
       const rows = await this.db.kysely
         .selectFrom('messages as m')
         .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
-        .select(['m.direction', 'm.activity_id', 'm.text', 'm.attachments', 'm.entities', 'm.created_at', 'c.citizen_id'])
+        .select(['m.direction', 'm.activity_id', 'm.text', 'm.attachments', 'm.entities', 'm.created_at', 'm.author', 'c.citizen_id'])
         .where('m.conversation_id', '=', conversationKey(channel, conversationId))
         .orderBy('m.created_at', 'desc')
         .orderBy('m.id', 'desc')
@@ -128,6 +130,7 @@ export class HistoryStore {
         ...(r.text !== null ? { text: r.text } : {}),
         ...(r.attachments !== null ? { attachments: JSON.parse(r.attachments) as unknown[] } : {}),
         ...(r.entities !== null ? { entities: JSON.parse(r.entities) as unknown[] } : {}),
+        ...(r.author !== null ? { author: r.author } : {}),
         at: new Date(r.created_at),
       }));
     });
@@ -143,13 +146,7 @@ export class HistoryStore {
         .orderBy('last_activity_at', 'desc')
         .orderBy('id')
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        channel: r.channel,
-        conversationId: r.channel_conversation_id,
-        startedAt: new Date(r.started_at),
-        lastActivityAt: new Date(r.last_activity_at),
-      }));
+      return rows.map(summaryOf);
     });
   }
 
@@ -193,6 +190,47 @@ export class HistoryStore {
   }
 
   /** Every channel identity of a citizen, oldest first. */
+  /**
+   * Conversations active since `since`, most recent first, with the citizen's last words in each
+   * (for the agents' "live with the bot" list).
+   */
+  async recentConversations(since: Date, limit = 50): Promise<Array<ConversationSummary & { citizenId: string; lastText?: string }>> {
+    return this.guard('list recent conversations', async () => {
+      const rows = await this.db.kysely
+        .selectFrom('conversations')
+        .selectAll()
+        .where('last_activity_at', '>=', since.toISOString())
+        .orderBy('last_activity_at', 'desc')
+        .limit(limit)
+        .execute();
+      if (rows.length === 0) return [];
+      const lastIn = await this.db.kysely
+        .selectFrom('messages')
+        .select(['conversation_id', 'text'])
+        .where('conversation_id', 'in', rows.map((r) => r.id))
+        .where('direction', '=', 'in')
+        .where('created_at', '>=', since.toISOString())
+        .orderBy('created_at', 'desc')
+        .limit(limit * 20)
+        .execute();
+      const texts = new Map<string, string>();
+      for (const m of lastIn) if (m.text && !texts.has(m.conversation_id)) texts.set(m.conversation_id, m.text);
+      return rows.map((r) => ({
+        ...summaryOf(r),
+        citizenId: r.citizen_id,
+        ...(texts.has(r.id) ? { lastText: texts.get(r.id)! } : {}),
+      }));
+    });
+  }
+
+  /** One conversation by our key (`<channel>:<conversation id>`). */
+  async conversation(key: string): Promise<(ConversationSummary & { citizenId: string }) | undefined> {
+    return this.guard('read a conversation', async () => {
+      const r = await this.db.kysely.selectFrom('conversations').selectAll().where('id', '=', key).executeTakeFirst();
+      return r ? { ...summaryOf(r), citizenId: r.citizen_id } : undefined;
+    });
+  }
+
   async identitiesOf(citizenId: string): Promise<ChannelIdentity[]> {
     return this.guard('list identities', async () => {
       const rows = await this.db.kysely
@@ -302,6 +340,16 @@ function conversationRows(entries: readonly TranscriptEntry[]): Insertable<Conve
   return [...byKey.values()];
 }
 
+function summaryOf(r: Selectable<ConversationsTable>): ConversationSummary {
+  return {
+    id: r.id,
+    channel: r.channel,
+    conversationId: r.channel_conversation_id,
+    startedAt: new Date(r.started_at),
+    lastActivityAt: new Date(r.last_activity_at),
+  };
+}
+
 function messageRow(e: TranscriptEntry): Insertable<MessagesTable> {
   return {
     conversation_id: conversationKey(e.channel, e.conversationId),
@@ -311,5 +359,6 @@ function messageRow(e: TranscriptEntry): Insertable<MessagesTable> {
     attachments: e.attachments ? JSON.stringify(e.attachments) : null,
     entities: e.entities ? JSON.stringify(e.entities) : null,
     created_at: e.at.toISOString(),
+    author: e.author ?? null,
   };
 }

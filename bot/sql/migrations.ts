@@ -141,6 +141,86 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
         await db.schema.createIndex('whatsapp_cloud_messages_conversation').on('whatsapp_cloud_messages').columns(['conversation_id', 'created_at']).execute();
       },
     },
+    '2026_03_01_000_agents_and_handoffs': {
+      async up(db: Kysely<unknown>) {
+        // People who answer citizens in the agent console. Roles nest: a supervisor is also an agent, an admin also a supervisor.
+        await db.schema
+          .createTable('agents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('agent', 'supervisor', 'admin')`))
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('max_concurrent', 'integer', (c) => c.notNull().defaultTo(5))
+          .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('agent_teams')
+          .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
+          .addColumn('team', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('agent_teams_pk', ['agent_id', 'team'])
+          .execute();
+        await db.schema.createIndex('agent_teams_team').on('agent_teams').column('team').execute();
+
+        // One stay of a conversation with people, from the moment the bot hands it off until it is closed,
+        // released back to the bot, or given up on (nobody claimed it in time). No foreign key to
+        // conversations: like tickets, handoffs are records that outlive an erased transcript.
+        await db.schema
+          .createTable('handoffs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('channel_conversation_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('citizen_id', 'text', (c) => c.notNull())
+          .addColumn('team', 'text', (c) => c.notNull())
+          .addColumn('priority', 'integer', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull().check(sql`reason in ('asked', 'unsure', 'escalated', 'pulled')`))
+          .addColumn('summary', 'text', (c) => c.notNull())
+          .addColumn('locale', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('queued', 'assigned', 'closed', 'released', 'expired', 'cancelled')`))
+          .addColumn('agent_id', 'text')
+          .addColumn('ticket_reference', 'text')
+          .addColumn('resolution', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('queued_at', 'text', (c) => c.notNull())
+          .addColumn('claimed_at', 'text')
+          .addColumn('ended_at', 'text')
+          .execute();
+        await db.schema.createIndex('handoffs_status_team').on('handoffs').columns(['status', 'team', 'queued_at']).execute();
+        await db.schema.createIndex('handoffs_conversation').on('handoffs').columns(['conversation_id', 'created_at']).execute();
+        await db.schema.createIndex('handoffs_citizen').on('handoffs').columns(['citizen_id', 'created_at']).execute();
+        await db.schema.createIndex('handoffs_agent').on('handoffs').columns(['agent_id', 'status']).execute();
+
+        // What happened to a handoff, in order: queued, claimed, transferred, released, closed, notes…
+        await db.schema
+          .createTable('handoff_events')
+          .addColumn('id', autoIdType('integer'), autoId)
+          .addColumn('handoff_id', 'text', (c) => c.notNull().references('handoffs.id').onDelete('cascade'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text')
+          .addColumn('team', 'text')
+          .addColumn('note', 'text')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('handoff_events_handoff').on('handoff_events').columns(['handoff_id', 'id']).execute();
+
+        await db.schema
+          .createTable('satisfaction')
+          .addColumn('handoff_id', 'text', (c) => c.primaryKey().references('handoffs.id').onDelete('cascade'))
+          .addColumn('team', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text')
+          .addColumn('score', 'integer', (c) => c.notNull().check(sql`score between 1 and 5`))
+          .addColumn('comment', 'text')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+
+        // Who wrote an outbound message: null for the bot, the agent's id for a person.
+        await db.schema.alterTable('messages').addColumn('author', 'text').execute();
+      },
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { TicketState } from '../../connectors/connector';
 import type { Locale, ProcedureType } from '../../dialogs/catalog/schema';
+import type { HandoffReason } from '../../dialogs/engine-deps';
 
 /**
  * Row types of every SQL table, shared by SQLite and PostgreSQL.
@@ -21,6 +22,11 @@ export interface DatabaseSchema {
   ticket_attachments: TicketAttachmentsTable;
   reference_counters: ReferenceCountersTable;
   whatsapp_cloud_messages: WhatsappCloudMessagesTable;
+  agents: AgentsTable;
+  agent_teams: AgentTeamsTable;
+  handoffs: HandoffsTable;
+  handoff_events: HandoffEventsTable;
+  satisfaction: SatisfactionTable;
 }
 
 /** One person, whatever channels they use. */
@@ -63,6 +69,8 @@ export interface MessagesTable {
   /** JSON array. */
   entities: string | null;
   created_at: string;
+  /** Outbound only: the agent who wrote it; null for the bot. */
+  author: string | null;
 }
 
 export interface TicketsTable {
@@ -126,4 +134,80 @@ export interface WhatsappCloudMessagesTable {
   error: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export type AgentRole = 'agent' | 'supervisor' | 'admin';
+
+/** A person who answers citizens in the agent console. */
+export interface AgentsTable {
+  id: string;
+  /** Lower case; the login name. */
+  email: string;
+  display_name: string;
+  role: AgentRole;
+  /** scrypt, self-describing: `scrypt$N$r$p$salt$hash` (base64url). */
+  password_hash: string;
+  /** Conversations the agent may hold at once. */
+  max_concurrent: number;
+  /** 1: may not log in. */
+  disabled: number;
+  created_at: string;
+}
+
+/** Team membership: an agent sees the queues and conversations of their teams only. */
+export interface AgentTeamsTable {
+  agent_id: string;
+  /** Team code from the catalog. */
+  team: string;
+}
+
+export type HandoffStatus = 'queued' | 'assigned' | 'closed' | 'released' | 'expired' | 'cancelled';
+export type { HandoffReason };
+
+export interface HandoffsTable {
+  id: string;
+  /** Our conversation key `<channel>:<channel conversation id>`. */
+  conversation_id: string;
+  channel: string;
+  channel_conversation_id: string;
+  /** The citizen's id on the channel (Activity `from.id`). */
+  user_id: string;
+  citizen_id: string;
+  team: string;
+  /** Lower first (BullMQ's order): hazards are 1. */
+  priority: number;
+  reason: HandoffReason;
+  /** JSON HandoffSummary: what the bot had collected. */
+  summary: string;
+  locale: Locale;
+  status: HandoffStatus;
+  agent_id: string | null;
+  ticket_reference: string | null;
+  resolution: string | null;
+  created_at: string;
+  /** When it last entered a queue (a transfer or a return re-queues it). */
+  queued_at: string;
+  claimed_at: string | null;
+  ended_at: string | null;
+}
+
+export interface HandoffEventsTable {
+  id: Generated<number>;
+  handoff_id: string;
+  /** queued | claimed | transferred | released | closed | expired | cancelled | requeued | note | ticket */
+  kind: string;
+  agent_id: string | null;
+  team: string | null;
+  note: string | null;
+  at: string;
+}
+
+/** The citizen's answer to the satisfaction question after a closed handoff. */
+export interface SatisfactionTable {
+  handoff_id: string;
+  team: string;
+  agent_id: string | null;
+  score: number;
+  comment: string | null;
+  at: string;
 }

@@ -45,6 +45,38 @@ export const ServiceSchema = z
   .strict();
 export type Service = z.infer<typeof ServiceSchema>;
 
+const Day = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+export type Weekday = z.infer<typeof Day>;
+/** "08:00-15:00", or several ranges "08:00-14:00,16:00-19:00"; 24:00 allowed as an end. */
+const DayHours = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d-(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00))(?:,(?:[01]\d|2[0-3]):[0-5]\d-(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00))*$/, 'hours like "08:00-15:00" or "08:00-14:00,16:00-19:00"');
+
+export const TeamSchema = z
+  .object({
+    code: Code,
+    names: Names,
+    /** Office hours in the city's time zone, per weekday; a day that is absent is closed. Absent altogether: always open. */
+    hours: z.partialRecord(Day, DayHours).optional(),
+    /** Days the team is closed (YYYY-MM-DD, the city's calendar). */
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+    /** If nobody claims a waiting conversation within this many minutes, the citizen is told and a ticket is filed. */
+    claimWithinMinutes: z.number().positive().default(10),
+  })
+  .strict();
+export type Team = z.infer<typeof TeamSchema>;
+
+/** A canned response agents insert with one click, per language. */
+const CannedSchema = z.object({ code: Code, title: z.string().min(1), texts: Names }).strict();
+
+export const HandoffSettingsSchema = z
+  .object({
+    /** Team for conversations with no service yet ("quiero hablar con una persona" as the first message). */
+    defaultTeam: Code,
+    /** How long an agent may be disconnected before their conversations go back to the queue. */
+    graceSeconds: z.number().positive().default(60),
+    canned: z.array(CannedSchema).default([]),
+  })
+  .strict();
+
 export const CatalogSchema = z
   .object({
     city: z
@@ -58,7 +90,9 @@ export const CatalogSchema = z
     /** Below this offline confidence the dialog offers alternatives instead of guessing. */
     confidenceThreshold: z.number().min(0).max(1).default(0.55),
     types: z.record(ProcedureTypeSchema, z.object({ names: Names, examples: Examples }).strict()),
-    teams: z.array(z.object({ code: Code, names: Names }).strict()).min(1),
+    teams: z.array(TeamSchema).min(1),
+    /** How conversations reach people (see queues/handoff). */
+    handoff: HandoffSettingsSchema,
     services: z.array(ServiceSchema).min(1),
     /** Phrases that mean danger now (fire, gas, injuries, fallen power lines): answered with 112 first. */
     emergencies: Examples,
@@ -66,6 +100,7 @@ export const CatalogSchema = z
   .strict()
   .superRefine((c, ctx) => {
     const teams = new Set(c.teams.map((t) => t.code));
+    if (!teams.has(c.handoff.defaultTeam)) ctx.addIssue({ code: 'custom', path: ['handoff', 'defaultTeam'], message: `unknown team "${c.handoff.defaultTeam}"` });
     const seen = new Set<string>();
     c.services.forEach((s, i) => {
       if (!teams.has(s.team)) ctx.addIssue({ code: 'custom', path: ['services', i, 'team'], message: `unknown team "${s.team}"` });

@@ -43,6 +43,7 @@ export const contractCatalog: Catalog = Object.freeze(
       consulta: { names: names('consulta'), examples: examples('consulta') },
     },
     teams: [{ code: 'public-works', names: names('Obras') }],
+    handoff: { defaultTeam: 'public-works' },
     services: [
       {
         code: 'streetlights',

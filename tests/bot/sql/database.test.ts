@@ -120,13 +120,18 @@ describe('openDatabase on PostgreSQL', () => {
       const r = await sql<{ table_name: string }>`
         select table_name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(db.kysely);
       expect(r.rows.map((x) => x.table_name)).toEqual([
+        'agent_teams',
+        'agents',
         'channel_identities',
         'citizens',
         'conversations',
+        'handoff_events',
+        'handoffs',
         'kysely_migration',
         'kysely_migration_lock',
         'messages',
         'reference_counters',
+        'satisfaction',
         'ticket_attachments',
         'ticket_events',
         'tickets',

@@ -29,7 +29,8 @@ const catalog: Catalog = {
     reclamo: { names: names('Reclamo', 'Reclamació', 'Complaint'), examples: none },
     consulta: { names: names('Consulta', 'Consulta', 'Inquiry'), examples: none },
   },
-  teams: [{ code: 'via', names: names('Vía pública', 'Via pública', 'Public road') }],
+  teams: [{ code: 'via', names: names('Vía pública', 'Via pública', 'Public road'), holidays: [], claimWithinMinutes: 10 }],
+  handoff: { defaultTeam: 'via', graceSeconds: 60, canned: [] },
   services: [
     service('alumbrado', 'ALU', names('Alumbrado público', 'Enllumenat públic', 'Street lighting')),
     service('baches', 'BAC', names('Baches y aceras', 'Clots i voreres', 'Potholes and pavements')),

@@ -1,0 +1,63 @@
+import type { Catalog } from './catalog/schema';
+import type { HandoffSummary } from './engine-deps';
+import { descriptionOf, type IntakeDraft } from './intake-draft';
+
+/**
+ * The intake draft being collected when the citizen asked for a person, found in the dialog stack.
+ *
+ * The draft lives in the state of whichever intake step is running (the main waterfall's values,
+ * the field loop's options, the summary's options). The stack lists the active dialog first, and a
+ * waterfall's `values` are newer than its `options`, so the first draft met in that order is the
+ * most complete one.
+ */
+export function draftInStack(state: unknown): IntakeDraft | undefined {
+  if (Array.isArray(state)) {
+    for (const item of state) {
+      const found = draftInStack(item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (state === null || typeof state !== 'object') return undefined;
+  if (isDraft(state)) return state;
+  const record = state as Record<string, unknown>;
+  const keys = Object.keys(record).sort((a, b) => (a === 'values' ? -1 : b === 'values' ? 1 : 0));
+  for (const k of keys) {
+    const found = draftInStack(record[k]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function isDraft(o: object): o is IntakeDraft {
+  const d = o as Partial<IntakeDraft>;
+  return typeof d.key === 'string' && Array.isArray(d.texts) && Array.isArray(d.asked) && Array.isArray(d.photos);
+}
+
+/** What an agent should see first of a draft: type, service, where, what, photos, contact. */
+export function summaryOfDraft(draft: IntakeDraft | undefined, catalog: Catalog): HandoffSummary {
+  if (!draft) return {};
+  const service = catalog.services.find((s) => s.code === draft.service);
+  const description = descriptionOf(draft);
+  const point = draft.location?.point;
+  return {
+    ...(draft.type ? { type: draft.type } : {}),
+    ...(service ? { service: service.code } : {}),
+    ...(description ? { description } : {}),
+    ...(draft.location?.address ? { address: draft.location.address } : {}),
+    ...(point ? { point: { lat: point.latitude, lon: point.longitude } } : {}),
+    ...(draft.photos.length > 0 ? { photos: draft.photos.map((p) => p.url) } : {}),
+    ...(draft.contact ? { contact: draft.contact } : {}),
+    ...(service?.hazard ? { hazard: true } : {}),
+  };
+}
+
+/** The team that owns the draft's service, or the city's default desk when no service is known yet. */
+export function teamFor(draft: IntakeDraft | undefined, catalog: Catalog): string {
+  return catalog.services.find((s) => s.code === draft?.service)?.team ?? catalog.handoff.defaultTeam;
+}
+
+/** A team's name in the citizen's language. */
+export function teamName(catalog: Catalog, code: string, locale: 'es' | 'ca' | 'en'): string {
+  return catalog.teams.find((t) => t.code === code)?.names[locale] ?? code;
+}

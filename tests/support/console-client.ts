@@ -1,0 +1,75 @@
+import { WebSocket } from 'ws';
+import type { Db } from '../../bot/sql/database';
+import { AgentStore } from '../../queues/console/agent-store';
+import type { AgentView, Me, ServerEvent } from '../../queues/console/protocol';
+
+/** Cheap scrypt for test agents (the stored hash says its own cost, so login verifies it as is). */
+export const TEST_COST = { N: 2 ** 10, r: 8, p: 1 };
+export const TEST_PASSWORD = 'correct horse battery';
+
+export async function createAgent(db: Db, email: string, name: string, teams: string[], extra: { role?: AgentView['role']; maxConcurrent?: number } = {}): Promise<AgentView> {
+  return new AgentStore(db, { cost: TEST_COST }).create({ email, name, role: extra.role ?? 'agent', password: TEST_PASSWORD, teams, maxConcurrent: extra.maxConcurrent ?? 5 });
+}
+
+/** An agent's console as a program: the REST API with cookie and CSRF, and the live socket. */
+export class ConsoleClient {
+  readonly events: ServerEvent[] = [];
+  private ws: WebSocket | undefined;
+
+  private constructor(
+    readonly baseUrl: string,
+    readonly me: Me,
+    private readonly cookie: string,
+  ) {}
+
+  static async login(baseUrl: string, email: string, password = TEST_PASSWORD): Promise<ConsoleClient> {
+    const res = await fetch(`${baseUrl}/console/api/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json', origin: baseUrl }, body: JSON.stringify({ email, password }),
+    });
+    if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    return new ConsoleClient(baseUrl, (await res.json()) as Me, cookie);
+  }
+
+  get agent(): AgentView {
+    return this.me.agent;
+  }
+
+  async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.baseUrl}/console/api${path}`, {
+      method,
+      headers: { cookie: this.cookie, origin: this.baseUrl, 'x-csrf-token': this.me.csrf, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  get(path: string) {
+    return this.call('GET', path);
+  }
+
+  post(path: string, body: unknown = {}) {
+    return this.call('POST', path, body);
+  }
+
+  /** Opens the live socket; resolves once the server's first queue lists arrived (or at once without teams). */
+  async connect(): Promise<void> {
+    const ws = new WebSocket(`${this.baseUrl.replace(/^http/, 'ws')}/console/ws`, { headers: { cookie: this.cookie, origin: this.baseUrl } });
+    this.ws = ws;
+    ws.on('message', (data) => this.events.push(JSON.parse(data.toString()) as ServerEvent));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`socket refused: ${res.statusCode}`)));
+    });
+  }
+
+  send(event: unknown): void {
+    this.ws?.send(JSON.stringify(event));
+  }
+
+  disconnect(): void {
+    this.ws?.terminate();
+  }
+}
