@@ -61,8 +61,9 @@ export function handoffDialog(deps: EngineDeps, memo: StatePropertyAccessor<Hand
       const team = teamName(catalog, values.team, locale);
       if (ended) {
         values.handoffId = ended.handoffId;
+        await ctx.sendActivity(t(locale, 'handoff.expired', { team }));
         if (hasDescription(draft)) return step.next();
-        return step.prompt(PROMPT.text, ask(say('handoff.expiredAsk', { team })));
+        return step.prompt(PROMPT.text, ask(say('handoff.describe')));
       }
       const outcome = await deps.handoff!.request({
         channel: ctx.activity.channelId,
@@ -82,8 +83,8 @@ export function handoffDialog(deps: EngineDeps, memo: StatePropertyAccessor<Hand
       }
       if (outcome.opensAt) values.opensAt = outcome.opensAt.toISOString();
       if (hasDescription(draft)) return step.next();
-      const opening = outcome.opensAt ? describeOpening(outcome.opensAt, locale, catalog.city.timezone) : '—';
-      return step.prompt(PROMPT.text, ask(say('handoff.closedAsk', { team, opening })));
+      if (outcome.opensAt) await ctx.sendActivity(t(locale, 'handoff.closed', { team, opening: describeOpening(outcome.opensAt, locale, catalog.city.timezone) }));
+      return step.prompt(PROMPT.text, ask(say('handoff.describe')));
     },
 
     async function file(step: WaterfallStepContext<HandoffOptions>): Promise<DialogTurnResult> {

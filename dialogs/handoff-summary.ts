@@ -6,27 +6,19 @@ import { descriptionOf, type IntakeDraft } from './intake-draft';
  * The intake draft being collected when the citizen asked for a person, found in the dialog stack.
  *
  * The draft lives in the state of whichever intake step is running (the main waterfall's values,
- * the field loop's options, the summary's options). The stack lists the active dialog first, and a
- * waterfall's `values` are newer than its `options`, so the first draft met in that order is the
- * most complete one.
+ * the field loop's options, the summary's options). botbuilder keeps a stack with the active dialog
+ * last, and a waterfall's `values` after its `options`, so the last draft met in document order is
+ * the most complete one.
  */
 export function draftInStack(state: unknown): IntakeDraft | undefined {
-  if (Array.isArray(state)) {
-    for (const item of state) {
-      const found = draftInStack(item);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (state === null || typeof state !== 'object') return undefined;
-  if (isDraft(state)) return state;
-  const record = state as Record<string, unknown>;
-  const keys = Object.keys(record).sort((a, b) => (a === 'values' ? -1 : b === 'values' ? 1 : 0));
-  for (const k of keys) {
-    const found = draftInStack(record[k]);
-    if (found) return found;
-  }
-  return undefined;
+  let found: IntakeDraft | undefined;
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (isDraft(node)) found = node;
+    else for (const child of Array.isArray(node) ? node : Object.values(node)) visit(child);
+  };
+  visit(state);
+  return found;
 }
 
 function isDraft(o: object): o is IntakeDraft {
@@ -52,8 +44,9 @@ export function summaryOfDraft(draft: IntakeDraft | undefined, catalog: Catalog)
   };
 }
 
-/** The team that owns the draft's service, or the city's default desk when no service is known yet. */
+/** The team that owns the draft's service, or the city's default desk when no service is known (or only guessed). */
 export function teamFor(draft: IntakeDraft | undefined, catalog: Catalog): string {
+  if (draft?.unclassified) return catalog.handoff.defaultTeam;
   return catalog.services.find((s) => s.code === draft?.service)?.team ?? catalog.handoff.defaultTeam;
 }
 

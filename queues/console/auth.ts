@@ -11,7 +11,7 @@ import { sameSecret } from '../../bot/same-secret';
 import type { Db } from '../../bot/sql/database';
 import { AgentStore, type AgentPatch } from './agent-store';
 import { LoginLimiter, type LoginLimiterOptions } from './login-limiter';
-import { hashPassword, needsRehash, verifyPassword, type ScryptCost } from './passwords';
+import { hashPassword, verifyPassword, type ScryptCost } from './passwords';
 import type { AgentRole, AgentView, Me, TeamView } from './protocol';
 import { ConsoleSessions } from './sessions';
 
@@ -205,9 +205,6 @@ function sessionRoutes(api: Router, d: Deps, limiter: LoginLimiter): void {
     }
     await limiter.succeeded(email, ip);
     const { agent } = found;
-    if (needsRehash(found.passwordHash, agents.cost)) {
-      await agents.update(agent.id, { password }).catch((err: unknown) => log.warn({ err, agentId: agent.id }, 'password hash not upgraded'));
-    }
     // A session from before the login is ended, never carried over (session fixation).
     const previous = cookieValue(req.headers.cookie, SESSION_COOKIE);
     if (previous) await sessions.destroy(previous);

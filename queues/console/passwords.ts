@@ -64,12 +64,6 @@ export async function verifyPassword(plain: string, stored: string): Promise<boo
   return timingSafeEqual(key, parsed.hash);
 }
 
-/** Whether `stored` was made with other parameters than `cost` (rehash it at the next successful login). */
-export function needsRehash(stored: string, cost: ScryptCost = DEFAULT_SCRYPT_COST): boolean {
-  const parsed = parse(stored);
-  return !parsed || parsed.cost.N !== cost.N || parsed.cost.r !== cost.r || parsed.cost.p !== cost.p;
-}
-
 // The same password typed on a Mac and on Windows can reach us as different code points (é vs e + ´).
 const normalize = (plain: string): string => plain.normalize('NFKC');
 

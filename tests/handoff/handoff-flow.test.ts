@@ -27,7 +27,9 @@ beforeAll(async () => {
   await createAgent(db, 'ana@ajuntament.cat', 'Ana', ['atencion-ciudadana', 'mantenimiento-urbano']);
   await createAgent(db, 'bea@ajuntament.cat', 'Bea', ['atencion-ciudadana', 'mantenimiento-urbano']);
   await createAgent(db, 'carlos@ajuntament.cat', 'Carlos', ['aguas']);
-  [ana, bea, carlos] = await Promise.all(['ana', 'bea', 'carlos'].map((n) => ConsoleClient.login(bot.url, `${n}@ajuntament.cat`)));
+  ana = await ConsoleClient.login(bot.url, 'ana@ajuntament.cat');
+  bea = await ConsoleClient.login(bot.url, 'bea@ajuntament.cat');
+  carlos = await ConsoleClient.login(bot.url, 'carlos@ajuntament.cat');
   await Promise.all([ana.connect(), bea.connect(), carlos.connect()]);
 });
 afterAll(async () => {

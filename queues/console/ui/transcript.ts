@@ -26,6 +26,8 @@ export class Transcript {
 
   private entries: Entry[] = [];
   private seen = new Set<string>();
+  /** My own messages and notes: content and time, for the fuzzy match in `duplicate`. */
+  private own: Array<{ key: string; t: number }> = [];
   private citizenName: string | undefined;
 
   constructor(private readonly ctx: Ctx) {}
@@ -33,6 +35,7 @@ export class Transcript {
   reset(detail: HandoffDetail): void {
     this.entries = [];
     this.seen.clear();
+    this.own = [];
     this.el.replaceChildren();
     this.citizenName = detail.handoff.citizenName ?? detail.citizen.name;
     for (const m of detail.transcript) this.addMessage(m);
@@ -54,21 +57,36 @@ export class Transcript {
   clear(): void {
     this.entries = [];
     this.seen.clear();
+    this.own = [];
     this.el.replaceChildren();
   }
 
   addMessage(m: ConsoleMessage): void {
-    const key = `m|${m.from}|${m.at}|${m.agentId ?? ''}|${m.text ?? ''}|${(m.images ?? []).join(' ')}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.insert({ t: ms(m.at), node: this.messageNode(m) });
+    const content = `m|${m.from}|${m.agentId ?? ''}|${m.text ?? ''}|${(m.images ?? []).join(' ')}`;
+    const t = ms(m.at);
+    if (this.duplicate(`${content}|${m.at}`, content, t, m.from === 'agent' && m.agentId === this.ctx.me.agent.id)) return;
+    this.insert({ t, node: this.messageNode(m) });
   }
 
   addEvent(e: HandoffEvent): void {
-    const key = `e|${e.kind}|${e.at}|${e.agentId ?? ''}|${e.note ?? ''}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.insert({ t: ms(e.at), node: e.kind === 'note' ? noteNode(e) : eventNode(e, this.ctx) });
+    const content = `e|${e.kind}|${e.agentId ?? ''}|${e.team ?? ''}|${e.note ?? ''}`;
+    const t = ms(e.at);
+    if (this.duplicate(`${content}|${e.at}`, content, t, e.agentId === this.ctx.me.agent.id)) return;
+    this.insert({ t, node: e.kind === 'note' ? noteNode(e) : eventNode(e, this.ctx) });
+  }
+
+  /**
+   * Whether this item is drawn already. What I write comes back up to three times (the POST
+   * answer, the socket, a reload) and the copies' timestamps may differ by a few milliseconds, so
+   * for my own items the same content within 5 s counts as the same item.
+   */
+  private duplicate(exact: string, content: string, t: number, byMe: boolean): boolean {
+    if (this.seen.has(exact)) return true;
+    this.seen.add(exact);
+    if (!byMe) return false;
+    if (this.own.some((x) => x.key === content && Math.abs(x.t - t) < 5000)) return true;
+    this.own.push({ key: content, t });
+    return false;
   }
 
   /** Keeps time order (late arrivals slot in) and follows the bottom unless the agent scrolled up. */
