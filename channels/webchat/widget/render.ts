@@ -55,7 +55,9 @@ export class Transcript {
       return true;
     }
     const own = this.isOwn(activity);
-    const el = this.bubble(own, activity.text, own ? 'plain' : activity.textFormat, activity.attachments);
+    // A person of the council answering (handoff) is named; the bot's own messages carry no name.
+    const name = own ? undefined : activity.from?.name || undefined;
+    const el = this.bubble(own, activity.text, own ? 'plain' : activity.textFormat, activity.attachments, name);
     if (activity.id) this.index(activity.id, el);
     this.settled.add(el);
     if (own) this.setActions(undefined);
@@ -132,9 +134,9 @@ export class Transcript {
     el.dataset['id'] = id;
   }
 
-  private bubble(own: boolean, text: string | undefined, format: string | undefined, attachments?: DlAttachment[]): HTMLElement {
+  private bubble(own: boolean, text: string | undefined, format: string | undefined, attachments?: DlAttachment[], name?: string): HTMLElement {
     const el = h('div', { class: `cw-msg ${own ? 'cw-user' : 'cw-bot'}`, 'data-role': own ? 'user' : 'bot' },
-      h('span', { class: 'cw-sr', text: `${own ? this.texts.you : this.texts.bot}: ` }));
+      name ? h('div', { class: 'cw-name', text: name }) : h('span', { class: 'cw-sr', text: `${own ? this.texts.you : this.texts.bot}: ` }));
     if (text) {
       const body = h('div', { class: 'cw-text' });
       // The citizen's own text is never interpreted, not even as markdown.

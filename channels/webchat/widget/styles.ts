@@ -9,6 +9,7 @@ export const CSS = `
  font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--cw-fg);
  position:fixed;right:16px;bottom:16px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:12px}
 .cw-root *{box-sizing:border-box}
+.cw-name{font-size:.75em;font-weight:600;opacity:.75;margin-bottom:2px}
 .cw-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 [hidden]{display:none!important}
 button{font:inherit;cursor:pointer}
