@@ -87,7 +87,12 @@ export class ConsoleSocket {
   private async welcome(ws: WebSocket, agent: AgentView): Promise<void> {
     const s: AgentSocket = { ws, agent, open: new Set() };
     this.sockets.add(s);
-    ws.on('close', () => this.sockets.delete(s));
+    ws.on('close', () => {
+      this.sockets.delete(s);
+      if (![...this.sockets].some((o) => o.agent.id === agent.id)) {
+        this.deps.presence.left(agent.id).catch((err: unknown) => this.deps.log.warn({ err }, 'console presence not updated'));
+      }
+    });
     ws.on('error', (err) => this.deps.log.debug({ err }, 'console socket error'));
     ws.on('message', (data) => void this.onClientEvent(s, data.toString()));
     await this.deps.presence.seen([agent.id]);

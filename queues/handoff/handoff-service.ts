@@ -16,7 +16,7 @@ import type { ConsoleBus } from './console-bus';
 import type { Handoff, HandoffStore } from './handoff-store';
 import type { HandoffTimers } from './handoff-timers';
 import { OfficeHours } from './office-hours';
-import type { Presence } from './presence';
+import { Presence } from './presence';
 import type { TeamQueues } from './team-queues';
 
 /** An agent's action that cannot be done: the console shows `message`; `code` says why. */
@@ -251,8 +251,9 @@ export class HandoffService implements HandoffPort {
     const seen = await this.deps.presence.lastSeen();
     let returned = 0;
     for (const h of await this.deps.store.withStatus('assigned')) {
+      // An agent who claimed through the API and never opened a console counts from the claim.
       const last = Math.max(seen.get(h.agentId!) ?? 0, h.claimedAt?.getTime() ?? 0);
-      if (now - last <= graceMs) continue;
+      if (Presence.offlineFor(last, now) <= graceMs) continue;
       const back = await this.deps.store.transition(h.id, ['assigned'], 'queued',
         { agent_id: null, claimed_at: null, queued_at: new Date(now).toISOString(), priority: Math.min(h.priority, PRIORITY.returned) },
         { kind: 'requeued', agentId: h.agentId!, note: 'agent disconnected' });

@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 
 /** A connected console refreshes its agent's presence this often… */
 export const HEARTBEAT_MS = 5_000;
-/** …and an agent unseen for longer than this is offline. */
-export const ONLINE_WINDOW_MS = 15_000;
+/** …and an agent unseen for two beats is offline. */
+export const ONLINE_WINDOW_MS = 2 * HEARTBEAT_MS;
 
 /**
  * Which agents are at their console: one sorted set, agent id → last time a console of theirs was
@@ -36,8 +36,17 @@ export class Presence {
     return new Set(await this.redis.zrangebyscore(this.key, at - ONLINE_WINDOW_MS, '+inf'));
   }
 
-  /** Logging out takes the agent offline at once (their conversations wait out the grace period). */
-  async gone(agentId: string): Promise<void> {
-    await this.redis.zadd(this.key, 0, agentId);
+  /**
+   * The agent's last console in this process closed: offline from now, so the grace period starts now
+   * rather than two beats later. A console of theirs in another web process beats within HEARTBEAT_MS
+   * and puts them back online.
+   */
+  async left(agentId: string, at = Date.now()): Promise<void> {
+    await this.redis.zadd(this.key, at - ONLINE_WINDOW_MS, agentId);
+  }
+
+  /** Milliseconds the agent has been offline at `now` (0 while online), from their last sighting. */
+  static offlineFor(lastSeen: number, now: number): number {
+    return Math.max(0, now - lastSeen - ONLINE_WINDOW_MS);
   }
 }

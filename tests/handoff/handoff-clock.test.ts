@@ -113,12 +113,12 @@ describe('handoff clocks and routing', () => {
     await waitFor(() => lastQueue(eva, 'mantenimiento-urbano').find((i) => i.conversationKey === `webchat:${second.conversationId}` && i.position === 1), 'the new place on the console');
 
     // Dana has no console open: after the grace period her conversation goes back, ahead of the others.
-    await first.botSays(/se desconectó\. Volvés a la cola: sos el número 1/, 15_000);
+    await first.botSays(/se desconectó\. Volvés a la cola: sos el número 1/, 30_000);
     const back = (await handoffOf(first.conversationId))!;
     expect(back).toMatchObject({ status: 'queued', agent_id: null });
     await second.botSays(/Ahora sos el número 2 en la cola/);
     for (const c of [first, second, hazard]) c.end();
-  });
+  }, 60_000);
 
   it('hands off on its own when it cannot classify the problem twice', async () => {
     const citizen = await DlConversation.open(bot.url);
@@ -135,4 +135,23 @@ describe('handoff clocks and routing', () => {
     await eventually(async () => (await db.kysely.selectFrom('tickets').select('type').where('conversation_id', '=', citizen.conversationId!).executeTakeFirst())?.type === 'consulta', 10_000, 'an inquiry ticket');
     citizen.end();
   });
+
+  it('gives a conversation back to the queue when its agent\'s console disconnects for longer than the grace period', async () => {
+    await createAgent(db, 'fer@ajuntament.cat', 'Fer', ['mantenimiento-urbano']);
+    const fer = await ConsoleClient.login(bot.url, 'fer@ajuntament.cat');
+    await fer.connect();
+    const citizen = await reportThenAskForPerson('Hay un bache enorme en la calle Luna 5');
+    await citizen.botSays(/en la cola/);
+    const h = (await handoffOf(citizen.conversationId))!;
+    expect((await fer.post(`/handoffs/${h.id}/claim`)).status).toBe(200);
+    await citizen.botSays(/te atiende Fer/);
+    // Connected: heartbeats keep the conversation with Fer well past the 1 s grace period.
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect((await handoffOf(citizen.conversationId))?.status).toBe('assigned');
+    fer.disconnect();
+    await citizen.botSays(/se desconectó/, 30_000);
+    expect((await handoffOf(citizen.conversationId))).toMatchObject({ status: 'queued', agent_id: null });
+    citizen.end();
+  }, 60_000);
 });
+

@@ -142,4 +142,60 @@ describe('handoff to people, through the app', () => {
     await eventually(() => lastQueue(ana, 'atencion-ciudadana').every((i) => i.id !== id), 5_000, 'the queue without it');
     citizen.end();
   });
+
+  it('refuses the live socket without a session or from another origin', async () => {
+    const ws = (await import('ws')).WebSocket;
+    const attempt = (headers: Record<string, string>) => new Promise<number>((resolve) => {
+      const socket = new ws(`${bot.url.replace('http', 'ws')}/console/ws`, { headers });
+      socket.once('open', () => { socket.close(); resolve(101); });
+      socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.once('error', () => resolve(0));
+    });
+    expect(await attempt({ origin: bot.url })).toBe(401);
+    const { cookie } = ana;
+    expect(await attempt({ origin: 'https://evil.example', cookie })).toBe(401);
+    expect(await attempt({ cookie })).toBe(401);
+    expect(await attempt({ origin: bot.url, cookie })).toBe(101);
+  });
+
+  it('lets an agent of the citizen desk take a conversation from the bot, up to their limit', async () => {
+    const citizen = await DlConversation.open(bot.url);
+    await citizen.botSays(/Hola/);
+    await citizen.ask('Hay un contenedor quemado en la plaza');
+    const key = `webchat:${citizen.conversationId}`;
+    const live = (await ana.get('/live')).body.items as Array<{ conversationKey: string; preview?: string }>;
+    expect(live.find((c) => c.conversationKey === key)?.preview).toBe('Hay un contenedor quemado en la plaza');
+    expect((await carlos.get('/live')).body.items).toEqual([]);
+
+    const pulled = await bea.post(`/conversations/${encodeURIComponent(key)}/pull`);
+    expect(pulled.status).toBe(201);
+    expect(pulled.body).toMatchObject({ status: 'assigned', reason: 'pulled', agentName: 'Bea' });
+    await citizen.botSays(/te atiende Bea/);
+    expect((await ana.post(`/conversations/${encodeURIComponent(key)}/pull`)).body.error.code).toBe('E_ALREADY_HELD');
+    // The bot is silent now, mid-intake.
+    await citizen.post('sí');
+    await waitFor(() => bea.events.find((e) => e.type === 'message' && e.message.conversationKey === key && e.message.text === 'sí'), 'the citizen\'s answer on the console');
+
+    // A ticket created from the console is filed for the citizen, who is told its reference.
+    const ticket = await bea.post(`/handoffs/${pulled.body.id}/ticket`, { create: { service: 'higiene', type: 'reclamo', description: 'Contenedor quemado en la plaza' } });
+    expect(ticket.body.reference).toMatch(/^HIG-\d{4}-\d{6}$/);
+    await citizen.botSays(new RegExp(ticket.body.reference));
+    expect((await bea.get(`/handoffs/${pulled.body.id}`)).body.citizen.tickets.map((t: { reference: string }) => t.reference)).toContain(ticket.body.reference);
+    expect((await bea.post(`/handoffs/${pulled.body.id}/ticket`, { reference: 'ALU-2026-999999' })).status).toBe(404);
+
+    // Bea may hold 5; with 5 held, a sixth claim is refused.
+    const held = (await bea.get('/mine')).body.items.length as number;
+    const extra: DlConversation[] = [];
+    for (let i = held; i < 6; i++) {
+      const c = await DlConversation.open(bot.url);
+      await c.botSays(/Hola/);
+      const id = await handedOff(c);
+      const r = await bea.post(`/handoffs/${id}/claim`);
+      expect(r.status).toBe(i < 5 ? 200 : 409);
+      if (i >= 5) expect(r.body.error.code).toBe('E_AT_CAPACITY');
+      extra.push(c);
+    }
+    for (const c of [citizen, ...extra]) c.end();
+  });
 });
+

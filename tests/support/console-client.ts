@@ -19,7 +19,8 @@ export class ConsoleClient {
   private constructor(
     readonly baseUrl: string,
     readonly me: Me,
-    private readonly cookie: string,
+    /** The session cookie (`name=value`), as a browser would send it. */
+    readonly cookie: string,
   ) {}
 
   static async login(baseUrl: string, email: string, password = TEST_PASSWORD): Promise<ConsoleClient> {
