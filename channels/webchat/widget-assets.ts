@@ -1,16 +1,10 @@
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import express, { type Request, type Response, type Router } from 'express';
+import { escapeHtmlText } from '../../bot/html-text';
+import express, { type Router } from 'express';
+import { buildBrowserBundle, sendBrowserBundle, type BrowserBundle } from '../../bot/browser-bundle';
 
-/** The built widget, kept in memory for the life of the process. */
-export interface WidgetBundle {
-  js: Buffer;
-  gzip: Buffer;
-  /** Strong ETag of the JS; the gzip copy gets its own (`-gz` suffix) as HTTP requires. */
-  etag: string;
-}
+/** The built widget. */
+export type WidgetBundle = BrowserBundle;
 
 export interface WidgetAssetsOptions {
   /** Shown as the panel title and the demo page's council name. @defaultValue the translated "Citizen services" */
@@ -21,27 +15,9 @@ export interface WidgetAssetsOptions {
 
 const ENTRY = fileURLToPath(new URL('./widget/main.ts', import.meta.url));
 
-/**
- * Bundles the browser widget with esbuild: one minified IIFE, ES2019 so older phones still
- * parse it, styles inlined (they are a TS string injected into the shadow root).
- */
-export async function buildWidget(): Promise<WidgetBundle> {
-  const result = await build({
-    entryPoints: [ENTRY],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: ['es2019'],
-    platform: 'browser',
-    write: false,
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
-  const file = result.outputFiles[0];
-  if (!file) throw new Error('esbuild produced no output for the web chat widget');
-  const js = Buffer.from(file.contents);
-  const etag = `"${createHash('sha256').update(js).digest('base64url').slice(0, 27)}"`;
-  return { js, gzip: gzipSync(js, { level: 9 }), etag };
+/** Bundles the browser widget (see buildBrowserBundle); its styles are a TS string injected into the shadow root. */
+export function buildWidget(): Promise<WidgetBundle> {
+  return buildBrowserBundle(ENTRY, 'the web chat widget');
 }
 
 /** Bytes the widget costs a citizen on the wire (gzipped). The budget is 50 KB. */
@@ -60,40 +36,11 @@ export async function createWidgetAssets(opts: WidgetAssetsOptions = {}): Promis
   const bundle = await buildWidget();
   const page = demoPage(opts);
   const router = express.Router();
-  router.get('/webchat.js', (req, res) => serveBundle(req, res, bundle));
+  router.get('/webchat.js', (req, res) => sendBrowserBundle(req, res, bundle, true));
   router.get('/', (_req, res) => {
     res.type('html').set('Cache-Control', 'no-cache').send(page);
   });
   return router;
-}
-
-function serveBundle(req: Request, res: Response, bundle: WidgetBundle): void {
-  const gzip = /\bgzip\b/.test(req.get('accept-encoding') ?? '');
-  const etag = gzip ? `${bundle.etag.slice(0, -1)}-gz"` : bundle.etag;
-  res.set({
-    'Content-Type': 'text/javascript; charset=utf-8',
-    // The URL is not versioned: browsers may reuse it briefly, then revalidate with the ETag.
-    'Cache-Control': 'public, max-age=300, must-revalidate',
-    ETag: etag,
-    Vary: 'Accept-Encoding',
-    // Host pages on other origins load this file; CORP keeps it loadable under COEP.
-    'Cross-Origin-Resource-Policy': 'cross-origin',
-    'X-Content-Type-Options': 'nosniff',
-  });
-  if (matches(req.get('if-none-match'), etag)) {
-    res.status(304).end();
-    return;
-  }
-  if (gzip) res.set('Content-Encoding', 'gzip');
-  res.send(gzip ? bundle.gzip : bundle.js);
-}
-
-function matches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((tag) => {
-    const t = tag.trim();
-    return t === '*' || t === etag || t === `W/${etag}`;
-  });
 }
 
 const PAGE_TEXT = {
@@ -104,9 +51,9 @@ const PAGE_TEXT = {
 
 function demoPage(opts: WidgetAssetsOptions): string {
   const locale = opts.locale ?? 'es';
-  const council = escapeHtml(opts.title ?? 'Ajuntament de Vilanova del Riu');
+  const council = escapeHtmlText(opts.title ?? 'Ajuntament de Vilanova del Riu');
   const t = PAGE_TEXT[locale];
-  const titleAttr = opts.title ? ` data-title="${escapeHtml(opts.title)}"` : '';
+  const titleAttr = opts.title ? ` data-title="${escapeHtmlText(opts.title)}"` : '';
   return `<!doctype html>
 <html lang="${locale}">
 <head>
@@ -132,8 +79,4 @@ button{font-family:inherit}
 </body>
 </html>
 `;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
