@@ -26,6 +26,7 @@ beforeAll(async () => {
   await createAgent(db, 'bea@ajuntament.cat', 'Bea', ['atencion-ciudadana', 'mantenimiento-urbano']);
   await createAgent(db, 'carlos@ajuntament.cat', 'Carlos', ['aguas']);
   await createAgent(db, 'sofia@ajuntament.cat', 'Sofía', ['atencion-ciudadana'], { role: 'supervisor' });
+  await createAgent(db, 'admin@ajuntament.cat', 'Admin', ['atencion-ciudadana'], { role: 'admin' });
 });
 afterAll(async () => {
   await browser?.close();
@@ -176,4 +177,25 @@ describe('a citizen asks for a person in the web chat and agents answer in the c
     expect(await view.textContent()).toMatch(/Ana/);
     expect(sofia.seen.errors).toEqual([]);
   });
+
+  it('lets an admin create an agent in a team, who can then log in and sees only that team', async () => {
+    const admin = await console_('admin@ajuntament.cat');
+    await admin.page.getByTestId('admin-tab').click();
+    const form = admin.page.getByTestId('admin-create');
+    await form.getByLabel('Correo electrónico').fill('nuria@ajuntament.cat');
+    await form.getByLabel('Nombre').fill('Núria');
+    await form.getByLabel('Contraseña').fill(TEST_PASSWORD);
+    await form.getByLabel('Bienestar animal').check();
+    await form.getByRole('button', { name: 'Crear agente' }).click();
+    await poll(() => admin.page.getByTestId('admin-agent').filter({ hasText: 'nuria@ajuntament.cat' }).count()).toBe(1);
+    const row = await db.kysely.selectFrom('agents').innerJoin('agent_teams', 'agent_teams.agent_id', 'agents.id').select(['agents.role', 'agent_teams.team', 'agents.password_hash']).where('email', '=', 'nuria@ajuntament.cat').execute();
+    expect(row.map((r) => [r.role, r.team])).toEqual([['agent', 'bienestar-animal']]);
+    expect(row[0]!.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+
+    const nuria = await console_('nuria@ajuntament.cat');
+    expect(await nuria.page.getByTestId('supervisor-tab').count()).toBe(0);
+    const r = await nuria.page.evaluate(async () => (await fetch('/console/api/supervisor')).status);
+    expect(r).toBe(403);
+  });
 });
+
