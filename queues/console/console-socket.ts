@@ -124,9 +124,10 @@ export class ConsoleSocket {
     } catch {
       return;
     }
-    const payload = JSON.stringify(msg.event);
+    // Encoded once: a string would be re-encoded to UTF-8 for every socket.
+    const payload = Buffer.from(JSON.stringify(msg.event));
     for (const s of this.sockets) {
-      if (s.ws.readyState === WebSocket.OPEN && receives(s, msg)) s.ws.send(payload);
+      if (s.ws.readyState === WebSocket.OPEN && receives(s, msg)) s.ws.send(payload, { binary: false });
     }
   }
 

@@ -11,7 +11,8 @@ import type { Catalog } from '../../dialogs/catalog/schema';
 import { HANDOFF_ENDED, t, teamName, type HandoffEnded, type HandoffOutcome, type HandoffPort, type HandoffRequest, type Hold } from '../../dialogs';
 import { mailboxKey } from '../inbound';
 import type { AgentView, ConsoleMessage, HandoffView, QueueItem } from '../console/protocol';
-import { CitizenNotices } from './citizen-notices';
+import { CitizenNotices } from '../citizen-notices';
+import { QueuePlaces } from './queue-places';
 import type { ConsoleBus } from './console-bus';
 import type { Handoff, HandoffStore } from './handoff-store';
 import type { HandoffTimers } from './handoff-timers';
@@ -34,6 +35,7 @@ export class HandoffActionError extends AppError {
 // Lower is sooner (BullMQ priorities): hazards, then citizens whose agent vanished, then everyone else.
 const PRIORITY = { hazard: 1, returned: 2, normal: 5 } as const;
 const PREVIEW_CHARS = 140;
+const PREVIEW_EVERY_MS = 500;
 
 export interface HandoffServiceDeps {
   store: HandoffStore;
@@ -63,10 +65,13 @@ export interface HandoffServiceDeps {
  */
 export class HandoffService implements HandoffPort {
   readonly notices: CitizenNotices;
+  private readonly places: QueuePlaces;
   private readonly hours = new Map<string, OfficeHours>();
+  private readonly previewTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly deps: HandoffServiceDeps) {
     this.notices = new CitizenNotices(deps);
+    this.places = new QueuePlaces(deps);
     for (const team of deps.catalog.teams) this.hours.set(team.code, new OfficeHours(team, deps.catalog.city.timezone));
   }
 
@@ -94,7 +99,7 @@ export class HandoffService implements HandoffPort {
     const order = await this.deps.queues.waiting(h.team);
     const position = Math.max(1, order.indexOf(h.id) + 1);
     this.deps.log.info({ handoffId: h.id, team: h.team, reason: h.reason, position }, 'conversation handed off');
-    return { kind: 'queued', handoffId: h.id, position, waitMinutes: await this.notices.waitMinutes(h.team, position) };
+    return { kind: 'queued', handoffId: h.id, position, waitMinutes: await this.places.waitMinutes(h.team, position) };
   }
 
   async leave(hold: Hold): Promise<void> {
@@ -108,7 +113,20 @@ export class HandoffService implements HandoffPort {
     if (activity.text) await this.setPreview(h.id, activity.text);
     const message = consoleMessageOf(h, activity);
     await this.deps.bus.publish({ team: h.team, handoffId: h.id, ...(h.agentId ? { agentId: h.agentId } : {}) }, { type: 'message', message });
-    if (h.status === 'queued') await this.publishQueue(h.team);
+    if (h.status === 'queued') this.previewSoon(h.team);
+  }
+
+  /**
+   * The queue list shows each waiting citizen's last words. Re-sending the whole list to the whole team
+   * for every message doubled the consoles' traffic (bench/console-fanout.ts), so preview-only changes
+   * are sent at most once per PREVIEW_EVERY_MS per team; changes of the list itself go at once.
+   */
+  private previewSoon(team: string): void {
+    if (this.previewTimers.has(team)) return;
+    this.previewTimers.set(team, setTimeout(() => {
+      this.previewTimers.delete(team);
+      this.publishQueue(team).catch((err: unknown) => this.deps.log.warn({ err, team }, 'queue preview not published'));
+    }, PREVIEW_EVERY_MS).unref());
   }
 
   async recordSatisfaction(handoffId: string, score: number, comment?: string): Promise<void> {
@@ -130,8 +148,8 @@ export class HandoffService implements HandoffPort {
     }
     await this.setHold(h);
     await this.deps.queues.remove(h.team, h.id);
-    await this.notices.forget(h.id);
-    await this.notices.claimed(h.team);
+    await this.places.forget(h.id);
+    await this.places.claimed(h.team);
     await this.deps.presence.seen([agent.id]);
     await this.notices.send(h, t(h.locale, 'handoff.claimed', { agent: agent.name, team: teamName(this.deps.catalog, h.team, h.locale) }));
     await this.changed(h);
@@ -204,7 +222,7 @@ export class HandoffService implements HandoffPort {
       moved = await this.deps.store.transition(id, ['queued', 'assigned'], 'queued', { team, agent_id: null, queued_at: now, claimed_at: null }, event);
       if (moved) {
         await this.deps.queues.remove(h.team, id);
-        await this.notices.forget(id);
+        await this.places.forget(id);
         const position = await this.enqueue(moved);
         await this.notices.send(moved, t(moved.locale, 'handoff.transferredTeam', { team: teamName(this.deps.catalog, team, moved.locale), position }));
       }
@@ -328,9 +346,9 @@ export class HandoffService implements HandoffPort {
   private async queueMoved(team: string): Promise<string[]> {
     const order = await this.deps.queues.waiting(team);
     await this.publishQueue(team);
-    for (const { id, position } of await this.notices.movedPlaces(order)) {
+    for (const { id, position } of await this.places.movedPlaces(order)) {
       const h = await this.deps.store.byId(id);
-      if (h?.status === 'queued') await this.notices.send(h, t(h.locale, 'handoff.position', { position, minutes: await this.notices.waitMinutes(team, position) }));
+      if (h?.status === 'queued') await this.notices.send(h, t(h.locale, 'handoff.position', { position, minutes: await this.places.waitMinutes(team, position) }));
     }
     return order;
   }
@@ -350,7 +368,7 @@ export class HandoffService implements HandoffPort {
   private async ended(h: Handoff, opts: { tellEngine: HandoffEnded['outcome'] | false }): Promise<void> {
     await this.deps.redis.del(this.holdKey(h.channel, h.conversationId));
     await this.deps.queues.remove(h.team, h.id);
-    await this.notices.forget(h.id);
+    await this.places.forget(h.id);
     await this.deps.redis.hdel(this.previewKey(), h.id);
     if (opts.tellEngine) {
       const value: HandoffEnded = { handoffId: h.id, team: h.team, outcome: opts.tellEngine };
