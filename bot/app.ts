@@ -20,7 +20,7 @@ import { OutboundQueues, startOutboundWorkers } from '../queues/outbound';
 import { startTurnWorker } from '../queues/turn-worker';
 import { ChannelRegistry } from './channel-registry';
 import type { Config } from './config';
-import { AppError } from './errors';
+import { AppError, TicketRejectedError } from './errors';
 import { createHttpApp, finishHttpApp } from './http-app';
 import { createLogger, type Logger } from './logger';
 import { MediaStore } from './media-store';
@@ -44,6 +44,12 @@ import { HandoffStore } from '../queues/handoff/handoff-store';
 import { HandoffTimers } from '../queues/handoff/handoff-timers';
 import { Presence } from '../queues/handoff/presence';
 import { TeamQueues } from '../queues/handoff/team-queues';
+import { backOfficesFor } from '../connectors/back-offices';
+import { DeliveryStore } from '../connectors/delivery-store';
+import { createWebhookStatusRouter } from '../connectors/webhook/status-receiver';
+import { CitizenNotices } from '../queues/citizen-notices';
+import { deliveringConnector, TicketDelivery } from '../queues/ticket-delivery';
+import { MediaUrlSigner } from './media-url-signer';
 import type { Worker } from 'bullmq';
 
 export interface App {
@@ -93,7 +99,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
   const publicUrl = config.PUBLIC_URL ?? url ?? `http://localhost:${config.PORT}`;
-  const media = new MediaStore(path.resolve(config.DATA_DIR, 'uploads'), publicUrl);
+  const media = new MediaStore(path.resolve(config.MEDIA_DIR ?? path.join(config.DATA_DIR, 'uploads')), publicUrl);
+  const signer = new MediaUrlSigner(await MediaUrlSigner.sharedSecret(redis, prefix, config.MEDIA_URL_SECRET), media.urlPrefix);
   const webchat = createWebchatChannel({ redis, config, log: log.child({ module: 'channels/webchat' }), publicUrl, media });
   channels.add(webchat.adapter);
   // Created in every role: a worker's outbound deliveries need its send, which needs only config, Redis and SQL.
@@ -139,15 +146,30 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     store: handoffStore, queues: teamQueues, timers, presence, bus, redis, prefix, catalog, outbound, history, ingest, channels, agents,
     log: log.child({ module: 'queues/handoff' }),
   });
+  // Tickets: filed in SQL at once (the citizen's reference), then delivered by queued jobs to the
+  // city's back office (Open311, webhook) where the catalog or TICKET_CONNECTOR says so.
+  const backOffices = backOfficesFor(config, catalog);
+  const builtin = new BuiltinConnector(db, catalog, undefined, backOffices.routeOf);
+  const deliveries = new DeliveryStore(db);
+  const notices = new CitizenNotices({ outbound, history });
+  const delivery = new TicketDelivery(bullConnection, prefix, {
+    store: deliveries, builtin, backOffices: backOffices.offices, notices, catalog,
+    mediaUrl: (url) => signer.sign(url, config.MEDIA_URL_TTL_SECONDS),
+    onRejected: async (ticket) => void (await notices.send(ticket, t(ticket.locale, 'ticket.reviewing', { reference: ticket.reference }))),
+    retry: { baseMs: config.TICKET_RETRY_BASE_MS, maxMs: config.TICKET_RETRY_MAX_MS },
+    log: log.child({ module: 'queues/ticket-delivery' }),
+  });
+  const connector = countedConnector(deliveringConnector(builtin, delivery), metrics);
+  const ticketsConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-tickets`) : undefined;
   let timersWorker: Worker | undefined;
   const timersConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-timers`) : undefined;
 
   if (config.ROLE !== 'web') {
     const classifier = await createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
-    const connector = countedConnector(new BuiltinConnector(db, catalog), metrics);
     const storage = new RedisStorage(redis, { prefix: `${prefix}:state:` });
     const phones = createPhoneLinks({ channels, outbound, history });
-    const bot = createCitizenBot({ catalog, classifier, connector, storage, handoff, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}) });
+    const preferences = { setStatusUpdates: (citizenId: string, on: boolean) => deliveries.setWantsUpdates(citizenId, on) };
+    const bot = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}) });
     const adapter = new QueueAdapter();
     // The citizen is never left without a reply, and the log has the detail (never the message text).
     adapter.onTurnError = async (ctx, err) => {
@@ -164,6 +186,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     });
     // Holds and team queues live in Redis; after a Redis restart without persistence they come back from SQL.
     await handoff.rebuild();
+    const requeued = await delivery.requeuePending();
+    if (requeued > 0) log.info({ tickets: requeued }, 'ticket deliveries queued again after a start');
+    await delivery.work(ticketsConnection!, { concurrency: 32, pollSeconds: config.TICKET_POLL_SECONDS });
     timersWorker = await timers.work(timersConnection!, { expire: (id, at) => handoff.expire(id, at), sweep: () => handoff.returnAbsentAgents() }, log.child({ module: 'queues/handoff' }));
   }
   // Worker processes deliver for every channel they can send through; the process that receives for a
@@ -175,7 +200,6 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 
   let consoleSocket: ConsoleSocket | undefined;
   if (server) {
-    const consoleConnector = countedConnector(new BuiltinConnector(db, catalog), metrics);
     const teams = catalog.teams.map((x) => ({ code: x.code, name: x.names.es }));
     const auth = createConsoleAuth({
       db, redis, prefix, log: log.child({ module: 'queues/console' }), publicUrl, teams,
@@ -201,10 +225,21 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     app.use(await createWidgetAssets({ title: catalog.city.name }));
     app.use(auth.router);
     app.use(createConsoleApi({
-      service: handoff, store: handoffStore, queues: teamQueues, presence, agents, history, connector: consoleConnector, catalog,
+      service: handoff, store: handoffStore, queues: teamQueues, presence, agents, history, connector, deliveries, delivery, catalog,
       requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'queues/console' }),
     }));
     app.use(await createConsoleAssets({ title: catalog.city.name }));
+    app.get('/media/signed/:name', media.signedHandler(signer));
+    if (config.WEBHOOK_SECRET) {
+      app.use(createWebhookStatusRouter({
+        secret: config.WEBHOOK_SECRET, redis, prefix: `${prefix}:webhook-seen`, log: log.child({ module: 'connectors/webhook' }),
+        onStatus: async (update) => {
+          const ticket = update.id ? await deliveries.byExternalId('webhook', update.id) : await deliveries.byReference(update.reference!.toUpperCase());
+          if (!ticket) throw new TicketRejectedError(`no ticket ${update.id ?? update.reference}`);
+          await delivery.statusChanged(ticket, update.status, update.note);
+        },
+      }));
+    }
     finishHttpApp(app, log);
     server.removeAllListeners('request');
     server.on('request', app);
@@ -225,6 +260,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await consoleSocket?.close();
       await webchat.close();
       await timersWorker?.close();
+      await delivery.close();
+      await ticketsConnection?.quit();
       await timers.close();
       await teamQueues.close();
       await timersConnection?.quit();

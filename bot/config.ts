@@ -76,6 +76,30 @@ export const ConfigSchema = z.object({
   TELEGRAM_WEBHOOK_URL: z.url().refine((u) => /^\/[\w/.-]*$/.test(new URL(u).pathname), 'its path may hold only letters, digits, /, _, . and -').optional(),
   /** Required with TELEGRAM_WEBHOOK_URL: Telegram sends it in X-Telegram-Bot-Api-Secret-Token on every update. */
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -').optional(),
+
+  /** Sends every service's tickets to one back office, whatever the catalog says (a quick start). */
+  TICKET_CONNECTOR: z.enum(['builtin', 'open311', 'webhook']).optional(),
+  /** Open311 GeoReport v2 base URL (the part before `/services.json`). */
+  OPEN311_ENDPOINT: z.url().optional(),
+  OPEN311_API_KEY: z.string().min(1).optional(),
+  OPEN311_JURISDICTION_ID: z.string().min(1).optional(),
+  OPEN311_FORMAT: z.enum(['json', 'xml']).default('json'),
+  /** The city's URL that receives tickets as signed JSON. */
+  WEBHOOK_URL: z.url().optional(),
+  /** Shared with the city: signs tickets we send and status updates it sends back (HMAC-SHA256). */
+  WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** How long a back office may take to answer one call before it counts as down (the call is retried). */
+  BACK_OFFICE_TIMEOUT_MS: z.coerce.number().int().min(50).default(10_000),
+  /** Delivery retries to a back office that is down: first wait, doubling up to the cap. */
+  TICKET_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
+  TICKET_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
+  /** How often delivered tickets' status is asked of back offices that do not push it; 0 turns it off. */
+  TICKET_POLL_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Where photos and voice notes are kept. @defaultValue DATA_DIR/uploads */
+  MEDIA_DIR: z.string().optional(),
+  /** Signs the expiring photo URLs given to back offices; by default one is made and kept in Redis for all processes. */
+  MEDIA_URL_SECRET: z.string().min(16).optional(),
+  MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 86_400),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -98,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (r.data.WHATSAPP_CLOUD_TOKEN && !(r.data.WHATSAPP_CLOUD_APP_SECRET && r.data.WHATSAPP_CLOUD_VERIFY_TOKEN)) {
     throw new ConfigError('invalid environment:\n  WHATSAPP_CLOUD_APP_SECRET, WHATSAPP_CLOUD_VERIFY_TOKEN: required when WHATSAPP_CLOUD_TOKEN is set');
+  }
+  if (Boolean(r.data.WEBHOOK_URL) !== Boolean(r.data.WEBHOOK_SECRET)) {
+    throw new ConfigError('invalid environment:\n  WEBHOOK_URL, WEBHOOK_SECRET: set both or neither');
   }
   return Object.freeze(r.data);
 }

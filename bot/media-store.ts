@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RequestHandler } from 'express';
+import type { NextFunction, RequestHandler, Response } from 'express';
+import type { MediaUrlSigner } from './media-url-signer';
 import { UnsupportedMediaError } from './errors';
 
 /** Largest file any channel may store (WhatsApp's own limit for audio and images is 16 MB). */
@@ -92,30 +93,45 @@ export class MediaStore {
 
   /** `GET /media/:name`: the stored bytes with their real content type; JSON 404 otherwise. */
   handler(): RequestHandler {
+    return (req, res, next) => this.send(String(req.params.name ?? ''), res, next);
+  }
+
+  /**
+   * `GET /media/signed/:name?expires&sig`: the same file for a back office, only while the signature is
+   * good (403) and not expired (410).
+   */
+  signedHandler(signer: MediaUrlSigner): RequestHandler {
     return (req, res, next) => {
       const name = String(req.params.name ?? '');
-      const ext = MEDIA_NAME.exec(name)?.[1];
-      if (!ext) {
-        res.status(404).json({ error: { code: 'NotFound', message: 'no such media' } });
-        return;
-      }
-      res.sendFile(
-        name,
-        {
-          root: this.dir,
-          dotfiles: 'deny',
-          headers: {
-            'Content-Type': KINDS[ext]?.contentType ?? 'application/octet-stream',
-            'X-Content-Type-Options': 'nosniff',
-            'Cache-Control': 'private, max-age=86400, immutable',
-          },
-        },
-        (err) => {
-          if (!err) return;
-          if ((err as { status?: number }).status === 404) res.status(404).json({ error: { code: 'NotFound', message: 'no such media' } });
-          else next(err);
-        },
-      );
+      const verdict = signer.verify(name, String(req.query.expires ?? ''), String(req.query.sig ?? ''));
+      if (verdict === 'bad') return void res.status(403).json({ error: { code: 'Forbidden', message: 'bad media signature' } });
+      if (verdict === 'expired') return void res.status(410).json({ error: { code: 'Gone', message: 'this media link expired' } });
+      this.send(name, res, next);
     };
+  }
+
+  private send(name: string, res: Response, next: NextFunction): void {
+    const ext = MEDIA_NAME.exec(name)?.[1];
+    if (!ext) {
+      res.status(404).json({ error: { code: 'NotFound', message: 'no such media' } });
+      return;
+    }
+    res.sendFile(
+      name,
+      {
+        root: this.dir,
+        dotfiles: 'deny',
+        headers: {
+          'Content-Type': KINDS[ext]?.contentType ?? 'application/octet-stream',
+          'X-Content-Type-Options': 'nosniff',
+          'Cache-Control': 'private, max-age=86400, immutable',
+        },
+      },
+      (err) => {
+        if (!err) return;
+        if ((err as { status?: number }).status === 404) res.status(404).json({ error: { code: 'NotFound', message: 'no such media' } });
+        else next(err);
+      },
+    );
   }
 }

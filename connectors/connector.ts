@@ -25,8 +25,13 @@ export interface TicketDraft {
   locale: Locale;
 }
 
-/** Handle to a ticket in a back office. `reference` is what the citizen sees (ALU-2026-000123). */
-export interface TicketRef { id: string; reference: string; url?: string }
+/**
+ * Handle to a ticket in a back office. `reference` is what the citizen sees (ALU-2026-000123).
+ * `pending`: filed locally, on its way to the city's back office (the citizen is told when it arrives).
+ */
+export interface TicketRef { id: string; reference: string; url?: string; pending?: boolean }
+
+export type ConnectorKind = 'builtin' | 'open311' | 'webhook';
 
 export const TICKET_STATES = ['open', 'in_progress', 'resolved', 'closed', 'rejected'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
@@ -50,7 +55,7 @@ export interface TicketStatus {
  * Implementations translate their failures into AppErrors (ConnectorUnavailableError, TicketRejectedError).
  */
 export interface Connector {
-  readonly kind: 'builtin' | 'open311' | 'webhook';
+  readonly kind: ConnectorKind;
   /** Idempotent on `key`: a retried job gets the same TicketRef back, never a second ticket. */
   createTicket(draft: TicketDraft, key: string): Promise<TicketRef>;
   /** Status by citizen-facing reference; undefined when the reference is unknown. */

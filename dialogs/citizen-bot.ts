@@ -8,7 +8,7 @@ import type { Connector } from '../connectors/connector';
 import type { Catalog, Locale } from './catalog/schema';
 import { Profiles, type CitizenProfile } from './citizen-profile';
 import { DIALOG } from './dialog-ids';
-import type { EngineClassifier, EngineDeps, HandoffPort, Hold, PhoneLinks } from './engine-deps';
+import type { CitizenPreferences, EngineClassifier, EngineDeps, HandoffPort, Hold, PhoneLinks } from './engine-deps';
 import type { HandoffMemo, HandoffOptions } from './handoff-dialog';
 import type { CsatOptions } from './csat-dialog';
 import { localeOfTag } from './apology';
@@ -30,6 +30,8 @@ export interface CitizenBotDeps {
   phones?: PhoneLinks;
   /** Team queues of people; without them the bot never hands off. */
   handoff?: HandoffPort;
+  /** Citizens' choices (status updates on or off); not offered without it. */
+  preferences?: CitizenPreferences;
 }
 
 /** The event activity (queued behind the citizen's messages) that tells the engine people let go of the conversation. */
@@ -62,6 +64,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     catalog: options.catalog, classifier: options.classifier, connector: options.connector, log,
     ...(options.phones ? { phones: options.phones } : {}),
     ...(options.handoff ? { handoff: options.handoff } : {}),
+    ...(options.preferences ? { preferences: options.preferences } : {}),
   };
   // Staged: in a queue worker, state is written with the turn's journal in one step (bot/turn-state).
   const conversationState = new StagedConversationState(options.storage);

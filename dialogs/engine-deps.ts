@@ -91,6 +91,11 @@ export interface HandoffPort {
   ticketFiled(handoffId: string | undefined, reference: string): Promise<void>;
 }
 
+/** What a citizen chose about messages we send unasked. Absent: the choice is not offered. */
+export interface CitizenPreferences {
+  setStatusUpdates(citizenId: string, on: boolean): Promise<void>;
+}
+
 /** What the dialogs need from the outside world. */
 export interface EngineDeps {
   catalog: Catalog;
@@ -99,4 +104,5 @@ export interface EngineDeps {
   log: Logger;
   phones?: PhoneLinks;
   handoff?: HandoffPort;
+  preferences?: CitizenPreferences;
 }

@@ -43,6 +43,14 @@ const HUMAN_PHRASES = [
 const HUMAN_WORDS = new Set(['agente', 'operador', 'operadora', 'persona', 'humano', 'agent', 'huma', 'human', 'operator', 'representative', 'una persona', 'a person', 'someone']);
 const MAX_HUMAN_WORDS = 9;
 
+// Status updates we send unasked: off and on again (whole-message commands).
+const UPDATES_OFF = new Set([
+  'no quiero avisos', 'no quiero mas avisos', 'no me avises mas', 'desactivar avisos', 'dejar de recibir avisos', 'sin avisos', 'stop avisos',
+  'no vull avisos', 'no vull mes avisos', 'desactivar avisos', 'deixar de rebre avisos',
+  'stop updates', 'no more updates', 'turn off updates', 'unsubscribe', '/stop',
+]);
+const UPDATES_ON = new Set(['activar avisos', 'quiero avisos', 'vull avisos', 'turn on updates', 'send me updates', '/updates']);
+
 const MY_TICKETS = [
   'mis tickets', 'mis reclamos', 'mis reclamaciones', 'mis solicitudes', 'mis tramites', 'mis consultas', 'mis incidencias', 'mis avisos',
   'els meus tiquets', 'els meus tickets', 'les meves queixes', 'els meus tramits', 'les meves sollicituds', 'les meves consultes', 'les meves incidencies',
@@ -77,7 +85,8 @@ export type Command =
   | { kind: 'status'; reference: string }
   | { kind: 'report' }
   | { kind: 'linkPhone' }
-  | { kind: 'human' };
+  | { kind: 'human' }
+  | { kind: 'updates'; on: boolean };
 
 /** Lowercase, no accents, punctuation as spaces; a leading "/" is kept so "/help" stays a command. */
 export function clean(text: string): string {
@@ -141,6 +150,8 @@ export function commandIn(text: string): Command | undefined {
   if (c === '/tickets' || c === '/status' || matchesMenu(c, 'menu.myTickets')) return { kind: 'myTickets' };
   if (c === '/report' || c === '/new' || matchesMenu(c, 'menu.report')) return { kind: 'report' };
   if (c === '/link' || LINK_PHONE.has(c)) return { kind: 'linkPhone' };
+  if (UPDATES_OFF.has(c)) return { kind: 'updates', on: false };
+  if (UPDATES_ON.has(c)) return { kind: 'updates', on: true };
   // Short messages only: "mis reclamos" is a command, "mis reclamos sobre la farola nunca se resuelven" is a report.
   if (words <= 6 && MY_TICKETS.some((p) => containsPhrase(c, p))) return { kind: 'myTickets' };
   if (words <= 10 && TICKET_WORDS.test(c) && STATUS_QUESTION.some((p) => containsPhrase(c, p))) return { kind: 'myTickets' };

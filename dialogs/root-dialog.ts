@@ -13,7 +13,10 @@ import { Interruptions } from './interruptions';
 import { languageDialog } from './language-dialog';
 import { LinkPhoneDialog } from './link-phone-dialog';
 import { MyTicketsDialog } from './my-tickets-dialog';
+import { t } from './i18n';
+import { withMenu } from './menu';
 import { attachmentsOf, ChoiceAsk, TextAsk } from './prompts';
+import { citizenIdOf, localeOf } from './turn-keys';
 import { StatusDialog, type StatusOptions } from './status-dialog';
 
 /** Begin the root dialog with this to start one of its dialogs directly (after a handoff ends). */
@@ -28,10 +31,12 @@ export interface RootStart {
  */
 export class RootDialog extends ComponentDialog {
   private readonly interruptions: Interruptions;
+  private readonly preferences: EngineDeps['preferences'];
 
   constructor(deps: EngineDeps, profiles: Profiles, memo: StatePropertyAccessor<HandoffMemo | undefined>) {
     super(DIALOG.root);
     this.interruptions = new Interruptions(deps, profiles);
+    this.preferences = deps.preferences;
     this.addDialog(new IntakeDialog(deps, memo));
     this.addDialog(handoffDialog(deps, memo));
     this.addDialog(new CsatDialog(deps));
@@ -55,6 +60,13 @@ export class RootDialog extends ComponentDialog {
     return result;
   }
 
+  private async setUpdates(dc: DialogContext, on: boolean): Promise<DialogTurnResult> {
+    await this.preferences!.setStatusUpdates(citizenIdOf(dc.context), on);
+    const locale = localeOf(dc.context);
+    await dc.context.sendActivity(withMenu(locale, t(locale, on ? 'updates.on' : 'updates.off')));
+    return { status: DialogTurnStatus.complete };
+  }
+
   private route(dc: DialogContext): Promise<DialogTurnResult> {
     const activity = dc.context.activity;
     const text = activity.text?.trim() ?? '';
@@ -65,6 +77,7 @@ export class RootDialog extends ComponentDialog {
     }
     if (command?.kind === 'myTickets') return dc.beginDialog(DIALOG.myTickets);
     if (command?.kind === 'linkPhone') return dc.beginDialog(DIALOG.linkPhone);
+    if (command?.kind === 'updates' && this.preferences) return this.setUpdates(dc, command.on);
     const point = locationOf(activity);
     const photos = attachmentsOf(activity);
     const seed: IntakeSeed = {

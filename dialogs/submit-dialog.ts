@@ -67,7 +67,7 @@ export function submitDialog(deps: EngineDeps): WaterfallDialog<SubmitOptions> {
       }
       log.info({ reference: ref.reference, service: service.code, type: ticket.type, unclassified: draft.unclassified === true }, 'ticket filed');
       await ctx.sendActivity(
-        render(catalog, locale, say('intake.filed', { your: say(typeKey(ticket.type, 'your')), reference: ref.reference })),
+        render(catalog, locale, say(ref.pending ? 'intake.filedPending' : 'intake.filed', { your: say(typeKey(ticket.type, 'your')), reference: ref.reference })),
       );
       return step.endDialog(ref);
     },

@@ -221,6 +221,26 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
         await db.schema.alterTable('messages').addColumn('author', 'text').execute();
       },
     },
+    '2026_04_01_000_back_office_delivery': {
+      async up(db: Kysely<unknown>) {
+        // A ticket for an external back office is filed here first (the citizen gets its reference at
+        // once) and delivered by a queued job: `delivery` says where that stands.
+        await db.schema.alterTable('tickets').addColumn('delivery', 'text', (c) => c.check(sql`delivery in ('pending', 'accepted', 'rejected')`)).execute();
+        await db.schema.alterTable('tickets').addColumn('delivery_error', 'text').execute();
+        await db.schema.alterTable('tickets').addColumn('external_token', 'text').execute();
+        await db.schema.alterTable('tickets').addColumn('delivered_at', 'text').execute();
+        await db.schema.createIndex('tickets_delivery').on('tickets').columns(['delivery', 'created_at']).execute();
+        await db.schema.createIndex('tickets_external').on('tickets').columns(['connector_kind', 'external_id']).execute();
+
+        // What a citizen wants to hear from us unasked (status changes of their tickets).
+        await db.schema
+          .createTable('citizen_preferences')
+          .addColumn('citizen_id', 'text', (c) => c.primaryKey())
+          .addColumn('status_updates', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -27,6 +27,7 @@ export interface DatabaseSchema {
   handoffs: HandoffsTable;
   handoff_events: HandoffEventsTable;
   satisfaction: SatisfactionTable;
+  citizen_preferences: CitizenPreferencesTable;
 }
 
 /** One person, whatever channels they use. */
@@ -95,6 +96,13 @@ export interface TicketsTable {
   idempotency_key: string;
   created_at: string;
   updated_at: string;
+  /** External back offices only: pending until the back office accepts it (or rejects it for good). */
+  delivery: 'pending' | 'accepted' | 'rejected' | null;
+  /** Why the back office rejected it (shown to agents for review). */
+  delivery_error: string | null;
+  /** Open311 `token` answer, until it is exchanged for the request id. */
+  external_token: string | null;
+  delivered_at: string | null;
 }
 
 export interface TicketEventsTable {
@@ -210,4 +218,12 @@ export interface SatisfactionTable {
   score: number;
   comment: string | null;
   at: string;
+}
+
+/** A citizen's choices about messages we send unasked. */
+export interface CitizenPreferencesTable {
+  citizen_id: string;
+  /** 0: the citizen opted out of ticket status updates. */
+  status_updates: number;
+  updated_at: string;
 }

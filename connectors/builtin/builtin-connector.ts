@@ -3,7 +3,7 @@ import { AppError, ConnectorUnavailableError, TicketRejectedError } from '../../
 import type { Db } from '../../bot/sql/database';
 import type { DatabaseSchema, TicketsTable } from '../../bot/sql/schema-types';
 import type { Catalog, Service } from '../../dialogs/catalog/schema';
-import type { Connector, TicketDraft, TicketRef, TicketState, TicketStatus, TicketStatusChange } from '../connector';
+import type { Connector, ConnectorKind, TicketDraft, TicketRef, TicketState, TicketStatus, TicketStatusChange } from '../connector';
 import { formatReference, normalizeReference, yearIn } from './reference';
 
 /** Thrown inside the create transaction to roll it back (and its reference number) when the key is taken. */
@@ -21,10 +21,16 @@ export class BuiltinConnector implements Connector {
   readonly kind = 'builtin' as const;
   readonly #services: ReadonlyMap<string, Service>;
 
+  /**
+   * @param routeOf which back office holds each service's tickets of record (default: this store). For an
+   *   external one the ticket is kept here as the local copy, marked `delivery: pending` for the queued
+   *   delivery job (queues/ticket-delivery), and its TicketRef says `pending`.
+   */
   constructor(
     private readonly db: Db,
     private readonly catalog: Catalog,
     private readonly clock: () => Date = () => new Date(),
+    private readonly routeOf: (service: string) => ConnectorKind = () => 'builtin',
   ) {
     this.#services = new Map(catalog.services.map((s) => [s.code, s]));
   }
@@ -118,6 +124,7 @@ export class BuiltinConnector implements Connector {
       .returning('last')
       .executeTakeFirstOrThrow();
     const reference = formatReference(prefix, year, counter.last);
+    const route = this.routeOf(draft.service);
     const ticket = await trx
       .insertInto('tickets')
       .values({
@@ -134,8 +141,9 @@ export class BuiltinConnector implements Connector {
         conversation_id: draft.conversationId,
         locale: draft.locale,
         contact: draft.contact ? JSON.stringify(draft.contact) : null,
-        connector_kind: this.kind,
+        connector_kind: route,
         external_id: null,
+        delivery: route === 'builtin' ? null : 'pending',
         idempotency_key: key,
         created_at: at,
         updated_at: at,
@@ -152,16 +160,16 @@ export class BuiltinConnector implements Connector {
         .values(draft.attachments.map((a) => ({ ticket_id: ticket.id, content_type: a.contentType, url: a.url, name: a.name ?? null })))
         .execute();
     }
-    return { id: String(ticket.id), reference };
+    return { id: String(ticket.id), reference, ...(route !== 'builtin' ? { pending: true } : {}) };
   }
 
   private async refByKey(key: string): Promise<TicketRef | undefined> {
     const row = await this.db.kysely
       .selectFrom('tickets')
-      .select(['id', 'reference'])
+      .select(['id', 'reference', 'delivery'])
       .where('idempotency_key', '=', key)
       .executeTakeFirst();
-    return row && { id: String(row.id), reference: row.reference };
+    return row && { id: String(row.id), reference: row.reference, ...(row.delivery === 'pending' ? { pending: true } : {}) };
   }
 
   /** Status changes of several tickets, each in the order they happened. */

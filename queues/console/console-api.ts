@@ -5,6 +5,8 @@ import { AppError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import type { HistoryStore, TranscriptEntry } from '../../bot/sql/history-store';
 import type { Connector, TicketStatus } from '../../connectors/connector';
+import type { DeliveryStore } from '../../connectors/delivery-store';
+import type { TicketDelivery } from '../ticket-delivery';
 import { PROCEDURE_TYPES, type Catalog } from '../../dialogs/catalog/schema';
 import { t, teamName } from '../../dialogs';
 import { HandoffActionError, type HandoffService } from '../handoff/handoff-service';
@@ -24,6 +26,9 @@ export interface ConsoleApiDeps {
   agents: AgentStore;
   history: HistoryStore;
   connector: Connector;
+  /** Tickets a back office refused, for review. */
+  deliveries: DeliveryStore;
+  delivery: Pick<TicketDelivery, 'enqueue'>;
   catalog: Catalog;
   requireAgent: RequestHandler;
   requireRole(min: AgentView['role']): RequestHandler;
@@ -31,7 +36,7 @@ export interface ConsoleApiDeps {
 }
 
 /** Supervisors and admins oversee every team; an agent sees their teams' conversations and the ones they hold. */
-export function maySee(agent: AgentView, h: Pick<Handoff, 'team' | 'agentId'>): boolean {
+export function maySee(agent: AgentView, h: Pick<Handoff, 'team'> & Partial<Pick<Handoff, 'agentId'>>): boolean {
   return agent.role !== 'agent' || agent.teams.includes(h.team) || h.agentId === agent.id;
 }
 
@@ -174,6 +179,22 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
   }));
 
   api.get('/supervisor', deps.requireRole('supervisor'), route(async () => supervisorStats()));
+
+  // Tickets the back office refused (a 4xx): an agent of the service's team reviews and sends them again.
+  const teamOfService = (code: string) => catalog.services.find((x) => x.code === code)?.team ?? catalog.handoff.defaultTeam;
+  api.get('/reviews', route(async (_req, res) => {
+    const agent = agentOf(res);
+    const items = (await deps.deliveries.rejections()).filter((r) => maySee(agent, { team: teamOfService(r.service) }));
+    return { items: items.map((r) => ({ reference: r.reference, service: r.service, type: r.type, description: r.description, error: r.error, team: teamOfService(r.service), createdAt: r.createdAt })) };
+  }));
+  api.post('/reviews/:reference/retry', route(async (req, res) => {
+    const reference = String(req.params.reference).toUpperCase();
+    const ticket = await deps.deliveries.byReference(reference);
+    if (!ticket || !maySee(agentOf(res), { team: teamOfService(ticket.service) })) throw new HandoffActionError('E_NOT_FOUND', 'No existe un trámite con esa referencia.', 404);
+    if (!(await deps.deliveries.retry(reference))) throw new HandoffActionError('E_NOT_HOLDER', 'Ese trámite no está pendiente de revisión.', 409);
+    await deps.delivery.enqueue(reference);
+    return { reference, delivery: 'pending' };
+  }));
 
   api.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (err instanceof HandoffActionError) return void res.status(err.status).json({ error: { code: err.code, message: err.message } });

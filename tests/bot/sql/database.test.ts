@@ -123,6 +123,7 @@ describe('openDatabase on PostgreSQL', () => {
         'agent_teams',
         'agents',
         'channel_identities',
+        'citizen_preferences',
         'citizens',
         'conversations',
         'handoff_events',

@@ -1,48 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import type { ChannelId } from '../../bot/activity';
-import type { HistoryStore } from '../../bot/sql/history-store';
-import { LOCALE_TAGS } from '../../dialogs/i18n';
-import { mailboxKey } from '../inbound';
-import type { OutboundQueues } from '../outbound';
-import type { Handoff } from './handoff-store';
 
 // With fewer than two recent claims there is no pace to measure: assume a claim every few minutes.
 const DEFAULT_MINUTES_PER_PLACE = 3;
 const RECENT_CLAIMS = 10;
 
 /**
- * What people's side of a handoff says to the citizen (agents' replies, "Ana is with you now", "you
- * are now number 2"): queued on the conversation's outbound mailbox, behind the bot's replies, on the
- * citizen's own channel, and written to the transcript.
+ * Places in the team queues as citizens hear them: the wait estimate from the pace of recent claims,
+ * and which waiting citizens moved since they were last told their place.
  */
-export class CitizenNotices {
-  constructor(
-    private readonly deps: {
-      redis: Redis;
-      prefix: string;
-      outbound: OutboundQueues;
-      history: Pick<HistoryStore, 'recordMessages'>;
-    },
-  ) {}
-
-  /** Sends `text` to the citizen of `h`; `author` names the agent who wrote it (absent: the council's own notice). */
-  async send(h: Handoff, text: string, author?: { id: string; name: string }): Promise<{ id: string; at: Date }> {
-    const id = `h-${randomUUID()}`;
-    const at = new Date();
-    const activity: Partial<Activity> = {
-      type: 'message', id, text, locale: LOCALE_TAGS[h.locale],
-      ...(author ? { from: { id: `agent:${author.id}`, name: author.name } } : {}),
-    };
-    const ref = { channel: h.channel as ChannelId, conversationId: h.conversationId, userId: h.userId, locale: LOCALE_TAGS[h.locale] };
-    await this.deps.outbound.push(mailboxKey(h.channel, h.conversationId), { ref, activities: [activity] }, id);
-    await this.deps.history.recordMessages([{
-      channel: h.channel, conversationId: h.conversationId, citizenId: h.citizenId, direction: 'out', activityId: id, text, at,
-      ...(author ? { author: author.id } : {}),
-    }]);
-    return { id, at };
-  }
+export class QueuePlaces {
+  constructor(private readonly deps: { redis: Redis; prefix: string }) {}
 
   /** Remembers a claim's time: the team's pace of claims gives the wait estimates. */
   async claimed(team: string, at = Date.now()): Promise<void> {

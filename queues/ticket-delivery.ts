@@ -1,0 +1,210 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AppError, TicketRejectedError } from '../bot/errors';
+import type { Logger } from '../bot/logger';
+import type { BackOffice, ExternalTicket } from '../connectors/back-office';
+import type { BuiltinConnector } from '../connectors/builtin/builtin-connector';
+import type { Connector, ConnectorKind, TicketState } from '../connectors/connector';
+import type { DeliveryStore, DeliveryTicket } from '../connectors/delivery-store';
+import type { Catalog } from '../dialogs/catalog/schema';
+import { t } from '../dialogs';
+import type { CitizenNotices } from './citizen-notices';
+
+/** The back office has not given an id for an Open311 token yet: ask again later (a retry, not a failure). */
+class NotYet extends AppError {
+  readonly code = 'E_NOT_YET';
+  readonly retryable = true;
+}
+
+export interface DeliveryRetry {
+  /** First retry after this long; each next one waits twice as long… @defaultValue 2_000 */
+  baseMs: number;
+  /** …up to this. @defaultValue 300_000 (5 min) */
+  maxMs: number;
+  /** Then it stops trying and an agent reviews it. @defaultValue 500 (about 40 h at the defaults) */
+  attempts: number;
+}
+
+export interface TicketDeliveryDeps {
+  store: DeliveryStore;
+  builtin: BuiltinConnector;
+  backOffices: ReadonlyMap<ConnectorKind, BackOffice>;
+  notices: CitizenNotices;
+  catalog: Catalog;
+  /** A photo URL as the back office may fetch it (signed, expiring). */
+  mediaUrl(url: string): string;
+  /** A ticket the back office refused (4xx) needs a person: e.g. shown to agents for review. */
+  onRejected?(ticket: DeliveryTicket, reason: string): Promise<void>;
+  log: Logger;
+  retry?: Partial<DeliveryRetry>;
+}
+
+const DEFAULT_RETRY: DeliveryRetry = { baseMs: 2_000, maxMs: 300_000, attempts: 500 };
+
+/**
+ * Hands locally filed tickets to the city's back office (Open311, webhook) as BullMQ jobs, one per
+ * ticket (job id = reference, so enqueueing twice is harmless), retried with capped exponential backoff
+ * while the back office is down: the citizen has our reference at once and is told when the back office
+ * accepts it. Each attempt passes the ticket's idempotency key, so a retry after a timeout that hid a
+ * success finds the first request instead of creating a second. A 4xx is final: an agent reviews it.
+ * Also follows delivered tickets' status (polling, for back offices that do not push) and tells the
+ * citizen of every change, unless they opted out.
+ */
+export class TicketDelivery {
+  readonly queue: Queue;
+  private readonly retry: DeliveryRetry;
+  private worker: Worker | undefined;
+
+  constructor(
+    connection: Redis,
+    private readonly prefix: string,
+    private readonly deps: TicketDeliveryDeps,
+  ) {
+    this.queue = new Queue('tickets', { connection, prefix });
+    this.retry = { ...DEFAULT_RETRY, ...deps.retry };
+  }
+
+  async enqueue(reference: string): Promise<void> {
+    const jobId = `deliver-${reference}`;
+    // A job that gave up stays in the failed set under its id, where it would swallow this add.
+    const old = await this.queue.getJob(jobId);
+    if (old && (await old.isFailed())) await old.remove();
+    await this.queue.add('deliver', { reference }, {
+      jobId, attempts: this.retry.attempts, backoff: { type: 'capped' }, removeOnComplete: true, removeOnFail: 1_000,
+    });
+  }
+
+  /** After a restart (or a Redis that lost its data), every ticket still pending in SQL gets its job back. */
+  async requeuePending(): Promise<number> {
+    const pending = await this.deps.store.pending(100_000);
+    for (const reference of pending) await this.enqueue(reference);
+    return pending.length;
+  }
+
+  /** Runs deliveries (and, every `pollSeconds`, status polling) in this process. */
+  async work(connection: Redis, opts: { concurrency: number; pollSeconds: number }): Promise<void> {
+    if (opts.pollSeconds > 0) {
+      await this.queue.upsertJobScheduler('poll-status', { every: opts.pollSeconds * 1_000 }, { name: 'poll', opts: { removeOnComplete: true, removeOnFail: 10 } });
+    }
+    const { baseMs, maxMs } = this.retry;
+    this.worker = new Worker('tickets', (job) => this.run(job), {
+      connection, prefix: this.prefix, concurrency: opts.concurrency,
+      settings: { backoffStrategy: (attemptsMade: number) => Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1)) },
+    });
+    this.worker.on('failed', (job, err) => {
+      if (job && job.attemptsMade >= this.retry.attempts) void this.gaveUp(job.data.reference as string, err);
+      else this.deps.log.warn({ err: { message: err.message, code: (err as AppError).code }, reference: job?.data.reference, attempt: job?.attemptsMade }, 'ticket delivery will retry');
+    });
+    this.worker.on('error', (err) => this.deps.log.error({ err }, 'ticket delivery worker error'));
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+  }
+
+  /**
+   * A status change from the back office (its webhook, or polling). Recorded once: the same status
+   * again changes nothing and tells nobody. Returns whether it changed.
+   */
+  async statusChanged(ticket: DeliveryTicket, status: TicketState, note?: string): Promise<boolean> {
+    const current = await this.deps.builtin.getStatus(ticket.reference);
+    if (!current || (current.status === status && (note === undefined || current.note === note))) return false;
+    await this.deps.builtin.updateStatus(ticket.reference, status, note);
+    if (await this.deps.store.wantsUpdates(ticket.citizenId)) {
+      const statusName = t(ticket.locale, `state.${status}`);
+      await this.deps.notices.send(ticket, note
+        ? t(ticket.locale, 'ticket.statusChangedNote', { reference: ticket.reference, status: statusName, note })
+        : t(ticket.locale, 'ticket.statusChanged', { reference: ticket.reference, status: statusName }));
+    }
+    return true;
+  }
+
+  /** Out of attempts (days of a back office down): a person takes it from here, like a refusal. */
+  private async gaveUp(reference: string, err: Error): Promise<void> {
+    this.deps.log.error({ err, reference }, 'ticket delivery gave up: sent for review');
+    try {
+      await this.deps.store.rejected(reference, `not delivered after ${this.retry.attempts} attempts: ${err.message}`);
+      const ticket = await this.deps.store.byReference(reference);
+      if (ticket) await this.deps.onRejected?.(ticket, err.message);
+    } catch (e) {
+      this.deps.log.error({ err: e, reference }, 'could not record a delivery that gave up');
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    if (job.name === 'poll') return this.poll();
+    const ticket = await this.deps.store.byReference((job.data as { reference: string }).reference);
+    if (!ticket || ticket.delivery !== 'pending') return;
+    const office = this.deps.backOffices.get(ticket.kind);
+    if (!office) throw new TicketRejectedError(`no back office configured for "${ticket.kind}"`);
+    try {
+      const externalId = await this.submit(office, ticket, job.attemptsMade + 1);
+      await this.deps.store.accepted(ticket.reference, externalId);
+      this.deps.log.info({ reference: ticket.reference, kind: ticket.kind }, 'ticket accepted by the back office');
+      await this.deps.notices.send(ticket, t(ticket.locale, 'ticket.accepted', { reference: ticket.reference }));
+    } catch (err) {
+      if (!(err instanceof TicketRejectedError)) throw err;
+      // Final: retrying a request the back office refuses would only repeat the refusal.
+      await this.deps.store.rejected(ticket.reference, err.message);
+      this.deps.log.error({ reference: ticket.reference, kind: ticket.kind, reason: err.message }, 'back office rejected a ticket: sent for review');
+      await this.deps.onRejected?.(ticket, err.message);
+    }
+  }
+
+  private async submit(office: BackOffice, ticket: DeliveryTicket, attempt: number): Promise<string> {
+    if (ticket.externalToken) return this.exchange(office, ticket.reference, ticket.externalToken);
+    const submitted = await office.submit(this.external(ticket), ticket.idempotencyKey, attempt);
+    if ('externalId' in submitted) return submitted.externalId;
+    await this.deps.store.tokenReceived(ticket.reference, submitted.token);
+    return this.exchange(office, ticket.reference, submitted.token);
+  }
+
+  private async exchange(office: BackOffice, reference: string, token: string): Promise<string> {
+    const id = await office.resolveToken?.(token);
+    if (!id) throw new NotYet(`back office has no id yet for the token of ${reference}`);
+    return id;
+  }
+
+  private external(ticket: DeliveryTicket): ExternalTicket {
+    const service = this.deps.catalog.services.find((s) => s.code === ticket.service);
+    return {
+      reference: ticket.reference, service: ticket.service, type: ticket.type, serviceCode: service?.connector.code ?? ticket.service,
+      description: ticket.description, locale: ticket.locale, createdAt: ticket.createdAt,
+      mediaUrls: ticket.photos.map((u) => this.deps.mediaUrl(u)),
+      ...(ticket.address || ticket.point ? { location: { ...(ticket.address ? { address: ticket.address } : {}), ...(ticket.point ? { point: ticket.point } : {}) } } : {}),
+      ...(ticket.contact ? { contact: ticket.contact } : {}),
+    };
+  }
+
+  /** Asks each back office about the tickets it has not finished with. */
+  private async poll(): Promise<void> {
+    for (const [kind, office] of this.deps.backOffices) {
+      for (const ticket of await this.deps.store.following(kind)) {
+        const status = await office.status(ticket.externalId!).catch((err: unknown) => {
+          this.deps.log.warn({ err, reference: ticket.reference }, 'status poll failed');
+          return undefined;
+        });
+        if (status) await this.statusChanged(ticket, status.status, status.note);
+      }
+    }
+  }
+}
+
+/**
+ * The connector the dialogs use: files locally (the reference at once) and, for a ticket bound for an
+ * external back office, queues its delivery. Enqueueing is idempotent (job id = reference), and a
+ * ticket whose job was lost (Redis restarted between the two steps) is queued again at start from SQL.
+ */
+export function deliveringConnector(local: Connector, delivery: Pick<TicketDelivery, 'enqueue'>): Connector {
+  return {
+    kind: local.kind,
+    getStatus: (reference) => local.getStatus(reference),
+    ...(local.listForCitizen ? { listForCitizen: (citizenId: string) => local.listForCitizen!(citizenId) } : {}),
+    async createTicket(draft, key) {
+      const ref = await local.createTicket(draft, key);
+      if (ref.pending) await delivery.enqueue(ref.reference);
+      return ref;
+    },
+  };
+}
