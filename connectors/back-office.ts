@@ -18,6 +18,8 @@ export interface ExternalTicket {
   /** Photos, as signed URLs that expire (the back office downloads them). */
   mediaUrls: string[];
   contact?: TicketContact;
+  /** Answers to the back office's own questions for the service (Open311 service attributes), by code. */
+  attributes?: Record<string, string | string[]>;
   locale: Locale;
   /** ISO-8601. */
   createdAt: string;

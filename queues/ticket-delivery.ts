@@ -39,6 +39,7 @@ export interface TicketDeliveryDeps {
   retry?: Partial<DeliveryRetry>;
 }
 
+const PROMOTE_EVERY_MS = 5_000;
 const DEFAULT_RETRY: DeliveryRetry = { baseMs: 2_000, maxMs: 300_000, attempts: 500 };
 
 /**
@@ -54,6 +55,9 @@ export class TicketDelivery {
   readonly queue: Queue;
   private readonly retry: DeliveryRetry;
   private worker: Worker | undefined;
+  /** Set on a failed attempt, cleared when a delivery succeeds again (see backOfficeIsBack). */
+  private failedSince: number | undefined;
+  private promotedAt = 0;
 
   constructor(
     connection: Redis,
@@ -92,6 +96,7 @@ export class TicketDelivery {
       settings: { backoffStrategy: (attemptsMade: number) => Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1)) },
     });
     this.worker.on('failed', (job, err) => {
+      this.failedSince ??= Date.now();
       if (job && job.attemptsMade >= this.retry.attempts) void this.gaveUp(job.data.reference as string, err);
       else this.deps.log.warn({ err: { message: err.message, code: (err as AppError).code }, reference: job?.data.reference, attempt: job?.attemptsMade }, 'ticket delivery will retry');
     });
@@ -139,8 +144,11 @@ export class TicketDelivery {
     const office = this.deps.backOffices.get(ticket.kind);
     if (!office) throw new TicketRejectedError(`no back office configured for "${ticket.kind}"`);
     try {
-      const externalId = await this.submit(office, ticket, job.attemptsMade + 1);
+      // attemptsStarted also counts runs that stalled (a worker killed right after its POST), which
+      // attemptsMade does not: such a run must look the request up before posting again.
+      const externalId = await this.submit(office, ticket, job.attemptsStarted);
       await this.deps.store.accepted(ticket.reference, externalId);
+      await this.backOfficeIsBack();
       this.deps.log.info({ reference: ticket.reference, kind: ticket.kind }, 'ticket accepted by the back office');
       await this.deps.notices.send(ticket, t(ticket.locale, 'ticket.accepted', { reference: ticket.reference }));
     } catch (err) {
@@ -150,6 +158,18 @@ export class TicketDelivery {
       this.deps.log.error({ reference: ticket.reference, kind: ticket.kind, reason: err.message }, 'back office rejected a ticket: sent for review');
       await this.deps.onRejected?.(ticket, err.message);
     }
+  }
+
+  /**
+   * The first success after failures means the back office is back: deliveries waiting out their
+   * backoff (up to TICKET_RETRY_MAX_MS) are started now, so a backlog drains at the back office's pace
+   * instead of trickling in over the next minutes. At most once every few seconds.
+   */
+  private async backOfficeIsBack(): Promise<void> {
+    if (!this.failedSince || Date.now() - this.promotedAt < PROMOTE_EVERY_MS) return;
+    this.failedSince = undefined;
+    this.promotedAt = Date.now();
+    await this.queue.promoteJobs().catch((err: unknown) => this.deps.log.warn({ err }, 'could not start waiting deliveries'));
   }
 
   private async submit(office: BackOffice, ticket: DeliveryTicket, attempt: number): Promise<string> {

@@ -29,6 +29,7 @@ export interface GeoReportService {
   group?: string;
 }
 
+/** The attribute datatypes the spec defines. */
 export const DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const;
 /** `datatype` of a service attribute. Values outside the spec are read as `string` (free text). */
 export type GeoReportDatatype = (typeof DATATYPES)[number];

@@ -4,8 +4,8 @@ import {
   decodeBody, GeoReportSchemas, readAs,
   type GeoReportFormat, type GeoReportRequest, type GeoReportService, type GeoReportServiceDefinition,
 } from './georeport-types';
-import { toTicketState, DEFAULT_REJECTED_NOTES } from './status-mapping';
 import { mentionsReference, ticketForm, type Open311Ticket } from './request-form';
+import { DEFAULT_REJECTED_NOTES, toTicketState } from './status-mapping';
 import { GeoReportTransport, type GeoReportCall } from './transport';
 
 export type { Open311Ticket } from './request-form';
@@ -110,7 +110,8 @@ export class Open311Client implements BackOffice {
   /**
    * Files the ticket at most once per key.
    * @param attempt - 1 when the caller knows no earlier attempt ran (BullMQ: `job.attemptsStarted`,
-   *   which also counts runs cut short by a crash). Any other value, or none, looks the ticket up first.
+   *   which also counts runs cut short by a crash). Any other value, or none, looks the ticket up first,
+   *   so a call may take two round trips (each bounded by `timeoutMs`).
    * @throws ConnectorUnavailableError (retryable) or TicketRejectedError (the server's 4xx reason).
    */
   async submit(ticket: Open311Ticket, key: string, attempt?: number): Promise<Submitted> {

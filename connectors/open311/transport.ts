@@ -33,6 +33,7 @@ export interface GeoReportAnswer {
   body: string;
 }
 
+/** Options of `GeoReportTransport` (built by `Open311Client` from its own options). */
 export interface GeoReportTransportOptions {
   endpoint: string;
   format: GeoReportFormat;

@@ -26,7 +26,6 @@ export class XmlParseError extends Error {
 
 const NAME = /[A-Za-z_:][\w.:-]*/y;
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 /**
  * Parses a whole document and returns its root element.
@@ -54,11 +53,6 @@ export function decodeEntities(raw: string, offset = 0): string {
     if (!Number.isInteger(code) || code > 0x10ffff) throw new XmlParseError(`unknown entity "${match}"`, offset);
     return String.fromCodePoint(code);
   });
-}
-
-/** Escapes text for an element body or a double-quoted attribute. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
 class Reader {
