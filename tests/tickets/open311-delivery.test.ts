@@ -1,0 +1,99 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../bot/sql/database';
+import { startTestApp, type RunningApp } from '../e2e/support';
+import { startGeoReportServer, type GeoReportServer } from '../support/georeport-server';
+import { TelegramChat } from '../support/telegram-chat';
+import { TelegramEmulator } from '../support/telegram-emulator';
+
+/*
+ * A complaint with a location and a photo, filed on Telegram, reaching a GeoReport v2 server through the
+ * whole app: the request carries lat/long, the description and a signed, expiring media_url the server
+ * can fetch; a lost answer does not make a second request; status changes come back by polling.
+ */
+
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+const token = `${randomInt(100_000, 999_999)}:test-${randomUUID()}`;
+let emulator: TelegramEmulator;
+let server: GeoReportServer;
+let bot: RunningApp;
+let db: Db;
+
+beforeAll(async () => {
+  emulator = await TelegramEmulator.start();
+  server = await startGeoReportServer();
+  bot = await startTestApp({
+    TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.apiRoot,
+    TICKET_CONNECTOR: 'open311', OPEN311_ENDPOINT: server.endpoint, OPEN311_API_KEY: server.apiKey, OPEN311_JURISDICTION_ID: server.jurisdictionId!,
+    TICKET_RETRY_BASE_MS: '5', TICKET_RETRY_MAX_MS: '200', TICKET_POLL_SECONDS: '1', BACK_OFFICE_TIMEOUT_MS: '500',
+  });
+  db = await openDatabase({ sqlitePath: bot.sqlitePath });
+});
+afterAll(async () => {
+  await db?.close();
+  await bot?.stop();
+  await server?.close();
+  await emulator?.stop();
+});
+
+async function fileOnTelegram(c: TelegramChat): Promise<string> {
+  await c.command('/start');
+  await c.next();
+  expect((await c.ask('Hay una farola apagada en la calle Colón 12 desde hace una semana')).text).toMatch(/Alumbrado público/);
+  await c.press('Sí');
+  expect((await c.next()).text).toMatch(/¿Dónde está\?/);
+  await c.send({ location: { latitude: 39.4699, longitude: -0.3763 } });
+  expect((await c.next()).text).toMatch(/foto/);
+  await c.send({ photo: [{ ...emulator.addFile(PNG), width: 800, height: 600 }] });
+  expect((await c.next()).text).toMatch(/contactarte/);
+  await c.press('No');
+  expect((await c.next()).text).toMatch(/¿Lo envío\?/);
+  await c.press('Sí');
+  const filed = await c.next();
+  expect(filed.text).toMatch(/lo estoy enviando al sistema del municipio/);
+  return /ALU-\d{4}-\d{6}/.exec(filed.text ?? '')![0];
+}
+
+describe('tickets to an Open311 GeoReport v2 server', () => {
+  it('files the request once with location, description and a signed photo URL, then brings status changes back', async () => {
+    // The first POST is stored by the server but its answer never arrives: the retry must find it.
+    server.timeoutAfterCreate(1);
+    const c = new TelegramChat(emulator, token, randomInt(1_000_000, 9_000_000));
+    const reference = await fileOnTelegram(c);
+    expect((await c.next(20_000)).text).toMatch(new RegExp(`ya recibió tu trámite ${reference}`));
+    const mine = server.requests.filter((r) => r.description?.includes(`Ref: ${reference}`));
+    expect(mine).toHaveLength(1);
+    const request = mine[0]!;
+    expect(request).toMatchObject({ service_code: 'alumbrado', lat: 39.4699, long: -0.3763, jurisdiction_id: server.jurisdictionId });
+    expect(request.description).toContain('Hay una farola apagada en la calle Colón 12');
+
+    // The photo: a signed, expiring URL the back office can fetch; tampering with it is refused.
+    expect(request.media_url).toMatch(/\/media\/signed\/[\w-]+\.png\?expires=\d+&sig=[\w-]+$/);
+    const photo = await fetch(request.media_url!);
+    expect(photo.status).toBe(200);
+    expect(Buffer.from(await photo.arrayBuffer()).equals(PNG)).toBe(true);
+    expect((await fetch(request.media_url!.replace(/sig=./, 'sig=A'))).status).toBe(403);
+    expect((await fetch(request.media_url!.replace(/expires=\d+/, 'expires=1'))).status).toBe(403);
+
+    const row = await db.kysely.selectFrom('tickets').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ delivery: 'accepted', external_id: request.service_request_id, connector_kind: 'open311' });
+
+    // A clerk closes it in the back office; polling brings it to the citizen.
+    server.setStatus(request.service_request_id!, 'closed', 'Farola reparada', 'Brigada de alumbrado');
+    const told = await c.next(15_000);
+    expect(told.text).toMatch(new RegExp(`${reference} cambió de estado: Resuelto`));
+    expect(told.text).toContain('Farola reparada');
+  });
+
+  it('exchanges a batch service\'s token for the request id', async () => {
+    server.useTokens(2);
+    const c = new TelegramChat(emulator, token, randomInt(1_000_000, 9_000_000));
+    const reference = await fileOnTelegram(c);
+    expect((await c.next(20_000)).text).toMatch(new RegExp(`ya recibió tu trámite ${reference}`));
+    const row = await db.kysely.selectFrom('tickets').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
+    const created = server.requests.filter((r) => r.description?.includes(`Ref: ${reference}`));
+    expect(created).toHaveLength(1);
+    expect(row.external_id).toBe(created[0]!.service_request_id);
+    expect(row.external_token).toBeNull();
+  });
+});
