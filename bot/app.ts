@@ -45,6 +45,7 @@ import { HandoffTimers } from '../queues/handoff/handoff-timers';
 import { Presence } from '../queues/handoff/presence';
 import { TeamQueues } from '../queues/handoff/team-queues';
 import { backOfficesFor } from '../connectors/back-offices';
+import { Open311Questions } from '../connectors/open311/service-questions';
 import { DeliveryStore } from '../connectors/delivery-store';
 import { createWebhookStatusRouter } from '../connectors/webhook/status-receiver';
 import { CitizenNotices } from '../queues/citizen-notices';
@@ -162,6 +163,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const connector = countedConnector(deliveringConnector(builtin, delivery), metrics);
   const ticketsConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-tickets`) : undefined;
   let timersWorker: Worker | undefined;
+  let open311Questions: Open311Questions | undefined;
   const timersConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-timers`) : undefined;
 
   if (config.ROLE !== 'web') {
@@ -169,7 +171,15 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const storage = new RedisStorage(redis, { prefix: `${prefix}:state:` });
     const phones = createPhoneLinks({ channels, outbound, history });
     const preferences = { setStatusUpdates: (citizenId: string, on: boolean) => deliveries.setWantsUpdates(citizenId, on) };
-    const bot = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}) });
+    // Open311 services may have questions of their own (attributes), asked during intake.
+    const open311Codes = catalog.services.filter((x) => backOffices.routeOf(x.code) === 'open311').map((x) => x.connector.code);
+    open311Questions = backOffices.open311 ? new Open311Questions(backOffices.open311, open311Codes, log.child({ module: 'connectors/open311' })) : undefined;
+    await open311Questions?.start();
+    const serviceQuestions = async (service: string) => {
+      const entry = catalog.services.find((x) => x.code === service);
+      return entry && open311Questions && backOffices.routeOf(service) === 'open311' ? open311Questions.for(entry.connector.code) : [];
+    };
+    const bot = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}) });
     const adapter = new QueueAdapter();
     // The citizen is never left without a reply, and the log has the detail (never the message text).
     adapter.onTurnError = async (ctx, err) => {
@@ -260,6 +270,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await consoleSocket?.close();
       await webchat.close();
       await timersWorker?.close();
+      open311Questions?.stop();
       await delivery.close();
       await ticketsConnection?.quit();
       await timers.close();

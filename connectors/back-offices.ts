@@ -11,6 +11,8 @@ export interface BackOffices {
   routeOf(service: string): ConnectorKind;
   /** The external ones in use, by kind. */
   offices: ReadonlyMap<ConnectorKind, BackOffice>;
+  /** The Open311 client, when a service uses it. */
+  open311?: Open311Client;
 }
 
 /**
@@ -21,9 +23,10 @@ export function backOfficesFor(config: Config, catalog: Catalog): BackOffices {
   const routes = new Map(catalog.services.map((s) => [s.code, config.TICKET_CONNECTOR ?? s.connector.kind]));
   const used = new Set(routes.values());
   const offices = new Map<ConnectorKind, BackOffice>();
+  let open311: Open311Client | undefined;
   if (used.has('open311')) {
     if (!config.OPEN311_ENDPOINT) throw new ConfigError('invalid environment:\n  OPEN311_ENDPOINT: required when a service uses the open311 connector');
-    offices.set('open311', new Open311Client({
+    offices.set('open311', open311 = new Open311Client({
       endpoint: config.OPEN311_ENDPOINT, format: config.OPEN311_FORMAT, timeoutMs: config.BACK_OFFICE_TIMEOUT_MS,
       ...(config.OPEN311_API_KEY ? { apiKey: config.OPEN311_API_KEY } : {}),
       ...(config.OPEN311_JURISDICTION_ID ? { jurisdictionId: config.OPEN311_JURISDICTION_ID } : {}),
@@ -33,5 +36,5 @@ export function backOfficesFor(config: Config, catalog: Catalog): BackOffices {
     if (!config.WEBHOOK_URL || !config.WEBHOOK_SECRET) throw new ConfigError('invalid environment:\n  WEBHOOK_URL, WEBHOOK_SECRET: required when a service uses the webhook connector');
     offices.set('webhook', new WebhookClient({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET, timeoutMs: config.BACK_OFFICE_TIMEOUT_MS }));
   }
-  return { routeOf: (service) => routes.get(service) ?? 'builtin', offices };
+  return { routeOf: (service) => routes.get(service) ?? 'builtin', offices, ...(open311 ? { open311 } : {}) };
 }

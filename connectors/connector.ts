@@ -19,6 +19,8 @@ export interface TicketDraft {
   location?: TicketLocation;
   attachments: TicketAttachment[];
   contact?: TicketContact;
+  /** Answers to the back office's own questions (Open311 service attributes), by code. */
+  attributes?: Record<string, string | string[]>;
   citizenId: string;
   channel: string;
   conversationId: string;

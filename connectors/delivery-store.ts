@@ -15,6 +15,7 @@ export interface DeliveryTicket {
   address?: string;
   point?: { latitude: number; longitude: number };
   contact?: TicketContact;
+  attributes?: Record<string, string | string[]>;
   citizenId: string;
   channel: string;
   conversationId: string;
@@ -139,6 +140,7 @@ function fromRow(r: Selectable<TicketsTable>, photos: string[]): DeliveryTicket 
     ...(r.address ? { address: r.address } : {}),
     ...(r.lat !== null && r.lon !== null ? { point: { latitude: Number(r.lat), longitude: Number(r.lon) } } : {}),
     ...(r.contact ? { contact: JSON.parse(r.contact) as TicketContact } : {}),
+    ...(r.attributes ? { attributes: JSON.parse(r.attributes) as Record<string, string | string[]> } : {}),
     ...(r.external_id ? { externalId: r.external_id } : {}),
     ...(r.external_token ? { externalToken: r.external_token } : {}),
   };

@@ -32,6 +32,8 @@ export interface CitizenBotDeps {
   handoff?: HandoffPort;
   /** Citizens' choices (status updates on or off); not offered without it. */
   preferences?: CitizenPreferences;
+  /** The back office's extra questions per service (Open311 attributes). */
+  serviceQuestions?: EngineDeps['serviceQuestions'];
 }
 
 /** The event activity (queued behind the citizen's messages) that tells the engine people let go of the conversation. */
@@ -65,6 +67,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     ...(options.phones ? { phones: options.phones } : {}),
     ...(options.handoff ? { handoff: options.handoff } : {}),
     ...(options.preferences ? { preferences: options.preferences } : {}),
+    ...(options.serviceQuestions ? { serviceQuestions: options.serviceQuestions } : {}),
   };
   // Staged: in a queue worker, state is written with the turn's journal in one step (bot/turn-state).
   const conversationState = new StagedConversationState(options.storage);

@@ -12,6 +12,7 @@ export const DIALOG = {
   linkPhone: 'linkPhone',
   handoff: 'handoff',
   csat: 'csat',
+  backOfficeQuestions: 'intake.backOfficeQuestions',
 } as const;
 
 export const PROMPT = {
@@ -20,4 +21,6 @@ export const PROMPT = {
   location: 'ask.location',
   photo: 'ask.photo',
   contact: 'ask.contact',
+  /** Any non-empty text (a back office's free-text question). */
+  answer: 'ask.answer',
 } as const;

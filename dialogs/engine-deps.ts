@@ -96,6 +96,22 @@ export interface CitizenPreferences {
   setStatusUpdates(citizenId: string, on: boolean): Promise<void>;
 }
 
+/**
+ * A question the city's back office asks for a service (an Open311 service attribute), asked during
+ * intake after the bot's own fields. `text` is the back office's own wording.
+ */
+export interface ServiceQuestion {
+  code: string;
+  text: string;
+  required: boolean;
+  /** List questions: send `key`, show `name`. */
+  choices?: Array<{ key: string; name: string }>;
+  /** A list where several answers are allowed (the citizen picks one here). */
+  multiple?: boolean;
+  /** Free text that must be a number. */
+  numeric?: boolean;
+}
+
 /** What the dialogs need from the outside world. */
 export interface EngineDeps {
   catalog: Catalog;
@@ -105,4 +121,6 @@ export interface EngineDeps {
   phones?: PhoneLinks;
   handoff?: HandoffPort;
   preferences?: CitizenPreferences;
+  /** The back office's extra questions for a service (none when absent). */
+  serviceQuestions?(service: string): Promise<ServiceQuestion[]>;
 }

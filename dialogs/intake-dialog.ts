@@ -5,6 +5,7 @@ import { collectFieldsDialog } from './collect-fields-dialog';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
 import { handoffDialog, type HandoffMemo, type HandoffOptions } from './handoff-dialog';
+import { backOfficeQuestionsDialog, type QuestionsOptions } from './back-office-questions-dialog';
 import { say } from './i18n';
 import { newDraft, type IntakeDraft, type IntakeSeed } from './intake-draft';
 import { pickServiceDialog, type PickServiceOptions, type PickServiceResult } from './pick-service-dialog';
@@ -62,11 +63,18 @@ export class IntakeDialog extends ComponentDialog {
           return step.beginDialog(DIALOG.collectFields, draft);
         },
 
-        async function submit(step: WaterfallStepContext<IntakeSeed>): Promise<DialogTurnResult> {
+        async function backOfficeQuestions(step: WaterfallStepContext<IntakeSeed>): Promise<DialogTurnResult> {
           const draft = step.result as IntakeDraft;
           // The bot has no answers of its own to inquiries: a person of the service's team answers
           // (or, when the team is closed, the inquiry is filed for them).
           if (draft.type === 'consulta' && deps.handoff) return step.replaceDialog(DIALOG.handoff, { reason: 'escalated', draft } satisfies HandoffOptions);
+          const questions = draft.service ? ((await deps.serviceQuestions?.(draft.service)) ?? []) : [];
+          if (questions.length === 0) return step.next(draft);
+          return step.beginDialog(DIALOG.backOfficeQuestions, { draft, questions, index: 0 } satisfies QuestionsOptions);
+        },
+
+        async function submit(step: WaterfallStepContext<IntakeSeed>): Promise<DialogTurnResult> {
+          const draft = step.result as IntakeDraft;
           const options: SubmitOptions = { draft };
           return step.beginDialog(DIALOG.submit, options);
         },
@@ -80,6 +88,8 @@ export class IntakeDialog extends ComponentDialog {
     this.addDialog(collectFieldsDialog(deps));
     this.addDialog(submitDialog(deps));
     this.addDialog(handoffDialog(deps, memo));
+    this.addDialog(backOfficeQuestionsDialog());
+    this.addDialog(new TextAsk(PROMPT.answer, catalog, 1));
     this.addDialog(new ChoiceAsk(PROMPT.choice, catalog));
     // "ok" or "?" is not a description; anything from three characters on deserves a try.
     this.addDialog(new TextAsk(PROMPT.text, catalog, 3));

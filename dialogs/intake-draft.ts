@@ -24,6 +24,8 @@ export interface IntakeDraft {
   location?: TicketLocation;
   photos: TicketAttachment[];
   contact?: TicketContact;
+  /** Answers to the back office's own questions for the service (see BackOfficeQuestionsDialog). */
+  attributes?: Record<string, string | string[]>;
   /** Fields already asked for, so an optional question declined with "no" is not asked again. */
   asked: Field[];
 }
@@ -118,6 +120,7 @@ export function toTicketDraft(draft: IntakeDraft, f: Filing): TicketDraft {
     locale: f.locale,
     ...(draft.location ? { location: draft.location } : {}),
     ...(draft.contact ? { contact: draft.contact } : {}),
+    ...(draft.attributes ? { attributes: draft.attributes } : {}),
   };
 }
 

@@ -194,6 +194,7 @@ export class TicketDelivery {
       mediaUrls: ticket.photos.map((u) => this.deps.mediaUrl(u)),
       ...(ticket.address || ticket.point ? { location: { ...(ticket.address ? { address: ticket.address } : {}), ...(ticket.point ? { point: ticket.point } : {}) } } : {}),
       ...(ticket.contact ? { contact: ticket.contact } : {}),
+      ...(ticket.attributes ? { attributes: ticket.attributes } : {}),
     };
   }
 

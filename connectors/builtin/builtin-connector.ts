@@ -141,6 +141,7 @@ export class BuiltinConnector implements Connector {
         conversation_id: draft.conversationId,
         locale: draft.locale,
         contact: draft.contact ? JSON.stringify(draft.contact) : null,
+        attributes: draft.attributes ? JSON.stringify(draft.attributes) : null,
         connector_kind: route,
         external_id: null,
         delivery: route === 'builtin' ? null : 'pending',

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
-import { startTestApp, type RunningApp } from '../e2e/support';
+import { DlConversation, startTestApp, type RunningApp } from '../e2e/support';
 import { startGeoReportServer, type GeoReportServer } from '../support/georeport-server';
 import { TelegramChat } from '../support/telegram-chat';
 import { TelegramEmulator } from '../support/telegram-emulator';
@@ -96,4 +96,27 @@ describe('tickets to an Open311 GeoReport v2 server', () => {
     expect(row.external_id).toBe(created[0]!.service_request_id);
     expect(row.external_token).toBeNull();
   });
+
+  it('asks the service\'s own questions from its Open311 definition and sends the answers as attributes', async () => {
+    const citizen = await DlConversation.open(bot.url);
+    await citizen.botSays(/Hola/);
+    expect((await citizen.ask('Hay un bache enorme en la calle Mayor 3 y ya se cayó una moto')).reply.text).toMatch(/Calles y aceras/);
+    expect((await citizen.ask('sí')).reply.text).toMatch(/¿Dónde está\?/);
+    let reply = (await citizen.ask('calle Mayor 3')).reply;
+    while (!/El municipio pregunta/.test(reply.text ?? '')) reply = (await citizen.ask('no')).reply;
+    expect(reply.text).toBe('El municipio pregunta: ¿Hay peligro inmediato?');
+    expect(reply.suggestedActions?.actions?.map((a) => a.title)).toEqual(['Sí', 'No']);
+    expect((await citizen.ask('Sí')).reply.text).toMatch(/Tamaño aproximado \(cm\) \(si no sabés, respondé «no»\)/);
+    expect((await citizen.ask('unos cuarenta')).reply.text).toMatch(/Tamaño aproximado/);
+    const who = (await citizen.ask('40')).reply;
+    expect(who.suggestedActions?.actions?.map((a) => a.title)).toEqual(['Peatones', 'Coches', 'No sé']);
+    expect((await citizen.ask('Peatones')).reply.text).toMatch(/Repasemos/);
+    const { reply: filed } = await citizen.ask('sí');
+    const reference = /CAL-\d{4}-\d{6}/.exec(filed.text ?? '')![0];
+    await citizen.botSays(new RegExp(`ya recibió tu trámite ${reference}`), 20_000);
+    const request = server.requests.find((r) => r.description?.includes(`Ref: ${reference}`))!;
+    expect(request.attributes).toEqual({ peligro: 'si', tamano: '40', afecta: ['peatones'] });
+    citizen.end();
+  });
 });
+

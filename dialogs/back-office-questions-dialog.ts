@@ -1,0 +1,51 @@
+import { WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { isSkip } from './answers';
+import { DIALOG, PROMPT } from './dialog-ids';
+import type { ServiceQuestion } from './engine-deps';
+import { say } from './i18n';
+import type { IntakeDraft } from './intake-draft';
+import { ask, type ChoiceSpec } from './prompts';
+
+export interface QuestionsOptions {
+  draft: IntakeDraft;
+  questions: ServiceQuestion[];
+  /** The question being asked now. */
+  index: number;
+}
+
+const SKIP = '__skip__';
+
+/**
+ * Asks the back office's own questions for the service (Open311 service attributes: "¿Hay peligro
+ * inmediato?"), one per turn, in the back office's wording: lists as choices, the rest as free text.
+ * An optional question can be skipped ("no"); a numeric one is asked again until it is a number.
+ * Ends with the draft, its `attributes` filled in.
+ */
+export function backOfficeQuestionsDialog(): WaterfallDialog<QuestionsOptions> {
+  return new WaterfallDialog<QuestionsOptions>(DIALOG.backOfficeQuestions, [
+    async function askOne(step: WaterfallStepContext<QuestionsOptions>): Promise<DialogTurnResult> {
+      const q = step.options.questions[step.options.index];
+      if (!q) return step.endDialog(step.options.draft);
+      const question = say(q.required ? 'attribute.ask' : 'attribute.askOptional', { question: q.text });
+      if (q.choices?.length) {
+        const specs: ChoiceSpec[] = q.choices.map((c) => ({ value: c.key, label: c.name, synonyms: [c.key, c.name] }));
+        if (!q.required) specs.push({ value: SKIP, label: say('attribute.skip'), synonyms: ['no', 'saltar', 'omitir', 'skip', 'ometre'] });
+        return step.prompt(PROMPT.choice, ask(question, { choiceSpecs: specs, retrySay: say('choice.retryPick') }));
+      }
+      return step.prompt(PROMPT.answer, ask(question, { retrySay: say('attribute.retry', { question: q.text }) }));
+    },
+
+    async function store(step: WaterfallStepContext<QuestionsOptions>): Promise<DialogTurnResult> {
+      const { questions, index, draft } = step.options;
+      const q = questions[index]!;
+      const value = q.choices?.length ? (step.result as FoundChoice).value : String(step.result).trim();
+      const skipped = value === SKIP || (!q.choices?.length && !q.required && isSkip(value));
+      if (!skipped && q.numeric && !/^-?\d+(?:[.,]\d+)?$/.test(value)) {
+        return step.replaceDialog(DIALOG.backOfficeQuestions, { draft, questions, index } satisfies QuestionsOptions);
+      }
+      const answer = q.multiple ? [value] : value;
+      const next: IntakeDraft = skipped ? draft : { ...draft, attributes: { ...draft.attributes, [q.code]: q.numeric ? value.replace(',', '.') : answer } };
+      return step.replaceDialog(DIALOG.backOfficeQuestions, { draft: next, questions, index: index + 1 } satisfies QuestionsOptions);
+    },
+  ]);
+}
