@@ -212,6 +212,9 @@ export class HandoffService implements HandoffPort {
     if (to.agentId) {
       const target = await this.deps.agents.byId(to.agentId);
       if (!target || target.disabled || !target.teams.includes(team)) throw new HandoffActionError('E_BAD_TRANSFER', 'Esa persona no pertenece a ese equipo.', 400);
+      if (((await this.deps.store.loads()).get(target.id) ?? 0) >= target.maxConcurrent) {
+        throw new HandoffActionError('E_AT_CAPACITY', `${target.name} ya atiende todas las conversaciones que puede.`, 409);
+      }
       moved = await this.deps.store.transition(id, ['queued', 'assigned'], 'assigned', { team, agent_id: target.id, claimed_at: now }, event);
       if (moved) {
         await this.deps.queues.remove(h.team, id);

@@ -197,5 +197,29 @@ describe('handoff to people, through the app', () => {
     }
     for (const c of [citizen, ...extra]) c.end();
   });
+
+  it('transfers a conversation straight to a named agent of a team, who holds it at once', async () => {
+    const citizen = await DlConversation.open(bot.url);
+    await citizen.botSays(/Hola/);
+    const id = await handedOff(citizen);
+    expect((await ana.post(`/handoffs/${id}/claim`)).status).toBe(200);
+    await citizen.botSays(/te atiende Ana/);
+    // Carlos is not in the citizen desk, and Bea holds all she can (the test above): both refused.
+    expect((await ana.post(`/handoffs/${id}/transfer`, { agentId: carlos.agent.id, note: 'para ti' })).body.error.code).toBe('E_BAD_TRANSFER');
+    expect((await ana.post(`/handoffs/${id}/transfer`, { agentId: bea.agent.id, note: 'para ti' })).body.error.code).toBe('E_AT_CAPACITY');
+    await createAgent(db, 'dora@ajuntament.cat', 'Dora', ['atencion-ciudadana']);
+    const dora = await ConsoleClient.login(bot.url, 'dora@ajuntament.cat');
+    await dora.connect();
+    const moved = await ana.post(`/handoffs/${id}/transfer`, { agentId: dora.agent.id, note: 'Dora conoce el caso' });
+    expect(moved.body).toMatchObject({ status: 'assigned', agentName: 'Dora', team: 'atencion-ciudadana' });
+    await citizen.botSays(/Ahora te atiende Dora/);
+    await waitFor(() => dora.events.find((e) => e.type === 'handoff' && e.handoff.id === id && e.handoff.agentId === dora.agent.id), 'Dora told on her console');
+    expect((await dora.get('/mine')).body.items.map((h: { id: string }) => h.id)).toContain(id);
+    expect((await ana.post(`/handoffs/${id}/messages`, { text: 'sigo yo' })).body.error.code).toBe('E_NOT_HOLDER');
+    expect((await dora.post(`/handoffs/${id}/messages`, { text: 'Hola, soy Dora' })).status).toBe(201);
+    await citizen.botSays(/Hola, soy Dora/);
+    dora.disconnect();
+    citizen.end();
+  });
 });
 
