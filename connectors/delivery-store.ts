@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
-import { AppError, ConnectorUnavailableError } from '../bot/errors';
+import { sqlGuard } from '../bot/sql/guard';
+import { ConnectorUnavailableError } from '../bot/errors';
 import type { Db } from '../bot/sql/database';
 import type { TicketsTable } from '../bot/sql/schema-types';
 import type { ConnectorKind, TicketContact, TicketState } from './connector';
@@ -37,6 +38,7 @@ const FINAL: readonly TicketState[] = ['resolved', 'closed', 'rejected'];
  * status history; this class owns only the delivery columns.
  */
 export class DeliveryStore {
+  private readonly guard = sqlGuard('ticket store', ConnectorUnavailableError);
   constructor(private readonly db: Db) {}
 
   async byReference(reference: string): Promise<DeliveryTicket | undefined> {
@@ -122,14 +124,6 @@ export class DeliveryStore {
     return fromRow(row, photos.filter((p) => p.content_type.startsWith('image/')).map((p) => p.url));
   }
 
-  private async guard<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new ConnectorUnavailableError(`ticket store could not ${what}`, { cause: err });
-    }
-  }
 }
 
 function fromRow(r: Selectable<TicketsTable>, photos: string[]): DeliveryTicket {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { sqlGuard } from './guard';
 import { sql, type Insertable, type QueryCreator, type Selectable } from 'kysely';
-import { AppError, DependencyUnavailableError } from '../errors';
+import { DependencyUnavailableError } from '../errors';
 import type { Db } from './database';
 import type { ConversationsTable, DatabaseSchema, MessagesTable } from './schema-types';
 
@@ -52,6 +53,7 @@ const MAX_ROWS_PER_STATEMENT = 1_000;
  * Conversations and messages reference citizens: get the id from `citizenFor` first.
  */
 export class HistoryStore {
+  private readonly guard = sqlGuard('history store', DependencyUnavailableError);
   constructor(private readonly db: Db) {}
 
   /**
@@ -286,14 +288,6 @@ export class HistoryStore {
     });
   }
 
-  private async guard<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new DependencyUnavailableError(`history store could not ${what}`, { cause: err });
-    }
-  }
 }
 
 /** Creates conversations, or moves their last activity forward (never back: batches may arrive late). */

@@ -1,5 +1,6 @@
 import { sql, type Expression } from 'kysely';
-import { AppError, DependencyUnavailableError } from '../../bot/errors';
+import { sqlGuard } from '../../bot/sql/guard';
+import { DependencyUnavailableError } from '../../bot/errors';
 import type { Db } from '../../bot/sql/database';
 import type { WhatsappCloudMessagesTable } from '../../bot/sql/schema-types';
 
@@ -30,6 +31,7 @@ export const isDeliveryState = (s: string): s is DeliveryState => (STATES as rea
  * webhooks themselves arrive out of order.
  */
 export class DeliveryStatusStore {
+  private readonly guard = sqlGuard('WhatsApp delivery status store', DependencyUnavailableError);
   constructor(private readonly db: Db) {}
 
   /** The Graph API accepted a message for `conversationId`, rendered from activity `activityId`. */
@@ -77,14 +79,6 @@ export class DeliveryStatusStore {
     return rows.map(toRecord);
   }
 
-  private async guard<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new DependencyUnavailableError(`could not ${what}`, { cause: err });
-    }
-  }
 }
 
 /** A status's place in the order statuses may take; the same numbers on SQLite and PostgreSQL. */

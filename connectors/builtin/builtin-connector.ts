@@ -1,5 +1,6 @@
 import type { Selectable, Transaction } from 'kysely';
-import { AppError, ConnectorUnavailableError, TicketRejectedError } from '../../bot/errors';
+import { sqlGuard } from '../../bot/sql/guard';
+import { ConnectorUnavailableError, TicketRejectedError } from '../../bot/errors';
 import type { Db } from '../../bot/sql/database';
 import type { DatabaseSchema, TicketsTable } from '../../bot/sql/schema-types';
 import type { Catalog, Service } from '../../dialogs/catalog/schema';
@@ -18,6 +19,7 @@ class KeyTaken extends Error {}
  * the same idempotency key returns the first ticket, also when the two calls race.
  */
 export class BuiltinConnector implements Connector {
+  private readonly guard = sqlGuard('built-in ticket store', ConnectorUnavailableError);
   readonly kind = 'builtin' as const;
   readonly #services: ReadonlyMap<string, Service>;
 
@@ -192,14 +194,6 @@ export class BuiltinConnector implements Connector {
     return byTicket;
   }
 
-  private async guard<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new ConnectorUnavailableError(`built-in ticket store could not ${what}`, { cause: err });
-    }
-  }
 }
 
 function toStatus(t: Selectable<TicketsTable>, history: TicketStatusChange[]): TicketStatus {

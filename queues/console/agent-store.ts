@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { sqlGuard } from '../../bot/sql/guard';
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { AgentExistsError, AppError, DependencyUnavailableError, UnknownAgentError } from '../../bot/errors';
+import { AgentExistsError, DependencyUnavailableError, UnknownAgentError } from '../../bot/errors';
 import type { Db } from '../../bot/sql/database';
 import type { AgentRole, AgentsTable, DatabaseSchema } from '../../bot/sql/schema-types';
 import { DEFAULT_SCRYPT_COST, hashPassword, type ScryptCost } from './passwords';
@@ -49,6 +50,7 @@ type Row = Selectable<AgentsTable>;
  * Database failures surface as DependencyUnavailableError with the driver error as `cause`.
  */
 export class AgentStore {
+  private readonly guard = sqlGuard('agent store', DependencyUnavailableError);
   readonly cost: ScryptCost;
   private readonly clock: () => Date;
 
@@ -165,14 +167,6 @@ export class AgentStore {
     });
   }
 
-  private async guard<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new DependencyUnavailableError(`agent store could not ${what}`, { cause: err });
-    }
-  }
 }
 
 /** E-mails are compared in lower case: the login name is the address, whatever case it was typed in. */

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
-import { DependencyUnavailableError, AppError } from '../../bot/errors';
+import { sqlGuard } from '../../bot/sql/guard';
+import { DependencyUnavailableError } from '../../bot/errors';
 import type { Db } from '../../bot/sql/database';
 import type { HandoffReason, HandoffsTable, HandoffStatus } from '../../bot/sql/schema-types';
 import type { HandoffSummary, Locale } from '../../dialogs/engine-deps';
@@ -46,6 +47,7 @@ export const ACTIVE: readonly HandoffStatus[] = ['queued', 'assigned'];
  * "claim" at once, or a claim racing a timeout, leave exactly one winner on SQLite and PostgreSQL alike.
  */
 export class HandoffStore {
+  private readonly guard = sqlGuard('handoff store', DependencyUnavailableError);
   constructor(private readonly db: Db) {}
 
   async open(h: NewHandoff, at = new Date()): Promise<Handoff> {
@@ -215,14 +217,6 @@ export class HandoffStore {
     return rows.map((r) => ({ team: r.team, answers: Number(r.n), average: Math.round(Number(r.avg) * 100) / 100 }));
   }
 
-  private async guard<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new DependencyUnavailableError(`database: could not ${what}`, { cause: err });
-    }
-  }
 }
 
 function fromRow(r: Selectable<HandoffsTable>): Handoff {
