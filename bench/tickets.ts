@@ -27,7 +27,7 @@ const TICKETS = Number(process.env.BENCH_TICKETS ?? 20_000);
 const OUTAGE_TICKETS = Number(process.env.BENCH_OUTAGE_TICKETS ?? 10_000);
 const OUTAGE_SECONDS = Number(process.env.BENCH_OUTAGE_SECONDS ?? 10);
 /** Each drain gives up after this long and prints how far it got (a slow path must not hang the bench). */
-const DRAIN_TIMEOUT_S = Number(process.env.BENCH_DRAIN_TIMEOUT_S ?? 600);
+const DRAIN_TIMEOUT_S = Number(process.env.BENCH_DRAIN_TIMEOUT_S ?? 300);
 const TARGET_PER_SECOND = 300;
 // Production defaults: after ~10 s down, jobs wait 8-16 s in `delayed`; only promoteJobs makes recovery quick.
 const RETRY_BASE_MS = process.env.BENCH_RETRY_BASE_MS ?? '2000';
@@ -66,6 +66,12 @@ function cpuPerTicket(a: CpuSnapshot, b: CpuSnapshot): string {
 
 interface Drained { done: boolean; delivered: number; steadyFrom?: CpuSnapshot; steadyTo?: CpuSnapshot; end: CpuSnapshot }
 
+/** `20,000 / 20,000`, or how far it got and why it stopped. */
+function progress(run: Drained, target: number, worker: ChildProcess): string {
+  const why = worker.exitCode !== null ? `the worker exited with code ${worker.exitCode}` : `gave up after ${DRAIN_TIMEOUT_S} s`;
+  return `${fmt(run.delivered)} / ${fmt(target)}${run.done ? '' : ` (${why})`}`;
+}
+
 /**
  * Waits until `target` more requests exist on the server than `base` (or the deadline, or the worker died),
  * taking CPU snapshots at 10 % and 90 % of the way for the steady-state numbers.
@@ -73,7 +79,7 @@ interface Drained { done: boolean; delivered: number; steadyFrom?: CpuSnapshot; 
 async function drain(probe: Probe, server: GeoReportServer, worker: ChildProcess, base: number, target: number): Promise<Drained> {
   const deadline = performance.now() + DRAIN_TIMEOUT_S * 1_000;
   const marks: { steadyFrom?: CpuSnapshot; steadyTo?: CpuSnapshot } = {};
-  let nextProgress = performance.now() + 15_000;
+  let nextProgress = performance.now() + 60_000;
   for (;;) {
     const delivered = server.requests.length - base;
     if (!marks.steadyFrom && delivered >= target * 0.1) marks.steadyFrom = await probe.snapshot(worker, base);
@@ -82,7 +88,7 @@ async function drain(probe: Probe, server: GeoReportServer, worker: ChildProcess
     if (stop) return { done: delivered >= target, delivered, ...marks, end: await probe.snapshot(worker, base) };
     if (performance.now() > nextProgress) {
       console.log(`  … ${fmt(delivered)} / ${fmt(target)} delivered`);
-      nextProgress += 15_000;
+      nextProgress += 60_000;
     }
     await sleep(50);
   }
@@ -166,13 +172,15 @@ const delivery = new TicketDelivery(bull, prefix, {
 });
 let worker: ChildProcess | undefined;
 try {
-  console.log(`# ticket delivery through Open311: ${fmt(TICKETS)} backlog + ${fmt(OUTAGE_TICKETS)} filed during a ${OUTAGE_SECONDS} s outage, 1 worker process (concurrency 32), retry ${RETRY_BASE_MS}..${RETRY_MAX_MS} ms, Redis ${REDIS_URL}`);
+  console.log(`# ticket delivery through Open311: ${fmt(TICKETS)} backlog + ${fmt(OUTAGE_TICKETS)} filed while the back office is down (then ${OUTAGE_SECONDS} s more), 1 worker process (concurrency 32), retry ${RETRY_BASE_MS}..${RETRY_MAX_MS} ms, Redis ${REDIS_URL}`);
   const backlog = await fileTickets(builtin, history, conversations, 0, TICKETS, 'filing the backlog (citizen + conversation + ticket) s');
   const spawnAt = performance.now();
   worker = await spawnBot(env, undefined, PROFILE);
   const rate = await backlogPhase(worker, spawnAt, backlog);
-  if (OUTAGE_TICKETS > 0) await outagePhase(worker);
-  out(`minutes to drain 100,000 at ${fmt(rate)} tickets/s`, `${fmt(100_000 / rate / 60, 1)} (target ≥ ${TARGET_PER_SECOND}/s: ${fmt(100_000 / TARGET_PER_SECOND / 60, 1)} min)`);
+  const recoveryRate = OUTAGE_TICKETS > 0 ? await outagePhase(worker) : undefined;
+  out(`minutes to drain 100,000 at ${fmt(rate)} tickets/s (backlog)`, `${fmt(100_000 / rate / 60, 1)} (target ≥ ${TARGET_PER_SECOND}/s: ${fmt(100_000 / TARGET_PER_SECOND / 60, 1)} min)`);
+  // Retried deliveries look their ticket up first (see Open311Client.submit): not a constant cost per ticket.
+  if (recoveryRate) out(`minutes to drain 100,000 at ${fmt(recoveryRate, 1)} tickets/s (after an outage)`, fmt(100_000 / recoveryRate / 60, 1));
 } finally {
   if (worker) await stopBot(worker);
   await delivery.queue.close();
@@ -202,7 +210,7 @@ async function backlogPhase(worker: ChildProcess, spawnAt: number, backlog: read
   const at = (q: number) => stamps[Math.floor((TICKETS - 1) * q)]!;
   const fromReady = run.delivered / ((end - readyAt) / 1_000);
   const steady = run.done ? (TICKETS * 0.8) / ((at(0.9) - at(0.1)) / 1_000) : fromReady;
-  out('backlog delivered', `${fmt(run.delivered)} / ${fmt(TICKETS)}${run.done ? '' : ` (gave up after ${DRAIN_TIMEOUT_S} s)`}`);
+  out('backlog delivered', progress(run, TICKETS, worker));
   out('  spawn → first delivery s', stamps[0] === undefined ? '-' : fmt((stamps[0] - spawnAt) / 1_000, 2));
   out('  spawn → drained s', fmt((end - spawnAt) / 1_000, 1));
   out('  tickets/s from spawn-ready (3 s after spawn)', fmt(fromReady));
@@ -219,8 +227,9 @@ async function backlogPhase(worker: ChildProcess, spawnAt: number, backlog: read
 /**
  * 2. Outage: the back office answers 503 while tickets are filed the web role's way (SQL, then the job),
  * and for OUTAGE_SECONDS more; then it is back, and we time until every one of them is delivered.
+ * Returns the rate after up().
  */
-async function outagePhase(worker: ChildProcess): Promise<void> {
+async function outagePhase(worker: ChildProcess): Promise<number> {
   await server.down('503');
   const filed = await fileTickets(deliveringConnector(builtin, delivery), history, conversations, TICKETS, OUTAGE_TICKETS,
     `filing ${fmt(OUTAGE_TICKETS)} tickets + jobs, back office down, s`);
@@ -233,10 +242,11 @@ async function outagePhase(worker: ChildProcess): Promise<void> {
   const up = await probe.snapshot(worker, base);
   const run = await drain(probe, server, worker, base, OUTAGE_TICKETS);
   const end = run.done ? stamps[base + OUTAGE_TICKETS - 1]! : run.end.at;
-  out('outage backlog delivered', `${fmt(run.delivered)} / ${fmt(OUTAGE_TICKETS)}${run.done ? '' : ` (gave up after ${DRAIN_TIMEOUT_S} s)`}`);
+  out('outage backlog delivered', progress(run, OUTAGE_TICKETS, worker));
   out('  up() → first delivery s', stamps[base] === undefined ? '-' : fmt((stamps[base] - upAt) / 1_000, 2));
   out('  up() → all delivered s', run.done ? fmt((end - upAt) / 1_000, 1) : `> ${DRAIN_TIMEOUT_S}`);
-  out('  tickets/s after up()', fmt(run.delivered / ((end - upAt) / 1_000), 1));
+  const rate = run.delivered / ((end - upAt) / 1_000);
+  out('  tickets/s after up()', fmt(rate, 1));
   out('  CPU ms/ticket, up() → drained', cpuPerTicket(up, run.end));
   const calls = server.calls.slice(callsBefore);
   const gets = calls.filter((c) => c.method === 'GET' && c.path.endsWith('/requests.json')).length;
@@ -244,4 +254,5 @@ async function outagePhase(worker: ChildProcess): Promise<void> {
   await sleep(2_000);
   out('  exactly-once (server side)', exactlyOnce(server, filed));
   out('  SQL delivery states', await deliveryStates(db));
+  return rate;
 }

@@ -53,12 +53,11 @@ export class DeliveryStore {
     return row ? this.withPhotos(row) : undefined;
   }
 
-  /** Tickets still waiting for delivery, oldest first (after a restart, their jobs are queued again). */
-  async pending(limit = 1_000): Promise<string[]> {
-    const rows = await this.guard('list pending deliveries', () =>
-      this.db.kysely.selectFrom('tickets').select('reference').where('delivery', '=', 'pending').orderBy('created_at').limit(limit).execute(),
+  /** Tickets still waiting for delivery, oldest first, a page at a time (`afterId`: the last id of the previous page). */
+  async pending(limit = 5_000, afterId = 0): Promise<Array<{ id: number; reference: string }>> {
+    return this.guard('list pending deliveries', () =>
+      this.db.kysely.selectFrom('tickets').select(['id', 'reference']).where('delivery', '=', 'pending').where('id', '>', afterId).orderBy('id').limit(limit).execute(),
     );
-    return rows.map((r) => r.reference);
   }
 
   /** Delivered tickets of `kind` the back office has not finished with: their status is polled. */

@@ -73,16 +73,26 @@ export class TicketDelivery {
     // A job that gave up stays in the failed set under its id, where it would swallow this add.
     const old = await this.queue.getJob(jobId);
     if (old && (await old.isFailed())) await old.remove();
-    await this.queue.add('deliver', { reference }, {
-      jobId, attempts: this.retry.attempts, backoff: { type: 'capped' }, removeOnComplete: true, removeOnFail: 1_000,
-    });
+    await this.queue.add('deliver', { reference }, this.jobOptions(reference));
   }
 
-  /** After a restart (or a Redis that lost its data), every ticket still pending in SQL gets its job back. */
+  /**
+   * After a restart (or a Redis that lost its data), every ticket still pending in SQL gets its job back,
+   * in bulk (a job already queued keeps its place: same id).
+   */
   async requeuePending(): Promise<number> {
-    const pending = await this.deps.store.pending(100_000);
-    for (const reference of pending) await this.enqueue(reference);
-    return pending.length;
+    let count = 0;
+    for (let after = 0; ;) {
+      const page = await this.deps.store.pending(5_000, after);
+      if (page.length === 0) return count;
+      await this.queue.addBulk(page.map(({ reference }) => ({ name: 'deliver', data: { reference }, opts: this.jobOptions(reference) })));
+      count += page.length;
+      after = page.at(-1)!.id;
+    }
+  }
+
+  private jobOptions(reference: string) {
+    return { jobId: `deliver-${reference}`, attempts: this.retry.attempts, backoff: { type: 'capped' }, removeOnComplete: true, removeOnFail: 1_000 };
   }
 
   /** Runs deliveries (and, every `pollSeconds`, status polling) in this process. */

@@ -4,7 +4,8 @@ import {
   decodeBody, GeoReportSchemas, readAs,
   type GeoReportFormat, type GeoReportRequest, type GeoReportService, type GeoReportServiceDefinition,
 } from './georeport-types';
-import { mentionsReference, ticketForm, type Open311Ticket } from './request-form';
+import { ticketForm, type Open311Ticket } from './request-form';
+import { SharedLookup } from './shared-lookup';
 import { DEFAULT_REJECTED_NOTES, toTicketState } from './status-mapping';
 import { GeoReportTransport, type GeoReportCall } from './transport';
 
@@ -67,6 +68,8 @@ export class Open311Client implements BackOffice {
   private readonly lookupMarginMs: number;
   private readonly rejectedNotes: RegExp;
 
+  private readonly lookups: SharedLookup;
+
   constructor(options: Open311ClientOptions) {
     this.apiKey = options.apiKey;
     this.lookupMarginMs = options.lookupMarginMs ?? DAY_MS;
@@ -79,6 +82,7 @@ export class Open311Client implements BackOffice {
       jurisdictionId: options.jurisdictionId,
       secrets: options.apiKey === undefined ? [] : [options.apiKey],
     });
+    this.lookups = new SharedLookup((serviceCode, startDate, endDate) => this.requests({ serviceCode, startDate, endDate }));
   }
 
   /** `GET services`: every service the endpoint offers. */
@@ -172,10 +176,10 @@ export class Open311Client implements BackOffice {
   async findByReference(ticket: Pick<ExternalTicket, 'reference' | 'serviceCode' | 'createdAt'>): Promise<string | undefined> {
     const now = Date.now();
     const created = Date.parse(ticket.createdAt);
-    const start = Number.isNaN(created) ? now - MAX_RANGE_MS : Math.min(created, now) - this.lookupMarginMs;
-    const end = Math.min(now + this.lookupMarginMs, start + MAX_RANGE_MS);
-    const candidates = await this.requests({ serviceCode: ticket.serviceCode, startDate: new Date(start), endDate: new Date(end) });
-    return candidates.find((r) => mentionsReference(r.description, ticket.reference))?.serviceRequestId;
+    // Whole days, so that the retries of one day's tickets share one list (see SharedLookup).
+    const start = Math.floor(((Number.isNaN(created) ? now - MAX_RANGE_MS : Math.min(created, now)) - this.lookupMarginMs) / DAY_MS) * DAY_MS;
+    const end = Math.min(Math.ceil((now + this.lookupMarginMs) / DAY_MS) * DAY_MS, start + MAX_RANGE_MS);
+    return this.lookups.find(ticket.serviceCode, new Date(start), new Date(end), ticket.reference);
   }
 
   /** The codes in `codes` (our catalog's `connector.code`s) that the endpoint does not offer. */

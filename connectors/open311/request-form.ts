@@ -22,16 +22,6 @@ export function describeWithReference(description: string, reference: string): s
   return body ? `${body}\n\n${line}` : line;
 }
 
-/**
- * Whether a description quotes `Ref: <reference>` as a whole word. Servers may fold the line break
- * into a space or change case, so neither matters; `ALU-2026-0001234` does not match `ALU-2026-000123`.
- */
-export function mentionsReference(description: string | undefined, reference: string): boolean {
-  if (!description) return false;
-  const escaped = reference.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?:^|\\s)Ref:\\s*${escaped}(?![\\w-])`, 'i').test(description);
-}
-
 /** Best effort split of a full name: the first word is `first_name`, the rest `last_name`. */
 export function splitName(name: string | undefined): { first?: string; last?: string } {
   const words = (name ?? '').trim().split(/\s+/).filter(Boolean);

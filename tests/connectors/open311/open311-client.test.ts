@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorUnavailableError, TicketRejectedError } from '../../../bot/errors';
 import { Open311Client, type Open311ClientOptions, type Open311Ticket } from '../../../connectors/open311/open311-client';
-import { describeWithReference, mentionsReference } from '../../../connectors/open311/request-form';
+import { describeWithReference } from '../../../connectors/open311/request-form';
+import { referencesIn } from '../../../connectors/open311/shared-lookup';
+
+const mentionsReference = (description: string, reference: string): boolean => referencesIn([{ description, serviceRequestId: '1' } as never]).has(reference);
 import { toTicketState } from '../../../connectors/open311/status-mapping';
 import { GeoReportError } from '../../../connectors/open311/transport';
 import { startGeoReportServer, type GeoReportServer } from '../../support/georeport-server';
