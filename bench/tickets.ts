@@ -167,7 +167,7 @@ const conversations = new ConversationStore(conversationRedis, prefix);
 // Only its `enqueue` runs here (the web role's half of filing); the worker process does the deliveries.
 const builtin = new BuiltinConnector(db, catalog, undefined, () => 'open311');
 const delivery = new TicketDelivery(bull, prefix, {
-  store: new DeliveryStore(db), builtin, backOffices: new Map(), catalog, mediaUrl: (u) => u,
+  store: new DeliveryStore(db), builtin, backOffices: new Map(), catalog, mediaUrl: (u) => u, attemptSpanMs: 20_000,
   notices: new CitizenNotices({ outbound: new OutboundQueues(redis, prefix), history }), log: createLogger('error'),
 });
 let worker: ChildProcess | undefined;

@@ -158,6 +158,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     mediaUrl: (url) => signer.sign(url, config.MEDIA_URL_TTL_SECONDS),
     onRejected: async (ticket) => void (await notices.send(ticket, t(ticket.locale, 'ticket.reviewing', { reference: ticket.reference }))),
     retry: { baseMs: config.TICKET_RETRY_BASE_MS, maxMs: config.TICKET_RETRY_MAX_MS },
+    attemptSpanMs: 2 * config.BACK_OFFICE_TIMEOUT_MS,
     log: log.child({ module: 'queues/ticket-delivery' }),
   });
   const connector = countedConnector(deliveringConnector(builtin, delivery), metrics);

@@ -50,9 +50,10 @@ export interface BackOffice {
    * Files the ticket at most once per `key`: called again with the same key (a retried job, perhaps after
    * a timeout that hid a success) it finds the first request instead of creating a second. `attempt`
    * counts from 1; from the second on, an implementation that must look a request up before creating
-   * it again (Open311 has no idempotency key) does so.
+   * it again (Open311 has no idempotency key) does so, and `lastAttemptAt` (when the previous attempt
+   * ended) lets it use a list fetched after that instead of one per ticket.
    */
-  submit(ticket: ExternalTicket, key: string, attempt?: number): Promise<Submitted>;
+  submit(ticket: ExternalTicket, key: string, attempt?: number, lastAttemptAt?: Date): Promise<Submitted>;
   /** The back office's id for a token `submit` returned; undefined while it has none yet. */
   resolveToken?(token: string): Promise<string | undefined>;
   /** Current status by the back office's id; undefined when it does not know it. */

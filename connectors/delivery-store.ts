@@ -26,6 +26,8 @@ export interface DeliveryTicket {
   delivery: TicketsTable['delivery'];
   externalId?: string;
   externalToken?: string;
+  /** When the latest delivery attempt began. */
+  lastAttemptAt?: Date;
   photos: string[];
   createdAt: string;
 }
@@ -74,6 +76,10 @@ export class DeliveryStore {
       this.db.kysely.updateTable('tickets').set({ delivery: 'accepted', external_id: externalId, external_token: null, delivered_at: at.toISOString(), delivery_error: null })
         .where('reference', '=', reference).execute(),
     );
+  }
+
+  async attemptStarted(reference: string, at = new Date()): Promise<void> {
+    await this.guard('record an attempt', () => this.db.kysely.updateTable('tickets').set({ last_attempt_at: at.toISOString() }).where('reference', '=', reference).execute());
   }
 
   async tokenReceived(reference: string, token: string): Promise<void> {
@@ -136,5 +142,6 @@ function fromRow(r: Selectable<TicketsTable>, photos: string[]): DeliveryTicket 
     ...(r.attributes ? { attributes: JSON.parse(r.attributes) as Record<string, string | string[]> } : {}),
     ...(r.external_id ? { externalId: r.external_id } : {}),
     ...(r.external_token ? { externalToken: r.external_token } : {}),
+    ...(r.last_attempt_at ? { lastAttemptAt: new Date(r.last_attempt_at) } : {}),
   };
 }

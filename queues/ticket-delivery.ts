@@ -33,6 +33,11 @@ export interface TicketDeliveryDeps {
   catalog: Catalog;
   /** A photo URL as the back office may fetch it (signed, expiring). */
   mediaUrl(url: string): string;
+  /**
+   * The longest an attempt can take (twice the back office timeout): a previous attempt that began this
+   * long ago has ended, so a duplicate lookup may use any list fetched since then.
+   */
+  attemptSpanMs: number;
   /** A ticket the back office refused (4xx) needs a person: e.g. shown to agents for review. */
   onRejected?(ticket: DeliveryTicket, reason: string): Promise<void>;
   log: Logger;
@@ -156,7 +161,10 @@ export class TicketDelivery {
     try {
       // attemptsStarted also counts runs that stalled (a worker killed right after its POST), which
       // attemptsMade does not: such a run must look the request up before posting again.
-      const externalId = await this.submit(office, ticket, job.attemptsStarted);
+      const previous = ticket.lastAttemptAt;
+      await this.deps.store.attemptStarted(ticket.reference);
+      const since = previous ? new Date(previous.getTime() + this.deps.attemptSpanMs) : undefined;
+      const externalId = await this.submit(office, ticket, job.attemptsStarted, since);
       await this.deps.store.accepted(ticket.reference, externalId);
       await this.backOfficeIsBack();
       this.deps.log.info({ reference: ticket.reference, kind: ticket.kind }, 'ticket accepted by the back office');
@@ -182,9 +190,9 @@ export class TicketDelivery {
     await this.queue.promoteJobs().catch((err: unknown) => this.deps.log.warn({ err }, 'could not start waiting deliveries'));
   }
 
-  private async submit(office: BackOffice, ticket: DeliveryTicket, attempt: number): Promise<string> {
+  private async submit(office: BackOffice, ticket: DeliveryTicket, attempt: number, since: Date | undefined): Promise<string> {
     if (ticket.externalToken) return this.exchange(office, ticket.reference, ticket.externalToken);
-    const submitted = await office.submit(this.external(ticket), ticket.idempotencyKey, attempt);
+    const submitted = await office.submit(this.external(ticket), ticket.idempotencyKey, attempt, since);
     if ('externalId' in submitted) return submitted.externalId;
     await this.deps.store.tokenReceived(ticket.reference, submitted.token);
     return this.exchange(office, ticket.reference, submitted.token);

@@ -229,6 +229,8 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
         await db.schema.alterTable('tickets').addColumn('delivery_error', 'text').execute();
         await db.schema.alterTable('tickets').addColumn('external_token', 'text').execute();
         await db.schema.alterTable('tickets').addColumn('delivered_at', 'text').execute();
+        // When the latest delivery attempt began (a retry's duplicate lookup may use any list fetched after it ended).
+        await db.schema.alterTable('tickets').addColumn('last_attempt_at', 'text').execute();
         // Answers to the back office's own questions for the service (Open311 attributes), JSON.
         await db.schema.alterTable('tickets').addColumn('attributes', 'text').execute();
         await db.schema.createIndex('tickets_delivery').on('tickets').columns(['delivery', 'created_at']).execute();

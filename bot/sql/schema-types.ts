@@ -103,6 +103,8 @@ export interface TicketsTable {
   /** Open311 `token` answer, until it is exchanged for the request id. */
   external_token: string | null;
   delivered_at: string | null;
+  /** When the latest delivery attempt began. */
+  last_attempt_at: string | null;
   /** JSON: answers to the back office's questions, by attribute code. */
   attributes: string | null;
 }

@@ -118,9 +118,9 @@ export class Open311Client implements BackOffice {
    *   so a call may take two round trips (each bounded by `timeoutMs`).
    * @throws ConnectorUnavailableError (retryable) or TicketRejectedError (the server's 4xx reason).
    */
-  async submit(ticket: Open311Ticket, key: string, attempt?: number): Promise<Submitted> {
+  async submit(ticket: Open311Ticket, key: string, attempt?: number, lastAttemptAt?: Date): Promise<Submitted> {
     if (attempt !== 1) {
-      const externalId = await this.findByReference(ticket);
+      const externalId = await this.findByReference(ticket, lastAttemptAt);
       if (externalId !== undefined) return { externalId };
     }
     const call: GeoReportCall = {
@@ -173,13 +173,13 @@ export class Open311Client implements BackOffice {
    * quotes `Ref: <reference>`, requested since `createdAt` minus the lookup margin.
    * @throws ConnectorUnavailableError when the search itself fails (then nobody knows; do not post).
    */
-  async findByReference(ticket: Pick<ExternalTicket, 'reference' | 'serviceCode' | 'createdAt'>): Promise<string | undefined> {
+  async findByReference(ticket: Pick<ExternalTicket, 'reference' | 'serviceCode' | 'createdAt'>, lastAttemptAt?: Date): Promise<string | undefined> {
     const now = Date.now();
     const created = Date.parse(ticket.createdAt);
     // Whole days, so that the retries of one day's tickets share one list (see SharedLookup).
     const start = Math.floor(((Number.isNaN(created) ? now - MAX_RANGE_MS : Math.min(created, now)) - this.lookupMarginMs) / DAY_MS) * DAY_MS;
     const end = Math.min(Math.ceil((now + this.lookupMarginMs) / DAY_MS) * DAY_MS, start + MAX_RANGE_MS);
-    return this.lookups.find(ticket.serviceCode, new Date(start), new Date(end), ticket.reference);
+    return this.lookups.find(ticket.serviceCode, new Date(start), new Date(end), ticket.reference, lastAttemptAt);
   }
 
   /** The codes in `codes` (our catalog's `connector.code`s) that the endpoint does not offer. */

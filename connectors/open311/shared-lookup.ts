@@ -1,5 +1,8 @@
 import type { GeoReportRequest } from './georeport-types';
 
+/** A list answers callers with an older last attempt for this long (then a fresh one is fetched). */
+const LATEST_TTL_MS = 60_000;
+
 // Our references as the request description quotes them (see request-form: a last line `Ref: ALU-2026-000123`).
 const REF_LINE = /(?:^|\s)Ref:\s*([A-Za-z]{3}-\d{4}-\d{6})(?![\w-])/gi;
 
@@ -25,6 +28,8 @@ export function referencesIn(requests: readonly GeoReportRequest[]): Map<string,
 export class SharedLookup {
   private readonly open = new Map<string, { result: Promise<Map<string, string>> }>();
   private readonly last = new Map<string, Promise<unknown>>();
+  /** The latest list of each key and when its fetch began, for callers whose last attempt is older. */
+  private readonly latest = new Map<string, { startedAt: number; refs: Map<string, string> }>();
 
   constructor(
     private readonly list: (serviceCode: string, start: Date, end: Date) => Promise<GeoReportRequest[]>,
@@ -32,21 +37,30 @@ export class SharedLookup {
     private readonly gatherMs = 25,
   ) {}
 
-  /** The id of the request quoting `reference`, from a list fetched after this call; undefined when none. */
-  async find(serviceCode: string, start: Date, end: Date, reference: string): Promise<string | undefined> {
+  /**
+   * The id of the request quoting `reference`; undefined when none. `since`: when this ticket's previous
+   * attempt ended, if known — a list fetched after that already shows whatever it created (after an
+   * outage, one list then answers every waiting ticket); otherwise the list is fetched after this call.
+   */
+  async find(serviceCode: string, start: Date, end: Date, reference: string, since?: Date): Promise<string | undefined> {
     const key = `${serviceCode}|${start.toISOString()}|${end.toISOString()}`;
+    const ref = reference.trim().toUpperCase();
+    const latest = this.latest.get(key);
+    if (since && latest && latest.startedAt > since.getTime() && Date.now() - latest.startedAt < LATEST_TTL_MS) return latest.refs.get(ref);
     let slot = this.open.get(key);
     if (!slot) {
       const entry: { result: Promise<Map<string, string>> } = { result: Promise.resolve(new Map()) };
       entry.result = (this.last.get(key) ?? Promise.resolve())
         .catch(() => undefined)
         .then(() => new Promise((r) => setTimeout(r, this.gatherMs)))
-        .then(() => {
+        .then(async () => {
           // From here on, newcomers wait for the next fetch: this one may not show what they created.
           if (this.open.get(key) === entry) this.open.delete(key);
-          return this.list(serviceCode, start, end);
-        })
-        .then(referencesIn);
+          const startedAt = Date.now();
+          const refs = referencesIn(await this.list(serviceCode, start, end));
+          this.latest.set(key, { startedAt, refs });
+          return refs;
+        });
       this.open.set(key, entry);
       this.last.set(key, entry.result);
       entry.result.catch(() => undefined).finally(() => {
@@ -54,6 +68,6 @@ export class SharedLookup {
       });
       slot = entry;
     }
-    return (await slot.result).get(reference.trim().toUpperCase());
+    return (await slot.result).get(ref);
   }
 }
