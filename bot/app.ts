@@ -14,7 +14,7 @@ import { loadCatalog } from '../dialogs/catalog/load-catalog';
 import { createClassifier } from '../dialogs/classify/create-classifier';
 import { createCitizenBot, t } from '../dialogs';
 import { apologyFor, localeOfTag, turnErrorReply } from '../dialogs/apology';
-import { CITIZEN_ID } from '../dialogs/turn-keys';
+import { CITIZEN_ID, HOLD } from '../dialogs/turn-keys';
 import { createIngest, createInboundQueue } from '../queues/inbound';
 import { OutboundQueues, startOutboundWorkers } from '../queues/outbound';
 import { startTurnWorker } from '../queues/turn-worker';
@@ -193,7 +193,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const transcript = new GroupCommit<TranscriptEntry>((lines) => history.recordMessages(lines));
     startTurnWorker({
       inbound, outbound, connection: workerConnection, adapter, channels, bot, storage, citizens: history, transcript: { recordMessages: (lines) => transcript.add(lines) },
-      citizenKey: CITIZEN_ID, apology: (a: Partial<Activity>) => apologyFor(a, catalog), metrics, log, concurrency,
+      citizenKey: CITIZEN_ID, holdKey: HOLD, apology: (a: Partial<Activity>) => apologyFor(a, catalog), metrics, log, concurrency,
     });
     // Holds and team queues live in Redis; after a Redis restart without persistence they come back from SQL.
     await handoff.rebuild();

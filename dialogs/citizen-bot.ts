@@ -16,7 +16,7 @@ import { LOCALE_TAGS, t } from './i18n';
 import { commandIn, emergencyMatcher, interruptionIn, menuLocaleOf, withoutReferences } from './intents';
 import { withMenu } from './menu';
 import { RootDialog, type RootStart } from './root-dialog';
-import { CITIZEN_ID, citizenIdOf, LOCALE, localeOf } from './turn-keys';
+import { CITIZEN_ID, citizenIdOf, HOLD, LOCALE, localeOf } from './turn-keys';
 
 export interface CitizenBotDeps {
   catalog: Catalog;
@@ -126,6 +126,13 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(DIALOG.root);
   }
 
+  /** The hold the worker read with the message, else the port's answer. */
+  async function holdOf(ctx: TurnContext, port: HandoffPort): Promise<Hold | undefined> {
+    const known = ctx.turnState.get(HOLD) as Hold | null | undefined;
+    if (known !== undefined) return known ?? undefined;
+    return port.holdOf(ctx.activity.channelId, ctx.activity.conversation.id);
+  }
+
   /**
    * People hold the conversation: the bot stays silent and the message goes to them. Only an emergency
    * is still answered at once, and while waiting the citizen can leave the queue ("cancelar").
@@ -173,7 +180,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
       });
       try {
         const a = ctx.activity;
-        const hold = deps.handoff && a.type === ActivityTypes.Message ? await deps.handoff.holdOf(a.channelId, a.conversation.id) : undefined;
+        const hold = deps.handoff && a.type === ActivityTypes.Message ? await holdOf(ctx, deps.handoff) : undefined;
         if (hold) await heldTurn(ctx, deps.handoff!, hold);
         else if (a.type === ActivityTypes.ConversationUpdate) await greet(ctx);
         else if (a.type === ActivityTypes.Message) await onMessage(ctx);

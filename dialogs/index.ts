@@ -14,4 +14,4 @@ export type { EngineClassifier, HandoffOutcome, HandoffPort, HandoffReason, Hand
 export { describeOpening } from './opening-time';
 export { teamName } from './handoff-summary';
 export { t, type MessageKey } from './i18n';
-export { CITIZEN_ID } from './turn-keys';
+export { CITIZEN_ID, HOLD } from './turn-keys';

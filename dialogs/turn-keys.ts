@@ -22,3 +22,9 @@ export function localeOf(ctx: TurnContext): Locale {
   const locale: unknown = ctx.turnState.get(LOCALE);
   return locale === 'ca' || locale === 'en' || locale === 'es' ? locale : 'es';
 }
+
+/**
+ * `ctx.turnState` key under which a queue worker may put the conversation's handoff hold, read with the
+ * message (a `Hold`, or null for none). Absent: the engine asks the HandoffPort.
+ */
+export const HOLD = 'citybot.hold';

@@ -2,6 +2,7 @@ import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { Ingest } from '../bot/channel';
 import { BadInputError } from '../bot/errors';
+import { holdKeyOf } from './handoff/hold-key';
 import { OrderedQueue } from './ordered-queue';
 
 /** What waits in a conversation's inbound mailbox. */
@@ -18,7 +19,8 @@ export interface InboundItem {
 export const mailboxKey = (channel: string, conversationId: string): string => `${channel}|${conversationId}`;
 
 export function createInboundQueue(redis: Redis, prefix: string, bullConnection?: Redis, lockMs?: number): OrderedQueue<InboundItem> {
-  return new OrderedQueue<InboundItem>(redis, { name: 'inbound', prefix, bullConnection, lockMs, maxTries: 5 });
+  // Each message is read together with its conversation's handoff hold (see queues/handoff/hold-key).
+  return new OrderedQueue<InboundItem>(redis, { name: 'inbound', prefix, bullConnection, lockMs, maxTries: 5, sideKeyOf: (key) => holdKeyOf(prefix, key) });
 }
 
 /**

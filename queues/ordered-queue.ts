@@ -24,10 +24,10 @@ redis.call('SADD', KEYS[3], ARGV[4])
 return 1`;
 
 /**
- * KEYS: mbox, lock, tries, pending, journal. ARGV: token, mode, key, lockMs.
+ * KEYS: mbox, lock, tries, pending, journal, side. ARGV: token, mode, key, lockMs.
  * mode 'acquire' first takes the lock (answering 'LOCKED' if another drainer holds it); mode 'pop'
  * removes the finished head and its journal (see Drained.journal); mode 'peek' does neither.
- * Then returns {head, tries, journal|false} or, when the mailbox is empty, releases the lock (if still
+ * Then returns {head, tries, journal|false, side|false} or, when the mailbox is empty, releases the lock (if still
  * ours) and returns nil.
  */
 const PEEK_LUA = `
@@ -39,7 +39,7 @@ if not head then
   redis.call('SREM', KEYS[4], ARGV[3])
   return nil
 end
-return {head, redis.call('INCR', KEYS[3]), redis.call('GET', KEYS[5])}`;
+return {head, redis.call('INCR', KEYS[3]), redis.call('GET', KEYS[5]), redis.call('GET', KEYS[6])}`;
 
 /** KEYS: lock. ARGV: token, ttlMs. Extends the lock if it is still ours; 'release' mode when ttl is 0. */
 const LOCK_LUA = `
@@ -80,6 +80,11 @@ export interface OrderedQueueOptions {
   backoffMs?: number;
   /** How long a dedupe id is remembered. @defaultValue 1 day */
   dedupeTtlSec?: number;
+  /**
+   * A Redis key per item key whose value the handler needs on every item (the inbound queue: whether
+   * people hold the conversation), read in the same call as the item instead of one more round trip.
+   */
+  sideKeyOf?: (key: string) => string;
 }
 
 /**
@@ -93,6 +98,8 @@ export interface Drained {
   journal: string | null;
   /** Where to write the journal. */
   journalKey: string;
+  /** With `sideKeyOf`: that key's value, read in the same step as the item (null when absent). */
+  side?: string | null;
 }
 
 export interface WorkOptions<T> {
@@ -136,7 +143,7 @@ export class OrderedQueue<T> {
       },
     });
     redis.defineCommand('oqPush', { numberOfKeys: 3, lua: PUSH_LUA });
-    redis.defineCommand('oqPeek', { numberOfKeys: 5, lua: PEEK_LUA });
+    redis.defineCommand('oqPeek', { numberOfKeys: 6, lua: PEEK_LUA });
     redis.defineCommand('oqLock', { numberOfKeys: 1, lua: LOCK_LUA });
     redis.defineCommand('oqDead', { numberOfKeys: 4, lua: DEAD_LUA });
     redis.defineCommand('oqStranded', { numberOfKeys: 1, lua: STRANDED_LUA });
@@ -237,15 +244,17 @@ export class OrderedQueue<T> {
     const lock = `${this.keys}lock:${key}`;
     const token = randomBytes(8).toString('hex');
     const journalKey = `${this.keys}journal:${key}`;
-    const keys = [this.mailboxOf(key), lock, `${this.keys}tries:${key}`, `${this.keys}pending`, journalKey] as const;
+    // The side key is read with the item (no extra round trip); without `sideKeyOf` it is the journal again.
+    const side = this.options.sideKeyOf?.(key) ?? journalKey;
+    const keys = [this.mailboxOf(key), lock, `${this.keys}tries:${key}`, `${this.keys}pending`, journalKey, side] as const;
     const lockMs = String(this.lockMs);
-    type Head = [string, number, string | null];
+    type Head = [string, number, string | null, string | null];
     let next = (await this.redis.oqPeek(...keys, token, 'acquire', key, lockMs)) as Head | 'LOCKED' | null;
     if (next === 'LOCKED') return; // the holder drains our item
     const renew = setInterval(() => void this.redis.oqLock(lock, token, String(this.lockMs)).catch(() => undefined), this.lockMs / 3);
     try {
       while (next) {
-        const [raw, tries, journal] = next;
+        const [raw, tries, journal, sideValue] = next;
         const item = JSON.parse(raw) as T;
         const dead = tries > this.maxTries;
         if (dead) {
@@ -253,7 +262,7 @@ export class OrderedQueue<T> {
           opts.log.error({ queue: this.options.name, key, tries }, 'item failed too many times: moved to dead letters');
           await opts.onDead?.(key, item);
         } else {
-          await opts.handle(key, item, { journal: journal || null, journalKey });
+          await opts.handle(key, item, { journal: journal || null, journalKey, ...(this.options.sideKeyOf ? { side: sideValue || null } : {}) });
         }
         next = (await this.redis.oqPeek(...keys, token, dead ? 'peek' : 'pop', key, lockMs)) as Head | null;
       }

@@ -27,6 +27,8 @@ export interface TurnWorkerDeps {
   transcript: { recordMessages(lines: TranscriptEntry[]): Promise<void> };
   /** turnState key under which the dialogs find the citizen id. */
   citizenKey: string;
+  /** turnState key under which the dialogs find the handoff hold read with the message. */
+  holdKey: string;
   /** The polite reply for a message that failed every attempt (see OrderedQueue dead letters). */
   apology: (activity: Partial<Activity>) => Partial<Activity>;
   metrics: Metrics;
@@ -96,7 +98,7 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
   return deps.inbound.work(deps.connection, {
     concurrency: deps.concurrency,
     log,
-    handle: async (key, { activity, receivedAt }, { journal, journalKey }) => {
+    handle: async (key, { activity, receivedAt }, { journal, journalKey, side }) => {
       const channel = activity.channelId as ChannelId;
       const conversationId = activity.conversation!.id;
       deps.metrics.messages.inc({ channel, direction: 'in' });
@@ -109,7 +111,10 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
       } else {
         showTyping(deps, activity, log);
         const store = new TurnStore(deps.storage);
-        replies = await deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), new Map<string | symbol, unknown>([[deps.citizenKey, citizenId], [TURN_STORE, store]]));
+        const turnState = new Map<string | symbol, unknown>([[deps.citizenKey, citizenId], [TURN_STORE, store]]);
+        // The handoff hold, read with the message (OrderedQueue sideKeyOf): null means none.
+        if (side !== undefined) turnState.set(deps.holdKey, side === null ? null : JSON.parse(side));
+        replies = await deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), turnState);
         const entry: TurnJournal = { id: activity.id ?? '', replies };
         await deps.storage.commitJson(store.changes, { key: journalKey, value: JSON.stringify(entry), ttlMs: JOURNAL_TTL_MS });
       }

@@ -12,6 +12,7 @@ import { HANDOFF_ENDED, t, teamName, type HandoffEnded, type HandoffOutcome, typ
 import { mailboxKey } from '../inbound';
 import type { AgentView, ConsoleMessage, HandoffView, QueueItem } from '../console/protocol';
 import { CitizenNotices } from '../citizen-notices';
+import { holdKeyOf } from './hold-key';
 import { QueuePlaces } from './queue-places';
 import type { ConsoleBus } from './console-bus';
 import type { Handoff, HandoffStore } from './handoff-store';
@@ -402,7 +403,7 @@ export class HandoffService implements HandoffPort {
   }
 
   private holdKey(channel: string, conversationId: string): string {
-    return `${this.deps.prefix}:handoff:hold:${mailboxKey(channel, conversationId)}`;
+    return holdKeyOf(this.deps.prefix, mailboxKey(channel, conversationId));
   }
 
   private previewKey(): string {
