@@ -209,6 +209,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     outbound, channels, serve, connection: () => workerConnection, redis, prefix, metrics, log, concurrency: config.WORKER_CONCURRENCY,
   });
 
+  // Channels start before the HTTP app replaces the "starting" answer: a ready /readyz means messages are taken.
+  for (const channel of channels.all()) await channel.start(ingest);
+
   let consoleSocket: ConsoleSocket | undefined;
   if (server) {
     const teams = catalog.teams.map((x) => ({ code: x.code, name: x.names.es }));
@@ -258,7 +261,6 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     await consoleSocket.attach(server);
     log.info({ url, role: config.ROLE }, 'listening');
   }
-  for (const channel of channels.all()) await channel.start(ingest);
 
   let stopped: Promise<void> | undefined;
   const stop = () =>
