@@ -4,6 +4,7 @@
 // asserts nothing. Knobs: BENCH_AGENTS=100,250,500 (the ladder), BENCH_MESSAGES, BENCH_SPACING_MS,
 // BENCH_HANDOFFS, BENCH_BACKLOG (citizens left waiting in the queue during each step), BENCH_PORT,
 // BENCH_PROFILE=web|worker (V8 CPU profile to ./data/prof), REDIS_URL.
+import { deleteKeysMatching } from '../tests/support/redis';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -432,12 +433,7 @@ try {
   for (const p of procs) await stopBot(p);
   http.destroy();
   const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
   rmSync(dir, { recursive: true, force: true });
 }

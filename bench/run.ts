@@ -11,6 +11,7 @@ import { benchClassifier } from './classifier';
 import { closedLoop, openConversations, openLoop, percentile } from './directline-load';
 import { cpuSeconds, rssMb, spawnBot, stopBot } from './spawn-bot';
 import { startTelegramLoad, telegramClosedLoop } from './telegram-load';
+import { deleteKeysMatching } from '../tests/support/redis';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
@@ -99,12 +100,7 @@ try {
 } finally {
   for (const p of procs) await stopBot(p);
   const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
   rmSync(dir, { recursive: true, force: true });
 }

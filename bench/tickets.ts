@@ -2,6 +2,7 @@
 // (1) a backlog of BENCH_TICKETS pending tickets drained by one worker process at its start; (2) the back
 // office down (503) while BENCH_OUTAGE_TICKETS more are filed, then up again: how long until they are all
 // delivered. Checks exactly-once on the server side. Prints numbers; asserts nothing.
+import { deleteKeysMatching } from '../tests/support/redis';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,12 +186,7 @@ try {
   if (worker) await stopBot(worker);
   await delivery.queue.close();
   await server.close();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
   bull.disconnect();
   conversationRedis.disconnect();

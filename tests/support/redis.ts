@@ -9,10 +9,15 @@ export const testPrefix = (): string => `t-${randomUUID().slice(0, 8)}`;
 export const redisClient = (): Redis => new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 
 /** Deletes every key under `prefix` (tests clean up after themselves). */
-export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
+export function dropPrefix(redis: Redis, prefix: string): Promise<void> {
+  return deleteKeysMatching(redis, `${prefix}:*`);
+}
+
+/** Deletes every key matching a SCAN pattern (benches also clean `<prefix>-tg:*` and the like with `<prefix>*`). */
+export async function deleteKeysMatching(redis: Redis, pattern: string): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== '0');
