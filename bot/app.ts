@@ -30,8 +30,8 @@ import { QueueAdapter } from './queue-adapter';
 import { connectRedis, ensureRedis } from './redis';
 import { RedisStorage } from './redis-storage';
 import { openDatabase } from './sql/database';
-import { HistoryStore, type TranscriptEntry } from './sql/history-store';
-import { GroupCommit } from './group-commit';
+import { HistoryStore } from './sql/history-store';
+import { TranscriptOutbox } from '../queues/transcript-outbox';
 import type { MakeBaileysSocket } from '../channels/whatsapp-baileys/baileys-socket';
 import { AgentStore } from '../queues/console/agent-store';
 import { createConsoleAuth } from '../queues/console/auth';
@@ -153,6 +153,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const builtin = new BuiltinConnector(db, catalog, undefined, backOffices.routeOf);
   const deliveries = new DeliveryStore(db);
   const notices = new CitizenNotices({ outbound, history });
+  // Turns append their transcript lines to Redis in their commit; this moves them to SQL in batches.
+  const transcriptOutbox = new TranscriptOutbox(redis, prefix, history, log.child({ module: 'queues/transcript-outbox' }));
   const delivery = new TicketDelivery(bullConnection, prefix, {
     store: deliveries, builtin, backOffices: backOffices.offices, notices, catalog,
     mediaUrl: (url) => signer.sign(url, config.MEDIA_URL_TTL_SECONDS),
@@ -190,11 +192,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await ctx.sendActivity(turnErrorReply(ctx.activity, catalog));
     };
     const concurrency = config.WORKER_CONCURRENCY;
-    const transcript = new GroupCommit<TranscriptEntry>((lines) => history.recordMessages(lines));
     startTurnWorker({
-      inbound, outbound, connection: workerConnection, adapter, channels, bot, storage, citizens: history, transcript: { recordMessages: (lines) => transcript.add(lines) },
+      inbound, outbound, connection: workerConnection, adapter, channels, bot, storage, citizens: history, transcript: transcriptOutbox,
       citizenKey: CITIZEN_ID, holdKey: HOLD, apology: (a: Partial<Activity>) => apologyFor(a, catalog), metrics, log, concurrency,
     });
+    transcriptOutbox.start();
     // Holds and team queues live in Redis; after a Redis restart without persistence they come back from SQL.
     await handoff.rebuild();
     const requeued = await delivery.requeuePending();
@@ -239,7 +241,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     app.use(await createWidgetAssets({ title: catalog.city.name }));
     app.use(auth.router);
     app.use(createConsoleApi({
-      service: handoff, store: handoffStore, queues: teamQueues, presence, agents, history, connector, deliveries, delivery, catalog,
+      service: handoff, store: handoffStore, queues: teamQueues, presence, agents, history, transcriptOutbox, connector, deliveries, delivery, catalog,
       requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'queues/console' }),
     }));
     app.use(await createConsoleAssets({ title: catalog.city.name }));
@@ -280,6 +282,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await teamQueues.close();
       await timersConnection?.quit();
       await inbound.close();
+      await transcriptOutbox.close();
       await outbound.close();
       await workerConnection.quit();
       await bullConnection.quit();

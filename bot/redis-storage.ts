@@ -7,23 +7,33 @@ import { ETagConflictError } from './errors';
  * Writes every item or none. An item whose eTag is set (and not '*') is written only if the stored
  * eTag still matches, which is botbuilder's optimistic concurrency contract (MemoryStorage behaves the same).
  * Values are stored as "<eTag>\n<json>" so reads are a plain MGET. An optional extra key (a turn
- * journal) is written in the same call, so it exists exactly when the state it describes does.
- * KEYS: n state keys, then the extra key if any. ARGV: ttlMs, n, per state key: expected eTag ('' =
- * unconditional), new eTag, json; then extra value and its ttlMs if any.
+ * journal) is written, and optional values appended to a list (a turn's transcript lines), in the same
+ * call, so they exist exactly when the state they describe does.
+ * KEYS: n state keys, then the extra key if any, then the list if any. ARGV: ttlMs, n, hasExtra ('0'|'1'),
+ * appendCount, per state key: expected eTag ('' = unconditional), new eTag, json; then the extra value and
+ * its ttlMs if any; then the values to append.
  */
 const WRITE_LUA = `
 local n = tonumber(ARGV[2])
 for i = 1, n do
-  local expected = ARGV[3 * i]
+  local expected = ARGV[3 * i + 2]
   if expected ~= '' then
     local cur = redis.call('GET', KEYS[i])
     if cur and string.match(cur, '^[^\\n]*') ~= expected then return i end
   end
 end
 for i = 1, n do
-  redis.call('SET', KEYS[i], ARGV[3 * i + 1] .. '\\n' .. ARGV[3 * i + 2], 'PX', ARGV[1])
+  redis.call('SET', KEYS[i], ARGV[3 * i + 3] .. '\\n' .. ARGV[3 * i + 4], 'PX', ARGV[1])
 end
-if #KEYS > n then redis.call('SET', KEYS[n + 1], ARGV[3 * n + 3], 'PX', ARGV[3 * n + 4]) end
+local at = 3 * n + 5
+local k = n + 1
+if ARGV[3] == '1' then
+  redis.call('SET', KEYS[k], ARGV[at], 'PX', ARGV[at + 1])
+  at = at + 2
+  k = k + 1
+end
+local count = tonumber(ARGV[4])
+if count > 0 then redis.call('RPUSH', KEYS[k], unpack(ARGV, at, at + count - 1)) end
 return 0`;
 
 export interface RedisStorageOptions {
@@ -76,19 +86,25 @@ export class RedisStorage implements Storage {
 
   /**
    * Writes already-serialized state unconditionally (botbuilder's BotState always writes with eTag '*')
-   * and, in the same atomic step, the `extra` key: a queue worker's turn journal (see bot/turn-state).
+   * and, in the same atomic step, the `extra` key (a queue worker's turn journal, see bot/turn-state) and
+   * the `append` values (the turn's transcript lines, see queues/transcript-outbox).
    */
-  async commitJson(changes: ReadonlyMap<string, string>, extra: { key: string; value: string; ttlMs: number }): Promise<void> {
-    await this.put([...changes].map(([key, json]) => ({ key, expected: '', eTag: newETag(), json })), extra);
+  async commitJson(changes: ReadonlyMap<string, string>, extra: Extra, append?: Append): Promise<void> {
+    await this.put([...changes].map(([key, json]) => ({ key, expected: '', eTag: newETag(), json })), extra, append);
   }
 
   /** One WRITE_LUA call; returns 0, or the 1-based index of the item whose eTag no longer matched. */
-  private async put(items: Array<{ key: string; expected: string; eTag: string; json: string }>, extra?: { key: string; value: string; ttlMs: number }): Promise<number> {
+  private async put(items: Array<{ key: string; expected: string; eTag: string; json: string }>, extra?: Extra, append?: Append): Promise<number> {
     const redisKeys = items.map((i) => this.options.prefix + i.key);
-    const args = [String(this.ttlMs), String(items.length), ...items.flatMap((i) => [i.expected, i.eTag, i.json])];
+    const values = append?.values ?? [];
+    const args = [String(this.ttlMs), String(items.length), extra ? '1' : '0', String(values.length), ...items.flatMap((i) => [i.expected, i.eTag, i.json])];
     if (extra) {
       redisKeys.push(extra.key);
       args.push(extra.value, String(extra.ttlMs));
+    }
+    if (append && values.length > 0) {
+      redisKeys.push(append.key);
+      args.push(...values);
     }
     return this.redis.stateWrite(redisKeys.length, ...redisKeys, ...args);
   }
@@ -98,7 +114,16 @@ export class RedisStorage implements Storage {
   }
 }
 
-const newETag = (): string => randomBytes(6).toString('hex');
+/** A key written in the same call as the state (a turn journal). */
+interface Extra { key: string; value: string; ttlMs: number }
+/** Values appended to a list in the same call as the state. */
+interface Append { key: string; values: readonly string[] }
+
+// eTags only need to differ from the previous writer's: a per-process random prefix and a counter, instead of
+// a getrandom() system call per write.
+const processTag = randomBytes(6).toString('hex');
+let writes = 0;
+const newETag = (): string => `${processTag}${(writes++).toString(36)}`;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {

@@ -13,13 +13,23 @@ export const TURN_STORE = Symbol('turnStore');
 export class TurnStore {
   /** Key → JSON as read ('' when the key did not exist). */
   private readonly loaded = new Map<string, string>();
+  /** Key → JSON read ahead by `prefetch`, taken by the first `load` of that key. */
+  private readonly prefetched = new Map<string, string>();
   /** Key → JSON to write, for the state that changed. */
   readonly changes = new Map<string, string>();
 
   constructor(private readonly storage: RedisStorage) {}
 
+  /** Reads the keys the turn will load in one round trip (instead of one per BotState). */
+  async prefetch(keys: string[]): Promise<void> {
+    const values = await this.storage.readJson(keys);
+    keys.forEach((key, i) => this.prefetched.set(key, values[i] ?? ''));
+  }
+
   async load(key: string): Promise<Record<string, unknown>> {
-    const [json] = await this.storage.readJson([key]);
+    let json: string | null | undefined = this.prefetched.get(key);
+    if (json === undefined) [json] = await this.storage.readJson([key]);
+    else this.prefetched.delete(key);
     this.loaded.set(key, json ?? '');
     return json ? (JSON.parse(json) as Record<string, unknown>) : {};
   }
@@ -65,6 +75,12 @@ function staged<T extends BotState>(Base: StateClass<T>): StateClass<T> {
 
 /** BotState keeps its turn cache under a private symbol (`stateKey`); it is public in JS. */
 const stateKeyOf = (state: BotState): symbol => (state as unknown as { stateKey: symbol }).stateKey;
+
+/** The storage keys of botbuilder's UserState and ConversationState (default namespace) for an activity. */
+export const stateKeysOf = (activity: { channelId?: string; from?: { id: string }; conversation?: { id: string } }): string[] => [
+  `${activity.channelId}/users/${activity.from?.id}/`,
+  `${activity.channelId}/conversations/${activity.conversation?.id}/`,
+];
 
 export const StagedConversationState = staged(ConversationState);
 export const StagedUserState = staged(UserState);

@@ -6,11 +6,12 @@ import type { Logger } from '../bot/logger';
 import type { Metrics } from '../bot/metrics';
 import type { QueueAdapter } from '../bot/queue-adapter';
 import type { RedisStorage } from '../bot/redis-storage';
-import { TURN_STORE, TurnStore } from '../bot/turn-state';
+import { stateKeysOf, TURN_STORE, TurnStore } from '../bot/turn-state';
 import type { TranscriptEntry } from '../bot/sql/history-store';
 import type { InboundItem } from './inbound';
 import type { OrderedQueue } from './ordered-queue';
 import { deliver, type OutboundItem, type OutboundQueues } from './outbound';
+import type { TranscriptOutbox } from './transcript-outbox';
 
 export interface TurnWorkerDeps {
   inbound: OrderedQueue<InboundItem>;
@@ -24,7 +25,8 @@ export interface TurnWorkerDeps {
   /** The dialog engine: one call per inbound activity. */
   bot: { run(ctx: TurnContext): Promise<void> };
   citizens: { citizenFor(channel: string, channelUserId: string, displayName?: string): Promise<string> };
-  transcript: { recordMessages(lines: TranscriptEntry[]): Promise<void> };
+  /** Where a turn's transcript lines go: appended in the turn's commit, flushed to SQL in batches. */
+  transcript: Pick<TranscriptOutbox, 'key' | 'encode' | 'nudge'>;
   /** turnState key under which the dialogs find the citizen id. */
   citizenKey: string;
   /** turnState key under which the dialogs find the handoff hold read with the message. */
@@ -102,21 +104,37 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
       const channel = activity.channelId as ChannelId;
       const conversationId = activity.conversation!.id;
       deps.metrics.messages.inc({ channel, direction: 'in' });
-      const citizenId = await deps.citizens.citizenFor(channel, activity.from!.id, activity.from!.name);
       const recorded = journal === null ? undefined : (JSON.parse(journal) as TurnJournal);
+      const rerun = recorded !== undefined && recorded.id === activity.id;
+      const store = new TurnStore(deps.storage);
+      // The dialog state is read while the citizen is looked up, in one round trip for both state keys.
+      const [citizenId] = await Promise.all([
+        deps.citizens.citizenFor(channel, activity.from!.id, activity.from!.name),
+        rerun ? undefined : store.prefetch(stateKeysOf(activity)),
+      ]);
       let replies: Partial<Activity>[];
-      if (recorded && recorded.id === activity.id) {
+      if (rerun) {
         replies = recorded.replies;
         log.warn({ channel, conversationId }, 'message run again after a worker stopped: re-delivering its recorded replies');
       } else {
         showTyping(deps, activity, log);
-        const store = new TurnStore(deps.storage);
         const turnState = new Map<string | symbol, unknown>([[deps.citizenKey, citizenId], [TURN_STORE, store]]);
         // The handoff hold, read with the message (OrderedQueue sideKeyOf): null means none.
         if (side !== undefined) turnState.set(deps.holdKey, side === null ? null : JSON.parse(side));
         replies = await deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), turnState);
         const entry: TurnJournal = { id: activity.id ?? '', replies };
-        await deps.storage.commitJson(store.changes, { key: journalKey, value: JSON.stringify(entry), ttlMs: JOURNAL_TTL_MS });
+        const lines = [
+          // A conversation start (conversationUpdate) is not something the citizen said.
+          ...(activity.type === 'message' ? [line(activity, 'in', conversationId, channel, citizenId)] : []),
+          ...replies.map((r) => line(r, 'out', conversationId, channel, citizenId)),
+        ];
+        // State, journal and transcript lines in one atomic step (see queues/transcript-outbox).
+        await deps.storage.commitJson(
+          store.changes,
+          { key: journalKey, value: JSON.stringify(entry), ttlMs: JOURNAL_TTL_MS },
+          { key: deps.transcript.key, values: deps.transcript.encode(lines) },
+        );
+        if (lines.length > 0) deps.transcript.nudge();
       }
       if (replies.length > 0) {
         const ref = { channel, conversationId, userId: activity.from!.id, locale: replies[0]?.locale ?? activity.locale };
@@ -124,11 +142,6 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
         if (!(await deliveredInline(deps, key, item, log))) await deps.outbound.push(key, item, `${key}|${activity.id}`);
       }
       deps.metrics.turnSeconds.observe({ channel }, (Date.now() - receivedAt) / 1_000);
-      await deps.transcript.recordMessages([
-        // A conversation start (conversationUpdate) is not something the citizen said.
-        ...(activity.type === 'message' ? [line(activity, 'in', conversationId, channel, citizenId)] : []),
-        ...replies.map((r) => line(r, 'out', conversationId, channel, citizenId)),
-      ]);
     },
     onDead: async (key, { activity }) => {
       const ref = { channel: activity.channelId as ChannelId, conversationId: activity.conversation!.id, userId: activity.from?.id };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
 import type { HistoryStore, TranscriptEntry } from '../../bot/sql/history-store';
+import type { TranscriptOutbox } from '../transcript-outbox';
 import type { Connector, TicketStatus } from '../../connectors/connector';
 import type { DeliveryStore } from '../../connectors/delivery-store';
 import type { TicketDelivery } from '../ticket-delivery';
@@ -25,6 +26,8 @@ export interface ConsoleApiDeps {
   presence: Presence;
   agents: AgentStore;
   history: HistoryStore;
+  /** Turns' transcript lines waiting for SQL: flushed before an agent reads a transcript. */
+  transcriptOutbox: Pick<TranscriptOutbox, 'flush'>;
   connector: Connector;
   /** Tickets a back office refused, for review. */
   deliveries: DeliveryStore;
@@ -204,6 +207,8 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
   });
 
   async function detail(h: Handoff): Promise<HandoffDetail> {
+    // The agent must see the citizen's last words: lines of recent turns may still be on their way to SQL.
+    await deps.transcriptOutbox.flush().catch((err: unknown) => deps.log.warn({ err }, 'transcript flush failed: showing what SQL has'));
     const [transcript, events, citizen, names] = await Promise.all([
       deps.history.transcript(h.channel, h.conversationId, 300), store.events(h.id), citizen360(h.citizenId), agentNames(),
     ]);

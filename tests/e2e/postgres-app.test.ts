@@ -61,7 +61,7 @@ describe('the whole app on PostgreSQL', () => {
       expect(leaked.rows[0].n).toBe(0);
     }
 
-    // The transcript reaches PostgreSQL too (group-committed, so it may trail the reply).
+    // The transcript reaches PostgreSQL too (through the transcript outbox, so it may trail the reply).
     const conversationKey = `webchat:${c.conversationId}`;
     const rows = await waitFor(async () => {
       const r = await client.query(`select direction, text from "${schema}".messages where conversation_id = $1 order by id`, [conversationKey]);

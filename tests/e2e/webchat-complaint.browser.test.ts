@@ -89,7 +89,7 @@ describe('a citizen reports a street light in the web chat widget', () => {
     const photo = await fetch(attachments[0]?.url ?? '');
     expect(Buffer.from(await photo.arrayBuffer()).equals(PNG)).toBe(true);
 
-    // The transcript agents read holds both directions of this conversation (group-committed, so poll).
+    // The transcript agents read holds both directions of this conversation (flushed from the transcript outbox in batches, so poll).
     const history = new HistoryStore(db);
     const transcript = await waitFor(async () => {
       const t = await history.transcript('webchat', ticket.conversation_id);

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../bot/logger';
+import type { TranscriptEntry } from '../bot/sql/history-store';
+
+/*
+ * Read this before changing: how a turn's transcript lines reach SQL.
+ *
+ * A turn does not write SQL. Its lines (the citizen's message and the bot's replies) are appended to one
+ * Redis list in the SAME Lua call that commits the turn's state and journal (RedisStorage.commitJson), so
+ * they exist exactly when the turn's effects do, and a worker killed at any instruction loses none.
+ * A flusher (any process) then moves them to SQL in batches: it takes the flush lock, reads the head of
+ * the list, records the lines (idempotent: a line already recorded is ignored), and trims exactly what
+ * it read. Dying between the SQL write and the trim only makes the next flusher record them again.
+ *
+ * Why: one SQLite transaction per turn was ~160 µs of the worker's CPU and a PostgreSQL round trip per
+ * turn; a batch of fifty costs about the same as one. Readers that must see every committed line (the
+ * agent console's transcript) call `flush()` first.
+ */
+
+/** KEYS: lock, list. ARGV: token, lockMs, max. false when another flusher holds the lock; else the head (lock kept only if non-empty). */
+const CLAIM_LUA = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
+local head = redis.call('LRANGE', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+if #head == 0 then redis.call('DEL', KEYS[1]) end
+return head`;
+
+/** KEYS: lock, list. ARGV: token, count. Trims what the holder recorded and releases the lock (only if still ours). */
+const ACK_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('LTRIM', KEYS[2], tonumber(ARGV[2]), -1)
+redis.call('DEL', KEYS[1])
+return 1`;
+
+/** KEYS: lock. ARGV: token. Releases the lock after a failed write (the lines stay for the next flush). */
+const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+export interface TranscriptOutboxOptions {
+  /** How long after a turn its lines are flushed (they are batched meanwhile). @defaultValue 50 */
+  flushMs?: number;
+  /** Lines per SQL batch. @defaultValue 500 */
+  maxBatch?: number;
+  /** A flusher that died keeps the lock at most this long. @defaultValue 30000 */
+  lockMs?: number;
+  /** How often a process looks for lines another (dead) process left behind. @defaultValue 5000 */
+  sweepMs?: number;
+}
+
+/** The Redis list between turns and the SQL transcript, and its flusher. */
+export class TranscriptOutbox {
+  /** The list a turn's commit appends to (see RedisStorage.commitJson `append`). */
+  readonly key: string;
+  private readonly lock: string;
+  private readonly flushMs: number;
+  private readonly maxBatch: number;
+  private readonly lockMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly history: { recordMessages(lines: readonly TranscriptEntry[]): Promise<void> },
+    private readonly log: Logger,
+    private readonly options: TranscriptOutboxOptions = {},
+  ) {
+    this.key = `${prefix}:transcript:outbox`;
+    this.lock = `${prefix}:transcript:flush-lock`;
+    this.flushMs = options.flushMs ?? 50;
+    this.maxBatch = options.maxBatch ?? 500;
+    this.lockMs = options.lockMs ?? 30_000;
+    redis.defineCommand('outboxClaim', { numberOfKeys: 2, lua: CLAIM_LUA });
+    redis.defineCommand('outboxAck', { numberOfKeys: 2, lua: ACK_LUA });
+    redis.defineCommand('outboxRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
+  }
+
+  /** The list entries for `lines`, to append in a turn's commit. */
+  encode(lines: readonly TranscriptEntry[]): string[] {
+    return lines.map((l) => JSON.stringify(l));
+  }
+
+  /** A turn appended lines: flush them within `flushMs`, together with whatever else arrives meanwhile. */
+  nudge(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch((err: unknown) => this.log.warn({ err }, 'transcript flush failed: the lines stay in Redis for the next one'));
+    }, this.flushMs);
+  }
+
+  /** Looks for lines left by processes that stopped before flushing (every `sweepMs`). */
+  start(): void {
+    this.sweeper ??= setInterval(() => {
+      void this.redis.llen(this.key).then((n) => (n > 0 ? this.flush() : undefined)).catch((err: unknown) => this.log.warn({ err }, 'transcript sweep failed'));
+    }, this.options.sweepMs ?? 5_000);
+    this.sweeper.unref();
+  }
+
+  /**
+   * Records in SQL every line committed before this call. Waits for a flush another process is running.
+   * Rejects when the database (or Redis) fails; the lines stay in the list.
+   */
+  flush(): Promise<void> {
+    // Flushes of one process run one after another: a caller waits for the running one, then drains what
+    // was committed after it began. `running` never rejects; each caller gets its own flush's outcome.
+    const run = (this.running ?? Promise.resolve()).then(() => this.drain());
+    const settled = run.then(() => undefined, () => undefined);
+    this.running = settled;
+    void settled.then(() => {
+      if (this.running === settled) this.running = undefined;
+    });
+    return run;
+  }
+
+  private async drain(): Promise<void> {
+    const token = randomBytes(8).toString('hex');
+    const until = Date.now() + this.lockMs;
+    for (;;) {
+      const head = (await this.redis.outboxClaim(this.lock, this.key, token, String(this.lockMs), String(this.maxBatch))) as string[] | null;
+      if (head === null) {
+        // Another process is flushing: what we must see is either in its batch or after it.
+        if (Date.now() > until) throw new Error('transcript flush lock held too long');
+        await new Promise((r) => setTimeout(r, 5));
+        continue;
+      }
+      if (head.length === 0) return;
+      try {
+        await this.history.recordMessages(head.map(decode));
+      } catch (err) {
+        await this.redis.outboxRelease(this.lock, token).catch(() => undefined);
+        throw err;
+      }
+      await this.redis.outboxAck(this.lock, this.key, token, String(head.length));
+      if (head.length < this.maxBatch) return;
+    }
+  }
+
+  /** Stops the timers and flushes what this process nudged. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      await this.flush().catch((err: unknown) => this.log.warn({ err }, 'transcript flush at close failed: the lines stay in Redis'));
+    }
+    await this.running;
+  }
+}
+
+function decode(raw: string): TranscriptEntry {
+  const line = JSON.parse(raw) as TranscriptEntry & { at: string };
+  return { ...line, at: new Date(line.at) };
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    outboxClaim(...args: string[]): Promise<string[] | null>;
+    outboxAck(...args: string[]): Promise<number>;
+    outboxRelease(...args: string[]): Promise<number>;
+  }
+}
