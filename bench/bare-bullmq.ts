@@ -19,9 +19,10 @@ async function bareRun(redisUrl: string, prefix: string, jobs = 20_000, inFlight
   let processed = 0;
   let resolveDone: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
+  const workerConn = conn.duplicate();
   const worker = new Worker('bare', async () => {
     if (++processed === jobs) resolveDone();
-  }, { connection: conn.duplicate(), prefix, concurrency: 64 });
+  }, { connection: workerConn, prefix, concurrency: 64 });
   await worker.waitUntilReady();
   const started = performance.now();
   let next = 0;
@@ -36,6 +37,8 @@ async function bareRun(redisUrl: string, prefix: string, jobs = 20_000, inFlight
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
+  // BullMQ leaves connections it was given open: left open, they kept `npm run bench` from exiting.
+  workerConn.disconnect();
   conn.disconnect();
   return { jobsPerSecond: Math.round(jobs / seconds) };
 }

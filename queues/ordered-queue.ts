@@ -8,7 +8,7 @@ import type { Logger } from '../bot/logger';
  *
  * BullMQ's open-source edition has no per-group ordering, so each key (a conversation) gets a mailbox
  * (a Redis list). `push` appends to the mailbox and then adds a BullMQ "drain" job (one job covers every
- * key pushed in the same tick). For each of its keys a drain job takes the key's lock; if the lock is
+ * key pushed in the same tick; none when the key's lock is held). For each of its keys a drain job takes the key's lock; if the lock is
  * held, the holder is bound to see the new item, because the holder releases the lock only in the same
  * Lua call that finds the mailbox empty (PEEK_LUA). The head item is removed
  * only after its handler finished, so a worker killed mid-item leaves it at the head: the lock expires,
@@ -16,11 +16,16 @@ import type { Logger } from '../bot/logger';
  * An item that fails `maxTries` times goes to the dead-letter list instead of blocking its key forever.
  */
 
-/** KEYS: seen, mbox, pending. ARGV: item, seenTtlSec, dedupe('1'|'0'), key. Returns 1 if queued, 0 if a duplicate. */
+/**
+ * KEYS: seen, mbox, pending, lock. ARGV: item, seenTtlSec, dedupe('1'|'0'), key. Returns 0 if a duplicate,
+ * 2 if queued while a drainer holds the key's lock (it is bound to see the item: see PEEK_LUA), 1 if queued
+ * and a drain job is needed.
+ */
 const PUSH_LUA = `
 if ARGV[3] == '1' and not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then return 0 end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[4])
+if redis.call('EXISTS', KEYS[4]) == 1 then return 2 end
 return 1`;
 
 /**
@@ -142,7 +147,7 @@ export class OrderedQueue<T> {
         backoff: { type: 'exponential', delay: options.backoffMs ?? 500 },
       },
     });
-    redis.defineCommand('oqPush', { numberOfKeys: 3, lua: PUSH_LUA });
+    redis.defineCommand('oqPush', { numberOfKeys: 4, lua: PUSH_LUA });
     redis.defineCommand('oqPeek', { numberOfKeys: 6, lua: PEEK_LUA });
     redis.defineCommand('oqLock', { numberOfKeys: 1, lua: LOCK_LUA });
     redis.defineCommand('oqDead', { numberOfKeys: 4, lua: DEAD_LUA });
@@ -156,11 +161,14 @@ export class OrderedQueue<T> {
   async push(key: string, item: T, dedupeId?: string): Promise<boolean> {
     const seen = dedupeId === undefined ? `${this.keys}seen:-` : `${this.keys}seen:${dedupeId}`;
     const queued = await this.redis.oqPush(
-      seen, `${this.keys}mbox:${key}`, `${this.keys}pending`,
+      seen, `${this.keys}mbox:${key}`, `${this.keys}pending`, `${this.keys}lock:${key}`,
       JSON.stringify(item), String(this.options.dedupeTtlSec ?? 86_400), dedupeId === undefined ? '0' : '1', key,
     );
     if (queued === 0) return false;
-    await this.scheduleDrain(key);
+    // A message that arrives while its conversation's previous one is still being handled needs no job of
+    // its own (a whole BullMQ add, fetch and completion): the drainer holding the lock takes it next. If that
+    // drainer dies, its stalled job is run again (or the sweeper adds one) and covers this item too.
+    if (queued === 1) await this.scheduleDrain(key);
     return true;
   }
 

@@ -8,6 +8,10 @@ import { UnknownConversationError } from '../../bot/errors';
  * Weeks, not hours: a ticket's status change may be pushed to the citizen long after they last wrote.
  */
 export const CONVERSATION_TTL_S = 30 * 24 * 3_600;
+
+/** How long, and for how many conversations, a process keeps conversation metadata (see ConversationStore.known). */
+const RECENT_MS = 60_000;
+const RECENT_MAX = 20_000;
 /** Approximate cap on activities kept per conversation (XADD MAXLEN ~). */
 export const STREAM_MAXLEN = 5_000;
 /** How long a `channelData.clientActivityID` is remembered for dedupe. */
@@ -122,6 +126,9 @@ export function parseNotice(message: string): StreamNotice | undefined {
 }
 
 export class ConversationStore {
+  /** Conversation id → its metadata and until when it may be used (see `known`). */
+  private readonly recent = new Map<string, { meta: ConversationMeta; until: number }>();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -157,6 +164,25 @@ export class ConversationStore {
     // A hash without `user` is not a conversation (e.g. a sequence bumped after expiry).
     if (!h.user) return undefined;
     return { conversationId, userId: h.user, ...(h.locale ? { locale: h.locale } : {}), greeted: h.greeted === '1' };
+  }
+
+  /**
+   * The conversation's user and locale (which never change) from a per-process cache of at most a minute,
+   * else as `get`: every POST of a citizen's message needs them, and a Redis round trip was a tenth of a
+   * web process's work per message. `greeted` may be stale: use `get` where it matters. A conversation
+   * that expired meanwhile is still refused, by the append (UnknownConversationError).
+   */
+  async known(conversationId: string): Promise<ConversationMeta | undefined> {
+    const cached = this.recent.get(conversationId);
+    if (cached && cached.until > Date.now()) return cached.meta;
+    const meta = await this.get(conversationId);
+    this.recent.delete(conversationId);
+    if (meta) {
+      this.recent.set(conversationId, { meta, until: Date.now() + RECENT_MS });
+      // Maps iterate in insertion order: the first key is the oldest entry.
+      if (this.recent.size > RECENT_MAX) this.recent.delete(this.recent.keys().next().value!);
+    }
+    return meta;
   }
 
   async markGreeted(conversationId: string): Promise<void> {

@@ -57,7 +57,7 @@ export function createDirectLineRouter(deps: DirectLineRouterDeps): Router {
     const id = String(req.params.id ?? '');
     if (!isConversationId(id)) throw new DirectLineHttpError(404, 'NotFound', 'conversation not found');
     assertMayUse(principal, id);
-    const meta = await store.get(id);
+    const meta = await store.known(id);
     if (!meta) throw new DirectLineHttpError(404, 'NotFound', 'conversation not found');
     return { principal, meta };
   };

@@ -72,6 +72,26 @@ describe('OrderedQueue', () => {
     expect(workers).toEqual(new Set(['a', 'b']));
   });
 
+  it('adds no drain job for an item pushed while its key is being drained: the drainer takes it next', async () => {
+    const { q, conn } = queue();
+    let release!: () => void;
+    const first = new Promise<void>((r) => (release = r));
+    const seen: number[] = [];
+    q.work(conn.duplicate(), { concurrency: 4, log, handle: async (_key, item) => { seen.push(item.n); if (item.n === 1) await first; } });
+    await q.push('conv', { n: 1, v: 'x' });
+    await eventually(() => seen.length === 1, 5_000, 'the first item in progress');
+    const added = { count: 0 };
+    q.queue.on('waiting', () => added.count++);
+    await q.push('conv', { n: 2, v: 'x' });
+    await q.push('conv', { n: 3, v: 'x' });
+    const counts = await q.queue.getJobCounts('waiting', 'delayed', 'active');
+    expect(counts.waiting! + counts.delayed!).toBe(0);
+    expect(added.count).toBe(0);
+    release();
+    await eventually(() => seen.length === 3, 5_000, 'both later items handled by the holder');
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
   it('drops an item whose dedupe id was already pushed', async () => {
     const { q, conn } = queue();
     expect(await q.push('k', { n: 1, v: 'x' }, 'msg-1')).toBe(true);

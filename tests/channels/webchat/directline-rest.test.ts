@@ -39,6 +39,21 @@ describe('Direct Line REST errors', () => {
     expect(res.body.error.code).toBe('NotFound');
   });
 
+  it('answers 404 to a message for a conversation that expired after the process last saw it', async () => {
+    const w = await world();
+    const { conversationId, token } = await startConversation(w.web.baseUrl);
+    const first = await call(w.web.baseUrl, 'POST', activities(conversationId), { token, body: { type: 'message', text: 'hola' } });
+    expect(first.status).toBe(200);
+    // The conversation expires in Redis while this process still remembers its user and locale.
+    const keys = await w.web.redis.keys(`${w.config.REDIS_PREFIX}:dl:${conversationId}*`);
+    await w.web.redis.del(...keys);
+    const ingested = w.bot.ingested.length;
+    const res = await call(w.web.baseUrl, 'POST', activities(conversationId), { token, body: { type: 'message', text: '¿sigue ahí?' } });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NotFound');
+    expect(w.bot.ingested.length).toBe(ingested);
+  });
+
   it('answers malformed JSON with a 400 JSON error, not an HTML page', async () => {
     const w = await world();
     const { conversationId, token } = await startConversation(w.web.baseUrl);
