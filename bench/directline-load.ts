@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 // CPU taken from the bot on a 2-core machine.
 const agent = new Agent({ keepAlive: true, maxSockets: 512 });
 
-function postJson(url: string, token: string, body: unknown): Promise<{ status: number; json: unknown }> {
+function postJson(url: string, token: string, body: unknown, retried = false): Promise<{ status: number; json: unknown }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(url, {
@@ -17,7 +17,12 @@ function postJson(url: string, token: string, body: unknown): Promise<{ status: 
       res.on('end', () => resolve({ status: res.statusCode ?? 0, json: chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined }));
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed for idleness just as it was reused: the request never
+      // reached the server, so sending it again is safe (the pattern Node documents for request.reusedSocket).
+      if (!retried && req.reusedSocket && err.code === 'ECONNRESET') postJson(url, token, body, true).then(resolve, reject);
+      else reject(err);
+    });
     req.end(payload);
   });
 }

@@ -1,5 +1,6 @@
 // `npm run bench`: end-to-end web chat load through the Direct Line API, bare BullMQ on the same Redis,
 // the offline classifier, and the idle memory of one process. Prints numbers; asserts nothing.
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,9 @@ const env = { REDIS_URL, REDIS_PREFIX: prefix, SQLITE_PATH: join(dir, 'bot.sqlit
 
 // BENCH_PROFILE=worker|web|telegram-worker|telegram-web writes a V8 CPU profile of that process to ./data/prof (to see where the time goes).
 const profile = (role: string) => (process.env.BENCH_PROFILE === role ? ['--cpu-prof', '--cpu-prof-dir=data/prof'] : []);
-const procs = [];
+const procs: ChildProcess[] = [];
+// An error that escapes the try (a socket event) must not leave bot processes holding the ports.
+process.on('exit', () => { for (const p of procs) p.kill('SIGKILL'); });
 try {
   console.log(`# citizen-attention bot benchmark: ${CONVERSATIONS} conversations, ${WORKERS} worker process(es) + 1 web process, Redis ${REDIS_URL}`);
   // BENCH_WORKERS=0 runs one process with every role (the small-town layout).
