@@ -10,7 +10,7 @@ import { loadCatalog } from '../dialogs/catalog/load-catalog';
 import { benchBareBullmq } from './bare-bullmq';
 import { benchClassifier } from './classifier';
 import { closedLoop, openConversations, openLoop, percentile } from './directline-load';
-import { cpuSeconds, rssMb, spawnBot, stopBot } from './spawn-bot';
+import { cpuSeconds, redisCpuSeconds, rssMb, spawnBot, stopBot } from './spawn-bot';
 import { startTelegramLoad, telegramClosedLoop } from './telegram-load';
 import { deleteKeysMatching } from '../tests/support/redis';
 
@@ -44,10 +44,7 @@ try {
 
   // Where the time goes: CPU used by each process during the sustained phase, per message.
   const redisInfo = new Redis(REDIS_URL);
-  const redisCpu = async () => {
-    const info = await redisInfo.info('cpu');
-    return ['used_cpu_sys', 'used_cpu_user'].reduce((sum, k) => sum + Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0), 0);
-  };
+  const redisCpu = () => redisCpuSeconds(redisInfo);
   const cpuBefore = { procs: await Promise.all(procs.map((p) => cpuSeconds(p.pid!))), redis: await redisCpu(), client: process.cpuUsage() };
   const sustained = await closedLoop(convs, SECONDS, latencies);
   const cpuAfter = { procs: await Promise.all(procs.map((p) => cpuSeconds(p.pid!))), redis: await redisCpu(), client: process.cpuUsage(cpuBefore.client) };
