@@ -89,7 +89,8 @@ const JOURNAL_TTL_MS = 3_600_000;
  * Runs the dialog engine for each inbound message, in order per conversation, and delivers its replies.
  *
  * Read this before changing: a worker can die at any instruction. The turn's state writes are staged and
- * committed in ONE Redis call together with a journal entry holding the turn's replies. A message that
+ * committed in ONE Redis call together with a journal entry holding the turn's replies and the turn's
+ * transcript lines (queues/transcript-outbox moves them to SQL in batches). A message that
  * is run again (its worker died before popping it) finds its journal entry and re-delivers the recorded
  * replies instead of running the dialog against state that has already moved on. Delivery is idempotent
  * (web chat dedupes by the first reply's id; the outbound queue by the inbound message id), and the
