@@ -172,7 +172,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   if (config.ROLE !== 'web') {
     const classifier = await createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
     const storage = new RedisStorage(redis, { prefix: `${prefix}:state:` });
-    const phones = createPhoneLinks({ channels, outbound, history });
+    const phones = createPhoneLinks({ channels, outbound, history, transcriptOutbox });
     const preferences = { setStatusUpdates: (citizenId: string, on: boolean) => deliveries.setWantsUpdates(citizenId, on) };
     // Open311 services may have questions of their own (attributes), asked during intake.
     const open311Codes = catalog.services.filter((x) => backOffices.routeOf(x.code) === 'open311').map((x) => x.connector.code);

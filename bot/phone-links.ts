@@ -2,6 +2,7 @@ import type { PhoneLinks } from '../dialogs/engine-deps';
 import type { Locale } from '../dialogs/catalog/schema';
 import { mailboxKey } from '../queues/inbound';
 import type { OutboundQueues } from '../queues/outbound';
+import type { TranscriptOutbox } from '../queues/transcript-outbox';
 import type { ChannelRegistry } from './channel-registry';
 import type { HistoryStore } from './sql/history-store';
 
@@ -17,7 +18,12 @@ const WHATSAPP_ADDRESS: Record<string, (digits: string) => string> = {
  * through the outbound queue of the city's WhatsApp channel (the Cloud API preferred), and a proven
  * link folds the chat's citizen into the citizen of that WhatsApp number.
  */
-export function createPhoneLinks(deps: { channels: ChannelRegistry; outbound: OutboundQueues; history: HistoryStore }): PhoneLinks | undefined {
+export function createPhoneLinks(deps: {
+  channels: ChannelRegistry;
+  outbound: OutboundQueues;
+  history: HistoryStore;
+  transcriptOutbox: Pick<TranscriptOutbox, 'flush'>;
+}): PhoneLinks | undefined {
   const channel = ['whatsapp-cloud', 'whatsapp'].find((id) => deps.channels.get(id));
   if (!channel) return undefined;
   const address = WHATSAPP_ADDRESS[channel]!;
@@ -31,6 +37,10 @@ export function createPhoneLinks(deps: { channels: ChannelRegistry; outbound: Ou
     },
     async link(citizenId: string, fromChannel: string, channelUserId: string, phone: string): Promise<string> {
       const target = await deps.history.citizenFor(channel, address(phone));
+      // Lines already committed under the citizen being folded away go to SQL first, so the merge moves
+      // their conversation too; left behind, a new conversation's row would name a deleted citizen and
+      // its batch would fail on every flush.
+      await deps.transcriptOutbox.flush();
       await deps.history.mergeCitizens(citizenId, target);
       await deps.history.linkIdentity(target, fromChannel, channelUserId, true);
       return target;

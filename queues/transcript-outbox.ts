@@ -54,6 +54,8 @@ export class TranscriptOutbox {
   /** The list a turn's commit appends to (see RedisStorage.commitJson `append`). */
   readonly key: string;
   private readonly lock: string;
+  /** Lines the database refused while it accepted others (kept for a person to look at). */
+  readonly deadKey: string;
   private readonly flushMs: number;
   private readonly maxBatch: number;
   private readonly lockMs: number;
@@ -71,6 +73,7 @@ export class TranscriptOutbox {
   ) {
     this.key = `${prefix}:transcript:outbox`;
     this.lock = `${prefix}:transcript:flush-lock`;
+    this.deadKey = `${prefix}:transcript:dead`;
     this.flushMs = options.flushMs ?? 200;
     this.maxBatch = options.maxBatch ?? 500;
     this.lockMs = options.lockMs ?? 30_000;
@@ -132,12 +135,30 @@ export class TranscriptOutbox {
       try {
         await this.history.recordMessages(head.map(decode));
       } catch (err) {
-        await this.redis.outboxRelease(this.lock, token).catch(() => undefined);
-        throw err;
+        // One line the database refuses must not stop every transcript behind it.
+        const refused = head.length > 1 ? await this.recordOneByOne(head) : undefined;
+        if (!refused) {
+          await this.redis.outboxRelease(this.lock, token).catch(() => undefined);
+          throw err;
+        }
+        if (refused.length > 0) {
+          this.log.error({ err, lines: refused.length }, 'transcript lines the database refuses: kept in the outbox dead letters');
+          await this.redis.rpush(this.deadKey, ...refused);
+        }
       }
       await this.redis.outboxAck(this.lock, this.key, token, String(head.length));
       if (head.length < this.maxBatch) return;
     }
+  }
+
+  /**
+   * After a batch failed: records its lines one at a time. Returns the lines still refused when others
+   * went in (the database is up: those lines are the problem), or undefined when none did (it is down).
+   */
+  private async recordOneByOne(head: string[]): Promise<string[] | undefined> {
+    const refused: string[] = [];
+    for (const raw of head) await this.history.recordMessages([decode(raw)]).catch(() => refused.push(raw));
+    return refused.length < head.length ? refused : undefined;
   }
 
   /** Stops the timers and flushes what this process nudged. */

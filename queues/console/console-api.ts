@@ -19,6 +19,9 @@ import type { AgentStore } from './agent-store';
 import { agentOf } from './auth';
 import type { AgentPresence, AgentView, Citizen360, ConsoleMessage, HandoffDetail, LiveConversation, SupervisorStats, TicketView } from './protocol';
 
+/** Longest an agent waits for recent transcript lines to reach SQL before the transcript is shown. */
+const TRANSCRIPT_FLUSH_WAIT_MS = 2_000;
+
 export interface ConsoleApiDeps {
   service: HandoffService;
   store: HandoffStore;
@@ -91,6 +94,7 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     const agent = agentOf(res);
     // The bot's conversations belong to no team yet: the citizen desk (the default team) and supervisors may take them.
     if (agent.role === 'agent' && !agent.teams.includes(catalog.handoff.defaultTeam)) return { items: [] };
+    await recentLinesInSql();
     const recent = await deps.history.recentConversations(new Date(Date.now() - LIVE_WINDOW_MS));
     const items: LiveConversation[] = [];
     for (const c of recent) {
@@ -206,9 +210,20 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     next(err);
   });
 
+  /**
+   * Agents must see the citizen's last words, and lines of recent turns may still be on their way to SQL
+   * (queues/transcript-outbox). A slow or absent database must not hold the console: after a while it
+   * shows what SQL has.
+   */
+  async function recentLinesInSql(): Promise<void> {
+    await Promise.race([
+      deps.transcriptOutbox.flush().catch((err: unknown) => deps.log.warn({ err }, 'transcript flush failed: showing what SQL has')),
+      new Promise((resolve) => setTimeout(resolve, TRANSCRIPT_FLUSH_WAIT_MS).unref()),
+    ]);
+  }
+
   async function detail(h: Handoff): Promise<HandoffDetail> {
-    // The agent must see the citizen's last words: lines of recent turns may still be on their way to SQL.
-    await deps.transcriptOutbox.flush().catch((err: unknown) => deps.log.warn({ err }, 'transcript flush failed: showing what SQL has'));
+    await recentLinesInSql();
     const [transcript, events, citizen, names] = await Promise.all([
       deps.history.transcript(h.channel, h.conversationId, 300), store.events(h.id), citizen360(h.citizenId), agentNames(),
     ]);

@@ -100,6 +100,23 @@ for (const { dialect, open } of DIALECTS) {
       expect((await history.transcript('webchat', conv)).length).toBe(2);
     });
 
+    it('sets aside a line the database refuses (its citizen is gone) and records every other line of the batch', async () => {
+      const outbox = new TranscriptOutbox(redis, `${prefix}-f`, history, log);
+      const citizen = await history.citizenFor('webchat', `u-${randomUUID()}`);
+      const conv = `conv-${randomUUID()}`;
+      const orphan = turnLines(randomUUID(), `conv-${randomUUID()}`, 1); // a new conversation of a citizen that does not exist
+      await commitTurn(outbox, [...turnLines(citizen, conv, 2), ...orphan, ...turnLines(citizen, conv, 4).slice(2)]);
+      await outbox.flush();
+      expect((await history.transcript('webchat', conv)).map((l) => l.activityId)).toEqual(['a-0', 'a-1', 'a-2', 'a-3']);
+      expect(await redis.llen(outbox.key)).toBe(0);
+      expect((await redis.lrange(outbox.deadKey, 0, -1)).map((l) => JSON.parse(l).conversationId)).toEqual([orphan[0]!.conversationId]);
+      // The outbox is not blocked: the next turn's lines go in.
+      await commitTurn(outbox, turnLines(citizen, conv, 5).slice(4));
+      await outbox.flush();
+      expect((await history.transcript('webchat', conv)).length).toBe(5);
+      await outbox.close();
+    });
+
     it('flushes on its own shortly after a turn nudges it', async () => {
       const outbox = new TranscriptOutbox(redis, `${prefix}-d`, history, log, { flushMs: 10 });
       const citizen = await history.citizenFor('webchat', `u-${randomUUID()}`);
