@@ -8,9 +8,9 @@ import type { Logger } from '../bot/logger';
  *
  * BullMQ's open-source edition has no per-group ordering, so each key (a conversation) gets a mailbox
  * (a Redis list). `push` appends to the mailbox and then adds a BullMQ "drain" job (one job covers every
- * key pushed in the same tick; none when the key's lock is held). For each of its keys a drain job takes the key's lock; if the lock is
- * held, the holder is bound to see the new item, because the holder releases the lock only in the same
- * Lua call that finds the mailbox empty (PEEK_LUA). The head item is removed
+ * key pushed in the same tick; none when the key's lock is held). For each of its keys a drain job takes
+ * the key's lock; if the lock is held, the holder is bound to see the new item, because the holder
+ * releases the lock only in the same Lua call that finds the mailbox empty (PEEK_LUA). The head item is removed
  * only after its handler finished, so a worker killed mid-item leaves it at the head: the lock expires,
  * BullMQ re-runs the stalled job (or the sweeper adds one) and another worker handles it again.
  * An item that fails `maxTries` times goes to the dead-letter list instead of blocking its key forever.

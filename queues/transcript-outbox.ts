@@ -61,13 +61,16 @@ export class TranscriptOutbox {
   private readonly lockMs: number;
   private timer: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  /** The last drain of this process (settles, never rejects). */
   private running: Promise<void> | undefined;
+  /** A drain queued behind `running` that has not started yet. */
+  private waiting: Promise<void> | undefined;
   private closed = false;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
-    private readonly history: { recordMessages(lines: readonly TranscriptEntry[]): Promise<void> },
+    private readonly history: { recordMessages(lines: readonly TranscriptEntry[]): Promise<void>; ping(): Promise<void> },
     private readonly log: Logger,
     private readonly options: TranscriptOutboxOptions = {},
   ) {
@@ -109,9 +112,15 @@ export class TranscriptOutbox {
    * Rejects when the database (or Redis) fails; the lines stay in the list.
    */
   flush(): Promise<void> {
-    // Flushes of one process run one after another: a caller waits for the running one, then drains what
-    // was committed after it began. `running` never rejects; each caller gets its own flush's outcome.
-    const run = (this.running ?? Promise.resolve()).then(() => this.drain());
+    // Flushes of one process run one after another. A caller needs a drain that starts after its call: a
+    // drain already waiting to start is one, so concurrent callers (agents opening conversations) share it.
+    if (this.waiting) return this.waiting;
+    const run = (this.running ?? Promise.resolve()).then(() => {
+      this.waiting = undefined;
+      return this.drain();
+    });
+    this.waiting = run;
+    // `running` never rejects; each caller gets its drain's own outcome.
     const settled = run.then(() => undefined, () => undefined);
     this.running = settled;
     void settled.then(() => {
@@ -135,8 +144,9 @@ export class TranscriptOutbox {
       try {
         await this.history.recordMessages(head.map(decode));
       } catch (err) {
-        // One line the database refuses must not stop every transcript behind it.
-        const refused = head.length > 1 ? await this.recordOneByOne(head) : undefined;
+        // One line the database refuses must not stop every transcript behind it; an outage must not cost
+        // a failed insert per line, so the lines are tried one by one only when the database answers.
+        const refused = head.length > 1 && (await this.history.ping().then(() => true, () => false)) ? await this.recordOneByOne(head) : undefined;
         if (!refused) {
           await this.redis.outboxRelease(this.lock, token).catch(() => undefined);
           throw err;

@@ -94,7 +94,7 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     const agent = agentOf(res);
     // The bot's conversations belong to no team yet: the citizen desk (the default team) and supervisors may take them.
     if (agent.role === 'agent' && !agent.teams.includes(catalog.handoff.defaultTeam)) return { items: [] };
-    await recentLinesInSql();
+    // No flush here: the console re-reads this list every 30 s, and a line reaches SQL within the outbox's window.
     const recent = await deps.history.recentConversations(new Date(Date.now() - LIVE_WINDOW_MS));
     const items: LiveConversation[] = [];
     for (const c of recent) {
@@ -211,9 +211,9 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
   });
 
   /**
-   * Agents must see the citizen's last words, and lines of recent turns may still be on their way to SQL
-   * (queues/transcript-outbox). A slow or absent database must not hold the console: after a while it
-   * shows what SQL has.
+   * An agent opening a conversation must see the citizen's last words, and lines of recent turns may still
+   * be on their way to SQL (queues/transcript-outbox). A slow or absent database must not hold the console:
+   * after a while it shows what SQL has.
    */
   async function recentLinesInSql(): Promise<void> {
     await Promise.race([

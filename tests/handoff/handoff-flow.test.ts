@@ -163,7 +163,11 @@ describe('handoff to people, through the app', () => {
     await citizen.botSays(/Hola/);
     await citizen.ask('Hay un contenedor quemado en la plaza');
     const key = `webchat:${citizen.conversationId}`;
-    const live = (await ana.get('/live')).body.items as Array<{ conversationKey: string; preview?: string }>;
+    // The citizen's words reach SQL within the transcript outbox's flush window (the console re-reads the list every 30 s).
+    const live = await waitFor(async () => {
+      const items = (await ana.get('/live')).body.items as Array<{ conversationKey: string; preview?: string }>;
+      return items.some((c) => c.conversationKey === key && c.preview !== undefined) ? items : undefined;
+    }, 'the conversation and its last words in the live list');
     expect(live.find((c) => c.conversationKey === key)?.preview).toBe('Hay un contenedor quemado en la plaza');
     expect((await carlos.get('/live')).body.items).toEqual([]);
 

@@ -56,13 +56,18 @@ for (const { dialect, open } of DIALECTS) {
 
     it('keeps the lines in Redis when the database refuses them, and records them on the next flush', async () => {
       let down = true;
-      const flaky = { recordMessages: (l: readonly TranscriptEntry[]) => (down ? Promise.reject(new Error('database down')) : history.recordMessages(l)) };
+      let attempts = 0;
+      const flaky = {
+        recordMessages: (l: readonly TranscriptEntry[]) => (attempts++, down ? Promise.reject(new Error('database down')) : history.recordMessages(l)),
+        ping: () => (down ? Promise.reject(new Error('database down')) : history.ping()),
+      };
       const outbox = new TranscriptOutbox(redis, `${prefix}-b`, flaky, log, { flushMs: 5 });
       const citizen = await history.citizenFor('webchat', `u-${randomUUID()}`);
       const conv = `conv-${randomUUID()}`;
       await commitTurn(outbox, turnLines(citizen, conv, 2));
       await expect(outbox.flush()).rejects.toThrow('database down');
       expect(await redis.llen(outbox.key)).toBe(2);
+      expect(attempts).toBe(1); // an outage costs one attempt per batch, not one per line
       down = false;
       await outbox.flush(); // the lock was released on failure: no wait for its expiry
       expect((await history.transcript('webchat', conv)).map((l) => l.text)).toEqual(['línea 0', 'línea 1']);
@@ -73,7 +78,7 @@ for (const { dialect, open } of DIALECTS) {
       const ns = `${prefix}-c`;
       const citizen = await history.citizenFor('webchat', `u-${randomUUID()}`);
       const conv = `conv-${randomUUID()}`;
-      const dying = { recordMessages: async (l: readonly TranscriptEntry[]) => { await history.recordMessages(l); throw new Error('killed before the trim'); } };
+      const dying = { recordMessages: async (l: readonly TranscriptEntry[]) => { await history.recordMessages(l); throw new Error('killed before the trim'); }, ping: () => history.ping() };
       const first = new TranscriptOutbox(redis, ns, dying, log);
       await commitTurn(first, turnLines(citizen, conv, 3));
       await expect(first.flush()).rejects.toThrow('killed before the trim');
@@ -115,6 +120,23 @@ for (const { dialect, open } of DIALECTS) {
       await outbox.flush();
       expect((await history.transcript('webchat', conv)).length).toBe(5);
       await outbox.close();
+    });
+
+    it('lets concurrent callers share a flush that has not started yet', async () => {
+      const outbox = new TranscriptOutbox(redis, `${prefix}-g`, history, log);
+      const citizen = await history.citizenFor('webchat', `u-${randomUUID()}`);
+      const conv = `conv-${randomUUID()}`;
+      await commitTurn(outbox, turnLines(citizen, conv, 2));
+      let claims = 0;
+      const claim = redis.outboxClaim.bind(redis);
+      redis.outboxClaim = (...args: string[]) => { claims++; return claim(...args); };
+      try {
+        await Promise.all(Array.from({ length: 5 }, () => outbox.flush()));
+      } finally {
+        redis.outboxClaim = claim;
+      }
+      expect(claims).toBe(1);
+      expect((await history.transcript('webchat', conv)).length).toBe(2);
     });
 
     it('flushes on its own shortly after a turn nudges it', async () => {
