@@ -16,6 +16,7 @@ import { LOCALE_TAGS, t } from './i18n';
 import { commandIn, emergencyMatcher, interruptionIn, menuLocaleOf, withoutReferences } from './intents';
 import { withMenu } from './menu';
 import { RootDialog, type RootStart } from './root-dialog';
+import { useSharedDialogMemory } from './dialog-memory';
 import { CITIZEN_ID, citizenIdOf, HOLD, LOCALE, localeOf } from './turn-keys';
 
 export interface CitizenBotDeps {
@@ -171,6 +172,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
   return {
     async run(ctx: TurnContext): Promise<void> {
       if (!ctx.turnState.get(CITIZEN_ID)) ctx.turnState.set(CITIZEN_ID, citizenIdOf(ctx));
+      useSharedDialogMemory(ctx);
       ctx.turnState.set(LOCALE, await resolveLocale(ctx));
       // Every reply says its language (read at send time: a switch mid-turn counts), so channels and
       // the outbound queue can pick templates or fonts without knowing the dialogs.

@@ -34,12 +34,12 @@ const LINK_PHONE = new Set([
 
 // Asking for a person. Phrases count inside a short message ("quiero hablar con una persona, por favor");
 // single words only as the whole message ("agente", not "el agente de tránsito no vino").
-const HUMAN_PHRASES = [
+const HUMAN_PHRASES = wholeWords([
   'hablar con una persona', 'hablar con alguien', 'hablar con un humano', 'hablar con un agente', 'hablar con un operador', 'hablar con una operadora',
   'quiero una persona', 'persona real', 'atencion humana', 'atencion personal', 'pasame con alguien', 'paseme con alguien', 'pasame con una persona',
   'parlar amb algu', 'parlar amb una persona', 'parlar amb un huma', 'parlar amb un agent', 'atencio personal',
   'talk to a person', 'talk to someone', 'talk to a human', 'speak to a person', 'speak to someone', 'speak to a human', 'real person', 'talk to an agent', 'speak to an agent',
-];
+]);
 const HUMAN_WORDS = new Set(['agente', 'operador', 'operadora', 'persona', 'humano', 'agent', 'huma', 'human', 'operator', 'representative', 'una persona', 'a person', 'someone']);
 const MAX_HUMAN_WORDS = 9;
 
@@ -51,19 +51,19 @@ const UPDATES_OFF = new Set([
 ]);
 const UPDATES_ON = new Set(['activar avisos', 'quiero avisos', 'vull avisos', 'turn on updates', 'send me updates', '/updates']);
 
-const MY_TICKETS = [
+const MY_TICKETS = wholeWords([
   'mis tickets', 'mis reclamos', 'mis reclamaciones', 'mis solicitudes', 'mis tramites', 'mis consultas', 'mis incidencias', 'mis avisos',
   'els meus tiquets', 'els meus tickets', 'les meves queixes', 'els meus tramits', 'les meves sollicituds', 'les meves consultes', 'les meves incidencies',
   'my tickets', 'my complaints', 'my requests', 'my reports', 'my cases', 'tickets',
-];
+]);
 
 // "¿cómo va mi reclamo?" with no reference: the citizen wants the list of their tickets. Both a
 // question and a ticket word are needed, so "¿cómo está mi calle?" stays a report.
-const STATUS_QUESTION = [
+const STATUS_QUESTION = wholeWords([
   'como va', 'como van', 'como esta', 'como estan', 'estado de', 'que paso con', 'que pasa con', 'novedades',
   'com va', 'com van', 'com esta', 'estat de', 'que ha passat amb', 'novetats',
   'how is', 'how are', 'status of', 'whats the status', 'what is the status', 'any news', 'update on', 'what happened to',
-];
+]);
 const TICKET_WORDS = /\b(?:reclamos?|reclamacion(?:es)?|solicitud(?:es)?|tramites?|tickets?|consultas?|quejas?|incidencias?|avisos?|queixes?|queixa|tiquets?|sollicituds?|complaints?|requests?|cases?|reports?|issues?)\b/;
 
 const LANGUAGE_NAMES: ReadonlyArray<readonly [string, Locale]> = [
@@ -117,7 +117,7 @@ export function interruptionIn(text: string): Command | undefined {
   if (c === '/cancel' || c === '/start' || CANCEL.has(bare)) return { kind: 'cancel' };
   const lang = languageIn(c);
   if (lang) return lang;
-  if (c === '/human' || c === '/agent' || HUMAN_WORDS.has(c) || (c.split(' ').length <= MAX_HUMAN_WORDS && HUMAN_PHRASES.some((p) => containsPhrase(c, p)))) return { kind: 'human' };
+  if (c === '/human' || c === '/agent' || HUMAN_WORDS.has(c) || (c.split(' ').length <= MAX_HUMAN_WORDS && containsAny(c, HUMAN_PHRASES))) return { kind: 'human' };
   return undefined;
 }
 
@@ -153,8 +153,8 @@ export function commandIn(text: string): Command | undefined {
   if (UPDATES_OFF.has(c)) return { kind: 'updates', on: false };
   if (UPDATES_ON.has(c)) return { kind: 'updates', on: true };
   // Short messages only: "mis reclamos" is a command, "mis reclamos sobre la farola nunca se resuelven" is a report.
-  if (words <= 6 && MY_TICKETS.some((p) => containsPhrase(c, p))) return { kind: 'myTickets' };
-  if (words <= 10 && TICKET_WORDS.test(c) && STATUS_QUESTION.some((p) => containsPhrase(c, p))) return { kind: 'myTickets' };
+  if (words <= 6 && containsAny(c, MY_TICKETS)) return { kind: 'myTickets' };
+  if (words <= 10 && TICKET_WORDS.test(c) && containsAny(c, STATUS_QUESTION)) return { kind: 'myTickets' };
   return undefined;
 }
 
@@ -163,15 +163,22 @@ export function commandIn(text: string): Command | undefined {
  * Built once per catalog; matching is by whole words so "hay fuego" does not fire on "jugar con fuegos".
  */
 export function emergencyMatcher(catalog: Catalog): (text: string) => boolean {
-  const phrases = [...new Set(LOCALES.flatMap((l) => catalog.emergencies[l]).map(normalize).filter((p) => p !== ''))];
+  const phrases = wholeWords([...new Set(LOCALES.flatMap((l) => catalog.emergencies[l]).map(normalize).filter((p) => p !== ''))]);
   return (text) => {
     const c = normalize(text);
-    return c !== '' && phrases.some((p) => containsPhrase(c, p));
+    return c !== '' && containsAny(c, phrases);
   };
 }
 
-function containsPhrase(text: string, phrase: string): boolean {
-  return ` ${text} `.includes(` ${phrase} `);
+/** Phrases padded with spaces once, so matching one message against all of them builds one string, not one per phrase. */
+function wholeWords(phrases: readonly string[]): readonly string[] {
+  return phrases.map((p) => ` ${p} `);
+}
+
+/** Whether normalized `text` contains one of the `wholeWords` phrases as whole words. */
+function containsAny(text: string, padded: readonly string[]): boolean {
+  const t = ` ${text} `;
+  return padded.some((p) => t.includes(p));
 }
 
 const MENU_KEYS: readonly MessageKey[] = ['menu.report', 'menu.myTickets', 'menu.help'];

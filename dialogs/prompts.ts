@@ -1,7 +1,9 @@
 import { ActionTypes, InputHints, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import {
   ChoicePrompt,
+  defaultTokenizer,
   ListStyle,
+  type Token,
   Prompt,
   type Choice,
   type FoundChoice,
@@ -39,7 +41,8 @@ export interface ChoiceSpec {
   value: string;
   /** Rendered in the citizen's language: a sentence, a service name, or fixed text (a language's own name). */
   label: SayVar;
-  synonyms: string[];
+  /** Words that pick it; a shared list by name, so dialog state (read and written every turn) stays small. */
+  synonyms: string[] | SharedWords;
 }
 
 /** Builds the options of a prompt. */
@@ -51,17 +54,20 @@ const YES_WORDS = ['si', 'sí', 'yes', 'y', 'yep', 'yeah', 'vale', 'dale', 'ok',
 const NO_WORDS = ['no', 'nop', 'nope', 'incorrecto', 'incorrecte', 'wrong', 'not really', 'para nada', 'gens', 'negatiu', 'negativo', '👎'];
 const OTHER_WORDS = ['otro', 'otra', 'otra cosa', 'ninguno', 'ninguna', 'altre', 'un altre', 'una altra cosa', 'cap', 'other', 'something else', 'none', 'none of them'];
 
+const SHARED_WORDS = { yes: YES_WORDS, no: NO_WORDS, other: OTHER_WORDS } as const;
+type SharedWords = keyof typeof SHARED_WORDS;
+
 /** Yes / No, recognized in es, ca and en. Values: `yes`, `no`. */
 export function yesNo(): ChoiceSpec[] {
   return [
-    { value: 'yes', label: say('choice.yes'), synonyms: YES_WORDS },
-    { value: 'no', label: say('choice.no'), synonyms: NO_WORDS },
+    { value: 'yes', label: say('choice.yes'), synonyms: 'yes' },
+    { value: 'no', label: say('choice.no'), synonyms: 'no' },
   ];
 }
 
 /** The "something else" option closing a list of services. Value: `other`. */
 export function otherChoice(): ChoiceSpec {
-  return { value: 'other', label: say('choice.other'), synonyms: OTHER_WORDS };
+  return { value: 'other', label: say('choice.other'), synonyms: 'other' };
 }
 
 /** The prompt options with `prompt`, `retryPrompt` and `choices` rendered in this turn's language. */
@@ -76,11 +82,26 @@ function localize(catalog: Catalog, ctx: TurnContext, options: PromptOptions): P
       ? {
           choices: o.choiceSpecs.map((c): Choice => {
             const title = String(renderValue(catalog, locale, c.label));
-            return { value: c.value, action: { type: ActionTypes.ImBack, title, value: title }, synonyms: [...c.synonyms] };
+            return { value: c.value, action: { type: ActionTypes.ImBack, title, value: title }, synonyms: typeof c.synonyms === 'string' ? [...SHARED_WORDS[c.synonyms]] : [...c.synonyms] };
           }),
         }
       : {}),
   };
+}
+
+/**
+ * botbuilder's tokenizer, remembering its answers: the recognizer tokenizes every synonym of every
+ * option on every message a prompt sees (the yes/no lists alone are 44 strings), which was a tenth of a
+ * turn's garbage. Tokens are only read by the matcher. Bounded: citizens' messages pass through too.
+ */
+const tokens = new Map<string, Token[]>();
+function rememberedTokenizer(text: string, locale?: string): Token[] {
+  let found = tokens.get(text);
+  if (!found) {
+    if (tokens.size >= 4_096) tokens.clear();
+    tokens.set(text, (found = defaultTokenizer(text, locale)));
+  }
+  return found;
 }
 
 /** A choice shown as suggested actions (the channel renders buttons or numbered text). */
@@ -91,7 +112,7 @@ export class ChoiceAsk extends ChoicePrompt {
   ) {
     super(dialogId);
     this.style = ListStyle.suggestedAction;
-    this.recognizerOptions = { recognizeNumbers: false, recognizeOrdinals: false };
+    this.recognizerOptions = { recognizeNumbers: false, recognizeOrdinals: false, tokenizer: rememberedTokenizer };
   }
 
   protected override onPrompt(ctx: TurnContext, state: object, options: PromptOptions, isRetry: boolean): Promise<void> {

@@ -21,6 +21,19 @@ const REPEATS = /([a-z])\1{2,}/g;
  * @example normalize('¡¡La FAROLA no s\'encén!! 😡') === 'la farola no s encen'
  */
 export function normalize(text: string): string {
+  let out = recent.get(text);
+  if (out === undefined) {
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(text, (out = normalized(text)));
+  }
+  return out;
+}
+
+// A turn normalizes the same message several times (language, each command, emergencies, the classifier).
+const recent = new Map<string, string>();
+const RECENT_MAX = 256;
+
+function normalized(text: string): string {
   return text
     .toLowerCase()
     .replace(GEMINATE_L, 'll')

@@ -1,0 +1,54 @@
+import { createRequire } from 'node:module';
+import { DialogStateManager, type DialogContext, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
+
+/*
+ * botbuilder-dialogs' memory set-up, built once per process instead of once per dialog context.
+ *
+ * Every DialogContext (three or four per turn: one per nested component dialog) constructs a
+ * DialogStateManager, whose constructor registers a NEW DialogsComponentRegistration — a service
+ * collection, a dependency graph and a zod check — and, for the first context of a turn, asks every
+ * registered component for fresh memory scopes and path resolvers (more zod checks). None of it depends
+ * on the turn: memory scopes and resolvers read everything from the dialog context they are given. It
+ * was ~8% of a turn's CPU and much of its garbage. The registration is made a singleton (the same
+ * object botbuilder would register, constructed once) and each turn is handed the finished configuration
+ * through the turn-state slot botbuilder itself caches it in.
+ */
+
+interface RegistrationModule { DialogsComponentRegistration: new () => object }
+
+const require = createRequire(import.meta.url);
+const registrationModule = require('botbuilder-dialogs/lib/dialogsComponentRegistration') as RegistrationModule;
+
+/** Makes `new DialogsComponentRegistration()` return one shared instance (it holds only factories). */
+function shareRegistration(): void {
+  const Real = registrationModule.DialogsComponentRegistration;
+  if ((Real as { shared?: true }).shared) return;
+  const instance = new Real();
+  // A constructor that returns an object yields that object from `new`; instanceof still holds.
+  const Shared = function DialogsComponentRegistration() { return instance; } as unknown as (new () => object) & { shared?: true };
+  Shared.prototype = Real.prototype;
+  Shared.shared = true;
+  registrationModule.DialogsComponentRegistration = Shared;
+}
+
+let configured: { key: string | symbol; configuration: DialogStateManagerConfiguration } | undefined;
+
+/**
+ * Builds the configuration the way botbuilder does (a DialogStateManager over an empty turn), and finds
+ * the turn-state key botbuilder caches it under: the one entry that constructor added.
+ */
+function build(): NonNullable<typeof configured> {
+  shareRegistration();
+  const turnState = new Map<string | symbol, unknown>();
+  const manager = new DialogStateManager({ context: { turnState } } as unknown as DialogContext);
+  const keys = [...turnState.keys()];
+  if (keys.length !== 1) throw new Error(`botbuilder-dialogs changed how it caches its memory configuration (${keys.length} turn-state entries)`);
+  return { key: keys[0]!, configuration: manager.configuration };
+}
+
+/** Gives this turn's dialog contexts the process-wide memory configuration (call before createContext). */
+export function useSharedDialogMemory(ctx: TurnContext): void {
+  configured ??= build();
+  if (!ctx.turnState.has(configured.key)) ctx.turnState.set(configured.key, configured.configuration);
+}
