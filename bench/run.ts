@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { loadCatalog } from '../dialogs/catalog/load-catalog';
 import { benchBareBullmq } from './bare-bullmq';
 import { benchClassifier } from './classifier';
+import { benchDialogTurn } from './dialog-turn';
 import { closedLoop, openConversations, openLoop, percentile } from './directline-load';
 import { cpuSeconds, redisCpuSeconds, rssMb, spawnBot, stopBot } from './spawn-bot';
 import { startTelegramLoad, telegramClosedLoop } from './telegram-load';
@@ -92,6 +93,9 @@ try {
   const cls = await benchClassifier(loadCatalog('config/catalog.yaml'));
   out('offline classifier classifications/s', Math.round(cls.perSecond));
   out('offline classifier training ms', Math.round(cls.trainMs));
+  // What share of the worker's CPU per message is the dialog turn itself (the rest is queue, Redis, SQL, delivery).
+  const turn = await benchDialogTurn(loadCatalog('config/catalog.yaml'));
+  out('dialog turn alone (in memory) CPU µs per turn', Math.round(turn.cpuMicrosPerTurn));
 
   const idle = await spawnBot({ ...env, ROLE: 'all', PORT: String(PORT + 1) }, `http://127.0.0.1:${PORT + 1}/readyz`);
   procs.push(idle);
