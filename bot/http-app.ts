@@ -20,6 +20,8 @@ export interface OpsDeps {
 export function createHttpApp(ops: OpsDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // API answers are never revalidated: hashing every JSON body for an ETag is wasted work (static files keep theirs).
+  app.disable('etag');
   app.set('trust proxy', 'loopback');
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
