@@ -32,6 +32,7 @@ import { RedisStorage } from './redis-storage';
 import { openDatabase } from './sql/database';
 import { HistoryStore } from './sql/history-store';
 import { TranscriptOutbox } from '../queues/transcript-outbox';
+import { CitizenDirectory } from './citizen-directory';
 import type { MakeBaileysSocket } from '../channels/whatsapp-baileys/baileys-socket';
 import { AgentStore } from '../queues/console/agent-store';
 import { createConsoleAuth } from '../queues/console/auth';
@@ -172,7 +173,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   if (config.ROLE !== 'web') {
     const classifier = await createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
     const storage = new RedisStorage(redis, { prefix: `${prefix}:state:` });
-    const phones = createPhoneLinks({ channels, outbound, history, transcriptOutbox });
+    const citizens = new CitizenDirectory(redis, prefix, history);
+    const phones = createPhoneLinks({ channels, outbound, history, transcriptOutbox, citizens });
     const preferences = { setStatusUpdates: (citizenId: string, on: boolean) => deliveries.setWantsUpdates(citizenId, on) };
     // Open311 services may have questions of their own (attributes), asked during intake.
     const open311Codes = catalog.services.filter((x) => backOffices.routeOf(x.code) === 'open311').map((x) => x.connector.code);
@@ -193,7 +195,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     };
     const concurrency = config.WORKER_CONCURRENCY;
     startTurnWorker({
-      inbound, outbound, connection: workerConnection, adapter, channels, bot, storage, citizens: history, transcript: transcriptOutbox,
+      inbound, outbound, connection: workerConnection, adapter, channels, bot, storage, citizens, transcript: transcriptOutbox,
       citizenKey: CITIZEN_ID, holdKey: HOLD, apology: (a: Partial<Activity>) => apologyFor(a, catalog), metrics, log, concurrency,
     });
     transcriptOutbox.start();

@@ -4,6 +4,7 @@ import { mailboxKey } from '../queues/inbound';
 import type { OutboundQueues } from '../queues/outbound';
 import type { TranscriptOutbox } from '../queues/transcript-outbox';
 import type { ChannelRegistry } from './channel-registry';
+import type { CitizenDirectory } from './citizen-directory';
 import type { HistoryStore } from './sql/history-store';
 
 /** How each WhatsApp channel names a number: its conversation id and the sender id of its messages. */
@@ -23,6 +24,8 @@ export function createPhoneLinks(deps: {
   outbound: OutboundQueues;
   history: HistoryStore;
   transcriptOutbox: Pick<TranscriptOutbox, 'flush'>;
+  /** Copies of identity → citizen that the link makes stale. */
+  citizens: Pick<CitizenDirectory, 'changed'>;
 }): PhoneLinks | undefined {
   const channel = ['whatsapp-cloud', 'whatsapp'].find((id) => deps.channels.get(id));
   if (!channel) return undefined;
@@ -43,6 +46,7 @@ export function createPhoneLinks(deps: {
       await deps.transcriptOutbox.flush();
       await deps.history.mergeCitizens(citizenId, target);
       await deps.history.linkIdentity(target, fromChannel, channelUserId, true);
+      await deps.citizens.changed();
       return target;
     },
   };

@@ -66,8 +66,16 @@ export class RedisStorage implements Storage {
 
   /** The stored JSON of each key (without its eTag), null for a missing key. */
   async readJson(keys: string[]): Promise<(string | null)[]> {
-    const values = await this.redis.mget(keys.map((k) => this.options.prefix + k));
-    return values.map((raw) => (raw === null ? null : raw.slice(raw.indexOf('\n') + 1)));
+    return (await this.readJsonWith(keys, [])).json;
+  }
+
+  /** `readJson(keys)` and the plain values of `others` (Redis keys outside this storage), in one MGET. */
+  async readJsonWith(keys: string[], others: readonly string[]): Promise<{ json: (string | null)[]; others: (string | null)[] }> {
+    const values = await this.redis.mget([...keys.map((k) => this.options.prefix + k), ...others]);
+    return {
+      json: values.slice(0, keys.length).map((raw) => (raw === null ? null : raw.slice(raw.indexOf('\n') + 1))),
+      others: values.slice(keys.length),
+    };
   }
 
   /** Writes every item or none; an item whose eTag is set (and not '*') only if the stored one still matches. */

@@ -20,10 +20,14 @@ export class TurnStore {
 
   constructor(private readonly storage: RedisStorage) {}
 
-  /** Reads the keys the turn will load in one round trip (instead of one per BotState). */
-  async prefetch(keys: string[]): Promise<void> {
-    const values = await this.storage.readJson(keys);
-    keys.forEach((key, i) => this.prefetched.set(key, values[i] ?? ''));
+  /**
+   * Reads the keys the turn will load in one round trip (instead of one per BotState), and with them the
+   * plain values of `others` (Redis keys the turn needs besides its state), which it returns.
+   */
+  async prefetch(keys: string[], others: readonly string[] = []): Promise<(string | null)[]> {
+    const read = await this.storage.readJsonWith(keys, others);
+    keys.forEach((key, i) => this.prefetched.set(key, read.json[i] ?? ''));
+    return read.others;
   }
 
   async load(key: string): Promise<Record<string, unknown>> {

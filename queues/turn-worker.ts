@@ -2,6 +2,7 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { ChannelId } from '../bot/activity';
 import type { ChannelRegistry } from '../bot/channel-registry';
+import type { CitizenDirectory } from '../bot/citizen-directory';
 import type { Logger } from '../bot/logger';
 import type { Metrics } from '../bot/metrics';
 import type { QueueAdapter } from '../bot/queue-adapter';
@@ -24,7 +25,8 @@ export interface TurnWorkerDeps {
   storage: RedisStorage;
   /** The dialog engine: one call per inbound activity. */
   bot: { run(ctx: TurnContext): Promise<void> };
-  citizens: { citizenFor(channel: string, channelUserId: string, displayName?: string): Promise<string> };
+  /** The citizen behind the sender, read ahead with the dialog state (see bot/citizen-directory). */
+  citizens: Pick<CitizenDirectory, 'keysOf' | 'resolve'>;
   /** Where a turn's transcript lines go: appended in the turn's commit, flushed to SQL in batches. */
   transcript: Pick<TranscriptOutbox, 'key' | 'encode' | 'nudge'>;
   /** turnState key under which the dialogs find the citizen id. */
@@ -108,11 +110,10 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
       const recorded = journal === null ? undefined : (JSON.parse(journal) as TurnJournal);
       const rerun = recorded !== undefined && recorded.id === activity.id;
       const store = new TurnStore(deps.storage);
-      // The dialog state is read while the citizen is looked up, in one round trip for both state keys.
-      const [citizenId] = await Promise.all([
-        deps.citizens.citizenFor(channel, activity.from!.id, activity.from!.name),
-        rerun ? undefined : store.prefetch(stateKeysOf(activity)),
-      ]);
+      // Both state keys and the sender's citizen are read in one round trip.
+      const from = activity.from!;
+      const identity = await store.prefetch(stateKeysOf(activity), deps.citizens.keysOf(channel, from.id));
+      const citizenId = await deps.citizens.resolve(channel, from.id, from.name, identity);
       let replies: Partial<Activity>[];
       if (rerun) {
         replies = recorded.replies;

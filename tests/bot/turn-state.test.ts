@@ -30,9 +30,13 @@ describe('TurnStore', () => {
 
     let reads = 0;
     const readJson = storage.readJson.bind(storage);
+    const readJsonWith = storage.readJsonWith.bind(storage);
     storage.readJson = (k: string[]) => { reads++; return readJson(k); };
+    storage.readJsonWith = (k: string[], o: readonly string[]) => { reads++; return readJsonWith(k, o); };
+    await redis.set(`${prefix}:other`, 'beside the state');
     const store = new TurnStore(storage);
-    await store.prefetch(keys);
+    // Keys outside the state storage ride in the same read.
+    expect(await store.prefetch(keys, [`${prefix}:other`, `${prefix}:missing`])).toEqual(['beside the state', null]);
     const ctx = new TurnContext(new TestAdapter(), activity);
     ctx.turnState.set(TURN_STORE, store);
     expect(await user.load(ctx)).toMatchObject({ name: 'Ana' });
