@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import {
   ActivityTypes, BotAdapter, TurnContext,
   type Activity, type ConversationReference, type ResourceResponse,
 } from 'botbuilder';
+import { uniqueId } from './unique-id';
 
 const OUTBOX = Symbol('outbox');
 
@@ -30,7 +30,7 @@ export class QueueAdapter extends BotAdapter {
     const outbox = ctx.turnState.get(OUTBOX) as Partial<Activity>[] | undefined;
     if (!outbox) throw new Error('sendActivities called outside QueueAdapter.runTurn');
     return activities.map((a) => {
-      const id = a.id ?? randomUUID();
+      const id = a.id ?? uniqueId();
       // botbuilder's "delay" pseudo-activity means nothing on a queue: the channel paces its own sends.
       if (a.type !== 'delay') outbox.push({ ...a, id, timestamp: new Date() });
       return { id };

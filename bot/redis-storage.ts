@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import { ETagConflictError } from './errors';
+import { uniqueId } from './unique-id';
 
 /**
  * Writes every item or none. An item whose eTag is set (and not '*') is written only if the stored
@@ -127,11 +127,8 @@ interface Extra { key: string; value: string; ttlMs: number }
 /** Values appended to a list in the same call as the state. */
 interface Append { key: string; values: readonly string[] }
 
-// eTags only need to differ from the previous writer's: a per-process random prefix and a counter, instead of
-// a getrandom() system call per write.
-const processTag = randomBytes(6).toString('hex');
-let writes = 0;
-const newETag = (): string => `${processTag}${(writes++).toString(36)}`;
+// eTags only need to differ from the previous writer's.
+const newETag = uniqueId;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../bot/logger';
+import { uniqueId } from '../bot/unique-id';
 
 /*
  * Read this before changing: per-key ordering across any number of worker processes.
@@ -250,7 +250,7 @@ export class OrderedQueue<T> {
 
   private async drainKey(key: string, opts: WorkOptions<T>): Promise<void> {
     const lock = `${this.keys}lock:${key}`;
-    const token = randomBytes(8).toString('hex');
+    const token = uniqueId();
     const journalKey = `${this.keys}journal:${key}`;
     // The side key is read with the item (no extra round trip); without `sideKeyOf` it is the journal again.
     const side = this.options.sideKeyOf?.(key) ?? journalKey;

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../bot/logger';
+import { uniqueId } from '../bot/unique-id';
 import type { TranscriptEntry } from '../bot/sql/history-store';
 
 /*
@@ -130,7 +130,7 @@ export class TranscriptOutbox {
   }
 
   private async drain(): Promise<void> {
-    const token = randomBytes(8).toString('hex');
+    const token = uniqueId();
     const until = Date.now() + this.lockMs;
     for (;;) {
       const head = (await this.redis.outboxClaim(this.lock, this.key, token, String(this.lockMs), String(this.maxBatch))) as string[] | null;
