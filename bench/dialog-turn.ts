@@ -26,8 +26,9 @@ export async function benchDialogTurn(catalog: Catalog, turns = 20_000): Promise
   const db = await openDatabase({ sqlitePath: join(dir, 'bot.sqlite') });
   try {
     const saved = new Map<string, string>();
-    // TurnStore only reads through readJson; the commit is the map update below.
-    const storage = { readJson: async (keys: string[]) => keys.map((k) => saved.get(k) ?? null) } as unknown as RedisStorage;
+    // TurnStore only reads through readJson(With); the commit is the map update below.
+    const readJson = async (keys: string[]) => keys.map((k) => saved.get(k) ?? null);
+    const storage = { readJson, readJsonWith: async (keys: string[]) => ({ json: await readJson(keys), others: [] }) } as unknown as RedisStorage;
     const bot = createCitizenBot({ catalog, classifier: OfflineClassifier.train(catalog), connector: new BuiltinConnector(db, catalog), storage, log: pino({ level: 'silent' }) });
     const adapter = new QueueAdapter();
     let n = 0;
