@@ -13,12 +13,39 @@ import type { TurnContext } from 'botbuilder';
  * was ~8% of a turn's CPU and much of its garbage. The registration is made a singleton (the same
  * object botbuilder would register, constructed once) and each turn is handed the finished configuration
  * through the turn-state slot botbuilder itself caches it in.
+ *
+ * Likewise every context writes `turn.activity` and tracks the change, which parses the same few memory
+ * paths character by character several times per context (the largest single source of a turn's garbage):
+ * a path without brackets always parses to the same segments, so those are parsed once per process.
  */
 
 interface RegistrationModule { DialogsComponentRegistration: new () => object }
 
 const require = createRequire(import.meta.url);
 const registrationModule = require('botbuilder-dialogs/lib/dialogsComponentRegistration') as RegistrationModule;
+
+type ParsePath = (this: DialogStateManager, path: string, allowNestedPaths?: boolean) => Array<string | number>;
+
+/** Remembers the segments of paths without brackets (only `a[b.c]` reads memory while parsing). */
+function rememberParsedPaths(): void {
+  const proto = DialogStateManager.prototype as unknown as { parsePath: ParsePath & { remembered?: true } };
+  if (proto.parsePath.remembered) return;
+  const parse = proto.parsePath;
+  const parsed = new Map<string, ReadonlyArray<string | number>>();
+  const remembered: ParsePath & { remembered?: true } = function (this: DialogStateManager, path, allowNestedPaths = true) {
+    if (path.includes('[')) return parse.call(this, path, allowNestedPaths);
+    const key = allowNestedPaths ? path : `\u0000${path}`;
+    let segments = parsed.get(key);
+    if (!segments) {
+      segments = parse.call(this, path, allowNestedPaths);
+      if (parsed.size < 1_000) parsed.set(key, segments);
+    }
+    // A copy: deleteValue pops the last segment off the array it gets.
+    return segments.slice();
+  };
+  remembered.remembered = true;
+  proto.parsePath = remembered;
+}
 
 /** Makes `new DialogsComponentRegistration()` return one shared instance (it holds only factories). */
 function shareRegistration(): void {
@@ -40,6 +67,7 @@ let configured: { key: string | symbol; configuration: DialogStateManagerConfigu
  */
 function build(): NonNullable<typeof configured> {
   shareRegistration();
+  rememberParsedPaths();
   const turnState = new Map<string | symbol, unknown>();
   const manager = new DialogStateManager({ context: { turnState } } as unknown as DialogContext);
   const keys = [...turnState.keys()];

@@ -53,4 +53,27 @@ describe('shared dialog memory configuration', () => {
     const manager = new DialogStateManager({ context: { turnState: new Map(), activity: {} } } as unknown as DialogContext);
     expect(manager.configuration.memoryScopes.map((s) => s.name)).toEqual(expect.arrayContaining(['turn', 'dialog', 'conversation', 'user', 'settings']));
   });
+
+  it('parses memory paths the same after remembering them: nested paths read memory, deletes do not corrupt the remembered segments', async () => {
+    const adapter = new TestAdapter(async (ctx: TurnContext) => {
+      useSharedDialogMemory(ctx);
+      const dialogs = new DialogSet(new ConversationState(new MemoryStorage()).createProperty('dialogState'));
+      const dc = await dialogs.createContext(ctx);
+      const state = dc.state;
+      state.setValue('turn.which', 'b');
+      state.setValue('turn.box.a', 1);
+      state.setValue('turn.box.b', 2);
+      expect(state.getValue('turn.box[turn.which]')).toBe(2);
+      state.setValue('turn.which', 'a');
+      expect(state.getValue('turn.box[turn.which]')).toBe(1);
+      state.deleteValue('turn.box.b');
+      state.deleteValue('turn.box.b');
+      expect(state.getValue('turn.box')).toEqual({ a: 1 });
+      state.setValue('turn.box.b', 3);
+      expect(state.getValue('turn.box.b')).toBe(3);
+      expect(state.parsePath('turn.box.b')).toEqual(['turn', 'box', 'b']);
+      await ctx.sendActivity('checked');
+    });
+    await adapter.send('hi').assertReply('checked');
+  });
 });
