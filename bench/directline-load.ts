@@ -32,6 +32,7 @@ class Conversation {
   private readonly sentAt = new Map<string, number>();
   private readonly early = new Map<string, number>();
   private waiters = new Map<string, () => void>();
+  private posted = 0;
   constructor(readonly id: string, private readonly token: string, private readonly ws: WebSocket, private readonly base: string, private readonly userId: string, private readonly onLatency: (ms: number) => void) {
     ws.on('message', (data) => {
       const now = performance.now();
@@ -59,7 +60,9 @@ class Conversation {
   /** Posts a message; resolves when the bot's first reply to it has arrived on the socket. */
   async send(text: string): Promise<void> {
     const t0 = performance.now();
-    const res = await postJson(`${this.base}/conversations/${this.id}/activities`, this.token, { type: 'message', from: { id: this.userId }, text, locale: 'es' });
+    // As our widget posts: with a clientActivityID, which ties the echo to the message on screen and dedupes retries.
+    const clientActivityID = `${this.userId}-${++this.posted}`;
+    const res = await postJson(`${this.base}/conversations/${this.id}/activities`, this.token, { type: 'message', from: { id: this.userId }, text, locale: 'es', channelData: { clientActivityID } });
     if (res.status !== 200) throw new Error(`POST activities answered ${res.status}`);
     const { id } = res.json as { id: string };
     const replied = new Promise<void>((r) => this.waiters.set(id, r));

@@ -38,7 +38,7 @@ export interface ActivityPage {
   watermark: string | undefined;
 }
 
-/** Where a `clientActivityID` stands: just reserved, echoed into the stream, or handed to ingest. */
+/** Where a `clientActivityID` stands: echoed into the stream (older records: just reserved, or handed to ingest). */
 export type ClientActivityState = 'reserved' | 'echoed' | 'ingested';
 
 /**
@@ -53,7 +53,10 @@ export type ClientActivityState = 'reserved' | 'echoed' | 'ingested';
  * Appends activities to a conversation in ONE atomic step (a web chat message or reply costs one round
  * trip, not four). KEYS: stream, meta, batch marker, idle guard list, client-activity key.
  * ARGV: maxlen, ttlSec, markerTtlSec ('0': no batch marker), conversationId, assignIds ('1'|'0'),
- * toUser ('1'|'0'), client-activity value ('' = none), then one activity JSON per activity.
+ * toUser ('1'|'0'), client activity ('' = none; 'claim <ttlSec>': see below; else a value the
+ * client-activity key takes), then one activity JSON per activity.
+ * 'claim': a client activity posted before answers {2, "<activityId> <state>"} and appends nothing;
+ * a new one is appended and its key records "<firstActivityId> echoed" (claim and echo in one step).
  * With assignIds the JSON comes without `id` (and, with toUser, without `recipient`): the script
  * allocates ids from meta `seq` and splices `"id"` / `"recipient"` in front of the other fields.
  * Returns {1, lastEntryId, firstActivityId}, {0} for a repeated batch, {-1} for an unknown
@@ -66,6 +69,11 @@ local user = redis.call('HGET', KEYS[2], 'user')
 if not user then return {-1} end
 if redis.call('LLEN', KEYS[4]) > 0 then return {-2} end
 if ARGV[3] ~= '0' and not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[3]) then return {0} end
+local claim = string.sub(ARGV[7], 1, 6) == 'claim '
+if claim then
+  local earlier = redis.call('GET', KEYS[5])
+  if earlier then return {2, earlier} end
+end
 local n = #ARGV - 7
 local jsons = {}
 local first = ''
@@ -87,7 +95,8 @@ local entry = ''
 for i = 1, n do entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'a', jsons[i]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-if ARGV[7] ~= '' then redis.call('SET', KEYS[5], ARGV[7], 'KEEPTTL') end
+if claim then redis.call('SET', KEYS[5], first .. ' echoed', 'EX', string.sub(ARGV[7], 7))
+elseif ARGV[7] ~= '' then redis.call('SET', KEYS[5], ARGV[7], 'KEEPTTL') end
 redis.call('PUBLISH', KEYS[1], (previous and previous[1] or '') .. '\\n' .. entry .. '\\n' .. table.concat(jsons, '\\n'))
 return {1, entry, first}`;
 
@@ -103,10 +112,16 @@ export interface AppendOptions {
   idleWhenEmpty?: string;
   /** This client activity's dedupe record moves to `echoed` in the same step. */
   clientActivityId?: string;
+  /**
+   * With assignIds and one activity: claim this client activity id in the same step. A client activity
+   * posted before is not appended again; the result says what its first post got.
+   */
+  claimClientActivity?: string;
 }
 
 export type AppendResult =
   | { status: 'appended'; watermark: string; firstId: string }
+  | { status: 'claimed'; id: string; state: ClientActivityState }
   | { status: 'repeated' }
   | { status: 'busy' };
 
@@ -202,7 +217,9 @@ export class ConversationStore {
    */
   async append(conversationId: string, activities: Partial<Activity>[], options: AppendOptions = {}): Promise<AppendResult> {
     const stream = this.channelOf(conversationId);
-    const { assignIds = false, toUser = false, batchId, idleWhenEmpty, clientActivityId } = options;
+    const { assignIds = false, toUser = false, batchId, idleWhenEmpty, clientActivityId, claimClientActivity } = options;
+    const client = claimClientActivity ?? clientActivityId;
+    const clientArg = claimClientActivity !== undefined ? `claim ${CLIENT_ACTIVITY_TTL_S}` : clientActivityId !== undefined ? `${activities[0]?.id ?? ''} echoed` : '';
     const json = activities.map((a) => {
       if (!assignIds) return JSON.stringify(a);
       // The script splices the ids (and the recipient) in; `type` keeps the object non-empty.
@@ -211,13 +228,17 @@ export class ConversationStore {
     });
     const reply = (await this.redis.dlAppend(
       stream, this.metaKey(conversationId), `${stream}:sent:${batchId ?? '-'}`, idleWhenEmpty ?? `${this.prefix}:dl:-`,
-      clientActivityId === undefined ? `${stream}:-` : this.clientKey(conversationId, clientActivityId),
+      client === undefined ? `${stream}:-` : this.clientKey(conversationId, client),
       // A re-delivery happens within minutes of the crash (the lock time), so the batch marker need not live long.
       String(STREAM_MAXLEN), String(CONVERSATION_TTL_S), batchId === undefined ? '0' : '3600', conversationId,
-      assignIds ? '1' : '0', toUser ? '1' : '0', clientActivityId === undefined ? '' : `${activities[0]?.id ?? ''} echoed`, ...json,
+      assignIds ? '1' : '0', toUser ? '1' : '0', clientArg, ...json,
     )) as [number, string?, string?];
     switch (reply[0]) {
       case 1: return { status: 'appended', watermark: reply[1] ?? '', firstId: reply[2] || (activities[0]?.id ?? '') };
+      case 2: {
+        const [id = '', state = 'reserved'] = (reply[1] ?? '').split(' ');
+        return { status: 'claimed', id, state: state as ClientActivityState };
+      }
       case 0: return { status: 'repeated' };
       case -2: return { status: 'busy' };
       default: throw new UnknownConversationError(`webchat conversation ${conversationId} does not exist or expired`);
@@ -230,26 +251,6 @@ export class ConversationStore {
     const entries = await this.redis.xrange(this.channelOf(conversationId), start, '+', 'COUNT', count);
     const activities = entries.map(([, fields]) => JSON.parse(fields[1] ?? '{}') as Partial<Activity>);
     return { activities, watermark: entries.at(-1)?.[0] ?? watermark };
-  }
-
-  /**
-   * Reserves `candidateId` for a client activity id, or returns what an earlier post of the same
-   * client activity got. `fresh` is true only for the first post.
-   */
-  async claimClientActivity(
-    conversationId: string,
-    clientActivityId: string,
-    candidateId: string,
-  ): Promise<{ id: string; state: ClientActivityState; fresh: boolean }> {
-    const key = this.clientKey(conversationId, clientActivityId);
-    const previous = await this.redis.set(key, `${candidateId} reserved`, 'EX', CLIENT_ACTIVITY_TTL_S, 'NX', 'GET');
-    if (previous === null) return { id: candidateId, state: 'reserved', fresh: true };
-    const [id = candidateId, state = 'reserved'] = previous.split(' ');
-    return { id, state: state as ClientActivityState, fresh: false };
-  }
-
-  async markClientActivityIngested(conversationId: string, clientActivityId: string, activityId: string): Promise<void> {
-    await this.redis.set(this.clientKey(conversationId, clientActivityId), `${activityId} ingested`, 'KEEPTTL');
   }
 }
 

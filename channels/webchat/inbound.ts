@@ -13,8 +13,8 @@ export const greetingIdOf = (conversationId: string): string => `${conversationI
  * assign a Direct Line id, echo it into the conversation's stream, then hand it to `ingest`.
  *
  * Echo before ingest, so that the citizen's message always precedes the bot's reply in the stream.
- * With a `clientActivityID`, a retried post gets the first post's id and resumes where it stopped
- * (echo, then ingest) instead of starting over, so one client activity is ingested once.
+ * With a `clientActivityID`, a retried post gets the first post's id and is not echoed again; it is
+ * ingested again, which the inbound queue drops as a duplicate, so one client activity is handled once.
  */
 export class InboundPipeline {
   constructor(
@@ -51,24 +51,21 @@ export class InboundPipeline {
       timestamp: new Date(),
       ...(posted.locale ?? meta.locale ? { locale: posted.locale ?? meta.locale } : {}),
     };
+    // One round trip: the id is allocated in the same step that echoes the message, and with a
+    // clientActivityID that step also claims it, so a retried post is not echoed twice.
     const clientActivityId = posted.channelData?.clientActivityID;
-    if (clientActivityId === undefined) {
-      // The common case in one round trip: the id is allocated in the same step that echoes the message.
-      const echoed = await this.store.append(conversationId, [activity], { assignIds: true });
-      if (echoed.status !== 'appended') throw new ChannelUnavailableError('webchat echo was not appended');
-      activity.id = echoed.firstId;
-      await ingest(activity);
-      return { id: activity.id };
-    }
-
-    const [candidate] = await this.store.nextIds(conversationId, 1);
-    const claim = await this.store.claimClientActivity(conversationId, clientActivityId, candidate ?? '');
-    activity.id = claim.id;
-    if (claim.state === 'ingested') return { id: claim.id };
-    if (claim.state === 'reserved') await this.store.append(conversationId, [activity], { clientActivityId });
+    const echoed = await this.store.append(conversationId, [activity], { assignIds: true, ...(clientActivityId !== undefined ? { claimClientActivity: clientActivityId } : {}) });
+    if (echoed.status === 'appended') activity.id = echoed.firstId;
+    else if (echoed.status === 'claimed') {
+      // A retry: its first post got this id. Records from before claim and echo were one step may say
+      // the first post only reserved the id (echo it now) or was fully ingested (nothing left to do).
+      activity.id = echoed.id;
+      if (echoed.state === 'ingested') return { id: echoed.id };
+      if (echoed.state === 'reserved') await this.store.append(conversationId, [activity], { clientActivityId: clientActivityId! });
+    } else throw new ChannelUnavailableError('webchat echo was not appended');
+    // A retry ingests again: the inbound queue drops an activity id it has seen (see Ingest).
     await ingest(activity);
-    await this.store.markClientActivityIngested(conversationId, clientActivityId, claim.id);
-    return { id: claim.id };
+    return { id: activity.id };
   }
 
   /** Ingests the conversation's `conversationUpdate` (the user joined) once, so the bot can greet. */

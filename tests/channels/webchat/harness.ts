@@ -62,7 +62,12 @@ export class TestBot {
     await Promise.all([...this.pending]);
   }
 
+  private readonly seen = new Set<string>();
+
   readonly ingest: Ingest = async (activity) => {
+    // Like the inbound queue: an activity id seen before is dropped.
+    if (activity.id !== undefined && this.seen.has(activity.id)) return { id: activity.id, duplicate: true };
+    if (activity.id !== undefined) this.seen.add(activity.id);
     this.ingested.push(activity);
     const adapter = this.replyVia;
     if (adapter && activity.type === 'message' && activity.conversation) {
