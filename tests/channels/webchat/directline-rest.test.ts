@@ -175,28 +175,34 @@ describe('Direct Line dedupe', () => {
 });
 
 describe('Direct Line dedupe of records written before claim and echo were one step', () => {
-  it('echoes and ingests a client activity whose first post only reserved its id, under that id', async () => {
+  /** Posts `text` as a client activity whose dedupe record already says `<id> <state>`; returns what the stream and the bot got. */
+  async function postOver(state: string, text: string) {
     const w = await world();
     const { conversationId, token } = await startConversation(w.web.baseUrl);
-    const reservedId = `${conversationId}|0000042`;
-    await w.web.redis.set(`${w.config.REDIS_PREFIX}:dl:${conversationId}:cid:client-old`, `${reservedId} reserved`, 'EX', 600);
-    const res = await call(w.web.baseUrl, 'POST', activities(conversationId), { token, body: { type: 'message', text: 'farola', channelData: { clientActivityID: 'client-old' } } });
-    expect(res.body.id).toBe(reservedId);
-    expect(w.bot.ingested.filter((x) => x.text === 'farola').map((x) => x.id)).toEqual([reservedId]);
+    const id = `${conversationId}|0000042`;
+    await w.web.redis.set(`${w.config.REDIS_PREFIX}:dl:${conversationId}:cid:client-old`, `${id} ${state}`, 'EX', 600);
+    const res = await call(w.web.baseUrl, 'POST', activities(conversationId), { token, body: { type: 'message', text, channelData: { clientActivityID: 'client-old' } } });
     const page = await call(w.web.baseUrl, 'GET', activities(conversationId), { token });
-    expect(page.body.activities.filter((x: { text?: string }) => x.text === 'farola').map((x: { id: string }) => x.id)).toEqual([reservedId]);
+    return {
+      id,
+      answered: res.body.id as string,
+      ingested: w.bot.ingested.filter((x) => x.text === text).map((x) => x.id),
+      echoed: page.body.activities.filter((x: { text?: string }) => x.text === text).map((x: { id: string }) => x.id),
+    };
+  }
+
+  it('echoes and ingests a client activity whose first post only reserved its id, under that id', async () => {
+    const r = await postOver('reserved', 'farola');
+    expect(r.answered).toBe(r.id);
+    expect(r.ingested).toEqual([r.id]);
+    expect(r.echoed).toEqual([r.id]);
   });
 
   it('answers a client activity already ingested with its id, and neither echoes nor ingests it again', async () => {
-    const w = await world();
-    const { conversationId, token } = await startConversation(w.web.baseUrl);
-    const doneId = `${conversationId}|0000043`;
-    await w.web.redis.set(`${w.config.REDIS_PREFIX}:dl:${conversationId}:cid:client-done`, `${doneId} ingested`, 'EX', 600);
-    const res = await call(w.web.baseUrl, 'POST', activities(conversationId), { token, body: { type: 'message', text: 'bache', channelData: { clientActivityID: 'client-done' } } });
-    expect(res.body.id).toBe(doneId);
-    expect(w.bot.ingested.filter((x) => x.text === 'bache')).toHaveLength(0);
-    const page = await call(w.web.baseUrl, 'GET', activities(conversationId), { token });
-    expect(page.body.activities.filter((x: { text?: string }) => x.text === 'bache')).toHaveLength(0);
+    const r = await postOver('ingested', 'bache');
+    expect(r.answered).toBe(r.id);
+    expect(r.ingested).toEqual([]);
+    expect(r.echoed).toEqual([]);
   });
 });
 
