@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { DialogStateManager, type DialogContext, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
+import { BoundedCache } from '../bot/bounded-cache';
 
 /*
  * botbuilder-dialogs' memory set-up, built once per process instead of once per dialog context.
@@ -31,15 +32,10 @@ function rememberParsedPaths(): void {
   const proto = DialogStateManager.prototype as unknown as { parsePath: ParsePath & { remembered?: true } };
   if (proto.parsePath.remembered) return;
   const parse = proto.parsePath;
-  const parsed = new Map<string, ReadonlyArray<string | number>>();
+  const parsed = new BoundedCache<string, ReadonlyArray<string | number>>(1_000);
   const remembered: ParsePath & { remembered?: true } = function (this: DialogStateManager, path, allowNestedPaths = true) {
     if (path.includes('[')) return parse.call(this, path, allowNestedPaths);
-    const key = allowNestedPaths ? path : `\u0000${path}`;
-    let segments = parsed.get(key);
-    if (!segments) {
-      segments = parse.call(this, path, allowNestedPaths);
-      if (parsed.size < 1_000) parsed.set(key, segments);
-    }
+    const segments = parsed.remember(allowNestedPaths ? path : `\u0000${path}`, () => parse.call(this, path, allowNestedPaths));
     // A copy: deleteValue pops the last segment off the array it gets.
     return segments.slice();
   };

@@ -11,6 +11,7 @@ import {
   type PromptRecognizerResult,
 } from 'botbuilder-dialogs';
 import { imagesOf, locationOf } from '../bot/activity';
+import { BoundedCache } from '../bot/bounded-cache';
 import { positionOf } from '../bot/choice-position';
 import type { TicketAttachment, TicketContact, TicketLocation } from '../connectors/connector';
 import { isReachable, isSkip, parseContact } from './answers';
@@ -94,14 +95,9 @@ function localize(catalog: Catalog, ctx: TurnContext, options: PromptOptions): P
  * option on every message a prompt sees (the yes/no lists alone are 44 strings), which was a tenth of a
  * turn's garbage. Tokens are only read by the matcher. Bounded: citizens' messages pass through too.
  */
-const tokens = new Map<string, Token[]>();
+const tokens = new BoundedCache<string, Token[]>(4_096);
 function rememberedTokenizer(text: string, locale?: string): Token[] {
-  let found = tokens.get(text);
-  if (!found) {
-    if (tokens.size >= 4_096) tokens.clear();
-    tokens.set(text, (found = defaultTokenizer(text, locale)));
-  }
-  return found;
+  return tokens.remember(text, () => defaultTokenizer(text, locale));
 }
 
 /** A choice shown as suggested actions (the channel renders buttons or numbered text). */

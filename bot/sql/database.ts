@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { BoundedCache } from '../bounded-cache';
 import { DependencyUnavailableError } from '../errors';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect';
 import { migrateToLatest, type SqlDialect } from './migrations';
@@ -146,14 +147,6 @@ async function migrated(kysely: Kysely<DatabaseSchema>, dialect: SqlDialect, sch
  */
 function cachePreparedStatements(file: SQLite.Database, max = 256): void {
   const prepare = file.prepare.bind(file);
-  const cache = new Map<string, SQLite.Statement>();
-  file.prepare = ((source: string) => {
-    let stmt = cache.get(source);
-    if (!stmt) {
-      stmt = prepare(source);
-      if (cache.size >= max) cache.delete(cache.keys().next().value!);
-      cache.set(source, stmt);
-    }
-    return stmt;
-  }) as typeof file.prepare;
+  const cache = new BoundedCache<string, SQLite.Statement>(max);
+  file.prepare = ((source: string) => cache.remember(source, () => prepare(source))) as typeof file.prepare;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
+import { BoundedCache } from '../../bot/bounded-cache';
 import { UnknownConversationError } from '../../bot/errors';
 
 /**
@@ -142,7 +143,7 @@ export function parseNotice(message: string): StreamNotice | undefined {
 
 export class ConversationStore {
   /** Conversation id → its metadata and until when it may be used (see `known`). */
-  private readonly recent = new Map<string, { meta: ConversationMeta; until: number }>();
+  private readonly recent = new BoundedCache<string, { meta: ConversationMeta; until: number }>(RECENT_MAX);
 
   constructor(
     private readonly redis: Redis,
@@ -191,12 +192,8 @@ export class ConversationStore {
     const cached = this.recent.get(conversationId);
     if (cached && cached.until > Date.now()) return cached.meta;
     const meta = await this.get(conversationId);
-    this.recent.delete(conversationId);
-    if (meta) {
-      this.recent.set(conversationId, { meta, until: Date.now() + RECENT_MS });
-      // Maps iterate in insertion order: the first key is the oldest entry.
-      if (this.recent.size > RECENT_MAX) this.recent.delete(this.recent.keys().next().value!);
-    }
+    if (meta) this.recent.set(conversationId, { meta, until: Date.now() + RECENT_MS });
+    else this.recent.delete(conversationId);
     return meta;
   }
 

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { BoundedCache } from '../../bot/bounded-cache';
 import { sameSecret } from '../../bot/same-secret';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -34,7 +35,7 @@ export class TokenService {
    * 15 minutes, and the MAC, base64 and schema check of each were ~3% of a web process's work per message.
    * Keyed by the whole token string, so only a byte-identical token hits; expiry is checked on every hit.
    */
-  private readonly verified = new Map<string, TokenClaims>();
+  private readonly verified = new BoundedCache<string, TokenClaims>(VERIFIED_MAX);
 
   constructor(
     private readonly redis: Redis,
@@ -58,11 +59,7 @@ export class TokenService {
       return undefined;
     }
     const claims = await this.check(token, now);
-    if (claims) {
-      // Maps iterate in insertion order: the first key is the oldest entry.
-      if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(token, claims);
-    }
+    if (claims) this.verified.set(token, claims);
     return claims;
   }
 

@@ -6,6 +6,8 @@
  * on every message, twice per classification.
  */
 
+import { BoundedCache } from '../../bot/bounded-cache';
+
 // Catalan "l·l" (also typed "l.l" or with the Unicode middle dot variants) is a double l.
 const GEMINATE_L = /l[·.\u2022\u2027\u0387]l/g;
 // Combining marks left after NFD decomposition: á→a, ñ→n, ç→c, ü→u.
@@ -21,17 +23,11 @@ const REPEATS = /([a-z])\1{2,}/g;
  * @example normalize('¡¡La FAROLA no s\'encén!! 😡') === 'la farola no s encen'
  */
 export function normalize(text: string): string {
-  let out = recent.get(text);
-  if (out === undefined) {
-    if (recent.size >= RECENT_MAX) recent.clear();
-    recent.set(text, (out = normalized(text)));
-  }
-  return out;
+  return recent.remember(text, () => normalized(text));
 }
 
 // A turn normalizes the same message several times (language, each command, emergencies, the classifier).
-const recent = new Map<string, string>();
-const RECENT_MAX = 256;
+const recent = new BoundedCache<string, string>(256);
 
 function normalized(text: string): string {
   return text

@@ -14,7 +14,7 @@ describe('Direct Line tokens', () => {
     expect(first).toEqual({ conversationId: 'conv-1', userId: 'user-1', expiresAt: Math.floor(now / 1000) + TOKEN_LIFETIME_S });
     expect(await tokens.verify(token, now + 1_000)).toEqual(first);
     expect(await tokens.verify(token, now + TOKEN_LIFETIME_S * 1_000 + 1_000)).toBeUndefined();
-    // ...and stays refused, even for a clock that goes back: the expired entry was dropped and re-checking fails too.
+    // ...and stays refused: the expired entry was dropped, and checking the token afresh refuses it too.
     expect(await tokens.verify(token, now + TOKEN_LIFETIME_S * 1_000 + 2_000)).toBeUndefined();
   });
 
