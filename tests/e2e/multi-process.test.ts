@@ -59,19 +59,31 @@ function startBot(env: Record<string, string>): ChildProcess {
   return child;
 }
 
+/**
+ * Starts the web process on a free port, and again on another one if it exits before it is ready: between
+ * freePort() closing its probe and the process listening, a test running in parallel may take the port.
+ */
+async function startWeb(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    const web = startBot({ ROLE: 'web', PORT: String(port) });
+    // With a timeout: the web process accepts connections before its handlers are wired (see the report).
+    const ready = () => fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+    const outcome = await waitFor(async () => (web.exitCode !== null ? 'exited' : (await ready()) ? 'ready' : undefined), 'the web process', 40_000);
+    if (outcome === 'ready') return;
+    if (attempt === 3) throw new Error(`the web process exited (code ${web.exitCode}) before it was ready, three times`);
+  }
+}
+
 const inboundWorkers = async (): Promise<number> => (await inboundQueue.getWorkers()).length;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'e2e-multi-'));
   redis = redisClient();
   inboundQueue = new Queue('inbound', { connection: redis, prefix: `${prefix}:bull` });
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  startBot({ ROLE: 'web', PORT: String(port) });
   workers.push(startBot({ ROLE: 'worker' }), startBot({ ROLE: 'worker' }));
-  // With a timeout: the web process accepts connections before its handlers are wired (see the report).
-  const ready = () => fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
-  await waitFor(async () => ((await ready()) ? true : undefined), 'the web process', 40_000);
+  await startWeb();
   await waitFor(async () => ((await inboundWorkers()) === 2 ? true : undefined), 'both worker processes', 40_000);
 });
 
