@@ -47,6 +47,15 @@ export class UnsupportedMediaError extends AppError {
   readonly retryable = false;
 }
 
+/**
+ * A download URL points outside the hosts we trust with a credential (WhatsApp Cloud: Graph's API host
+ * and Meta's media CDN); the token is not sent and retrying will not help.
+ */
+export class UntrustedMediaUrlError extends AppError {
+  readonly code = 'E_UNTRUSTED_MEDIA_URL';
+  readonly retryable = false;
+}
+
 /** A message names a conversation this bot does not know. */
 export class UnknownConversationError extends AppError {
   readonly code = 'E_UNKNOWN_CONVERSATION';

@@ -1,5 +1,5 @@
 import { MAX_MEDIA_BYTES } from '../../bot/media-store';
-import { AppError, UnsupportedMediaError } from '../../bot/errors';
+import { AppError, UnsupportedMediaError, UntrustedMediaUrlError } from '../../bot/errors';
 import { graphFailure, graphUnreachable, type GraphErrorBody } from './graph-error';
 import type { GraphMessage } from './graph-message';
 
@@ -14,6 +14,11 @@ export interface GraphClientOptions {
   timeoutMs?: number;
 }
 
+/** Meta's media CDN: where `GET /{media-id}` points in production (`https://lookaside.fbsbx.com/whatsapp_business/…`). */
+export const META_MEDIA_ORIGIN = 'https://lookaside.fbsbx.com';
+/** Redirects a media download may take, each to a trusted origin too. */
+const MAX_MEDIA_REDIRECTS = 3;
+
 /** What `GET /{media-id}` answers: a short-lived download URL (it needs the same bearer token). */
 export interface MediaInfo {
   url: string;
@@ -26,11 +31,14 @@ export interface MediaInfo {
  */
 export class GraphClient {
   private readonly base: string;
+  /** Origins the bearer token may go to: the API's own and Meta's media CDN (see download). */
+  private readonly trustedOrigins: ReadonlySet<string>;
   /** The last call was refused for its token (HTTP 401 or Graph error 190); cleared by the next success. */
   tokenRefused = false;
 
   constructor(private readonly options: GraphClientOptions) {
     this.base = options.apiBase.replace(/\/+$/, '');
+    this.trustedOrigins = new Set([new URL(this.base).origin, META_MEDIA_ORIGIN]);
   }
 
   /** `POST /{phone-id}/messages`; resolves with the new message's wamid. */
@@ -64,9 +72,15 @@ export class GraphClient {
     return { url: body.url, ...(body.mime_type ? { mimeType: body.mime_type } : {}) };
   }
 
-  /** Downloads a media URL from `mediaInfo`. Refuses (UnsupportedMediaError) a file over MAX_MEDIA_BYTES without reading it all. */
+  /**
+   * Downloads a media URL from `mediaInfo`. Refuses (UnsupportedMediaError) a file over MAX_MEDIA_BYTES without reading it all.
+   *
+   * The URL comes from a response, and the request carries our access token: it is sent only to Graph's
+   * API origin (WHATSAPP_CLOUD_API_BASE) or Meta's media CDN, redirects included; any other URL is refused
+   * with UntrustedMediaUrlError before a byte leaves.
+   */
   async download(url: string): Promise<Buffer> {
-    const res = await this.request('media download', url, { method: 'GET' });
+    const res = await this.followTrusted(url);
     if (!res.ok) throw graphFailure('media download', res.status, await errorOf(res));
     const declared = Number(res.headers.get('content-length') ?? '0');
     if (declared > MAX_MEDIA_BYTES) {
@@ -74,6 +88,32 @@ export class GraphClient {
       throw new UnsupportedMediaError(`media over ${MAX_MEDIA_BYTES} bytes`);
     }
     return readLimited(res, MAX_MEDIA_BYTES);
+  }
+
+  /** GETs `url` with the token, following redirects by hand so that every hop is checked first. */
+  private async followTrusted(url: string): Promise<Response> {
+    let at = this.trusted(url);
+    for (let hop = 0; ; hop++) {
+      const res = await this.request('media download', at.href, { method: 'GET', redirect: 'manual' });
+      const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+      if (location === null) return res;
+      await res.body?.cancel();
+      if (hop === MAX_MEDIA_REDIRECTS) throw graphFailure('media download', res.status, { message: 'too many redirects' });
+      at = this.trusted(location, at);
+    }
+  }
+
+  private trusted(url: string, base?: URL): URL {
+    let parsed: URL;
+    try {
+      parsed = new URL(url, base);
+    } catch (err) {
+      throw new UntrustedMediaUrlError('media download refused: not a URL', { cause: err });
+    }
+    if (!this.trustedOrigins.has(parsed.origin) || parsed.username || parsed.password) {
+      throw new UntrustedMediaUrlError(`media download refused: ${parsed.host || 'that URL'} is neither the Graph API nor Meta's media CDN`);
+    }
+    return parsed;
   }
 
   private async json<T>(what: string, url: string, init: RequestInit): Promise<T> {
