@@ -34,26 +34,40 @@ export function parseUpload(req: IncomingMessage): Promise<ParsedUpload> {
   } catch (err) {
     return Promise.reject(new DirectLineHttpError(400, 'BadArgument', 'expected a multipart/form-data body', { cause: err }));
   }
+  // The client went away while we waited to read (authentication, Redis): nothing will ever arrive.
+  if (req.destroyed) return Promise.reject(interrupted());
   return new Promise<ParsedUpload>((resolve, reject) => {
     const files: MediaFile[] = [];
     let activityJson: string | undefined;
     let refusal: DirectLineHttpError | undefined;
+    let settled = false;
     let received = 0;
     const refuse = (e: DirectLineHttpError): void => {
       refusal ??= e;
     };
-
+    // Stops parsing at once: busboy is torn down (its part streams error, and are listened to below), what the
+    // client still sends is drained so it can read our answer, and nothing read so far is kept.
+    const fail = (e: DirectLineHttpError): void => {
+      if (settled) return;
+      settled = true;
+      files.length = 0;
+      req.unpipe(bb);
+      req.resume();
+      bb.destroy();
+      reject(e);
+    };
+    // Every stream here gets an `error` listener: an unlistened one would take the whole process down.
+    req.on('error', (err) => fail(interrupted(err)));
+    req.on('close', () => {
+      if (!req.complete) fail(interrupted());
+    });
     req.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (received > maxTotal && !refusal) {
-        refuse(new DirectLineHttpError(413, 'MessageSizeTooBig', 'upload too large'));
-        req.unpipe(bb);
-        req.resume(); // keep draining so the socket stays usable for our answer
-        reject(refusal);
-      }
+      if (received > maxTotal) fail(new DirectLineHttpError(413, 'MessageSizeTooBig', 'upload too large'));
     });
     bb.on('file', (field, stream, info) => {
       const chunks: Buffer[] = [];
+      stream.on('error', (err) => fail(malformed(err)));
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('limit', () => refuse(field === 'activity'
         ? new DirectLineHttpError(413, 'MessageSizeTooBig', 'activity part too large')
@@ -71,11 +85,23 @@ export function parseUpload(req: IncomingMessage): Promise<ParsedUpload> {
     });
     bb.on('filesLimit', () => refuse(new DirectLineHttpError(413, 'MessageSizeTooBig', `at most ${MAX_UPLOAD_FILES} files per upload`)));
     bb.on('partsLimit', () => refuse(new DirectLineHttpError(413, 'MessageSizeTooBig', 'too many parts')));
-    bb.on('error', (err) => reject(new DirectLineHttpError(400, 'BadArgument', 'malformed multipart body', { cause: err })));
+    // E.g. "Unexpected end of form": the body ended inside a part (its file stream errors too, see above).
+    bb.on('error', (err) => fail(malformed(err)));
     bb.on('close', () => {
+      if (settled) return;
+      settled = true;
       if (refusal) reject(refusal);
       else resolve({ files, ...(activityJson !== undefined ? { activityJson } : {}) });
     });
     req.pipe(bb);
   });
+}
+
+function malformed(cause: unknown): DirectLineHttpError {
+  return new DirectLineHttpError(400, 'BadArgument', 'malformed multipart body: it ended before its closing boundary, or a part is broken', { cause });
+}
+
+/** The client closed the connection mid-upload; nobody reads this answer, but the route ends cleanly. */
+function interrupted(cause?: unknown): DirectLineHttpError {
+  return new DirectLineHttpError(400, 'BadArgument', 'the upload ended before its body was complete (connection closed)', cause === undefined ? {} : { cause });
 }
