@@ -1,23 +1,30 @@
 import { loadConfig } from './config';
-import { AppError } from './errors';
+import { describeErrorChain } from './error-chain';
 import { createLogger } from './logger';
-import { startApp } from './app';
+import { installProcessGuards } from './process-guards';
+import { startApp, type App } from './app';
 
-// Entry point of `npm start`. Fails at boot with a readable message, never mid-conversation.
+// Entry point of `npm start`. Fails at boot with a readable message and its causes, never mid-conversation.
 try {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
-  const app = await startApp(config, log);
+  let app: App | undefined;
+  // What happens to errors nothing caught: see bot/process-guards.ts (rejections are logged and the
+  // process keeps serving; an uncaught exception shuts it down cleanly with exit code 1).
+  installProcessGuards({ log, shutdown: async () => app?.stop() });
+  // Installed before the boot: a boot that waits for Redis ends on a signal, and only on one.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       log.info({ signal }, 'shutting down');
-      void app.stop().then(() => process.exit(0), (err: unknown) => {
+      void (app?.stop() ?? Promise.resolve()).then(() => process.exit(0), (err: unknown) => {
         log.error({ err }, 'shutdown failed');
         process.exit(1);
       });
     });
   }
+  app = await startApp(config, log);
+  log.info({ role: config.ROLE }, 'started');
 } catch (err) {
-  process.stderr.write(`${err instanceof AppError ? err.message : (err as Error).stack}\n`);
+  process.stderr.write(`${describeErrorChain(err)}\n`);
   process.exit(1);
 }
