@@ -101,8 +101,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
   const publicUrl = config.PUBLIC_URL ?? url ?? `http://localhost:${config.PORT}`;
-  const media = new MediaStore(path.resolve(config.MEDIA_DIR ?? path.join(config.DATA_DIR, 'uploads')), publicUrl);
-  const signer = new MediaUrlSigner(await MediaUrlSigner.sharedSecret(redis, prefix, config.MEDIA_URL_SECRET), media.urlPrefix);
+  const mediaSecret = await MediaUrlSigner.sharedSecret(redis, prefix, config.MEDIA_URL_SECRET);
+  const media = new MediaStore(path.resolve(config.MEDIA_DIR ?? path.join(config.DATA_DIR, 'uploads')), publicUrl, { secret: mediaSecret });
+  const signer = media.signer;
   const webchat = createWebchatChannel({ redis, config, log: log.child({ module: 'channels/webchat' }), publicUrl, media });
   channels.add(webchat.adapter);
   // Created in every role: a worker's outbound deliveries need its send, which needs only config, Redis and SQL.
@@ -247,7 +248,6 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'queues/console' }),
     }));
     app.use(await createConsoleAssets({ title: catalog.city.name }));
-    app.get('/media/signed/:name', media.signedHandler(signer));
     if (config.WEBHOOK_SECRET) {
       app.use(createWebhookStatusRouter({
         secret: config.WEBHOOK_SECRET, redis, prefix: `${prefix}:webhook-seen`, log: log.child({ module: 'connectors/webhook' }),

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { NextFunction, RequestHandler, Response } from 'express';
-import type { MediaUrlSigner } from './media-url-signer';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { MEDIA_NAME, mediaNameOf, type MediaExtension } from './media-url';
+import { MediaUrlSigner } from './media-url-signer';
 import { UnsupportedMediaError } from './errors';
 
 /** Largest file any channel may store (WhatsApp's own limit for audio and images is 16 MB). */
 export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 
 export interface MediaKind { contentType: string; ext: string }
-const KINDS: Record<string, MediaKind> = {
+const KINDS: Record<MediaExtension, MediaKind> = {
   jpg: { contentType: 'image/jpeg', ext: 'jpg' },
   png: { contentType: 'image/png', ext: 'png' },
   gif: { contentType: 'image/gif', ext: 'gif' },
@@ -19,7 +20,6 @@ const KINDS: Record<string, MediaKind> = {
   m4a: { contentType: 'audio/mp4', ext: 'm4a' },
   amr: { contentType: 'audio/amr', ext: 'amr' },
 };
-const MEDIA_NAME = new RegExp(`^[A-Za-z0-9_-]{24}\\.(${Object.keys(KINDS).join('|')})$`);
 
 /**
  * The media type proven by the file's first bytes, whatever the sender claimed. Raster images and
@@ -46,26 +46,74 @@ export const isImage = (kind: MediaKind | undefined): kind is MediaKind => kind?
 export interface StoredMedia { name: string; contentType: string; contentUrl: string }
 export interface MediaFile { filename: string; data: Buffer }
 
+export interface MediaStoreOptions {
+  /**
+   * Key of the signed media URLs. Every process of a deployment must use the same one (see
+   * MediaUrlSigner.sharedSecret). @defaultValue a random key of this process only
+   */
+  secret?: string;
+  /** @defaultValue Date.now */
+  clock?: () => number;
+}
+
+export interface SaveOptions {
+  /** Refuse anything but JPEG, PNG, WebP and GIF. @defaultValue false */
+  imagesOnly?: boolean;
+  /**
+   * Who may fetch the files unsigned (see MediaAccess): the web chat stores its uploads for their
+   * conversation. @defaultValue nobody: signed URLs only
+   */
+  owner?: string;
+}
+
 /**
- * Files citizens send on any channel (photos, voice notes), under one directory, served at
- * `GET /media/<id>.<ext>`. The id is 144 random bits: the URL is the capability (the bot, agents and
- * back offices fetch it without a token). Several web processes must share the directory.
+ * Tells `GET /media/<name>` who is asking, from its Authorization header: the owner id a file must have
+ * been stored for (SaveOptions.owner), or `undefined` (a missing, invalid or expired credential).
+ */
+export interface MediaAccess {
+  ownerOf(authorization: string | undefined): Promise<string | undefined>;
+}
+
+/**
+ * Files citizens send on any channel (photos, voice notes), under one directory that several web
+ * processes share. A file is served (see `handler`) only through a signed, expiring URL, or to its
+ * owner; its canonical URL `<PUBLIC_URL>/media/<name>` is an identifier kept in transcripts and
+ * tickets, and whoever hands it outside (web chat echoes, the console, back offices, Telegram,
+ * WhatsApp) hands a signed one (`signedUrl`).
+ *
+ * Read this before changing: the name's 144 random bits used to be the only capability, so a link
+ * that leaked (a log, a forwarded ticket) worked forever. Issue 12, part 6.
  */
 export class MediaStore {
+  readonly signer: MediaUrlSigner;
+
   constructor(
     readonly dir: string,
     private readonly publicUrl: string,
-  ) {}
+    options: MediaStoreOptions = {},
+  ) {
+    this.signer = new MediaUrlSigner(options.secret ?? randomBytes(32).toString('base64url'), this.urlPrefix, options.clock);
+  }
 
   get urlPrefix(): string {
     return `${this.publicUrl.replace(/\/+$/, '')}/media/`;
+  }
+
+  /** The stored name `url` points to, when it is exactly one of our media URLs (see mediaNameOf). */
+  nameOf(url: string): string | undefined {
+    return mediaNameOf(url, this.urlPrefix);
+  }
+
+  /** One of our media URLs signed for `ttlSeconds`; any other URL unchanged. */
+  signedUrl(url: string, ttlSeconds: number): string {
+    return this.signer.sign(url, ttlSeconds);
   }
 
   /**
    * Checks every file before storing any, so a bad file leaves nothing behind.
    * Throws UnsupportedMediaError for a type we do not keep (or only images, with `imagesOnly`) or a file over MAX_MEDIA_BYTES.
    */
-  async saveAll(files: MediaFile[], { imagesOnly = false } = {}): Promise<StoredMedia[]> {
+  async saveAll(files: MediaFile[], { imagesOnly = false, owner }: SaveOptions = {}): Promise<StoredMedia[]> {
     const kinds = files.map((f) => {
       const kind = sniffMedia(f.data);
       if (!kind || (imagesOnly && !isImage(kind))) {
@@ -79,6 +127,8 @@ export class MediaStore {
       files.map(async (f, i) => {
         const kind = kinds[i]!;
         const name = `${randomBytes(18).toString('base64url')}.${kind.ext}`;
+        // The owner first: a file is never, even briefly, on disk with no record of whose it is.
+        if (owner !== undefined) await writeFile(this.ownerFile(name), owner, { flag: 'wx' });
         await writeFile(path.join(this.dir, name), f.data, { flag: 'wx' });
         return { name: f.filename, contentType: kind.contentType, contentUrl: `${this.urlPrefix}${name}` };
       }),
@@ -86,52 +136,84 @@ export class MediaStore {
   }
 
   /** One file; see saveAll. */
-  async save(file: MediaFile, options: { imagesOnly?: boolean } = {}): Promise<StoredMedia> {
+  async save(file: MediaFile, options: SaveOptions = {}): Promise<StoredMedia> {
     const [stored] = await this.saveAll([file], options);
     return stored!;
   }
 
-  /** `GET /media/:name`: the stored bytes with their real content type; JSON 404 otherwise. */
-  handler(): RequestHandler {
-    return (req, res, next) => this.send(String(req.params.name ?? ''), res, next);
+  /** Whom the file was stored for (SaveOptions.owner); `undefined` for nobody or no such file. */
+  async ownerOf(name: string): Promise<string | undefined> {
+    if (!MEDIA_NAME.test(name)) return undefined;
+    try {
+      return await readFile(this.ownerFile(name), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
   }
 
   /**
-   * `GET /media/signed/:name?expires&sig`: the same file for a back office, only while the signature is
-   * good (403) and not expired (410).
+   * `GET /media/…`; mount with `router.use('/media', …)`, which leaves the path undecoded:
+   * - `/signed/<name>?expires&sig`: to anyone, while the signature is good and not expired;
+   * - `/<name>`: to its owner only, as `access` reads the Authorization header.
+   * No signature, a bad or expired one, another owner or an unknown file: 403; not a media path: 404;
+   * a malformed percent escape: 400. Every refusal is a short JSON error that tells no more.
    */
-  signedHandler(signer: MediaUrlSigner): RequestHandler {
+  handler(access: MediaAccess): RequestHandler {
     return (req, res, next) => {
-      const name = String(req.params.name ?? '');
-      const verdict = signer.verify(name, String(req.query.expires ?? ''), String(req.query.sig ?? ''));
-      if (verdict === 'bad') return void res.status(403).json({ error: { code: 'Forbidden', message: 'bad media signature' } });
-      if (verdict === 'expired') return void res.status(410).json({ error: { code: 'Gone', message: 'this media link expired' } });
-      this.send(name, res, next);
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      this.serve(req, res, next, access).catch(next);
     };
   }
 
-  private send(name: string, res: Response, next: NextFunction): void {
-    const ext = MEDIA_NAME.exec(name)?.[1];
-    if (!ext) {
-      res.status(404).json({ error: { code: 'NotFound', message: 'no such media' } });
-      return;
+  private async serve(req: Request, res: Response, next: NextFunction, access: MediaAccess): Promise<void> {
+    let segments: string[];
+    try {
+      segments = req.path.split('/').slice(1).map(decodeURIComponent);
+    } catch {
+      return refuse(res, 400, 'BadArgument', 'malformed percent escape in the path');
     }
+    const [first, second, ...rest] = segments;
+    if (first === 'signed' && second !== undefined && rest.length === 0 && MEDIA_NAME.test(second)) {
+      const verdict = this.signer.verify(second, queryText(req.query.expires), queryText(req.query.sig));
+      return verdict === 'ok' ? this.send(second, res, next) : refuse(res, 403, 'Forbidden', 'bad or expired media link');
+    }
+    if (first !== undefined && second === undefined && MEDIA_NAME.test(first)) {
+      const [owner, requester] = await Promise.all([this.ownerOf(first), access.ownerOf(req.headers.authorization)]);
+      return owner !== undefined && owner === requester ? this.send(first, res, next) : refuse(res, 403, 'Forbidden', 'a signed link or the owner\'s token is needed');
+    }
+    refuse(res, 404, 'NotFound', 'no such media');
+  }
+
+  private send(name: string, res: Response, next: NextFunction): void {
+    const ext = MEDIA_NAME.exec(name)?.[1] as MediaExtension;
     res.sendFile(
       name,
       {
         root: this.dir,
         dotfiles: 'deny',
         headers: {
-          'Content-Type': KINDS[ext]?.contentType ?? 'application/octet-stream',
+          'Content-Type': KINDS[ext].contentType,
           'X-Content-Type-Options': 'nosniff',
           'Cache-Control': 'private, max-age=86400, immutable',
         },
       },
       (err) => {
         if (!err) return;
-        if ((err as { status?: number }).status === 404) res.status(404).json({ error: { code: 'NotFound', message: 'no such media' } });
+        if ((err as { status?: number }).status === 404) refuse(res, 404, 'NotFound', 'no such media');
         else next(err);
       },
     );
   }
+
+  private ownerFile(name: string): string {
+    return path.join(this.dir, `${name}.owner`);
+  }
 }
+
+function refuse(res: Response, status: number, code: string, message: string): void {
+  res.status(status).set('Cache-Control', 'no-store').json({ error: { code, message } });
+}
+
+/** A query parameter given once, as text; anything else (absent, repeated, nested) is empty. */
+const queryText = (value: unknown): string => (typeof value === 'string' ? value : '');

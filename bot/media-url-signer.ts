@@ -1,10 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { mediaNameOf } from './media-url';
 import { sameSecret } from './same-secret';
 
 /**
- * Expiring, signed URLs for the photos a back office downloads (Open311 `media_url`, webhook
- * `mediaUrls`): `<public>/media/signed/<name>?expires=<unix s>&sig=<HMAC-SHA256 of name and expiry>`.
+ * Expiring, signed URLs for our media, the only way to fetch one without a Direct Line token (see
+ * MediaStore.handler): for back offices (Open311 `media_url`, webhook `mediaUrls`), the agent console,
+ * the web chat's own `<img>` tags and messaging platforms that fetch an image by link:
+ * `<public>/media/signed/<name>?expires=<unix s>&sig=<HMAC-SHA256 of name and expiry>`.
  * Any web process verifies what any worker signed, so the secret is shared: MEDIA_URL_SECRET, or one
  * made once and kept in Redis.
  */
@@ -23,10 +26,13 @@ export class MediaUrlSigner {
     return (await redis.get(key))!;
   }
 
-  /** A signed URL for one of our media URLs; any other URL is returned unchanged. */
+  /**
+   * A signed URL for one of our media URLs; any other URL (another host's, or a look-alike of ours
+   * such as `<prefix>../x`, see mediaNameOf) is returned unchanged, unsigned.
+   */
   sign(url: string, ttlSeconds: number): string {
-    if (!url.startsWith(this.urlPrefix)) return url;
-    const name = url.slice(this.urlPrefix.length);
+    const name = mediaNameOf(url, this.urlPrefix);
+    if (name === undefined) return url;
     const expires = Math.floor(this.clock() / 1_000) + ttlSeconds;
     return `${this.urlPrefix}signed/${name}?expires=${expires}&sig=${this.mac(name, expires)}`;
   }

@@ -13,6 +13,7 @@ import type { TokenService } from './tokens';
 import type { MediaStore } from '../../bot/media-store';
 import { UnsupportedMediaError } from '../../bot/errors';
 import { parseUpload } from './uploads';
+import { webchatMediaAccess, webchatMediaOwner } from './media-access';
 
 /** Direct Line rejects activities over 256 KB; so do we. */
 export const MAX_BODY = '256kb';
@@ -147,7 +148,7 @@ export function createDirectLineRouter(deps: DirectLineRouterDeps): Router {
     const template = upload.activityJson === undefined ? { type: 'message' } : parseJsonPart(upload.activityJson);
     const posted = PostedActivitySchema.parse({ ...(template as object), attachments: [] });
     if (posted.type !== 'message') throw new DirectLineHttpError(400, 'BadArgument', 'an upload must be a message');
-    const stored = await media.saveAll(upload.files, { imagesOnly: true }).catch((err: unknown) => {
+    const stored = await media.saveAll(upload.files, { imagesOnly: true, owner: webchatMediaOwner(meta.conversationId) }).catch((err: unknown) => {
       throw err instanceof UnsupportedMediaError ? new DirectLineHttpError(415, 'UnsupportedMediaType', err.message) : err;
     });
     // Keep the names the client gave its attachments (deduped by directlinejs), in order.
@@ -157,7 +158,8 @@ export function createDirectLineRouter(deps: DirectLineRouterDeps): Router {
     res.json(await inbound.accept(meta, userId, { ...posted, attachments: named }));
   });
 
-  router.get('/media/:name', media.handler());
+  // `use`, not `get('/media/:name')`: the handler decodes the path itself, so a bad escape is a 400 (issue 12).
+  router.use('/media', media.handler(webchatMediaAccess(tokens)));
   router.use(directLineErrorHandler(log));
   return router;
 }

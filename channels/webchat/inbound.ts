@@ -2,8 +2,13 @@ import type { Activity } from 'botbuilder';
 import { BadInputError, ChannelUnavailableError } from '../../bot/errors';
 import type { Ingest } from '../../bot/channel';
 import { isEmptyMessage, type PostedActivity } from './activity-schema';
-import type { ConversationMeta, ConversationStore } from './conversation-store';
+import { CONVERSATION_TTL_S, type ConversationMeta, type ConversationStore } from './conversation-store';
 import { personalConversation } from '../../bot/activity';
+import type { MediaStore } from '../../bot/media-store';
+import { webchatMediaOwner } from './media-access';
+
+/** What the pipeline needs of the media store: our URLs recognised, owners checked, links signed. */
+export type InboundMedia = Pick<MediaStore, 'nameOf' | 'ownerOf' | 'signedUrl'>;
 
 /** The id of the one `conversationUpdate` a conversation ever ingests: fixed, so a retried start is deduped downstream. */
 export const greetingIdOf = (conversationId: string): string => `${conversationId}|0000000`;
@@ -20,8 +25,8 @@ export class InboundPipeline {
   constructor(
     private readonly store: ConversationStore,
     private readonly getIngest: () => Ingest | undefined,
-    /** `${publicUrl}/media/`: the only URLs an attachment posted as JSON may point to. */
-    private readonly mediaPrefix: string,
+    /** Where uploads are kept: the only files an attachment may point to. */
+    private readonly media: InboundMedia,
   ) {}
 
   async accept(meta: ConversationMeta, userId: string, posted: PostedActivity): Promise<{ id: string }> {
@@ -32,12 +37,7 @@ export class InboundPipeline {
       return { id: id ?? '' };
     }
     if (isEmptyMessage(posted)) throw new BadInputError('a message needs text, attachments, entities or a value');
-    for (const a of posted.attachments ?? []) {
-      // The bot downloads attachments (to show agents, to attach to tickets): a URL elsewhere would let a page make it fetch anything.
-      if (a.contentUrl !== undefined && !a.contentUrl.startsWith(this.mediaPrefix)) {
-        throw new BadInputError('attachments must be uploaded through /upload');
-      }
-    }
+    for (const a of posted.attachments ?? []) if (a.contentUrl !== undefined) await this.assertOwnUpload(a.contentUrl, conversationId);
     const ingest = this.getIngest();
     if (!ingest) throw new ChannelUnavailableError('the webchat channel is not started');
 
@@ -54,18 +54,42 @@ export class InboundPipeline {
     // One round trip: the id is allocated in the same step that echoes the message, and with a
     // clientActivityID that step also claims it, so a retried post is not echoed twice.
     const clientActivityId = posted.channelData?.clientActivityID;
-    const echoed = await this.store.append(conversationId, [activity], { assignIds: true, ...(clientActivityId !== undefined ? { claimClientActivity: clientActivityId } : {}) });
+    const echoed = await this.store.append(conversationId, [this.echoOf(activity)], { assignIds: true, ...(clientActivityId !== undefined ? { claimClientActivity: clientActivityId } : {}) });
     if (echoed.status === 'appended') activity.id = echoed.firstId;
     else if (echoed.status === 'claimed') {
       // A retry: its first post got this id. Records from before claim and echo were one step may say
       // the first post only reserved the id (echo it now) or was fully ingested (nothing left to do).
       activity.id = echoed.id;
       if (echoed.state === 'ingested') return { id: echoed.id };
-      if (echoed.state === 'reserved') await this.store.append(conversationId, [activity], { clientActivityId: clientActivityId! });
+      if (echoed.state === 'reserved') await this.store.append(conversationId, [this.echoOf(activity)], { clientActivityId: clientActivityId! });
     } else throw new ChannelUnavailableError('webchat echo was not appended');
     // A retry ingests again: the inbound queue drops an activity id it has seen (see Ingest).
     await ingest(activity);
     return { id: activity.id };
+  }
+
+  /**
+   * An attachment may only be a file uploaded in this conversation (`/upload` stores it for it): the bot
+   * downloads attachments and shows them to agents and back offices, so a URL elsewhere would let a page
+   * make it fetch anything, and another conversation's file would be shown as this citizen's.
+   */
+  private async assertOwnUpload(url: string, conversationId: string): Promise<void> {
+    const name = this.media.nameOf(url);
+    if (name === undefined || (await this.media.ownerOf(name)) !== webchatMediaOwner(conversationId)) {
+      throw new BadInputError('attachments must be uploaded through /upload');
+    }
+  }
+
+  /**
+   * The copy the citizen's client gets back: its files as signed links, for an `<img>` cannot send the
+   * Direct Line token that `GET /media/<name>` asks for. They live as long as the conversation, since
+   * only its token holder reads its activities and a shorter life would break the pictures of a
+   * conversation taken up again. The bot keeps the canonical URLs.
+   */
+  private echoOf(activity: Partial<Activity>): Partial<Activity> {
+    if (!activity.attachments?.length) return activity;
+    const attachments = activity.attachments.map((a) => (a.contentUrl ? { ...a, contentUrl: this.media.signedUrl(a.contentUrl, CONVERSATION_TTL_S) } : a));
+    return { ...activity, attachments };
   }
 
   /** Ingests the conversation's `conversationUpdate` (the user joined) once, so the bot can greet. */

@@ -48,7 +48,7 @@ export function createWebchatChannel(opts: WebchatChannelOptions): WebchatChanne
   const tokens = new TokenService(redis, `${prefix}:dl:signing-key`, config.DIRECTLINE_SECRET);
   const adapter = new WebchatAdapter(store, log);
   const media = opts.media;
-  const inbound = new InboundPipeline(store, () => adapter.currentIngest(), media.urlPrefix);
+  const inbound = new InboundPipeline(store, () => adapter.currentIngest(), media);
   const limiter = new FixedWindowLimiter(redis, `${prefix}:dl:rl`, config.TOKEN_RATE_LIMIT, 60);
   const hub = new StreamHub(redis, store, log);
   const sockets = new DirectLineSocketServer({ tokens, store, hub, origins: config.WEBCHAT_ORIGINS, log });

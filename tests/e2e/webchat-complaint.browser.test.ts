@@ -55,6 +55,10 @@ describe('a citizen reports a street light in the web chat widget', () => {
 
     await poll(() => botBubble(page, 'adjuntar una foto').count()).toBe(1);
     await page.locator('input[type=file]').setInputFiles({ name: 'farola.png', mimeType: 'image/png', buffer: PNG });
+    // The widget shows the stored photo through the signed link of its echo (GET /media/<name> wants a token an <img> cannot send).
+    const photoImg = log(page).locator('.cw-user img');
+    await poll(() => photoImg.getAttribute('src')).toContain('/media/signed/');
+    await poll(() => photoImg.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
 
     await poll(() => botBubble(page, 'contactarte').count()).toBe(1);
     await say(page, 'no');
@@ -86,7 +90,11 @@ describe('a citizen reports a street light in the web chat widget', () => {
     const attachments = await db.kysely.selectFrom('ticket_attachments').selectAll().where('ticket_id', '=', ticket.id).execute();
     expect(attachments).toHaveLength(1);
     expect(attachments[0]?.content_type).toBe('image/png');
-    const photo = await fetch(attachments[0]?.url ?? '');
+    const stored = attachments[0]?.url ?? '';
+    expect((await fetch(stored)).status).toBe(403);
+    const shown = (await photoImg.getAttribute('src')) ?? '';
+    expect(new URL(shown).pathname).toBe(`/media/signed/${stored.split('/').pop()}`);
+    const photo = await fetch(shown);
     expect(Buffer.from(await photo.arrayBuffer()).equals(PNG)).toBe(true);
 
     // The transcript agents read holds both directions of this conversation (flushed from the transcript outbox in batches, so poll).

@@ -50,7 +50,9 @@ describe('Direct Line uploads', () => {
     expect(attachment).toMatchObject({ contentType: 'image/png', name: 'bache.png' });
     expect(attachment?.contentUrl).toMatch(new RegExp(`^${w.web.baseUrl}/media/[A-Za-z0-9_-]{24}\\.png$`));
 
-    const media = await fetch(attachment?.contentUrl ?? '');
+    // The bot's URL opens for the conversation's token only (or with a signature: tests/bot/media-access.test.ts).
+    expect((await fetch(attachment?.contentUrl ?? '')).status).toBe(403);
+    const media = await fetch(attachment?.contentUrl ?? '', { headers: { authorization: `Bearer ${token}` } });
     expect(media.status).toBe(200);
     expect(media.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await media.arrayBuffer()).equals(PNG)).toBe(true);
@@ -73,10 +75,14 @@ describe('Direct Line uploads', () => {
     expect(res.body.error?.code).toBe('MessageSizeTooBig');
   });
 
-  it('answers 404 JSON for media that does not exist', async () => {
-    const res = await call(w.web.baseUrl, 'GET', '/media/AAAAAAAAAAAAAAAAAAAAAAAA.png');
-    expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe('NotFound');
+  it('answers 403 JSON for media that does not exist, as for media of another conversation, and 404 for a name that is none', async () => {
+    const { token } = await startConversation(w.web.baseUrl);
+    const res = await call(w.web.baseUrl, 'GET', '/media/AAAAAAAAAAAAAAAAAAAAAAAA.png', { token });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('Forbidden');
+    const none = await call(w.web.baseUrl, 'GET', '/media/not-a-media-name.png', { token });
+    expect(none.status).toBe(404);
+    expect(none.body.error.code).toBe('NotFound');
   });
 });
 

@@ -187,7 +187,7 @@ describe('web chat widget', () => {
     await page.context().close();
   });
 
-  it('uploads a photo and the bot receives an image attachment whose URL serves the bytes', async () => {
+  it('uploads a photo: the bot receives an image attachment, and the widget shows the stored file through a signed link', async () => {
     const page = await newPage(browser);
     await openWidget(page);
     await page.locator('input[type=file]').setInputFiles({ name: 'bache.png', mimeType: 'image/png', buffer: PNG });
@@ -195,10 +195,14 @@ describe('web chat widget', () => {
     const got = botGot((a) => (a.attachments ?? []).some((x) => x.contentType.startsWith('image/')));
     await poll(() => got()?.attachments?.[0]?.contentUrl).toBeTruthy();
     const url = got()?.attachments?.[0]?.contentUrl ?? '';
-    const res = await fetch(url);
+    // The bot's URL needs the conversation's token or a signature (issue 12); an <img> can send neither header.
+    expect((await fetch(url)).status).toBe(403);
+    // The preview is swapped for the server's copy once the echo arrives: a signed link to the same file.
+    const img = log(page).locator('.cw-user img');
+    await poll(() => img.getAttribute('src')).toContain(`/media/signed/${url.split('/').pop()}?`);
+    const res = await fetch((await img.getAttribute('src'))!);
     expect(Buffer.from(await res.arrayBuffer()).equals(PNG)).toBe(true);
-    // The preview is swapped for the server's copy once the echo arrives.
-    await poll(() => log(page).locator('.cw-user img').getAttribute('src')).toBe(url);
+    await poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
     await page.context().close();
   });
 
