@@ -148,6 +148,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const handoff = new HandoffService({
     store: handoffStore, queues: teamQueues, timers, presence, bus, redis, prefix, catalog, outbound, history, ingest, channels, agents,
     log: log.child({ module: 'queues/handoff' }),
+    // Photos in the console: signed for a working day (an open console fetches its views again as it goes).
+    mediaUrl: (url) => media.signedUrl(url, 12 * 3_600),
   });
   // Tickets: filed in SQL at once (the citizen's reference), then delivered by queued jobs to the
   // city's back office (Open311, webhook) where the catalog or TICKET_CONNECTOR says so.

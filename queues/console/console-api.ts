@@ -229,7 +229,7 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     ]);
     return {
       handoff: await service.view(h),
-      transcript: transcript.map((m) => transcriptMessage(h, m, names)),
+      transcript: transcript.map((m) => transcriptMessage(h, m, names, service.consoleMediaUrl)),
       events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), ...(e.agentId ? { agentId: e.agentId, agentName: names.get(e.agentId) ?? e.agentId } : {}), ...(e.team ? { team: e.team } : {}), ...(e.note ? { note: e.note } : {}) })),
       citizen,
     };
@@ -276,8 +276,8 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
   return router;
 }
 
-function transcriptMessage(h: Handoff, m: TranscriptEntry, names: Map<string, string>): ConsoleMessage {
-  const images = (m.attachments as Array<{ contentType?: string; contentUrl?: string }> | undefined ?? []).filter((a) => a.contentType?.startsWith('image/') && a.contentUrl).map((a) => a.contentUrl!);
+function transcriptMessage(h: Handoff, m: TranscriptEntry, names: Map<string, string>, mediaUrl: (url: string) => string): ConsoleMessage {
+  const images = (m.attachments as Array<{ contentType?: string; contentUrl?: string }> | undefined ?? []).filter((a) => a.contentType?.startsWith('image/') && a.contentUrl).map((a) => mediaUrl(a.contentUrl!));
   const place = (m.entities as Array<{ type?: string; geo?: { latitude?: number; longitude?: number } }> | undefined ?? []).find((e) => e.type === 'Place' && e.geo);
   return {
     handoffId: h.id, conversationKey: h.conversationKey, at: m.at.toISOString(),

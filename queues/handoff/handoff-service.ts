@@ -54,6 +54,12 @@ export interface HandoffServiceDeps {
   channels: ChannelRegistry;
   agents: { byId(id: string): Promise<AgentView | undefined> };
   log: Logger;
+  /**
+   * Our media URLs as an agent's browser may load them (signed, expiring: `GET /media/<name>` needs a
+   * signature or the web chat conversation's token). Only views that passed the console's checks use it.
+   * @defaultValue unchanged URLs
+   */
+  mediaUrl?: (url: string) => string;
 }
 
 /**
@@ -112,7 +118,7 @@ export class HandoffService implements HandoffPort {
     const h = await this.deps.store.byId(hold.id);
     if (!h) return;
     if (activity.text) await this.setPreview(h.id, activity.text);
-    const message = consoleMessageOf(h, activity);
+    const message = consoleMessageOf(h, activity, this.consoleMediaUrl);
     await this.deps.bus.publish({ team: h.team, handoffId: h.id, ...(h.agentId ? { agentId: h.agentId } : {}) }, { type: 'message', message });
     if (h.status === 'queued') this.previewSoon(h.team);
   }
@@ -300,11 +306,18 @@ export class HandoffService implements HandoffPort {
 
   // ---- views for the console ----
 
+  /** A photo URL as the console shows it (see HandoffServiceDeps.mediaUrl). */
+  readonly consoleMediaUrl = (url: string): string => this.deps.mediaUrl?.(url) ?? url;
+
+  private consoleSummary(summary: Handoff['summary']): Handoff['summary'] {
+    return summary.photos?.length ? { ...summary, photos: summary.photos.map(this.consoleMediaUrl) } : summary;
+  }
+
   async view(h: Handoff): Promise<HandoffView> {
     const agent = h.agentId ? await this.deps.agents.byId(h.agentId) : undefined;
     return {
       id: h.id, conversationKey: h.conversationKey, channel: h.channel, citizenId: h.citizenId, team: h.team, priority: h.priority,
-      reason: h.reason, status: h.status, locale: h.locale, summary: h.summary, createdAt: h.createdAt.toISOString(), queuedAt: h.queuedAt.toISOString(),
+      reason: h.reason, status: h.status, locale: h.locale, summary: this.consoleSummary(h.summary), createdAt: h.createdAt.toISOString(), queuedAt: h.queuedAt.toISOString(),
       ...(h.agentId ? { agentId: h.agentId } : {}), ...(agent ? { agentName: agent.name } : {}),
       ...(h.ticketReference ? { ticketReference: h.ticketReference } : {}), ...(h.claimedAt ? { claimedAt: h.claimedAt.toISOString() } : {}),
     };
@@ -412,8 +425,8 @@ export class HandoffService implements HandoffPort {
 }
 
 /** A citizen's message as the console shows it. */
-export function consoleMessageOf(h: Pick<Handoff, 'id' | 'conversationKey'>, a: Partial<Activity>): ConsoleMessage {
-  const images = imagesOf(a).map((x) => x.contentUrl!);
+export function consoleMessageOf(h: Pick<Handoff, 'id' | 'conversationKey'>, a: Partial<Activity>, mediaUrl = (url: string) => url): ConsoleMessage {
+  const images = imagesOf(a).map((x) => mediaUrl(x.contentUrl!));
   const point = locationOf(a);
   return {
     handoffId: h.id, conversationKey: h.conversationKey, from: 'citizen', at: new Date(a.timestamp ?? Date.now()).toISOString(),
