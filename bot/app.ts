@@ -19,6 +19,7 @@ import { createIngest, createInboundQueue } from '../queues/inbound';
 import { OutboundQueues, startOutboundWorkers } from '../queues/outbound';
 import { startTurnWorker } from '../queues/turn-worker';
 import { ChannelRegistry } from './channel-registry';
+import type { Clock } from './clock';
 import type { Config } from './config';
 import { AppError, TicketRejectedError } from './errors';
 import { createHttpApp, finishHttpApp } from './http-app';
@@ -68,6 +69,8 @@ export interface App {
 export interface AppHooks {
   /** Opens the WhatsApp (Baileys) socket instead of Baileys' `makeWASocket`. */
   makeWhatsAppSocket?: MakeBaileysSocket;
+  /** "Now" for what decides by the date (office hours): tests pin the day of the week. */
+  clock?: Clock;
 }
 
 /**
@@ -150,6 +153,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     log: log.child({ module: 'queues/handoff' }),
     // Photos in the console: signed for a working day (an open console fetches its views again as it goes).
     mediaUrl: (url) => media.signedUrl(url, 12 * 3_600),
+    ...(hooks.clock ? { clock: hooks.clock } : {}),
   });
   // Tickets: filed in SQL at once (the citizen's reference), then delivered by queued jobs to the
   // city's back office (Open311, webhook) where the catalog or TICKET_CONNECTOR says so.

@@ -5,6 +5,7 @@ import { imagesOf, locationOf } from '../../bot/activity';
 import type { Ingest } from '../../bot/channel';
 import type { ChannelRegistry } from '../../bot/channel-registry';
 import { AppError } from '../../bot/errors';
+import type { Clock } from '../../bot/clock';
 import type { Logger } from '../../bot/logger';
 import type { HistoryStore } from '../../bot/sql/history-store';
 import type { Catalog } from '../../dialogs/catalog/schema';
@@ -60,6 +61,8 @@ export interface HandoffServiceDeps {
    * @defaultValue unchanged URLs
    */
   mediaUrl?: (url: string) => string;
+  /** "Now" for office hours (tests pin the day); the system clock by default. */
+  clock?: Clock;
 }
 
 /**
@@ -90,7 +93,7 @@ export class HandoffService implements HandoffPort {
   }
 
   async request(req: HandoffRequest): Promise<HandoffOutcome> {
-    const now = new Date();
+    const now = new Date((this.deps.clock ?? Date.now)());
     const hours = this.hours.get(req.team);
     if (hours && !hours.isOpen(now)) {
       const opensAt = hours.nextOpening(now);

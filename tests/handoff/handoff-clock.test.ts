@@ -1,19 +1,51 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
 import type { QueueItem, ServerEvent } from '../../queues/console/protocol';
 import { ConsoleClient, createAgent } from '../support/console-client';
 import { eventually } from '../support/redis';
-import { cityDate, writeTestCatalog } from '../support/test-catalog';
+import { writeTestCatalog } from '../support/test-catalog';
 import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';
 
 /*
  * Time and routing in handoffs, through the real app: teams closed today (a holiday), a team whose
  * waiting limit is two seconds, an agent who vanishes, places in the queue, hazards first, and the
  * bot handing off on its own (unsure twice, an inquiry).
+ *
+ * Whether a desk is open is decided by the app's injected clock, pinned to a known instant for the
+ * closed-desk cases, so the expected texts are exact whatever day the suite runs on (the weekday
+ * names include "miércoles" and "sábado"). Queue timers keep the real clock.
  */
+
+/**
+ * Instants at which both desks below are closed (a holiday today and tomorrow in Madrid), with the
+ * opening the citizen is told: every weekday, both DST changes, and New Year's Eve either side of
+ * UTC midnight.
+ */
+const CLOSED_AT = [
+  { case: 'a Monday', at: '2026-01-05T09:00:00Z', holidays: ['2026-01-05', '2026-01-06'], opening: 'el miércoles 7 de enero a las 00:00' },
+  { case: 'a Tuesday', at: '2026-01-13T09:00:00Z', holidays: ['2026-01-13', '2026-01-14'], opening: 'el jueves 15 de enero a las 00:00' },
+  { case: 'a Wednesday', at: '2026-01-21T09:00:00Z', holidays: ['2026-01-21', '2026-01-22'], opening: 'el viernes 23 de enero a las 00:00' },
+  { case: 'a Thursday', at: '2026-01-29T09:00:00Z', holidays: ['2026-01-29', '2026-01-30'], opening: 'el sábado 31 de enero a las 00:00' },
+  { case: 'a Friday', at: '2026-02-06T09:00:00Z', holidays: ['2026-02-06', '2026-02-07'], opening: 'el domingo 8 de febrero a las 00:00' },
+  { case: 'a Saturday', at: '2026-02-14T09:00:00Z', holidays: ['2026-02-14', '2026-02-15'], opening: 'el lunes 16 de febrero a las 00:00' },
+  { case: 'a Sunday', at: '2026-02-22T09:00:00Z', holidays: ['2026-02-22', '2026-02-23'], opening: 'el martes 24 de febrero a las 00:00' },
+  // 03:30 CEST, an hour and a half after the clocks jumped from 02:00 to 03:00.
+  { case: 'the spring-forward Sunday', at: '2026-03-29T01:30:00Z', holidays: ['2026-03-29', '2026-03-30'], opening: 'el martes 31 de marzo a las 00:00' },
+  // 00:30 CEST on Sunday (still Saturday in UTC), then 02:30 CET, the second time 02:30 comes round.
+  { case: 'the fall-back night, before the change', at: '2026-10-24T22:30:00Z', holidays: ['2026-10-25', '2026-10-26'], opening: 'el martes 27 de octubre a las 00:00' },
+  { case: 'the fall-back night, after the change', at: '2026-10-25T01:30:00Z', holidays: ['2026-10-25', '2026-10-26'], opening: 'el martes 27 de octubre a las 00:00' },
+  // 23:30 CET on 31 December, then 00:30 on 1 January (still 2026 in UTC).
+  { case: "New Year's Eve", at: '2026-12-31T22:30:00Z', holidays: ['2026-12-31', '2027-01-01'], opening: 'el sábado 2 de enero a las 00:00' },
+  { case: "New Year's night", at: '2026-12-31T23:30:00Z', holidays: ['2026-12-31', '2027-01-01'], opening: 'el sábado 2 de enero a las 00:00' },
+] as const;
+const closedAt = (name: (typeof CLOSED_AT)[number]['case']) => CLOSED_AT.find((c) => c.case === name)!;
+
+/** Unset: the real clock. */
+let pinned: number | undefined;
+const clock = (): number => pinned ?? Date.now();
 
 const dir = mkdtempSync(path.join(tmpdir(), 'handoff-clock-'));
 let bot: RunningApp;
@@ -25,11 +57,12 @@ beforeAll(async () => {
   const catalog = writeTestCatalog(dir, (c) => {
     const team = (code: string) => c.teams.find((t) => t.code === code)!;
     team('movilidad').claimWithinMinutes = 0.03;
-    team('energia').holidays = [cityDate(0), cityDate(1)];
-    team('atencion-ciudadana').holidays = [cityDate(0), cityDate(1)];
+    const holidays = [...new Set(CLOSED_AT.flatMap((c) => c.holidays))];
+    team('energia').holidays = holidays;
+    team('atencion-ciudadana').holidays = holidays;
     c.handoff.graceSeconds = 1;
   });
-  bot = await startTestApp({ CATALOG: catalog });
+  bot = await startTestApp({ CATALOG: catalog }, { clock });
   db = await openDatabase({ sqlitePath: bot.sqlitePath });
   await createAgent(db, 'dana@ajuntament.cat', 'Dana', ['parques-y-jardines', 'mantenimiento-urbano']);
   await createAgent(db, 'eva@ajuntament.cat', 'Eva', ['mantenimiento-urbano', 'parques-y-jardines', 'servicios-ambientales']);
@@ -42,6 +75,9 @@ afterAll(async () => {
   await db?.close();
   await bot?.stop();
   rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  pinned = undefined;
 });
 
 const lastQueue = (c: ConsoleClient, team: string): QueueItem[] =>
@@ -62,18 +98,20 @@ async function reportThenAskForPerson(text: string, confirm = /¿Es correcto\?/)
 
 describe('handoff clocks and routing', () => {
   it('files a ticket for the team and says when it opens, when the team is closed today', async () => {
+    pinned = Date.parse(closedAt('a Monday').at);
     const citizen = await reportThenAskForPerson('Hay un corte de luz en todo mi barrio desde esta mañana');
     const filed = await citizen.botSays(/Quedó registrado con la referencia ELE-\d{4}-\d{6}/);
-    expect(filed.text).toMatch(/El equipo de Energía te va a responder el \w+ \d+ de \w+ a las 00:00/);
+    expect(filed.text).toContain('El equipo de Energía te va a responder el miércoles 7 de enero a las 00:00');
     expect(await handoffOf(citizen.conversationId)).toBeUndefined();
     citizen.end();
   });
 
   it('asks what the citizen needs first when the closed desk has nothing to file yet', async () => {
+    pinned = Date.parse(closedAt('a Thursday').at);
     const citizen = await DlConversation.open(bot.url);
     await citizen.botSays(/Hola/);
     const { reply } = await citizen.ask('quiero hablar con una persona');
-    expect(reply.text).toMatch(/no hay nadie del equipo de Atención ciudadana: atienden el \w+ \d+ de \w+ a las 00:00/);
+    expect(reply.text).toContain('no hay nadie del equipo de Atención ciudadana: atienden el sábado 31 de enero a las 00:00.');
     await citizen.botSays(/Contame en un mensaje qué necesitás/);
     const { reply: filed } = await citizen.ask('Quería saber qué días pasa el camión de la basura por mi calle');
     expect(filed.text).toMatch(/referencia HIG-\d{4}-\d{6}/);
@@ -120,7 +158,17 @@ describe('handoff clocks and routing', () => {
     for (const c of [first, second, hazard]) c.end();
   }, 60_000);
 
+  it.each(CLOSED_AT)('tells when the closed desk opens on $case', async ({ at, opening }) => {
+    pinned = Date.parse(at);
+    const citizen = await DlConversation.open(bot.url);
+    await citizen.botSays(/Hola/);
+    const { reply } = await citizen.ask('quiero hablar con una persona');
+    expect(reply.text).toBe(`Ahora no hay nadie del equipo de Atención ciudadana: atienden ${opening}.`);
+    citizen.end();
+  });
+
   it('hands off on its own when it cannot classify the problem twice', async () => {
+    pinned = Date.parse(closedAt('a Friday').at);
     const citizen = await DlConversation.open(bot.url);
     await citizen.botSays(/Hola/);
     const { reply } = await citizen.ask('Tengo una duda sobre una cosa del otro día con el vecino de enfrente');

@@ -142,6 +142,41 @@ describe('OfficeHours in America/Argentina/Buenos_Aires (UTC-3, no DST)', () => 
   });
 });
 
+describe('OfficeHours and describeOpening on any day', () => {
+  // Weekdays 08:00-15:00, closed on New Year's Day. Asked at 16:00 local, after the day's closing.
+  const office = new OfficeHours(team({ mon: '08:00-15:00', tue: '08:00-15:00', wed: '08:00-15:00', thu: '08:00-15:00', fri: '08:00-15:00' }, ['2027-01-01']), MADRID);
+
+  it.each([
+    ['Monday', '2026-11-30T15:00', 'el martes 1 de diciembre a las 08:00'],
+    ['Tuesday', '2026-12-01T15:00', 'el miércoles 2 de diciembre a las 08:00'],
+    ['Wednesday', '2026-12-02T15:00', 'el jueves 3 de diciembre a las 08:00'],
+    ['Thursday', '2026-12-03T15:00', 'el viernes 4 de diciembre a las 08:00'],
+    ['Friday', '2026-12-04T15:00', 'el lunes 7 de diciembre a las 08:00'],
+    ['Saturday', '2026-12-05T15:00', 'el lunes 7 de diciembre a las 08:00'],
+    ['Sunday', '2026-12-06T15:00', 'el lunes 7 de diciembre a las 08:00'],
+    ['the Friday before spring-forward', '2026-03-27T15:00', 'el lunes 30 de marzo a las 08:00'], // CET -> CEST
+    ['the spring-forward Sunday', '2026-03-29T14:00', 'el lunes 30 de marzo a las 08:00'],
+    ['the Friday before fall-back', '2026-10-23T14:00', 'el lunes 26 de octubre a las 08:00'], // CEST -> CET
+    ['the fall-back Sunday', '2026-10-25T15:00', 'el lunes 26 de octubre a las 08:00'],
+    ["New Year's Eve (a Thursday; New Year's Day a holiday)", '2026-12-31T15:00', 'el lunes 4 de enero a las 08:00'],
+    ["New Year's Eve at 23:30 local", '2026-12-31T22:30', 'el lunes 4 de enero a las 08:00'],
+  ])('is closed after hours on %s and tells the next opening', (_day, at, text) => {
+    expect(office.isOpen(utc(at))).toBe(false);
+    expect(describeOpening(office.nextOpening(utc(at))!, 'es', MADRID)).toBe(text);
+  });
+
+  it.each([
+    ['Monday', '2026-11-30'], ['Tuesday', '2026-12-01'], ['Wednesday', '2026-12-02'], ['Thursday', '2026-12-03'], ['Friday', '2026-12-04'],
+    ['the Friday before spring-forward (CET)', '2026-03-27'], ['the Monday after spring-forward (CEST)', '2026-03-30'],
+    ['the Monday after fall-back (CET)', '2026-10-26'], ["New Year's Eve", '2026-12-31'],
+  ])('opens at 08:00 and closes at 15:00 local on %s', (_day, date) => {
+    const opening = office.nextOpening(utc(`${date}T00:00`))!;
+    expect(describeOpening(opening, 'es', MADRID)).toMatch(/ a las 08:00$/);
+    expect(new Intl.DateTimeFormat('en-CA', { timeZone: MADRID }).format(opening)).toBe(date);
+    expect(describeOpening(office.closesAt(opening)!, 'es', MADRID)).toMatch(/ a las 15:00$/);
+  });
+});
+
 describe('OfficeHours validation', () => {
   it.each([
     ['15:00-08:00', /atencion-ciudadana.*mon.*start before it ends/],

@@ -20,8 +20,3 @@ export function writeTestCatalog(dir: string, change: (catalog: CatalogYaml) => 
   writeFileSync(file, stringify(catalog));
   return file;
 }
-
-/** Today's date in the city's calendar (YYYY-MM-DD), for a holiday that closes a team now. */
-export function cityDate(offsetDays = 0, timeZone = 'Europe/Madrid'): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + offsetDays * 86_400_000));
-}
