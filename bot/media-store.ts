@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Attachment } from 'botbuilder';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MEDIA_NAME, mediaNameOf, type MediaExtension } from './media-url';
 import { MediaUrlSigner } from './media-url-signer';
 import { UnsupportedMediaError } from './errors';
+
+/**
+ * How long a link to one of our files lives once handed to a messaging platform (Telegram and WhatsApp
+ * fetch a photo when it is sent; a voice note or file goes out as a link the citizen opens later).
+ */
+export const SHARED_MEDIA_TTL_S = 7 * 86_400;
 
 /** Largest file any channel may store (WhatsApp's own limit for audio and images is 16 MB). */
 export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
@@ -107,6 +114,15 @@ export class MediaStore {
   /** One of our media URLs signed for `ttlSeconds`; any other URL unchanged. */
   signedUrl(url: string, ttlSeconds: number): string {
     return this.signer.sign(url, ttlSeconds);
+  }
+
+  /**
+   * `activity` with every attachment that is one of our files as a link signed for `ttlSeconds`: what a
+   * sender hands a platform or person outside, who can send neither a token nor a cookie.
+   */
+  withSignedAttachments<T extends { attachments?: Attachment[] }>(activity: T, ttlSeconds = SHARED_MEDIA_TTL_S): T {
+    if (!activity.attachments?.length) return activity;
+    return { ...activity, attachments: activity.attachments.map((a) => (a.contentUrl ? { ...a, contentUrl: this.signedUrl(a.contentUrl, ttlSeconds) } : a)) };
   }
 
   /**

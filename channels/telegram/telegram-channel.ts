@@ -56,7 +56,7 @@ export function createTelegramChannel(o: TelegramChannelOptions): TelegramChanne
   // Updates are handled until stored (see TelegramReceiver), so Telegraf's 90 s handler timeout must not cut in.
   const bot = new Telegraf(o.token, { telegram: { apiRoot: o.apiRoot ?? 'https://api.telegram.org' }, handlerTimeout: Infinity });
   const api = new BotApi(bot.telegram);
-  const sender = new TelegramSender(api, o.redis, o.prefix);
+  const sender = new TelegramSender(api, o.redis, o.prefix, o.media);
   if (!o.receive) return { adapter: new TelegramAdapter(sender, undefined, o.perSecond), router: Router() };
 
   const inbound = new TelegramInbound({

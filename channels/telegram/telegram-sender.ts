@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { ConversationRef, SendProgress } from '../../bot/channel';
 import { DeliveryRejectedError } from '../../bot/errors';
+import type { MediaStore } from '../../bot/media-store';
 import { escapeHtml, NumberedChoices, renderActivity, type OutChoices, type OutMessage } from '../render';
 import type { BotApi } from './bot-api';
 import { CallbackData } from './callback-data';
@@ -29,13 +30,15 @@ export class TelegramSender {
     private readonly api: BotApi,
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** Signs links to our own files: Telegram fetches a photo by URL, with no token (see MediaStore). */
+    private readonly media?: Pick<MediaStore, 'withSignedAttachments'>,
   ) {
     this.callbacks = new CallbackData(redis, prefix);
     this.numbered = new NumberedChoices(redis, { prefix });
   }
 
   async send(ref: ConversationRef, activities: Partial<Activity>[], progress?: SendProgress): Promise<void> {
-    const messages = activities.flatMap((a) => renderActivity(a, TELEGRAM_CAPABILITIES));
+    const messages = activities.flatMap((a) => renderActivity(this.media?.withSignedAttachments(a) ?? a, TELEGRAM_CAPABILITIES));
     for (const [i, message] of messages.entries()) {
       if (i < (progress?.delivered ?? 0)) continue;
       await this.deliver(ref.conversationId, message);

@@ -8,7 +8,7 @@ import type { MediaStore } from '../../bot/media-store';
 import { webchatMediaOwner } from './media-access';
 
 /** What the pipeline needs of the media store: our URLs recognised, owners checked, links signed. */
-export type InboundMedia = Pick<MediaStore, 'nameOf' | 'ownerOf' | 'signedUrl'>;
+export type InboundMedia = Pick<MediaStore, 'nameOf' | 'ownerOf' | 'withSignedAttachments'>;
 
 /** The id of the one `conversationUpdate` a conversation ever ingests: fixed, so a retried start is deduped downstream. */
 export const greetingIdOf = (conversationId: string): string => `${conversationId}|0000000`;
@@ -87,9 +87,7 @@ export class InboundPipeline {
    * conversation taken up again. The bot keeps the canonical URLs.
    */
   private echoOf(activity: Partial<Activity>): Partial<Activity> {
-    if (!activity.attachments?.length) return activity;
-    const attachments = activity.attachments.map((a) => (a.contentUrl ? { ...a, contentUrl: this.media.signedUrl(a.contentUrl, CONVERSATION_TTL_S) } : a));
-    return { ...activity, attachments };
+    return this.media.withSignedAttachments(activity, CONVERSATION_TTL_S);
   }
 
   /** Ingests the conversation's `conversationUpdate` (the user joined) once, so the bot can greet. */

@@ -3,6 +3,7 @@ import type { Activity } from 'botbuilder';
 import type { ChannelCapabilities, ConversationRef, SendProgress } from '../../bot/channel';
 import { AppError, ChannelUnavailableError } from '../../bot/errors';
 import type { Logger } from '../../bot/logger';
+import type { MediaStore } from '../../bot/media-store';
 import { renderActivity, type NumberedChoices, type OutMessage } from '../render';
 import type { BaileysSocket } from './baileys-socket';
 import type { SentMessageStore } from './sent-message-store';
@@ -14,6 +15,8 @@ export interface SenderOptions {
   numbered: NumberedChoices;
   sentMessages: SentMessageStore;
   log: Logger;
+  /** Signs links to our own files: Baileys fetches an image by URL, with no token (see MediaStore). */
+  media?: Pick<MediaStore, 'withSignedAttachments'>;
 }
 
 /**
@@ -36,7 +39,7 @@ export class Sender {
     // A typing-only batch (a turn has just started) leaves "composing…" on until the reply comes.
     let paused = true;
     try {
-      const messages = activities.flatMap((a) => renderActivity(a, this.opts.capabilities));
+      const messages = activities.flatMap((a) => renderActivity(this.opts.media?.withSignedAttachments(a) ?? a, this.opts.capabilities));
       for (const [i, message] of messages.entries()) {
         if (i < (progress?.delivered ?? 0)) continue;
         if (message.kind === 'typing') {

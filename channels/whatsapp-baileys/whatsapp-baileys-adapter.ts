@@ -77,7 +77,7 @@ export class WhatsAppBaileysAdapter implements ChannelAdapter {
     const numbered = new NumberedChoices(redis, { prefix });
     this.sentMessages = new SentMessageStore(redis, `${prefix}:wa:msg`);
     const socket = (): BaileysSocket => this.openSocket();
-    this.sender = new Sender({ capabilities: CAPABILITIES, socket, numbered, sentMessages: this.sentMessages, log: opts.log });
+    this.sender = new Sender({ capabilities: CAPABILITIES, socket, numbered, sentMessages: this.sentMessages, log: opts.log, media: opts.media });
     this.inbound = new InboundHandler({
       ingest: () => this.ingest,
       media: opts.media,

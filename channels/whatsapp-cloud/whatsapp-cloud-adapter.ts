@@ -2,6 +2,7 @@ import type { Activity } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { ChannelAdapter, ChannelCapabilities, ChannelHealth, ConversationRef, Ingest, SendProgress } from '../../bot/channel';
 import { AppError, ChannelUnavailableError, ServiceWindowClosedError } from '../../bot/errors';
+import type { MediaStore } from '../../bot/media-store';
 import { numberedLines, renderActivity, type NumberedChoices, type OutMessage } from '../render';
 import type { DeliveryStatusStore } from './delivery-status-store';
 import type { GraphClient } from './graph-client';
@@ -31,6 +32,8 @@ export interface WhatsappCloudAdapterOptions {
   /** The label of the button that opens a list picker, in the reply's language (≤ 20 characters). */
   listButton: (locale: string | undefined) => string;
   log: Logger;
+  /** Signs links to our own files: Meta fetches an image by link, with no token (see MediaStore). */
+  media?: Pick<MediaStore, 'withSignedAttachments'>;
 }
 
 /** An interactive message's body may not exceed this; a longer question goes out as numbered text. */
@@ -94,7 +97,8 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
    */
   async send(ref: ConversationRef, activities: Partial<Activity>[], progress?: SendProgress): Promise<void> {
     try {
-      await this.inFlight.track(this.deliver(ref, activities, progress));
+      const shared = activities.map((a) => this.opts.media?.withSignedAttachments(a) ?? a);
+      await this.inFlight.track(this.deliver(ref, shared, progress));
     } catch (err) {
       if (err instanceof AppError) throw err;
       throw new ChannelUnavailableError('whatsapp-cloud send failed', { cause: err });

@@ -89,7 +89,7 @@ export function createWhatsappCloudChannel(opts: WhatsappCloudChannelOptions): W
     ...(opts.sweepMs ? { sweepMs: opts.sweepMs } : {}),
   });
   adapter = new WhatsappCloudAdapter({
-    graph, window, statuses, numbered, drainer, log, listButton: opts.listButton, receives: opts.receives ?? true,
+    graph, window, statuses, numbered, drainer, log, listButton: opts.listButton, receives: opts.receives ?? true, media: opts.media,
     ...(config.WHATSAPP_CLOUD_TEMPLATE ? { template: { name: config.WHATSAPP_CLOUD_TEMPLATE, language: config.WHATSAPP_CLOUD_TEMPLATE_LANG } } : {}),
   });
   const handler = new WebhookHandler({ phoneNumberId, window, held, statuses, activities, ingest, log });

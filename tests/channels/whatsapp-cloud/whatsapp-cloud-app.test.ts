@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../bot/sql/database';
+import { MediaUrlSigner } from '../../../bot/media-url-signer';
 import { HistoryStore } from '../../../bot/sql/history-store';
 import { DeliveryStatusStore } from '../../../channels/whatsapp-cloud/delivery-status-store';
 import { REFERENCE, startTestApp, waitFor, type RunningApp } from '../../e2e/support';
+import { redisClient } from '../../support/redis';
 import { optionsOf, startGraphApiServer, textOfMessage, type GraphApiServer, type PostedMessage } from '../../support/graph-api-server';
 import {
   audio, buttonReply, image, listReply, location, newWaId, OGG, PNG, postWebhook, status, sticker, text, VERIFY_TOKEN, webhook, welcome, whatsappEnv,
@@ -135,7 +137,11 @@ describe('WhatsApp Cloud API channel, through the whole app', () => {
       const [attachment] = transcript[0]!.attachments as Array<{ contentType: string; contentUrl: string }>;
       expect(attachment?.contentType).toBe('image/png');
       expect(transcript[0]!.text).toBe('la farola rota');
-      const stored = await fetch(attachment!.contentUrl);
+      // Closed to a bare URL (issue 12); a link signed with the app's shared secret opens it.
+      expect((await fetch(attachment!.contentUrl)).status).toBe(403);
+      const redis = redisClient();
+      const secret = await MediaUrlSigner.sharedSecret(redis, bot.config.REDIS_PREFIX).finally(() => redis.quit());
+      const stored = await fetch(new MediaUrlSigner(secret, `${bot.url}/media/`).sign(attachment!.contentUrl, 60));
       expect(stored.status).toBe(200);
       expect(Buffer.from(await stored.arrayBuffer())).toEqual(PNG);
     } finally {
