@@ -160,7 +160,7 @@ const env = {
   LOG_LEVEL: 'error',
 };
 const db = await openDatabase({ sqlitePath: env.SQLITE_PATH });
-const bull = connectRedis(REDIS_URL, 'bench-tickets');
+const bull = connectRedis(REDIS_URL, 'bench-tickets', createLogger('error'));
 const catalog = loadCatalog('config/catalog.yaml');
 const history = new HistoryStore(db);
 const conversationRedis = new Redis(REDIS_URL, { enableAutoPipelining: true });

@@ -81,9 +81,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const catalog = loadCatalog(config.CATALOG);
   const { url: redisUrl, child: redisChild } = await ensureRedis(config, log);
   // `redis` carries our own commands (auto-pipelined); BullMQ gets connections of its own.
-  const redis = connectRedis(redisUrl, `citybot-${config.ROLE}`, true);
-  const bullConnection = connectRedis(redisUrl, `citybot-${config.ROLE}-bull`);
-  const workerConnection = connectRedis(redisUrl, `citybot-${config.ROLE}-worker`);
+  const redis = connectRedis(redisUrl, `citybot-${config.ROLE}`, log, true);
+  const bullConnection = connectRedis(redisUrl, `citybot-${config.ROLE}-bull`, log);
+  const workerConnection = connectRedis(redisUrl, `citybot-${config.ROLE}-worker`, log);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH, schema: config.DATABASE_SCHEMA });
   const history = new HistoryStore(db);
   const metrics = new Metrics();
@@ -144,8 +144,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   // web processes when an agent acts), so every role has the service.
   const agents = new AgentStore(db);
   const handoffStore = new HandoffStore(db);
-  const teamQueues = new TeamQueues(bullConnection, prefix);
-  const timers = new HandoffTimers(bullConnection, prefix);
+  const teamQueues = new TeamQueues(bullConnection, prefix, log.child({ module: 'queues/handoff' }));
+  const timers = new HandoffTimers(bullConnection, prefix, log.child({ module: 'queues/handoff' }));
   const presence = new Presence(redis, prefix);
   const bus = new ConsoleBus(redis, prefix);
   const handoff = new HandoffService({
@@ -172,10 +172,10 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     log: log.child({ module: 'queues/ticket-delivery' }),
   });
   const connector = countedConnector(deliveringConnector(builtin, delivery), metrics);
-  const ticketsConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-tickets`) : undefined;
+  const ticketsConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-tickets`, log) : undefined;
   let timersWorker: Worker | undefined;
   let open311Questions: Open311Questions | undefined;
-  const timersConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-timers`) : undefined;
+  const timersConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-timers`, log) : undefined;
 
   if (config.ROLE !== 'web') {
     const classifier = await createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));

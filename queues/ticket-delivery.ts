@@ -1,6 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppError, TicketRejectedError } from '../bot/errors';
+import { logErrorEvents } from '../bot/error-events';
 import type { Logger } from '../bot/logger';
 import type { BackOffice, ExternalTicket } from '../connectors/back-office';
 import type { BuiltinConnector } from '../connectors/builtin/builtin-connector';
@@ -70,6 +71,7 @@ export class TicketDelivery {
     private readonly deps: TicketDeliveryDeps,
   ) {
     this.queue = new Queue('tickets', { connection, prefix });
+    logErrorEvents(this.queue, 'queue tickets', deps.log);
     this.retry = { ...DEFAULT_RETRY, ...deps.retry };
   }
 
@@ -115,7 +117,7 @@ export class TicketDelivery {
       if (job && job.attemptsMade >= this.retry.attempts) void this.gaveUp(job.data.reference as string, err);
       else this.deps.log.warn({ err: { message: err.message, code: (err as AppError).code }, reference: job?.data.reference, attempt: job?.attemptsMade }, 'ticket delivery will retry');
     });
-    this.worker.on('error', (err) => this.deps.log.error({ err }, 'ticket delivery worker error'));
+    logErrorEvents(this.worker, 'worker tickets', this.deps.log);
   }
 
   async close(): Promise<void> {

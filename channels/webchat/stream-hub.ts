@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { logErrorEvents } from '../../bot/error-events';
 import { parseNotice, type ConversationStore, type StreamNotice } from './conversation-store';
 
 /** Someone following a conversation's stream (an open WebSocket); woken when new entries may exist. */
@@ -99,7 +100,7 @@ export class StreamHub {
     sub.on('ready', () => {
       for (const room of this.rooms.values()) for (const f of room.followers) f.wake();
     });
-    sub.on('error', (err: unknown) => this.log.error({ err }, 'webchat subscriber connection error'));
+    logErrorEvents(sub, 'webchat subscriber', this.log);
     this.sub = sub;
     return sub;
   }

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { logErrorEvents } from '../../bot/error-events';
 import type { Logger } from '../../bot/logger';
 
 interface ExpireJob { handoffId: string; queuedAt: string }
@@ -15,8 +16,9 @@ const SWEEP_EVERY_MS = 5_000;
 export class HandoffTimers {
   readonly queue: Queue;
 
-  constructor(connection: Redis, private readonly prefix: string) {
+  constructor(connection: Redis, private readonly prefix: string, log: Logger) {
     this.queue = new Queue('handoff-timers', { connection, prefix });
+    logErrorEvents(this.queue, 'queue handoff-timers', log);
   }
 
   /** Expires the handoff `delayMs` after `queuedAt` unless it left the queue (or re-entered it) meanwhile. */
@@ -42,7 +44,7 @@ export class HandoffTimers {
       { connection, prefix: this.prefix, concurrency: 4 },
     );
     worker.on('failed', (job, err) => log.error({ err, job: job?.name }, 'handoff timer failed'));
-    worker.on('error', (err) => log.error({ err }, 'handoff timer worker error'));
+    logErrorEvents(worker, 'worker handoff-timers', log);
     return worker;
   }
 

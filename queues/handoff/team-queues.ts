@@ -1,5 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { logErrorEvents } from '../../bot/error-events';
+import type { Logger } from '../../bot/logger';
 
 /**
  * One BullMQ queue per team (`handoff-<team>`), holding the conversations that wait for a person of
@@ -13,12 +15,14 @@ export class TeamQueues {
   constructor(
     private readonly connection: Redis,
     private readonly prefix: string,
+    private readonly log: Logger,
   ) {}
 
   of(team: string): Queue {
     let q = this.queues.get(team);
     if (!q) {
       q = new Queue(`handoff-${team}`, { connection: this.connection, prefix: this.prefix });
+      logErrorEvents(q, `queue handoff-${team}`, this.log);
       this.queues.set(team, q);
     }
     return q;

@@ -1,13 +1,17 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../bot/config';
 import { DependencyUnavailableError } from '../../bot/errors';
+import { createLogger } from '../../bot/logger';
 import { ensureRedis } from '../../bot/redis';
+import { eventually } from '../support/redis';
 
 const log = pino({ level: 'silent' });
 const freePort = () => new Promise<number>((resolve) => {
@@ -38,11 +42,33 @@ describe('ensureRedis', () => {
     expect(existsSync(join(dir, 'redis'))).toBe(true);
   });
 
-  it('explains how to start Redis when an explicit REDIS_URL does not answer', async () => {
+  it('waits for an explicit REDIS_URL that does not answer, logging each try at warn with how to start Redis, until one answers there', async () => {
     const port = await freePort();
-    const err = await ensureRedis(loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}` }), log).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DependencyUnavailableError);
-    expect((err as Error).message).toMatch(/redis-server/);
-    expect((err as Error).message).toMatch(/REDIS_URL/);
+    const lines: Array<{ level: number; msg: string; attempt?: number; hint?: string }> = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)) as (typeof lines)[number]); done(); } });
+    const waiting = ensureRedis(loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}` }), createLogger('info', {}, sink), undefined, { baseMs: 20, maxMs: 100 });
+    let settled = false;
+    void waiting.finally(() => (settled = true));
+    await eventually(() => lines.filter((l) => l.msg === 'Redis does not answer: trying again').length >= 3, 10_000, 'three tries');
+    expect(settled).toBe(false);
+    const tries = lines.filter((l) => l.msg === 'Redis does not answer: trying again');
+    expect(tries.every((l) => l.level === 40)).toBe(true);
+    expect(tries.map((l) => l.attempt).slice(0, 3)).toEqual([1, 2, 3]);
+    expect(tries[0]?.hint).toMatch(/redis-server/);
+    expect(tries[0]?.hint).toMatch(/REDIS_URL/);
+
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    cleanups.push(() => server.kill('SIGKILL'));
+    const r = await waiting;
+    expect(r).toEqual({ url: `redis://127.0.0.1:${port}` });
+    expect(lines.at(-1)?.msg).toBe('Redis answers');
+  });
+
+  it('stops waiting when its signal is aborted', async () => {
+    const port = await freePort();
+    const stop = new AbortController();
+    const waiting = ensureRedis(loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}` }), log, undefined, { baseMs: 20, maxMs: 100, signal: stop.signal });
+    stop.abort();
+    await expect(waiting).rejects.toBeInstanceOf(DependencyUnavailableError);
   });
 });
