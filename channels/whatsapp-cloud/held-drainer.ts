@@ -3,9 +3,9 @@ import type { Attachment } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Ingest } from '../../bot/channel';
 import { AppError } from '../../bot/errors';
+import { maskedId } from '../../bot/masked-id';
 import type { ActivityBuilder } from './activity-builder';
 import type { HeldMessage, HeldMessages } from './held-messages';
-import { maskedId } from './masked-id';
 import { mediaOf, type MediaRef } from './to-activity';
 
 export interface HeldDrainerOptions {
