@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -22,7 +23,8 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   /** PostgreSQL only: the schema to use (created when missing), so several bots or tests share one database. */
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier').optional(),
-  SQLITE_PATH: z.string().default('./data/bot.sqlite'),
+  /** The SQLite file. @defaultValue DATA_DIR/bot.sqlite, so a volume at DATA_DIR keeps the database. */
+  SQLITE_PATH: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
   CATALOG: z.string().default('config/catalog.yaml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -102,7 +104,7 @@ export const ConfigSchema = z.object({
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 86_400),
 });
 
-export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+export type Config = Readonly<Omit<z.infer<typeof ConfigSchema>, 'SQLITE_PATH'> & { SQLITE_PATH: string }>;
 
 /** Parses the environment once at boot. Throws ConfigError naming the bad variables, never their values. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -126,5 +128,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(r.data.WEBHOOK_URL) !== Boolean(r.data.WEBHOOK_SECRET)) {
     throw new ConfigError('invalid environment:\n  WEBHOOK_URL, WEBHOOK_SECRET: set both or neither');
   }
-  return Object.freeze(r.data);
+  return Object.freeze({ ...r.data, SQLITE_PATH: r.data.SQLITE_PATH ?? path.join(r.data.DATA_DIR, 'bot.sqlite') });
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../bot/config';
 import { ConfigError } from '../../bot/errors';
@@ -8,9 +9,16 @@ describe('loadConfig', () => {
     expect(c.PORT).toBe(3978);
     expect(c.REDIS_URL).toBeUndefined();
     expect(c.DATABASE_URL).toBeUndefined();
-    expect(c.SQLITE_PATH).toBe('./data/bot.sqlite');
+    expect(c.DATA_DIR).toBe('./data');
+    expect(c.SQLITE_PATH).toBe(path.join('data', 'bot.sqlite'));
     expect(c.CATALOG).toBe('config/catalog.yaml');
     expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('keeps the SQLite file in DATA_DIR unless SQLITE_PATH says otherwise', () => {
+    expect(loadConfig({ DATA_DIR: '/var/lib/citybot' }).SQLITE_PATH).toBe('/var/lib/citybot/bot.sqlite');
+    expect(loadConfig({ DATA_DIR: '/var/lib/citybot/' }).SQLITE_PATH).toBe('/var/lib/citybot/bot.sqlite');
+    expect(loadConfig({ DATA_DIR: '/var/lib/citybot', SQLITE_PATH: '/srv/db/city.sqlite' }).SQLITE_PATH).toBe('/srv/db/city.sqlite');
   });
 
   it('names the bad variable and never prints its value', () => {
