@@ -255,17 +255,26 @@ class InCodeMigrationProvider implements MigrationProvider {
   }
 }
 
+/** Kysely's bookkeeping table: one row per migration that ran. */
+const MIGRATION_TABLE = 'kysely_migration';
+
 /**
  * Brings the database to the latest schema. Idempotent, and safe when several processes start at once:
  * PostgreSQL serialises runs with Kysely's advisory lock; SQLite with one `BEGIN IMMEDIATE` transaction
  * (see ImmediateSqliteDialect). `schema` is where Kysely keeps its own bookkeeping tables on PostgreSQL
  * (it must be the schema the tables are created in, i.e. the head of `search_path`).
  * Takes `Kysely<any>` as Kysely's Migrator does: migrations run before, and regardless of, the typed schema.
+ *
+ * It first reads which migrations ran, and takes the migration lock only when one is pending: every
+ * process start goes through here, and with SQLite the lock is the database's one write lock, so a
+ * start of an up-to-date bot must not wait for (and time out behind) another process's long write.
  */
 export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect, schema?: string): Promise<void> {
+  const migrations = migrationsFor(dialect);
+  if (await isUpToDate(db, dialect, schema, Object.keys(migrations))) return;
   const migrator = new Migrator({
     db,
-    provider: new InCodeMigrationProvider(migrationsFor(dialect)),
+    provider: new InCodeMigrationProvider(migrations),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
@@ -275,4 +284,24 @@ export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect, sche
       cause: error,
     });
   }
+}
+
+/**
+ * Whether exactly our migrations have run, read without any write lock. Anything else (no bookkeeping
+ * table yet, a migration missing, one this code does not know) is left to the Migrator, which runs or
+ * refuses under its lock.
+ */
+async function isUpToDate(db: Kysely<any>, dialect: SqlDialect, schema: string | undefined, names: string[]): Promise<boolean> {
+  let ran: string[];
+  try {
+    const exists = dialect === 'sqlite'
+      ? await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = ${MIGRATION_TABLE}`.execute(db)
+      : await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = ${MIGRATION_TABLE} and table_schema = ${schema ?? sql`current_schema()`}`.execute(db);
+    if (Number(exists.rows[0]?.n ?? 0) === 0) return false;
+    const table = schema ? sql.table(`${schema}.${MIGRATION_TABLE}`) : sql.table(MIGRATION_TABLE);
+    ran = (await sql<{ name: string }>`select name from ${table}`.execute(db)).rows.map((r) => r.name);
+  } catch (err) {
+    throw new DependencyUnavailableError('cannot read which database migrations ran', { cause: err });
+  }
+  return ran.length === names.length && names.every((n) => ran.includes(n));
 }
