@@ -69,7 +69,7 @@ export interface App {
 export interface AppHooks {
   /** Opens the WhatsApp (Baileys) socket instead of Baileys' `makeWASocket`. */
   makeWhatsAppSocket?: MakeBaileysSocket;
-  /** "Now" for what decides by the date (office hours): tests pin the day of the week. */
+  /** "Now" for what decides by the date (office hours, the age of WhatsApp messages): tests pin it. */
   clock?: Clock;
 }
 
@@ -114,6 +114,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     ? createWhatsappCloudChannel({
         config, redis, db, media, log: log.child({ module: 'channels/whatsapp-cloud' }), receives: config.ROLE !== 'worker',
         listButton: (locale) => t(localeOfTag(locale) ?? catalog.city.defaultLocale, 'choice.listButton'),
+        ...(hooks.clock ? { clock: hooks.clock } : {}),
       })
     : undefined;
   if (whatsappCloud) channels.add(whatsappCloud.adapter);

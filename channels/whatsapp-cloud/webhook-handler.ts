@@ -4,7 +4,8 @@ import { ChannelUnavailableError } from '../../bot/errors';
 import type { ActivityBuilder } from './activity-builder';
 import { isDeliveryState, type DeliveryRecord, type DeliveryStatusStore } from './delivery-status-store';
 import type { HeldMessages } from './held-messages';
-import type { ServiceWindow } from './service-window';
+import { isTooOld } from './message-age';
+import type { Clock, ServiceWindow } from './service-window';
 import { mediaOf } from './to-activity';
 import { changesFor, type ChangeValue, type DeliveryStatus, type InboundMessage, type WebhookPayload } from './webhook-payload';
 
@@ -17,6 +18,8 @@ export interface WebhookHandlerOptions {
   /** The ingest function while the channel is started. */
   ingest: () => Ingest | undefined;
   log: Logger;
+  /** Judges messages' age (see isTooOld). @defaultValue Date.now */
+  clock?: Clock;
 }
 
 /**
@@ -47,6 +50,11 @@ export class WebhookHandler {
   private async accept(message: InboundMessage, displayName: string | undefined, ingest: Ingest): Promise<boolean> {
     // WhatsApp's own notices (the citizen changed number…) are not something the citizen said.
     if (message.type === 'system') return false;
+    // Acknowledged all the same (a 200), or Meta would keep delivering it.
+    if (isTooOld(message.timestamp, (this.opts.clock ?? Date.now)())) {
+      this.opts.log.info({ type: message.type, sentAt: message.timestamp }, 'whatsapp message older than the dedupe window: ignored');
+      return false;
+    }
     const sentAt = Number(message.timestamp) * 1_000;
     await this.opts.window.touch(message.from, message.id, Number.isFinite(sentAt) && sentAt > 0 ? sentAt : Date.now());
     const outcome = await this.opts.held.hold(message.from, { message, displayName, attempts: 0 }, mediaOf(message) !== undefined);

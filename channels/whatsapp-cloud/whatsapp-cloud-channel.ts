@@ -36,7 +36,7 @@ export interface WhatsappCloudChannelOptions {
    * @defaultValue true
    */
   receives?: boolean;
-  /** Decides the 24-hour window. @defaultValue Date.now */
+  /** Decides the 24-hour window and which messages are too old to take. @defaultValue Date.now */
   clock?: Clock;
   /** How often held media messages are looked for (see HeldDrainer). @defaultValue 10000 */
   sweepMs?: number;
@@ -92,7 +92,7 @@ export function createWhatsappCloudChannel(opts: WhatsappCloudChannelOptions): W
     graph, window, statuses, numbered, drainer, log, listButton: opts.listButton, receives: opts.receives ?? true, media: opts.media,
     ...(config.WHATSAPP_CLOUD_TEMPLATE ? { template: { name: config.WHATSAPP_CLOUD_TEMPLATE, language: config.WHATSAPP_CLOUD_TEMPLATE_LANG } } : {}),
   });
-  const handler = new WebhookHandler({ phoneNumberId, window, held, statuses, activities, ingest, log });
+  const handler = new WebhookHandler({ phoneNumberId, window, held, statuses, activities, ingest, log, ...(opts.clock ? { clock: opts.clock } : {}) });
   const router = createWebhookRouter({ appSecret, verifyToken, handler, drainer, log });
   return { adapter, router, statuses };
 }

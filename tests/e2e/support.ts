@@ -7,6 +7,7 @@ import type { Activity } from 'botbuilder';
 import { WebSocket } from 'ws';
 import { startApp, type App, type AppHooks } from '../../bot/app';
 import { loadConfig, type Config } from '../../bot/config';
+import type { Logger } from '../../bot/logger';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 
 // botframework-directlinejs is written for browsers: give it XMLHttpRequest and WebSocket before loading it.
@@ -29,7 +30,8 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}, hooks: AppHooks = {}): Promise<RunningApp> {
+/** `log`: where the app logs (a capturing logger, for tests that check log lines); silent by default. */
+export async function startTestApp(env: Record<string, string> = {}, hooks: AppHooks = {}, log?: Logger): Promise<RunningApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'e2e-'));
   const sqlitePath = path.join(dataDir, 'bot.sqlite');
   const config = loadConfig({
@@ -47,7 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}, hooks: AppH
   });
   let app: App;
   try {
-    app = await startApp(config, undefined, hooks);
+    app = await startApp(config, log, hooks);
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
     throw err;
