@@ -82,6 +82,6 @@ describe('booting against a database another process is writing to', () => {
     const code = await new Promise<number | null>((done) => child.on('exit', done));
     expect(code).toBe(1);
     expect(stderr).toMatch(/database migrations? .*failed/);
-    expect(stderr).toMatch(/caused by: SqliteError: database is locked/);
+    expect(stderr).toMatch(/caused by: SqliteError \[SQLITE_BUSY\]: database is locked/);
   });
 });
