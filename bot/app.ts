@@ -98,7 +98,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   // The web role listens first, so that with PORT=0 (tests) the public URL names the real port.
   if (config.ROLE !== 'worker') {
     // Until the app is wired (classifier training, widget build), requests get a quick 503, never a hang.
-    server = createServer((_req, res) => void res.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"status":"starting"}'));
+    server = createServer((_req, res) => void res.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json', 'x-content-type-options': 'nosniff' }).end('{"status":"starting"}'));
     server.listen(config.PORT, config.HOST);
     await once(server, 'listening');
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -248,13 +248,13 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     app.use(webchat.router);
     if (whatsappCloud) app.use(whatsappCloud.router);
     if (telegram) app.use(telegram.router);
-    app.use(await createWidgetAssets({ title: catalog.city.name }));
+    app.use(await createWidgetAssets({ title: catalog.city.name, publicUrl }));
     app.use(auth.router);
     app.use(createConsoleApi({
       service: handoff, store: handoffStore, queues: teamQueues, presence, agents, history, transcriptOutbox, connector, deliveries, delivery, catalog,
       requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'queues/console' }),
     }));
-    app.use(await createConsoleAssets({ title: catalog.city.name }));
+    app.use(await createConsoleAssets({ title: catalog.city.name, publicUrl }));
     if (config.WEBHOOK_SECRET) {
       app.use(createWebhookStatusRouter({
         secret: config.WEBHOOK_SECRET, redis, prefix: `${prefix}:webhook-seen`, log: log.child({ module: 'connectors/webhook' }),

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { ChannelRegistry } from './channel-registry';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { securityHeaders } from './security-headers';
 
 export interface OpsDeps {
   redis: Redis;
@@ -23,6 +24,7 @@ export function createHttpApp(ops: OpsDeps): Express {
   // API answers are never revalidated: hashing every JSON body for an ETag is wasted work (static files keep theirs).
   app.disable('etag');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders);
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     const [redis, database] = await Promise.all([

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { escapeHtmlText } from '../../bot/html-text';
 import express, { type Router } from 'express';
 import { buildBrowserBundle, sendBrowserBundle, type BrowserBundle } from '../../bot/browser-bundle';
+import { pageHeaders, pagePolicy } from '../../bot/security-headers';
 
 /** The built widget. */
 export type WidgetBundle = BrowserBundle;
@@ -11,7 +12,16 @@ export interface WidgetAssetsOptions {
   title?: string;
   /** Locale of the demo page's embed tag. @defaultValue 'es' */
   locale?: 'es' | 'ca' | 'en';
+  /** The URL browsers reach the bot at: the Direct Line stream's WebSocket origin, allowed besides 'self'. */
+  publicUrl?: string;
 }
+
+/**
+ * The demo page's policy (see pagePolicy): the widget's script, its Direct Line requests and stream,
+ * and images from the bot's own origin; `blob:` for the local preview of a photo being sent, `data:`
+ * for inline images.
+ */
+export const demoPagePolicy = (publicUrl?: string): string => pagePolicy({ ...(publicUrl ? { publicUrl } : {}), imageSchemes: ['data:', 'blob:'] });
 
 const ENTRY = fileURLToPath(new URL('./widget/main.ts', import.meta.url));
 
@@ -27,7 +37,8 @@ export async function widgetGzipSize(): Promise<number> {
 
 /**
  * Serves `GET /webchat.js` (the widget) and `GET /` (a demo council page embedding it with
- * one script tag). Builds once at startup, so a syntax error in the widget fails the boot.
+ * one script tag, under a strict CSP, never framed). Builds once at startup, so a syntax error in
+ * the widget fails the boot.
  *
  * @example
  * app.use(await createWidgetAssets({ title: 'Ajuntament de Vilanova' }));
@@ -35,10 +46,11 @@ export async function widgetGzipSize(): Promise<number> {
 export async function createWidgetAssets(opts: WidgetAssetsOptions = {}): Promise<Router> {
   const bundle = await buildWidget();
   const page = demoPage(opts);
+  const headers = { ...pageHeaders(demoPagePolicy(opts.publicUrl)), 'Cache-Control': 'no-cache' };
   const router = express.Router();
   router.get('/webchat.js', (req, res) => sendBrowserBundle(req, res, bundle, true));
   router.get('/', (_req, res) => {
-    res.type('html').set('Cache-Control', 'no-cache').send(page);
+    res.set(headers).send(page);
   });
   return router;
 }

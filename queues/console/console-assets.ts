@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { escapeHtmlText } from '../../bot/html-text';
 import express, { type Router } from 'express';
 import { buildBrowserBundle, sendBrowserBundle, type BrowserBundle } from '../../bot/browser-bundle';
+import { pageHeaders, pagePolicy } from '../../bot/security-headers';
 import { CSS } from './ui/styles';
 
 /** The built console app. */
@@ -10,16 +11,19 @@ export type ConsoleBundle = BrowserBundle;
 export interface ConsoleAssetsOptions {
   /** The page title and the top bar's heading, e.g. the council's name. */
   title: string;
+  /** The URL browsers reach the bot at: its WebSocket origin is the one the page may connect to besides 'self'. */
+  publicUrl?: string;
 }
 
 /**
- * The console page's policy: scripts only from our origin (no inline script at all), styles
- * inline (the stylesheet ships in the page), images also from https: (citizens' photos may live
- * on a media host), and never inside a frame.
+ * The console page's policy (see pagePolicy): everything from the bot's own origin only. Citizens'
+ * photos are our own signed /media links, the socket is our /console/ws; `data:` is the page's
+ * empty favicon. No host or scheme wildcard: an injected URL cannot load or send anywhere else.
  */
-export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; " +
-  "connect-src 'self' ws: wss:; frame-ancestors 'none'";
+export const consolePolicy = (publicUrl?: string): string => pagePolicy({ ...(publicUrl ? { publicUrl } : {}), imageSchemes: ['data:'] });
+
+/** The policy when the public URL is not known (the page then connects to 'self' only). */
+export const CONSOLE_CSP = consolePolicy();
 
 const ENTRY = fileURLToPath(new URL('./ui/main.ts', import.meta.url));
 
@@ -44,18 +48,11 @@ export async function consoleBundleGzipSize(): Promise<number> {
 export async function createConsoleAssets(opts: ConsoleAssetsOptions): Promise<Router> {
   const bundle = await buildConsole();
   const page = consolePage(opts.title, bundle.etag.slice(1, 13));
+  const headers = { ...pageHeaders(consolePolicy(opts.publicUrl)), 'Cache-Control': 'no-store' };
   const router = express.Router();
   router.get('/console/app.js', (req, res) => sendBrowserBundle(req, res, bundle, false));
   router.get('/console', (_req, res) => {
-    res.set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': CONSOLE_CSP,
-      'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    });
-    res.send(page);
+    res.set(headers).send(page);
   });
   return router;
 }
