@@ -120,8 +120,9 @@ export class TicketDelivery {
     logErrorEvents(this.worker, 'worker tickets', this.deps.log);
   }
 
-  async close(): Promise<void> {
-    await this.worker?.close();
+  /** `force` does not wait for deliveries in flight (BullMQ's `Worker.close(force)`). */
+  async close(force = false): Promise<void> {
+    await this.worker?.close(force);
     await this.queue.close();
   }
 

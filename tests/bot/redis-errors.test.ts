@@ -101,12 +101,13 @@ describe('Redis outage', () => {
     await eventually(() => expected.every((name) => logged().has(name)), 20_000, `error lines for ${expected.join(', ')}`);
     expect(printed.join('\n')).not.toMatch(/Unhandled error event|ECONNREFUSED/);
 
-    // Redis comes back: everything reconnects, and closes cleanly.
+    // Redis comes back: everything reconnects and closes.
     server = await startRedisServer(port);
-    // (BullMQ's worker.close() waits for a connection that is still reconnecting.)
     await eventually(() => connections.every((c) => c.status === 'ready'), 20_000, 'the connections to be back');
-    await timersWorker.close();
-    await delivery.close();
+    // Forced: BullMQ 6.7's graceful Worker.close() can wait forever for a blocking connection that a Redis
+    // restart left reconnecting (taskforcesh/bullmq#4656); no job is in flight here.
+    await timersWorker.close(true);
+    await delivery.close(true);
     await timers.close();
     await teamQueues.close();
     await hub.close();
