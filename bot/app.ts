@@ -25,6 +25,7 @@ import { AppError, TicketRejectedError } from './errors';
 import { createHttpApp, finishHttpApp } from './http-app';
 import { createLogger, type Logger } from './logger';
 import { MediaStore } from './media-store';
+import { LinkAttemptLimits } from './link-attempt-limits';
 import { createPhoneLinks } from './phone-links';
 import { Metrics } from './metrics';
 import { QueueAdapter } from './queue-adapter';
@@ -182,7 +183,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const classifier = await createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
     const storage = new RedisStorage(redis, { prefix: `${prefix}:state:` });
     const citizens = new CitizenDirectory(redis, prefix, history);
-    const phones = createPhoneLinks({ channels, outbound, history, transcriptOutbox, citizens });
+    const phones = createPhoneLinks({ channels, outbound, history, transcriptOutbox, citizens, limits: new LinkAttemptLimits(redis, prefix, hooks.clock) });
     const preferences = { setStatusUpdates: (citizenId: string, on: boolean) => deliveries.setWantsUpdates(citizenId, on) };
     // Open311 services may have questions of their own (attributes), asked during intake.
     const open311Codes = catalog.services.filter((x) => backOffices.routeOf(x.code) === 'open311').map((x) => x.connector.code);

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { PhoneLinks } from '../dialogs/engine-deps';
 import type { Locale } from '../dialogs/catalog/schema';
 import { mailboxKey } from '../queues/inbound';
@@ -5,6 +6,7 @@ import type { OutboundQueues } from '../queues/outbound';
 import type { TranscriptOutbox } from '../queues/transcript-outbox';
 import type { ChannelRegistry } from './channel-registry';
 import type { CitizenDirectory } from './citizen-directory';
+import type { LinkAttemptLimits } from './link-attempt-limits';
 import type { HistoryStore } from './sql/history-store';
 
 /** How each WhatsApp channel names a number: its conversation id and the sender id of its messages. */
@@ -20,8 +22,10 @@ const WHATSAPP_ADDRESS: Record<string, (digits: string) => string> = {
  * link folds the chat's citizen into the citizen of that WhatsApp number.
  */
 export function createPhoneLinks(deps: {
-  channels: ChannelRegistry;
-  outbound: OutboundQueues;
+  channels: Pick<ChannelRegistry, 'get'>;
+  outbound: Pick<OutboundQueues, 'push'>;
+  /** Live codes and the limits on sending and guessing them. */
+  limits: LinkAttemptLimits;
   history: HistoryStore;
   transcriptOutbox: Pick<TranscriptOutbox, 'flush'>;
   /** Copies of identity → citizen that the link makes stale. */
@@ -31,13 +35,19 @@ export function createPhoneLinks(deps: {
   if (!channel) return undefined;
   const address = WHATSAPP_ADDRESS[channel]!;
   return {
-    async sendCode(phone: string, text: string, locale: Locale): Promise<void> {
+    async sendCode(phone: string, conversation: string, message: (code: string) => string, locale: Locale) {
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      const issued = await deps.limits.issue(phone, conversation, code);
+      // Anything but `sent` sends nothing: every code is a WhatsApp message to the number's owner.
+      if (issued.kind !== 'sent') return issued;
       const conversationId = address(phone);
       await deps.outbound.push(mailboxKey(channel, conversationId), {
         ref: { channel: channel as 'whatsapp-cloud' | 'whatsapp', conversationId, userId: conversationId, locale },
-        activities: [{ type: 'message', text, locale }],
+        activities: [{ type: 'message', text: message(code), locale }],
       });
+      return issued;
     },
+    checkCode: (phone, code) => deps.limits.check(phone, code),
     async link(citizenId: string, fromChannel: string, channelUserId: string, phone: string): Promise<string> {
       const target = await deps.history.citizenFor(channel, address(phone));
       // Lines already committed under the citizen being folded away go to SQL first, so the merge moves

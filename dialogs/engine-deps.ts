@@ -3,6 +3,7 @@ import type { Connector } from '../connectors/connector';
 import type { Activity } from 'botbuilder';
 import type { Catalog, Locale, ProcedureType } from './catalog/schema';
 import type { Classifier } from './classify/classifier';
+import type { CodeCheck, CodeIssue } from '../bot/link-attempt-limits';
 
 /**
  * A classifier as the engine uses it. `detectLocale` and `threshold` are optional capabilities of
@@ -18,8 +19,14 @@ export type EngineClassifier = Classifier & {
  * no WhatsApp channel: then linking is not offered.
  */
 export interface PhoneLinks {
-  /** Queues `text` (holding a one-time code) for the number on WhatsApp. */
-  sendCode(phone: string, text: string, locale: Locale): Promise<void>;
+  /**
+   * Sends a one-time code to the number on WhatsApp (`message` words it), unless a limit says no: a code
+   * sent earlier is still live, too many codes went to the number or from this conversation, or the
+   * number is locked after too many wrong codes. `conversation` names the asking chat.
+   */
+  sendCode(phone: string, conversation: string, message: (code: string) => string, locale: Locale): Promise<CodeIssue>;
+  /** Checks a typed code against the number's live code (a right one is used up). */
+  checkCode(phone: string, code: string): Promise<CodeCheck>;
   /**
    * Attaches this channel identity (and everything its citizen had: tickets, conversations, other
    * identities) to the citizen of the WhatsApp number. Returns that citizen's id.

@@ -1,21 +1,17 @@
-import { createHash, randomInt } from 'node:crypto';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { DIALOG } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
 import { t, type MessageKey, type Vars } from './i18n';
 import { CITIZEN_ID, citizenIdOf, localeOf } from './turn-keys';
 
-/** How long a code is valid, and how many wrong codes end the attempt. */
-const CODE_TTL_MS = 10 * 60_000;
-const MAX_WRONG_CODES = 3;
+/** Messages that are not the code end the attempt after this many (the limits count real codes). */
+const MAX_WRONG_ANSWERS = 3;
 const WHATSAPP_CHANNELS = new Set(['whatsapp', 'whatsapp-cloud']);
 
+/** The code itself never sits in dialog state: PhoneLinks keeps the number's live code (hashed). */
 interface LinkState {
   step: 'phone' | 'code';
   phone?: string;
-  /** sha256 of the code and the conversation: the code itself never sits in dialog state. */
-  codeHash?: string;
-  expiresAt?: number;
   wrong: number;
 }
 
@@ -27,12 +23,14 @@ export function phoneDigits(text: string): string | undefined {
 }
 
 const masked = (phone: string): string => `…${phone.slice(-4)}`;
-const hashOf = (code: string, conversationId: string): string => createHash('sha256').update(`${conversationId}:${code}`).digest('hex');
+const minutes = (ms: number): number => Math.max(1, Math.ceil(ms / 60_000));
+const hours = (ms: number): number => Math.max(1, Math.ceil(ms / 3_600_000));
 
 /**
  * Links this chat (web chat, Telegram) to the citizen's WhatsApp number, so "my tickets" shows the
  * same tickets on every channel. Only after proof: a one-time code is sent to that WhatsApp number
- * and must be typed back here; typing a number alone links nothing.
+ * and must be typed back here; typing a number alone links nothing. PhoneLinks limits the codes sent
+ * and the wrong codes typed, so a number cannot be guessed into (nor its owner flooded with codes).
  */
 export class LinkPhoneDialog extends Dialog<LinkState> {
   constructor(private readonly deps: EngineDeps) {
@@ -60,22 +58,45 @@ export class LinkPhoneDialog extends Dialog<LinkState> {
       await this.say(dc, 'link.invalidPhone');
       return Dialog.EndOfTurn;
     }
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const locale = localeOf(dc.context);
-    await this.deps.phones!.sendCode(phone, t(locale, 'link.codeMessage', { code }), locale);
-    Object.assign(state, { step: 'code', phone, codeHash: hashOf(code, dc.context.activity.conversation.id), expiresAt: Date.now() + CODE_TTL_MS });
-    await this.say(dc, 'link.codeSent', { phone: masked(phone) });
-    return Dialog.EndOfTurn;
+    const { activity } = dc.context;
+    const issued = await this.deps.phones!.sendCode(
+      phone, `${activity.channelId}:${activity.conversation.id}`, (code) => t(locale, 'link.codeMessage', { code }), locale,
+    );
+    if (issued.kind !== 'sent') this.deps.log.info({ outcome: issued.kind, channel: activity.channelId }, 'phone link: no code sent');
+    switch (issued.kind) {
+      case 'sent':
+      case 'live':
+        Object.assign(state, { step: 'code', phone });
+        await this.say(dc, issued.kind === 'sent' ? 'link.codeSent' : 'link.codeLive', { phone: masked(phone), minutes: minutes(issued.waitMs) });
+        return Dialog.EndOfTurn;
+      case 'numberBusy':
+        return this.finish(dc, 'link.numberBusy', { minutes: minutes(issued.waitMs) });
+      case 'conversationBusy':
+        return this.finish(dc, 'link.conversationBusy', { minutes: minutes(issued.waitMs) });
+      case 'locked':
+        return this.finish(dc, 'link.locked', { hours: hours(issued.waitMs) });
+    }
   }
 
   private async onCode(dc: DialogContext, state: LinkState, text: string): Promise<DialogTurnResult> {
-    if (Date.now() > (state.expiresAt ?? 0)) return this.finish(dc, 'link.expired');
     const code = text.replace(/\s/g, '');
-    if (!/^\d{6}$/.test(code) || hashOf(code, dc.context.activity.conversation.id) !== state.codeHash) {
-      state.wrong++;
-      if (state.wrong >= MAX_WRONG_CODES) return this.finish(dc, 'link.tooManyTries');
-      await this.say(dc, 'link.wrongCode');
-      return Dialog.EndOfTurn;
+    // Only something shaped like a code is checked (and counted against the number).
+    const checked = /^\d{6}$/.test(code) ? await this.deps.phones!.checkCode(state.phone!, code) : { kind: 'wrong' as const };
+    switch (checked.kind) {
+      case 'right':
+        break;
+      case 'wrong':
+        if (++state.wrong >= MAX_WRONG_ANSWERS) return this.finish(dc, 'link.tooManyTries');
+        await this.say(dc, 'link.wrongCode');
+        return Dialog.EndOfTurn;
+      case 'spent':
+        return this.finish(dc, 'link.tooManyTries');
+      case 'expired':
+        return this.finish(dc, 'link.expired');
+      case 'locked':
+        this.deps.log.warn({ channel: dc.context.activity.channelId }, 'phone link: number locked after too many wrong codes');
+        return this.finish(dc, 'link.locked', { hours: hours(checked.waitMs) });
     }
     const { activity } = dc.context;
     const citizenId = await this.deps.phones!.link(citizenIdOf(dc.context), activity.channelId, activity.from.id, state.phone!);

@@ -11,6 +11,7 @@ import type { Catalog } from '../../../dialogs/catalog/schema';
 import { loadCatalog } from '../../../dialogs/catalog/load-catalog';
 import { OfflineClassifier } from '../../../dialogs/classify/offline-classifier';
 import { CITIZEN_ID, createCitizenBot } from '../../../dialogs/index';
+import type { PhoneLinks } from '../../../dialogs/engine-deps';
 
 /**
  * The engine as the worker runs it, on botbuilder's TestAdapter: the shipped catalog, the real
@@ -32,6 +33,12 @@ export interface AdapterOptions {
   citizenId?: string;
   /** Wraps the real connector (e.g. to simulate an outage). */
   connector?: (real: BuiltinConnector) => Connector;
+  /** Cross-channel linking (absent: not offered). */
+  phones?: PhoneLinks;
+  /** The conversation id (default: a fresh one per adapter). */
+  conversationId?: string;
+  /** The channel of every activity (TestAdapter's default is test). */
+  channelId?: string;
 }
 
 let trained: { catalog: Catalog; classifier: OfflineClassifier } | undefined;
@@ -58,9 +65,11 @@ export async function startEngine(): Promise<Engine> {
         connector: options.connector ? options.connector(connector) : connector,
         storage: new MemoryStorage(),
         log: pino({ level: 'silent' }),
+        ...(options.phones ? { phones: options.phones } : {}),
       });
       const citizenId = options.citizenId ?? `citizen-${++conversations}`;
-      const template: Partial<Activity> = { conversation: { id: `conv-${conversations}`, isGroup: false, conversationType: 'personal', name: 'test' } };
+      const template: Partial<Activity> = { conversation: { id: options.conversationId ?? `conv-${conversations}`, isGroup: false, conversationType: 'personal', name: 'test' } };
+      if (options.channelId) template.channelId = options.channelId;
       if (options.locale) template.locale = options.locale;
       return new TestAdapter(async (ctx) => {
         ctx.turnState.set(CITIZEN_ID, citizenId);
