@@ -169,7 +169,7 @@ const conversations = new ConversationStore(conversationRedis, prefix);
 const builtin = new BuiltinConnector(db, catalog, undefined, () => 'open311');
 const delivery = new TicketDelivery(bull, prefix, {
   store: new DeliveryStore(db), builtin, backOffices: new Map(), catalog, mediaUrl: (u) => u, attemptSpanMs: 20_000,
-  notices: new CitizenNotices({ outbound: new OutboundQueues(redis, prefix), history }), log: createLogger('error'),
+  notices: new CitizenNotices({ outbound: new OutboundQueues(redis, prefix), history, log: createLogger('error') }), log: createLogger('error'),
 });
 let worker: ChildProcess | undefined;
 try {

@@ -162,13 +162,13 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const backOffices = backOfficesFor(config, catalog);
   const builtin = new BuiltinConnector(db, catalog, undefined, backOffices.routeOf);
   const deliveries = new DeliveryStore(db);
-  const notices = new CitizenNotices({ outbound, history });
+  const notices = new CitizenNotices({ outbound, history, log: log.child({ module: 'queues/citizen-notices' }) });
   // Turns append their transcript lines to Redis in their commit; this moves them to SQL in batches.
   const transcriptOutbox = new TranscriptOutbox(redis, prefix, history, log.child({ module: 'queues/transcript-outbox' }));
   const delivery = new TicketDelivery(bullConnection, prefix, {
     store: deliveries, builtin, backOffices: backOffices.offices, notices, catalog,
     mediaUrl: (url) => signer.sign(url, config.MEDIA_URL_TTL_SECONDS),
-    onRejected: async (ticket) => void (await notices.send(ticket, t(ticket.locale, 'ticket.reviewing', { reference: ticket.reference }))),
+    onRejected: async (ticket) => void (await notices.sendAboutTicket(ticket, t(ticket.locale, 'ticket.reviewing', { reference: ticket.reference }))),
     retry: { baseMs: config.TICKET_RETRY_BASE_MS, maxMs: config.TICKET_RETRY_MAX_MS },
     attemptSpanMs: 2 * config.BACK_OFFICE_TIMEOUT_MS,
     log: log.child({ module: 'queues/ticket-delivery' }),

@@ -50,6 +50,11 @@ export interface TicketStatus {
   /** Latest note from the back office, if any. */
   note?: string;
   history: TicketStatusChange[];
+  /**
+   * The citizen the ticket belongs to (after identity linking), when the connector knows: only they see
+   * more than its public status (dialogs/ticket-view). Absent: nobody does.
+   */
+  citizenId?: string;
 }
 
 /**

@@ -4,7 +4,8 @@ import type { TicketState, TicketStatus } from '../connectors/connector';
 import { DIALOG } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
 import { formatDate, render, say, type MessageKey } from './i18n';
-import { localeOf } from './turn-keys';
+import { ticketViewFor } from './ticket-view';
+import { citizenIdOf, localeOf } from './turn-keys';
 
 export interface StatusOptions {
   /** Citizen-facing reference, e.g. ALU-2026-000012. */
@@ -17,8 +18,9 @@ export function stateKey(state: TicketState): MessageKey {
 }
 
 /**
- * Answers "¿cómo va ALU-2026-000012?": state, service, opening date and last update (with the back
- * office's latest note), in the citizen's language. One turn, no questions.
+ * Answers "¿cómo va ALU-2026-000012?": state, service, opening date and last update, in the citizen's
+ * language. The back office's latest note only to the ticket's own citizen (see ticketViewFor): anyone
+ * can type a reference. One turn, no questions.
  */
 export class StatusDialog extends Dialog<StatusOptions> {
   constructor(private readonly deps: EngineDeps) {
@@ -42,18 +44,19 @@ export class StatusDialog extends Dialog<StatusOptions> {
       await dc.context.sendActivity(render(catalog, locale, say('status.unknown', { reference })));
       return dc.endDialog();
     }
+    const view = ticketViewFor(status, citizenIdOf(dc.context));
     const tz = catalog.city.timezone;
     const lines = [
       say('status.summary', {
-        reference: status.reference,
-        service: { service: status.service },
-        status: say(stateKey(status.status)),
-        created: formatDate(locale, status.createdAt, tz),
-        updated: formatDate(locale, status.updatedAt, tz),
+        reference: view.reference,
+        service: { service: view.service },
+        status: say(stateKey(view.status)),
+        created: formatDate(locale, view.createdAt, tz),
+        updated: formatDate(locale, view.updatedAt, tz),
       }),
-      ...(status.note ? [say('status.note', { note: status.note })] : []),
+      ...(!view.owner ? [say('status.publicOnly')] : view.note ? [say('status.note', { note: view.note })] : []),
     ];
     await dc.context.sendActivity(lines.map((l) => render(catalog, locale, l)).join('\n'));
-    return dc.endDialog(status);
+    return dc.endDialog(view);
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { ChannelId } from '../bot/activity';
-import type { HistoryStore } from '../bot/sql/history-store';
+import { conversationKey, type HistoryStore } from '../bot/sql/history-store';
+import type { Logger } from '../bot/logger';
 import type { Locale } from '../dialogs/catalog/schema';
 import { LOCALE_TAGS } from '../dialogs/i18n';
 import { mailboxKey } from './inbound';
@@ -26,9 +27,28 @@ export class CitizenNotices {
   constructor(
     private readonly deps: {
       outbound: OutboundQueues;
-      history: Pick<HistoryStore, 'recordMessages'>;
+      history: Pick<HistoryStore, 'recordMessages' | 'conversation'>;
+      log: Logger;
     },
   ) {}
+
+  /**
+   * A notice about a ticket (accepted, a new state and the back office's note, under review): only to
+   * its owner. `ticket` names the ticket's citizen and the conversation it was filed in; that
+   * conversation is told only while it belongs to the same citizen (conversations move with their
+   * citizen when chats are linked, so they agree unless something moved one without the other; then
+   * nobody is told rather than the wrong person). Returns whether it was sent.
+   */
+  async sendAboutTicket(ticket: NoticeTarget & { reference: string }, text: string): Promise<boolean> {
+    const conversation = await this.deps.history.conversation(conversationKey(ticket.channel, ticket.conversationId));
+    // No row yet: the transcript of the turn that filed it has not reached SQL, and that turn was the owner's.
+    if (conversation && conversation.citizenId !== ticket.citizenId) {
+      this.deps.log.warn({ reference: ticket.reference, channel: ticket.channel }, 'ticket notice not sent: its conversation belongs to another citizen');
+      return false;
+    }
+    await this.send(ticket, text);
+    return true;
+  }
 
   /** Sends `text`; `author` names the agent who wrote it (absent: the council's own notice). */
   async send(to: NoticeTarget, text: string, author?: { id: string; name: string }): Promise<{ id: string; at: Date }> {

@@ -136,7 +136,7 @@ export class TicketDelivery {
     await this.deps.builtin.updateStatus(ticket.reference, status, note);
     if (await this.deps.store.wantsUpdates(ticket.citizenId)) {
       const statusName = t(ticket.locale, `state.${status}`);
-      await this.deps.notices.send(ticket, note
+      await this.deps.notices.sendAboutTicket(ticket, note
         ? t(ticket.locale, 'ticket.statusChangedNote', { reference: ticket.reference, status: statusName, note })
         : t(ticket.locale, 'ticket.statusChanged', { reference: ticket.reference, status: statusName }));
     }
@@ -171,7 +171,7 @@ export class TicketDelivery {
       await this.deps.store.accepted(ticket.reference, externalId);
       await this.backOfficeIsBack();
       this.deps.log.info({ reference: ticket.reference, kind: ticket.kind }, 'ticket accepted by the back office');
-      await this.deps.notices.send(ticket, t(ticket.locale, 'ticket.accepted', { reference: ticket.reference }));
+      await this.deps.notices.sendAboutTicket(ticket, t(ticket.locale, 'ticket.accepted', { reference: ticket.reference }));
     } catch (err) {
       if (!(err instanceof TicketRejectedError)) throw err;
       // Final: retrying a request the back office refuses would only repeat the refusal.

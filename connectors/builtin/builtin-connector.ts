@@ -207,5 +207,6 @@ function toStatus(t: Selectable<TicketsTable>, history: TicketStatusChange[]): T
     updatedAt: t.updated_at,
     ...(note !== undefined ? { note } : {}),
     history,
+    citizenId: t.citizen_id,
   };
 }
