@@ -175,8 +175,8 @@ export class HistoryStore {
   }
 
   /**
-   * Folds citizen `from` into citizen `to` (a proven cross-channel link): its identities, conversations
-   * and tickets move over in one transaction, and `from` is deleted. Idempotent; nothing happens when
+   * Folds citizen `from` into citizen `to` (a proven cross-channel link): its identities, conversations,
+   * tickets and handoffs move over in one transaction, and `from` is deleted. Idempotent; nothing happens when
    * both are the same citizen.
    */
   async mergeCitizens(from: string, to: string): Promise<void> {
@@ -186,6 +186,8 @@ export class HistoryStore {
         await trx.updateTable('channel_identities').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
         await trx.updateTable('conversations').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
         await trx.updateTable('tickets').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
+        // A ticket an agent files from a handoff takes the handoff's citizen: it must be the one that stays.
+        await trx.updateTable('handoffs').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
         await trx.deleteFrom('citizens').where('id', '=', from).execute();
       });
     });
