@@ -147,8 +147,9 @@ describe('greeting, odd input and status questions', () => {
     const expected = { in_progress: 'En curso', resolved: 'Resuelto', closed: 'Cerrado', rejected: 'Rechazado' } as const;
     for (const [state, name] of Object.entries(expected)) {
       await engine.connector.updateStatus(ref.reference, state as keyof typeof expected, `paso a ${state}`);
+      // Asked by the ticket's own citizen: only they see the note.
       await engine
-        .adapter({ locale: 'es-ES' })
+        .adapter({ locale: 'es-ES', citizenId: 'states' })
         .send(ref.reference)
         .assertReply((a) => {
           expect(a.text).toContain(`Estado: ${name}`);
