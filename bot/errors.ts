@@ -148,3 +148,12 @@ export class UnknownAgentError extends AppError {
   readonly code = 'E_UNKNOWN_AGENT';
   readonly retryable = false;
 }
+
+/**
+ * A queue worker lost a conversation's lock (it stalled past the lock's expiry and another worker took
+ * over): its turn is discarded (nothing committed, sent or removed from the queue). See bot/fence.ts.
+ */
+export class LockLostError extends AppError {
+  readonly code = 'E_LOCK_LOST';
+  readonly retryable = false;
+}

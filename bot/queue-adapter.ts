@@ -7,6 +7,14 @@ import { uniqueId } from './unique-id';
 const OUTBOX = Symbol('outbox');
 
 /**
+ * A reply's id: the id of the message it answers and its position among that message's replies, so two
+ * runs of one message's turn (a worker that stalled past its lock, then another) name their replies
+ * alike and a channel that dedupes by id (web chat's batch marker, the transcript's unique row) shows
+ * them once (issue 12 part 8). A proactive turn (no message) gets fresh ids.
+ */
+const replyIdOf = (inboundId: string | undefined, position: number): string => (inboundId ? `${inboundId}~r${position}` : uniqueId());
+
+/**
  * botbuilder's BotAdapter for a queue worker: it runs a turn for an Activity taken from the inbound
  * queue, and collects what the bot says instead of calling a platform. The caller puts the collected
  * activities on the outbound queue, so the channel that the citizen came from renders and delivers them.
@@ -30,7 +38,7 @@ export class QueueAdapter extends BotAdapter {
     const outbox = ctx.turnState.get(OUTBOX) as Partial<Activity>[] | undefined;
     if (!outbox) throw new Error('sendActivities called outside QueueAdapter.runTurn');
     return activities.map((a) => {
-      const id = a.id ?? uniqueId();
+      const id = a.id ?? replyIdOf(ctx.activity.id, outbox.length);
       // botbuilder's "delay" pseudo-activity means nothing on a queue: the channel paces its own sends.
       if (a.type !== 'delay') outbox.push({ ...a, id, timestamp: new Date() });
       return { id };

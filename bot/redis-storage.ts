@@ -1,6 +1,7 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import { ETagConflictError } from './errors';
+import { ETagConflictError, LockLostError } from './errors';
+import type { Fence } from './fence';
 import { uniqueId } from './unique-id';
 
 /**
@@ -9,23 +10,26 @@ import { uniqueId } from './unique-id';
  * Values are stored as "<eTag>\n<json>" so reads are a plain MGET. An optional extra key (a turn
  * journal) is written, and optional values appended to a list (a turn's transcript lines), in the same
  * call, so they exist exactly when the state they describe does.
- * KEYS: n state keys, then the extra key if any, then the list if any. ARGV: ttlMs, n, hasExtra ('0'|'1'),
- * appendCount, per state key: expected eTag ('' = unconditional), new eTag, json; then the extra value and
- * its ttlMs if any; then the values to append.
+ * With a fence (see bot/fence.ts), nothing is written unless the lock still holds the fence's token (-1):
+ * a queue worker that lost its conversation's lock cannot roll the state back.
+ * KEYS: n state keys, then the extra key if any, then the list if any, then the fence's lock if any.
+ * ARGV: ttlMs, n, hasExtra ('0'|'1'), appendCount, fence token ('' = no fence), per state key: expected
+ * eTag ('' = unconditional), new eTag, json; then the extra value and its ttlMs if any; then the values to append.
  */
 const WRITE_LUA = `
+if ARGV[5] ~= '' and redis.call('GET', KEYS[#KEYS]) ~= ARGV[5] then return -1 end
 local n = tonumber(ARGV[2])
 for i = 1, n do
-  local expected = ARGV[3 * i + 2]
+  local expected = ARGV[3 * i + 3]
   if expected ~= '' then
     local cur = redis.call('GET', KEYS[i])
     if cur and string.match(cur, '^[^\\n]*') ~= expected then return i end
   end
 end
 for i = 1, n do
-  redis.call('SET', KEYS[i], ARGV[3 * i + 3] .. '\\n' .. ARGV[3 * i + 4], 'PX', ARGV[1])
+  redis.call('SET', KEYS[i], ARGV[3 * i + 4] .. '\\n' .. ARGV[3 * i + 5], 'PX', ARGV[1])
 end
-local at = 3 * n + 5
+local at = 3 * n + 6
 local k = n + 1
 if ARGV[3] == '1' then
   redis.call('SET', KEYS[k], ARGV[at], 'PX', ARGV[at + 1])
@@ -93,19 +97,21 @@ export class RedisStorage implements Storage {
   }
 
   /**
-   * Writes already-serialized state unconditionally (botbuilder's BotState always writes with eTag '*')
-   * and, in the same atomic step, the `extra` key (a queue worker's turn journal, see bot/turn-state) and
-   * the `append` values (the turn's transcript lines, see queues/transcript-outbox).
+   * Writes already-serialized state (botbuilder's BotState always writes with eTag '*') and, in the same
+   * atomic step, the `extra` key (a queue worker's turn journal, see bot/turn-state) and the `append`
+   * values (the turn's transcript lines, see queues/transcript-outbox). With `fence`, all of it only if
+   * the fence's lock is still held with its token; throws LockLostError (and writes nothing) otherwise.
    */
-  async commitJson(changes: ReadonlyMap<string, string>, extra: Extra, append?: Append): Promise<void> {
-    await this.put([...changes].map(([key, json]) => ({ key, expected: '', eTag: newETag(), json })), extra, append);
+  async commitJson(changes: ReadonlyMap<string, string>, extra: Extra, append?: Append, fence?: Fence): Promise<void> {
+    const result = await this.put([...changes].map(([key, json]) => ({ key, expected: '', eTag: newETag(), json })), extra, append, fence);
+    if (result === -1) throw new LockLostError(`lock ${fence?.key} is no longer held with this turn's token: nothing committed`);
   }
 
-  /** One WRITE_LUA call; returns 0, or the 1-based index of the item whose eTag no longer matched. */
-  private async put(items: Array<{ key: string; expected: string; eTag: string; json: string }>, extra?: Extra, append?: Append): Promise<number> {
+  /** One WRITE_LUA call; returns 0, -1 when the fence no longer holds, or the 1-based index of the item whose eTag no longer matched. */
+  private async put(items: Array<{ key: string; expected: string; eTag: string; json: string }>, extra?: Extra, append?: Append, fence?: Fence): Promise<number> {
     const redisKeys = items.map((i) => this.options.prefix + i.key);
     const values = append?.values ?? [];
-    const args = [String(this.ttlMs), String(items.length), extra ? '1' : '0', String(values.length), ...items.flatMap((i) => [i.expected, i.eTag, i.json])];
+    const args = [String(this.ttlMs), String(items.length), extra ? '1' : '0', String(values.length), fence?.token ?? '', ...items.flatMap((i) => [i.expected, i.eTag, i.json])];
     if (extra) {
       redisKeys.push(extra.key);
       args.push(extra.value, String(extra.ttlMs));
@@ -114,6 +120,7 @@ export class RedisStorage implements Storage {
       redisKeys.push(append.key);
       args.push(...values);
     }
+    if (fence) redisKeys.push(fence.key);
     return this.redis.stateWrite(redisKeys.length, ...redisKeys, ...args);
   }
 

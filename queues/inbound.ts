@@ -2,6 +2,7 @@ import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { Ingest } from '../bot/channel';
 import { BadInputError } from '../bot/errors';
+import type { Logger } from '../bot/logger';
 import { holdKeyOf } from './handoff/hold-key';
 import { OrderedQueue } from './ordered-queue';
 
@@ -18,9 +19,9 @@ export interface InboundItem {
  */
 export const mailboxKey = (channel: string, conversationId: string): string => `${channel}|${conversationId}`;
 
-export function createInboundQueue(redis: Redis, prefix: string, bullConnection?: Redis, lockMs?: number): OrderedQueue<InboundItem> {
+export function createInboundQueue(redis: Redis, prefix: string, bullConnection?: Redis, log?: Logger): OrderedQueue<InboundItem> {
   // Each message is read together with its conversation's handoff hold (see queues/handoff/hold-key).
-  return new OrderedQueue<InboundItem>(redis, { name: 'inbound', prefix, bullConnection, lockMs, maxTries: 5, sideKeyOf: (key) => holdKeyOf(prefix, key) });
+  return new OrderedQueue<InboundItem>(redis, { name: 'inbound', prefix, bullConnection, log, maxTries: 5, sideKeyOf: (key) => holdKeyOf(prefix, key) });
 }
 
 /**

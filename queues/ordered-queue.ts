@@ -1,6 +1,9 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../bot/logger';
+import { logErrorEvents } from '../bot/error-events';
+import { LockLostError } from '../bot/errors';
+import type { Fence } from '../bot/fence';
+import { createLogger, type Logger } from '../bot/logger';
 import { uniqueId } from '../bot/unique-id';
 
 /*
@@ -11,17 +14,32 @@ import { uniqueId } from '../bot/unique-id';
  * key pushed in the same tick; none when the key's lock is held). For each of its keys a drain job takes
  * the key's lock; if the lock is held, the holder is bound to see the new item, because the holder
  * releases the lock only in the same Lua call that finds the mailbox empty (PEEK_LUA). The head item is removed
- * only after its handler finished, so a worker killed mid-item leaves it at the head: the lock expires,
- * BullMQ re-runs the stalled job (or the sweeper adds one) and another worker handles it again.
+ * only after its handler finished, so a worker killed mid-item leaves it at the head: its lock lapses
+ * (lockMs after the last renewal), the lapse sweep (LAPSED_LUA, every process that works the queue) adds a
+ * drain job for the key, and another worker handles the item again.
  * An item that fails `maxTries` times goes to the dead-letter list instead of blocking its key forever.
+ *
+ * Fencing (issue 12 part 8): a holder can also stall (GC or VM pause, CPU throttling, commands waiting in
+ * ioredis's offline queue during a network cut) past its lock's expiry and resume while another worker
+ * holds the key. So every step that changes the key's data is conditional on the lock still holding this
+ * drainer's token, checked inside the same Lua call: the pop (PEEK_LUA), the dead-lettering (DEAD_LUA), a
+ * push made on the item's behalf (PUSH_LUA with a fence) and the handler's own commit (Drained.fence, e.g.
+ * RedisStorage.commitJson). A drainer that finds its lock gone stops draining that key at once and
+ * changes nothing more: the new holder handles the head item (exactly once, because the stale drainer
+ * neither committed nor popped it).
  */
 
+/** Milliseconds since the epoch by Redis's clock (one clock for every process), as a Lua expression. */
+const NOW_MS = `(function() local t = redis.call('TIME') return t[1] * 1000 + math.floor(t[2] / 1000) end)()`;
+
 /**
- * KEYS: seen, mbox, pending, lock. ARGV: item, seenTtlSec, dedupe('1'|'0'), key. Returns 0 if a duplicate,
- * 2 if queued while a drainer holds the key's lock (it is bound to see the item: see PEEK_LUA), 1 if queued
- * and a drain job is needed.
+ * KEYS: seen, mbox, pending, lock, fence lock. ARGV: item, seenTtlSec, dedupe('1'|'0'), key, fence token
+ * ('' = no fence). Returns -1 (and changes nothing) if the fence's lock no longer holds its token, 0 if a
+ * duplicate, 2 if queued while a drainer holds the key's lock (it is bound to see the item: see PEEK_LUA),
+ * 1 if queued and a drain job is needed.
  */
 const PUSH_LUA = `
+if ARGV[5] ~= '' and redis.call('GET', KEYS[5]) ~= ARGV[5] then return -1 end
 if ARGV[3] == '1' and not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then return 0 end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[4])
@@ -29,35 +47,67 @@ if redis.call('EXISTS', KEYS[4]) == 1 then return 2 end
 return 1`;
 
 /**
- * KEYS: mbox, lock, tries, pending, journal, side. ARGV: token, mode, key, lockMs.
- * mode 'acquire' first takes the lock (answering 'LOCKED' if another drainer holds it); mode 'pop'
- * removes the finished head and its journal (see Drained.journal); mode 'peek' does neither.
- * Then returns {head, tries, journal|false, side|false} or, when the mailbox is empty, releases the lock (if still
- * ours) and returns nil.
+ * KEYS: mbox, lock, tries, pending, journal, side, held. ARGV: token, mode, key, lockMs.
+ * mode 'acquire' takes the lock (answering 'LOCKED' if another drainer holds it); modes 'pop' and 'peek'
+ * answer 'LOST' unless the lock still holds `token`, then renew it, and 'pop' removes the finished head
+ * and its journal (see Drained.journal). Then returns {head, tries, journal|false, side|false} or, when the
+ * mailbox is empty, releases the lock and returns nil. `held` (a sorted set) has each locked key with its
+ * lock's deadline, so a lock that lapses (its holder died or stalled) is found without a scan (LAPSED_LUA).
  */
 const PEEK_LUA = `
-if ARGV[2] == 'acquire' and not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[4]) then return 'LOCKED' end
-if ARGV[2] == 'pop' then redis.call('LPOP', KEYS[1]); redis.call('DEL', KEYS[3], KEYS[5]) end
+if ARGV[2] == 'acquire' then
+  if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[4]) then return 'LOCKED' end
+elseif redis.call('GET', KEYS[2]) ~= ARGV[1] then
+  return 'LOST'
+else
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+  if ARGV[2] == 'pop' then redis.call('LPOP', KEYS[1]); redis.call('DEL', KEYS[3], KEYS[5]) end
+end
 local head = redis.call('LINDEX', KEYS[1], 0)
 if not head then
-  if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+  redis.call('DEL', KEYS[2])
+  redis.call('ZREM', KEYS[7], ARGV[3])
   redis.call('SREM', KEYS[4], ARGV[3])
   return nil
 end
+redis.call('ZADD', KEYS[7], ${NOW_MS} + tonumber(ARGV[4]), ARGV[3])
 return {head, redis.call('INCR', KEYS[3]), redis.call('GET', KEYS[5]), redis.call('GET', KEYS[6])}`;
 
-/** KEYS: lock. ARGV: token, ttlMs. Extends the lock if it is still ours; 'release' mode when ttl is 0. */
+/** KEYS: lock, held. ARGV: token, ttlMs, key. Extends the lock if it is still ours (1; 0 if not); releases it when ttl is 0. */
 const LOCK_LUA = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[2] == '0' then return redis.call('DEL', KEYS[1]) end
-return redis.call('PEXPIRE', KEYS[1], ARGV[2])`;
+if ARGV[2] == '0' then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  return 1
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ${NOW_MS} + tonumber(ARGV[2]), ARGV[3])
+return 1`;
 
-/** KEYS: mbox, dead, tries, journal. ARGV: key. Moves the head to the dead-letter list. */
+/** KEYS: mbox, dead, tries, journal, lock. ARGV: key, token. Moves the head to the dead-letter list (1), unless the lock is no longer ours (0). */
 const DEAD_LUA = `
+if redis.call('GET', KEYS[5]) ~= ARGV[2] then return 0 end
 local head = redis.call('LPOP', KEYS[1])
 if head then redis.call('RPUSH', KEYS[2], cjson.encode({key = ARGV[1], item = head})) end
 redis.call('DEL', KEYS[3], KEYS[4])
-return head`;
+return 1`;
+
+/**
+ * KEYS: held. ARGV: keyPrefix, max. Keys whose lock lapsed (its deadline passed without a renewal or a
+ * release) with items still waiting and nobody holding the lock now. Each key is taken off `held` as it
+ * is answered, so one process (of all that sweep) adds its drain job.
+ */
+const LAPSED_LUA = `
+local out = {}
+for _, key in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ${NOW_MS}, 'LIMIT', 0, tonumber(ARGV[2]))) do
+  -- A lock still there a moment past its deadline (expiry and TIME differ by a tick) is looked at next time.
+  if redis.call('EXISTS', ARGV[1] .. 'lock:' .. key) == 0 then
+    redis.call('ZREM', KEYS[1], key)
+    if redis.call('LLEN', ARGV[1] .. 'mbox:' .. key) > 0 then table.insert(out, key) end
+  end
+end
+return out`;
 
 /** KEYS: pending. ARGV: keyPrefix. Keys with items waiting and nobody holding their lock. */
 const STRANDED_LUA = `
@@ -76,7 +126,11 @@ export interface OrderedQueueOptions {
   prefix: string;
   /** Connection for the BullMQ queue handle, when the command connection auto-pipelines. @defaultValue the command connection */
   bullConnection?: Redis;
-  /** Per-key lock lifetime; a killed worker blocks its key at most this long. @defaultValue 15000 */
+  /**
+   * Per-key lock lifetime. The holder renews it every quarter of it, so only a dead or frozen holder lets
+   * it lapse; its key is drained again about this long after the holder's last renewal (see LAPSED_LUA).
+   * @defaultValue 4000
+   */
   lockMs?: number;
   /** Attempts of one item before it goes to the dead-letter list. @defaultValue 5 */
   maxTries?: number;
@@ -90,6 +144,8 @@ export interface OrderedQueueOptions {
    * people hold the conversation), read in the same call as the item instead of one more round trip.
    */
   sideKeyOf?: (key: string) => string;
+  /** Where the BullMQ queue's `error` events go (one line per 10 s). @defaultValue a stdout logger at warn level */
+  log?: Logger;
 }
 
 /**
@@ -105,6 +161,14 @@ export interface Drained {
   journalKey: string;
   /** With `sideKeyOf`: that key's value, read in the same step as the item (null when absent). */
   side?: string | null;
+  /**
+   * The key's lock as this drainer holds it. Whatever the handler writes for the item must be conditional
+   * on it, in the same Redis call (RedisStorage.commitJson, OrderedQueue.push): a write refused there
+   * throws LockLostError, and the handler should let it through.
+   */
+  fence: Fence;
+  /** False once this drainer knows it lost the key's lock (a renewal found it gone): send and write nothing more. */
+  holds(): boolean;
 }
 
 export interface WorkOptions<T> {
@@ -121,6 +185,12 @@ interface DrainJob { keys: string[] }
 /** Most keys in one drain job: a job's keys are drained concurrently and retried together. */
 const MAX_KEYS_PER_JOB = 64;
 
+/** How often a process that works the queue looks for lapsed locks (LAPSED_LUA): a small part of the recovery time. */
+const LAPSE_SWEEP_MS = 500;
+
+/** Stdout logger for a queue whose owner gave none (its `error` events must not reach stderr raw). */
+let fallbackLog: Logger | undefined;
+
 /** A BullMQ-driven queue that delivers items of one key in order, one at a time, across processes. */
 export class OrderedQueue<T> {
   readonly queue: Queue<DrainJob>;
@@ -129,13 +199,14 @@ export class OrderedQueue<T> {
   private readonly maxTries: number;
   private workers: Worker<DrainJob>[] = [];
   private sweeper?: NodeJS.Timeout;
+  private lapseSweeper?: NodeJS.Timeout;
   private suspects = new Set<string>();
   /** Keys pushed in this tick, waiting for their shared drain job (see scheduleDrain). */
   private unscheduled: { keys: Set<string>; added: Promise<unknown> } | undefined;
 
   constructor(private readonly redis: Redis, private readonly options: OrderedQueueOptions) {
     this.keys = `${options.prefix}:${options.name}:`;
-    this.lockMs = options.lockMs ?? 15_000;
+    this.lockMs = options.lockMs ?? 4_000;
     this.maxTries = options.maxTries ?? 5;
     this.queue = new Queue<DrainJob>(options.name, {
       connection: options.bullConnection ?? redis,
@@ -147,27 +218,33 @@ export class OrderedQueue<T> {
         backoff: { type: 'exponential', delay: options.backoffMs ?? 500 },
       },
     });
-    redis.defineCommand('oqPush', { numberOfKeys: 4, lua: PUSH_LUA });
-    redis.defineCommand('oqPeek', { numberOfKeys: 6, lua: PEEK_LUA });
-    redis.defineCommand('oqLock', { numberOfKeys: 1, lua: LOCK_LUA });
-    redis.defineCommand('oqDead', { numberOfKeys: 4, lua: DEAD_LUA });
+    // BullMQ prints an `error` event nobody listens to raw on stderr (a Redis outage: one per reconnect attempt).
+    logErrorEvents(this.queue, `queue ${options.name}`, options.log ?? (fallbackLog ??= createLogger('warn', { module: 'queues/ordered-queue' })));
+    redis.defineCommand('oqPush', { numberOfKeys: 5, lua: PUSH_LUA });
+    redis.defineCommand('oqPeek', { numberOfKeys: 7, lua: PEEK_LUA });
+    redis.defineCommand('oqLock', { numberOfKeys: 2, lua: LOCK_LUA });
+    redis.defineCommand('oqDead', { numberOfKeys: 5, lua: DEAD_LUA });
+    redis.defineCommand('oqLapsed', { numberOfKeys: 1, lua: LAPSED_LUA });
     redis.defineCommand('oqStranded', { numberOfKeys: 1, lua: STRANDED_LUA });
   }
 
   /**
    * Appends `item` to `key`'s mailbox and schedules a drain. With `dedupeId`, an id seen before
-   * (within dedupeTtlSec) is dropped and `false` is returned.
+   * (within dedupeTtlSec) is dropped and `false` is returned. With `fence` (a drainer pushing on behalf of
+   * its item, see Drained.fence), nothing is pushed and LockLostError is thrown if that lock is lost.
    */
-  async push(key: string, item: T, dedupeId?: string): Promise<boolean> {
+  async push(key: string, item: T, dedupeId?: string, fence?: Fence): Promise<boolean> {
     const seen = dedupeId === undefined ? `${this.keys}seen:-` : `${this.keys}seen:${dedupeId}`;
+    const lock = `${this.keys}lock:${key}`;
     const queued = await this.redis.oqPush(
-      seen, `${this.keys}mbox:${key}`, `${this.keys}pending`, `${this.keys}lock:${key}`,
-      JSON.stringify(item), String(this.options.dedupeTtlSec ?? 86_400), dedupeId === undefined ? '0' : '1', key,
+      seen, `${this.keys}mbox:${key}`, `${this.keys}pending`, lock, fence?.key ?? lock,
+      JSON.stringify(item), String(this.options.dedupeTtlSec ?? 86_400), dedupeId === undefined ? '0' : '1', key, fence?.token ?? '',
     );
+    if (queued === -1) throw new LockLostError(`${this.options.name}: lock ${fence?.key} was lost: nothing pushed`);
     if (queued === 0) return false;
     // A message that arrives while its conversation's previous one is still being handled needs no job of
     // its own (a whole BullMQ add, fetch and completion): the drainer holding the lock takes it next. If that
-    // drainer dies, its stalled job is run again (or the sweeper adds one) and covers this item too.
+    // drainer dies or stalls, its lock lapses and the lapse sweep adds a job that covers this item too.
     if (queued === 1) await this.scheduleDrain(key);
     return true;
   }
@@ -216,16 +293,32 @@ export class OrderedQueue<T> {
       connection,
       prefix: `${this.options.prefix}:bull`,
       concurrency: opts.concurrency,
+      // A frozen or dead worker's drain job is run again about as soon as its keys' locks lapse; the lapse
+      // sweep below usually gets there first, and a re-run finds the keys locked by their new holder or empty.
       lockDuration: this.lockMs,
       stalledInterval: Math.max(1_000, Math.floor(this.lockMs / 3)),
       maxStalledCount: 50,
     });
-    worker.on('error', (err) => opts.log.error({ err, queue: this.options.name }, 'queue worker error'));
+    logErrorEvents(worker, `worker ${this.options.name}`, opts.log);
     this.workers.push(worker);
+    this.lapseSweeper ??= setInterval(() => void this.sweepLapsed(opts.log), Math.min(LAPSE_SWEEP_MS, this.lockMs / 4));
+    this.lapseSweeper.unref();
     // Safety net for an item whose drain job was lost (a process died between push's two steps).
     this.sweeper ??= setInterval(() => void this.sweep(opts.log), Math.max(2_000, this.lockMs));
     this.sweeper.unref();
     return worker;
+  }
+
+  /** Re-drains the keys whose holder let the lock lapse (died or froze), ahead of other waiting drains. */
+  private async sweepLapsed(log: Logger): Promise<void> {
+    try {
+      const lapsed = (await this.redis.oqLapsed(`${this.keys}held`, this.keys, String(MAX_KEYS_PER_JOB))) as string[];
+      if (lapsed.length === 0) return;
+      log.warn({ queue: this.options.name, keys: lapsed.length }, 'locks lapsed (a worker died or froze): draining their keys again');
+      await this.queue.add('drain', { keys: lapsed }, { lifo: true });
+    } catch (err) {
+      log.error({ err, queue: this.options.name }, 'sweep for lapsed locks failed');
+    }
   }
 
   private async sweep(log: Logger): Promise<void> {
@@ -248,44 +341,65 @@ export class OrderedQueue<T> {
     if (failed) throw failed.reason;
   }
 
+  /**
+   * Handles `key`'s items in order while this drainer holds the key's lock. Every step that changes the
+   * key's data is fenced by the lock (see the note at the top): once the lock is found lost (a renewal
+   * answers 0, a fenced step answers LOST or throws LockLostError) the drainer stops at once, leaving the
+   * head to the lock's new holder.
+   */
   private async drainKey(key: string, opts: WorkOptions<T>): Promise<void> {
-    const lock = `${this.keys}lock:${key}`;
-    const token = uniqueId();
+    const fence: Fence = { key: `${this.keys}lock:${key}`, token: uniqueId() };
+    const held = `${this.keys}held`;
     const journalKey = `${this.keys}journal:${key}`;
     // The side key is read with the item (no extra round trip); without `sideKeyOf` it is the journal again.
     const side = this.options.sideKeyOf?.(key) ?? journalKey;
-    const keys = [this.mailboxOf(key), lock, `${this.keys}tries:${key}`, `${this.keys}pending`, journalKey, side] as const;
+    const keys = [this.mailboxOf(key), fence.key, `${this.keys}tries:${key}`, `${this.keys}pending`, journalKey, side, held] as const;
     const lockMs = String(this.lockMs);
     type Head = [string, number, string | null, string | null];
-    let next = (await this.redis.oqPeek(...keys, token, 'acquire', key, lockMs)) as Head | 'LOCKED' | null;
+    type Peeked = Head | 'LOCKED' | 'LOST' | null;
+    const peek = async (mode: 'acquire' | 'pop' | 'peek') => (await this.redis.oqPeek(...keys, fence.token, mode, key, lockMs)) as Peeked;
+    let next: Peeked = await peek('acquire');
     if (next === 'LOCKED') return; // the holder drains our item
-    const renew = setInterval(() => void this.redis.oqLock(lock, token, String(this.lockMs)).catch(() => undefined), this.lockMs / 3);
+    let lost = false;
+    // A renewal that finds another token (or none) means a stall outlived the lock; a failed call (Redis
+    // unreachable) proves nothing, and the fenced steps decide then.
+    const renew = setInterval(() => {
+      this.redis.oqLock(fence.key, held, fence.token, lockMs, key).then((ok) => void (lost ||= ok === 0), () => undefined);
+    }, this.lockMs / 4);
+    const holds = () => !lost;
     try {
-      while (next) {
-        const [raw, tries, journal, sideValue] = next;
+      while (Array.isArray(next)) {
+        const [raw, tries, journal, sideValue]: Head = next;
         const item = JSON.parse(raw) as T;
-        const dead = tries > this.maxTries;
+        const dead: boolean = tries > this.maxTries;
         if (dead) {
-          await this.redis.oqDead(keys[0], `${this.keys}dead`, keys[2], journalKey, key);
+          if ((await this.redis.oqDead(keys[0], `${this.keys}dead`, keys[2], journalKey, fence.key, key, fence.token)) === 0) throw new LockLostError('dead-lettering refused');
           opts.log.error({ queue: this.options.name, key, tries }, 'item failed too many times: moved to dead letters');
           await opts.onDead?.(key, item);
         } else {
-          await opts.handle(key, item, { journal: journal || null, journalKey, ...(this.options.sideKeyOf ? { side: sideValue || null } : {}) });
+          await opts.handle(key, item, { journal: journal || null, journalKey, fence, holds, ...(this.options.sideKeyOf ? { side: sideValue || null } : {}) });
         }
-        next = (await this.redis.oqPeek(...keys, token, dead ? 'peek' : 'pop', key, lockMs)) as Head | null;
+        next = lost ? 'LOST' : await peek(dead ? 'peek' : 'pop');
       }
+      if (next === 'LOST') this.stopDraining(key, opts.log);
     } catch (err) {
+      if (err instanceof LockLostError) return this.stopDraining(key, opts.log);
       // Leave the head in place for the retry (BullMQ backoff) and let other drains proceed meanwhile.
-      await this.redis.oqLock(lock, token, '0');
+      await this.redis.oqLock(fence.key, held, fence.token, '0', key);
       throw err;
     } finally {
       clearInterval(renew);
     }
   }
 
+  private stopDraining(key: string, log: Logger): void {
+    log.warn({ queue: this.options.name, key }, 'lost the lock of a key (this worker stalled past it): its item is left to the new holder, unchanged');
+  }
+
   /** Stops local workers (finishing in-flight items) and the queue handle. Safe to call twice. */
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.lapseSweeper) clearInterval(this.lapseSweeper);
     await Promise.all(this.workers.map((w) => w.close()));
     this.workers = [];
     await this.queue.close();
@@ -297,7 +411,8 @@ declare module 'ioredis' {
     oqPush(...args: string[]): Promise<number>;
     oqPeek(...args: string[]): Promise<unknown>;
     oqLock(...args: string[]): Promise<number>;
-    oqDead(...args: string[]): Promise<string | null>;
+    oqDead(...args: string[]): Promise<number>;
+    oqLapsed(...args: string[]): Promise<unknown>;
     oqStranded(...args: string[]): Promise<unknown>;
   }
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../bot/logger';
 import type { Metrics } from '../bot/metrics';
 import type { QueueAdapter } from '../bot/queue-adapter';
 import type { RedisStorage } from '../bot/redis-storage';
+import { LockLostError } from '../bot/errors';
 import { stateKeysOf, TURN_STORE, TurnStore } from '../bot/turn-state';
 import type { TranscriptEntry } from '../bot/sql/history-store';
 import type { InboundItem } from './inbound';
@@ -95,15 +96,22 @@ const JOURNAL_TTL_MS = 3_600_000;
  * transcript lines (queues/transcript-outbox moves them to SQL in batches). A message that
  * is run again (its worker died before popping it) finds its journal entry and re-delivers the recorded
  * replies instead of running the dialog against state that has already moved on. Delivery is idempotent
- * (web chat dedupes by the first reply's id; the outbound queue by the inbound message id), and the
- * journal entry is deleted atomically with the message when it leaves the mailbox.
+ * (reply ids are the inbound message id and the reply's position, see QueueAdapter: web chat dedupes a
+ * batch by its first reply's id, the outbound queue by the inbound message id), and the journal entry is
+ * deleted atomically with the message when it leaves the mailbox.
+ *
+ * A worker can also freeze (GC or VM pause, a network cut) past its conversation's lock and resume after
+ * another worker took the conversation over (issue 12 part 8). So the commit and the push to the outbound
+ * queue are fenced by the lock (Drained.fence: refused in the same Lua call when the lock is no longer
+ * this turn's), and nothing is delivered once the worker knows it lost the lock: a stale turn commits,
+ * sends and pops nothing (LockLostError ends it), and the new holder answers the message exactly once.
  */
 export function startTurnWorker(deps: TurnWorkerDeps) {
   const log = deps.log.child({ module: 'queues/turn-worker' });
   return deps.inbound.work(deps.connection, {
     concurrency: deps.concurrency,
     log,
-    handle: async (key, { activity, receivedAt }, { journal, journalKey, side }) => {
+    handle: async (key, { activity, receivedAt }, { journal, journalKey, side, fence, holds }) => {
       const channel = activity.channelId as ChannelId;
       const conversationId = activity.conversation!.id;
       deps.metrics.messages.inc({ channel, direction: 'in' });
@@ -135,13 +143,16 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
           store.changes,
           { key: journalKey, value: JSON.stringify(entry), ttlMs: JOURNAL_TTL_MS },
           { key: deps.transcript.key, values: deps.transcript.encode(lines) },
+          fence,
         );
         if (lines.length > 0) deps.transcript.nudge();
       }
       if (replies.length > 0) {
+        // The lock's new holder delivers the journal's replies (and dedupes them against ours, if we were first).
+        if (!holds()) throw new LockLostError('lost the conversation lock after the commit: the new holder delivers');
         const ref = { channel, conversationId, userId: activity.from!.id, locale: replies[0]?.locale ?? activity.locale };
         const item = { ref, activities: replies };
-        if (!(await deliveredInline(deps, key, item, log))) await deps.outbound.push(key, item, `${key}|${activity.id}`);
+        if (!(await deliveredInline(deps, key, item, log))) await deps.outbound.of(channel).push(key, item, `${key}|${activity.id}`, fence);
       }
       deps.metrics.turnSeconds.observe({ channel }, (Date.now() - receivedAt) / 1_000);
     },

@@ -76,8 +76,9 @@ export class WebchatAdapter implements ChannelAdapter {
       from: { id: 'bot', role: 'bot', name: a.from?.name ?? '' },
     }));
     try {
-      // The first reply's id comes from the turn that produced the batch (and its journal): a batch
-      // delivered again after a worker crash is recognised and not shown twice.
+      // A turn's reply ids are its inbound message's id and their position (bot/queue-adapter), so the first
+      // one names the batch whichever run of the turn produced it: a batch delivered again (from the journal
+      // after a worker crash, or by a worker that stalled past its lock) is recognised and not shown twice.
       const batchId = activities[0]?.id;
       const result = await this.store.append(conversationId, stamped, { assignIds: true, toUser: true, batchId, idleWhenEmpty });
       return result.status !== 'busy';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ETagConflictError } from '../../bot/errors';
+import { ETagConflictError, LockLostError } from '../../bot/errors';
 import { RedisStorage } from '../../bot/redis-storage';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 
@@ -44,6 +44,26 @@ describe('RedisStorage', () => {
     change.a.step = 7;
     await storage.write(change);
     expect((await storage.read(['a'])).a).toMatchObject({ step: 7 });
+  });
+
+  it('commits a turn (state, journal, appended lines) only while its fence lock holds the token; otherwise writes nothing', async () => {
+    const lock = `${prefix}:lock`;
+    const fence = { key: lock, token: 'turn-1' };
+    const commit = (step: number) => storage.commitJson(
+      new Map([['a', JSON.stringify({ step })]]),
+      { key: `${prefix}:journal`, value: `j${step}`, ttlMs: 60_000 },
+      { key: `${prefix}:lines`, values: [`line ${step}`] },
+      fence,
+    );
+    await redis.set(lock, 'turn-1');
+    await commit(1);
+    await redis.set(lock, 'turn-2'); // another worker took the conversation over
+    await expect(commit(2)).rejects.toBeInstanceOf(LockLostError);
+    await redis.del(lock); // the lock expired
+    await expect(commit(3)).rejects.toBeInstanceOf(LockLostError);
+    expect((await storage.read(['a'])).a).toMatchObject({ step: 1 });
+    expect(await redis.get(`${prefix}:journal`)).toBe('j1');
+    expect(await redis.lrange(`${prefix}:lines`, 0, -1)).toEqual(['line 1']);
   });
 
   it('deletes items', async () => {
