@@ -188,6 +188,12 @@ const MAX_KEYS_PER_JOB = 64;
 /** How often a process that works the queue looks for lapsed locks (LAPSED_LUA): a small part of the recovery time. */
 const LAPSE_SWEEP_MS = 500;
 
+/**
+ * How often it looks for items with no lock and no drain job (STRANDED_LUA, a read of every pending key):
+ * only a process dying between push's two steps leaves those, so this safety net can be slow.
+ */
+const STRANDED_SWEEP_MS = 10_000;
+
 /** Stdout logger for a queue whose owner gave none (its `error` events must not reach stderr raw). */
 let fallbackLog: Logger | undefined;
 
@@ -304,7 +310,7 @@ export class OrderedQueue<T> {
     this.lapseSweeper ??= setInterval(() => void this.sweepLapsed(opts.log), Math.min(LAPSE_SWEEP_MS, this.lockMs / 4));
     this.lapseSweeper.unref();
     // Safety net for an item whose drain job was lost (a process died between push's two steps).
-    this.sweeper ??= setInterval(() => void this.sweep(opts.log), Math.max(2_000, this.lockMs));
+    this.sweeper ??= setInterval(() => void this.sweep(opts.log), STRANDED_SWEEP_MS);
     this.sweeper.unref();
     return worker;
   }
