@@ -49,28 +49,29 @@ return 1`;
 /**
  * KEYS: mbox, lock, tries, pending, journal, side, held. ARGV: token, mode, key, lockMs.
  * mode 'acquire' takes the lock (answering 'LOCKED' if another drainer holds it); modes 'pop' and 'peek'
- * answer 'LOST' unless the lock still holds `token`, then renew it, and 'pop' removes the finished head
- * and its journal (see Drained.journal). Then returns {head, tries, journal|false, side|false} or, when the
- * mailbox is empty, releases the lock and returns nil. `held` (a sorted set) has each locked key with its
- * lock's deadline, so a lock that lapses (its holder died or stalled) is found without a scan (LAPSED_LUA).
+ * answer 'LOST' unless the lock still holds `token`, and 'pop' removes the finished head and its journal
+ * (see Drained.journal). Then returns {head, tries, journal|false, side|false} or, when the mailbox is
+ * empty, releases the lock and returns nil. `held` (a sorted set) has each locked key with its lock's
+ * deadline (set here, moved by every renewal, LOCK_LUA), so a lock that lapses (its holder died or
+ * stalled) is found without a scan (LAPSED_LUA).
  */
 const PEEK_LUA = `
 if ARGV[2] == 'acquire' then
   if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[4]) then return 'LOCKED' end
 elseif redis.call('GET', KEYS[2]) ~= ARGV[1] then
   return 'LOST'
-else
-  redis.call('PEXPIRE', KEYS[2], ARGV[4])
-  if ARGV[2] == 'pop' then redis.call('LPOP', KEYS[1]); redis.call('DEL', KEYS[3], KEYS[5]) end
+elseif ARGV[2] == 'pop' then
+  redis.call('LPOP', KEYS[1])
+  redis.call('DEL', KEYS[3], KEYS[5])
 end
 local head = redis.call('LINDEX', KEYS[1], 0)
 if not head then
   redis.call('DEL', KEYS[2])
-  redis.call('ZREM', KEYS[7], ARGV[3])
+  if ARGV[2] ~= 'acquire' then redis.call('ZREM', KEYS[7], ARGV[3]) end
   redis.call('SREM', KEYS[4], ARGV[3])
   return nil
 end
-redis.call('ZADD', KEYS[7], ${NOW_MS} + tonumber(ARGV[4]), ARGV[3])
+if ARGV[2] == 'acquire' then redis.call('ZADD', KEYS[7], ${NOW_MS} + tonumber(ARGV[4]), ARGV[3]) end
 return {head, redis.call('INCR', KEYS[3]), redis.call('GET', KEYS[5]), redis.call('GET', KEYS[6])}`;
 
 /** KEYS: lock, held. ARGV: token, ttlMs, key. Extends the lock if it is still ours (1; 0 if not); releases it when ttl is 0. */
