@@ -213,7 +213,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const requeued = await delivery.requeuePending();
     if (requeued > 0) log.info({ tickets: requeued }, 'ticket deliveries queued again after a start');
     await delivery.work(ticketsConnection!, { concurrency: 32, pollSeconds: config.TICKET_POLL_SECONDS });
-    timersWorker = await timers.work(timersConnection!, { expire: (id, at) => handoff.expire(id, at), sweep: () => handoff.returnAbsentAgents() }, log.child({ module: 'queues/handoff' }));
+    timersWorker = await timers.work(timersConnection!, { expire: (id, at) => handoff.expire(id, at), sweep: () => handoff.sweep() }, log.child({ module: 'queues/handoff' }));
   }
   // Worker processes deliver for every channel they can send through; the process that receives for a
   // channel whose sends need its own connection (Baileys) delivers for that channel, whatever its role.

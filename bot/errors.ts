@@ -157,3 +157,12 @@ export class LockLostError extends AppError {
   readonly code = 'E_LOCK_LOST';
   readonly retryable = false;
 }
+
+/**
+ * A held message found its hold stale: SQL says the handoff ended (its hold survived a Redis failure).
+ * The hold is dropped and the message runs again, so the bot answers it. See queues/handoff/holds.ts.
+ */
+export class StaleHoldError extends AppError {
+  readonly code = 'E_STALE_HOLD';
+  readonly retryable = true;
+}

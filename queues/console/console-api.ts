@@ -58,7 +58,9 @@ const LIVE_WINDOW_MS = 30 * 60_000;
 
 /**
  * The agent console's REST API (see protocol.ts for the contract). Every route runs behind
- * requireAgent (session, CSRF, origin), and every route about one handoff checks `maySee` first.
+ * requireAgent (session, CSRF, origin), and every route about one handoff checks `maySee` first; what
+ * is not the agent's to see answers 404, as if it did not exist. tests/console/access-control-matrix
+ * holds who may call what: a new route fails it until it has a row there.
  */
 export function createConsoleApi(deps: ConsoleApiDeps): Router {
   const { service, store, catalog } = deps;
@@ -71,6 +73,7 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     if (!maySee(agentOf(res), h)) throw new HandoffActionError('E_NOT_FOUND', 'Esa conversación no existe.', 404);
     return h;
   };
+  const teamOfService = (code: string) => catalog.services.find((x) => x.code === code)?.team ?? catalog.handoff.defaultTeam;
   const route = (fn: (req: Request, res: Response) => Promise<unknown>): RequestHandler => (req, res, next) => {
     fn(req, res).then((body) => {
       if (res.headersSent) return;
@@ -90,10 +93,12 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     return { items: await Promise.all(mine.map((h) => service.view(h))) };
   }));
 
+  // The bot's conversations belong to the citizen desk (HandoffService.botConversationsTeam): who may see
+  // that team sees them live, and may pull them.
+  const seesBotConversations = (agent: AgentView) => maySee(agent, { team: service.botConversationsTeam });
+
   api.get('/live', route(async (_req, res) => {
-    const agent = agentOf(res);
-    // The bot's conversations belong to no team yet: the citizen desk (the default team) and supervisors may take them.
-    if (agent.role === 'agent' && !agent.teams.includes(catalog.handoff.defaultTeam)) return { items: [] };
+    if (!seesBotConversations(agentOf(res))) return { items: [] };
     // No flush here: the console re-reads this list every 30 s, and a line reaches SQL within the outbox's window.
     const recent = await deps.history.recentConversations(new Date(Date.now() - LIVE_WINDOW_MS));
     const items: LiveConversation[] = [];
@@ -153,7 +158,10 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     let reference: string;
     if ('reference' in body) {
       const found = await deps.connector.getStatus(body.reference.toUpperCase());
-      if (!found) throw new HandoffActionError('E_NOT_FOUND', 'No existe un trámite con esa referencia.', 404);
+      // Another team's ticket of another citizen answers as an unknown one: nothing of it leaks.
+      if (!found || !(found.citizenId === h.citizenId || maySee(agentOf(res), { team: teamOfService(found.service) }))) {
+        throw new HandoffActionError('E_NOT_FOUND', 'No existe un trámite con esa referencia.', 404);
+      }
       reference = found.reference;
     } else {
       const svc = catalog.services.find((s) => s.code === body.create.service);
@@ -176,8 +184,16 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
   }));
 
   api.post('/conversations/:key/pull', route(async (req, res) => {
+    const agent = agentOf(res);
+    const key = String(req.params.key);
+    // Only what the agent's live list may show: a conversation of the desk's, recent. Keys are guessable
+    // (telegram:<chat id>, whatsapp-cloud:<phone>): anything else answers as unknown.
+    const conversation = seesBotConversations(agent) ? await deps.history.conversation(key) : undefined;
+    if (!conversation || conversation.lastActivityAt.getTime() < Date.now() - LIVE_WINDOW_MS) {
+      throw new HandoffActionError('E_NOT_FOUND', 'Esa conversación no existe.', 404);
+    }
     res.status(201);
-    return service.view(await service.pull(agentOf(res), String(req.params.key)));
+    return service.view(await service.pull(agent, key));
   }));
 
   api.get('/agents', route(async (req) => {
@@ -188,7 +204,6 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
   api.get('/supervisor', deps.requireRole('supervisor'), route(async () => supervisorStats()));
 
   // Tickets the back office refused (a 4xx): an agent of the service's team reviews and sends them again.
-  const teamOfService = (code: string) => catalog.services.find((x) => x.code === code)?.team ?? catalog.handoff.defaultTeam;
   api.get('/reviews', route(async (_req, res) => {
     const agent = agentOf(res);
     const items = (await deps.deliveries.rejections()).filter((r) => maySee(agent, { team: teamOfService(r.service) }));

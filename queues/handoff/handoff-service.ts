@@ -4,19 +4,18 @@ import type { Redis } from 'ioredis';
 import { imagesOf, locationOf } from '../../bot/activity';
 import type { Ingest } from '../../bot/channel';
 import type { ChannelRegistry } from '../../bot/channel-registry';
-import { AppError } from '../../bot/errors';
+import { AppError, StaleHoldError } from '../../bot/errors';
 import type { Clock } from '../../bot/clock';
 import type { Logger } from '../../bot/logger';
 import type { HistoryStore } from '../../bot/sql/history-store';
 import type { Catalog } from '../../dialogs/catalog/schema';
 import { HANDOFF_ENDED, t, teamName, type HandoffEnded, type HandoffOutcome, type HandoffPort, type HandoffRequest, type Hold } from '../../dialogs';
-import { mailboxKey } from '../inbound';
 import type { AgentView, ConsoleMessage, HandoffView, QueueItem } from '../console/protocol';
 import { CitizenNotices } from '../citizen-notices';
-import { holdKeyOf } from './hold-key';
 import { QueuePlaces } from './queue-places';
 import type { ConsoleBus } from './console-bus';
-import type { Handoff, HandoffStore } from './handoff-store';
+import { ACTIVE, type Handoff, type HandoffStore } from './handoff-store';
+import { Holds } from './holds';
 import type { HandoffTimers } from './handoff-timers';
 import { OfficeHours } from './office-hours';
 import { Presence } from './presence';
@@ -63,6 +62,8 @@ export interface HandoffServiceDeps {
   mediaUrl?: (url: string) => string;
   /** "Now" for office hours (tests pin the day); the system clock by default. */
   clock?: Clock;
+  /** How long a hold lives unless the sweep renews it. @defaultValue HOLD_LEASE_MS (queues/handoff/holds) */
+  holdLeaseMs?: number;
 }
 
 /**
@@ -71,25 +72,27 @@ export interface HandoffServiceDeps {
  * every turn, the team's BullMQ queue), told to the citizen on their channel, and pushed to consoles.
  *
  * Read this before changing: the engine stays silent while `hold:<conversation>` exists, so every path
- * that ends a handoff must delete it, and every path that starts or re-queues one must set it.
+ * that ends a handoff must delete it, and every path that starts or re-queues one must set it. Holds are
+ * leases (queues/handoff/holds): one left behind by a failure heals (see `sweep`, `forward`, `rebuild`).
  */
 export class HandoffService implements HandoffPort {
   readonly notices: CitizenNotices;
   private readonly places: QueuePlaces;
+  private readonly holds: Holds;
   private readonly hours = new Map<string, OfficeHours>();
   private readonly previewTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly deps: HandoffServiceDeps) {
     this.notices = new CitizenNotices(deps);
     this.places = new QueuePlaces(deps);
+    this.holds = new Holds(deps.redis, deps.prefix, deps.holdLeaseMs);
     for (const team of deps.catalog.teams) this.hours.set(team.code, new OfficeHours(team, deps.catalog.city.timezone));
   }
 
   // ---- the engine's side (HandoffPort) ----
 
-  async holdOf(channel: string, conversationId: string): Promise<Hold | undefined> {
-    const raw = await this.deps.redis.get(this.holdKey(channel, conversationId));
-    return raw ? (JSON.parse(raw) as Hold) : undefined;
+  holdOf(channel: string, conversationId: string): Promise<Hold | undefined> {
+    return this.holds.get(channel, conversationId);
   }
 
   async request(req: HandoffRequest): Promise<HandoffOutcome> {
@@ -117,9 +120,17 @@ export class HandoffService implements HandoffPort {
     if (h) await this.ended(h, { tellEngine: false });
   }
 
+  /**
+   * Throws StaleHoldError (retryable) when SQL says the hold's handoff ended: the hold outlived it (Redis
+   * failed between a close's two steps), so it is dropped and the message runs again, answered by the bot.
+   */
   async forward(hold: Hold, activity: Partial<Activity>): Promise<void> {
     const h = await this.deps.store.byId(hold.id);
-    if (!h) return;
+    if (!h || !ACTIVE.includes(h.status)) {
+      this.deps.log.warn({ handoffId: hold.id, status: h?.status, channel: activity.channelId }, 'stale handoff hold: dropped, the bot answers the message');
+      await this.holds.drop({ id: hold.id, channel: activity.channelId ?? '', conversationId: activity.conversation?.id ?? '' });
+      throw new StaleHoldError(`handoff ${hold.id} is ${h?.status ?? 'gone'}: its hold was stale`);
+    }
     if (activity.text) await this.setPreview(h.id, activity.text);
     const message = consoleMessageOf(h, activity, this.consoleMediaUrl);
     await this.deps.bus.publish({ team: h.team, handoffId: h.id, ...(h.agentId ? { agentId: h.agentId } : {}) }, { type: 'message', message });
@@ -167,7 +178,19 @@ export class HandoffService implements HandoffPort {
     return h;
   }
 
-  /** Takes a conversation from the bot (the "live" list): it goes straight to the agent. */
+  /**
+   * The team a conversation with the bot belongs to: the citizen desk (the catalog's default team). The
+   * console lists these conversations to whoever may see that team, and a pulled one is filed in it.
+   */
+  get botConversationsTeam(): string {
+    return this.deps.catalog.handoff.defaultTeam;
+  }
+
+  /**
+   * Takes a conversation from the bot (the "live" list): it goes straight to the agent. The console API
+   * checks first that the agent may see it; the handoff is filed in the team that owns the conversation
+   * (`botConversationsTeam`), never in the agent's own, so later checks judge it by its real team.
+   */
   async pull(agent: AgentView, conversationKey: string): Promise<Handoff> {
     const conversation = await this.deps.history.conversation(conversationKey);
     if (!conversation) throw new HandoffActionError('E_NOT_FOUND', 'Esa conversación no existe.', 404);
@@ -175,8 +198,7 @@ export class HandoffService implements HandoffPort {
     const identities = await this.deps.history.identitiesOf(conversation.citizenId);
     const own = identities.filter((i) => i.channel === conversation.channel);
     const userId = (own.find((i) => i.channelUserId === conversation.conversationId) ?? own[0])?.channelUserId ?? conversation.conversationId;
-    const team = agent.teams.includes(this.deps.catalog.handoff.defaultTeam) ? this.deps.catalog.handoff.defaultTeam : agent.teams[0];
-    if (!team) throw new HandoffActionError('E_BAD_TRANSFER', 'No pertenecés a ningún equipo.', 403);
+    const team = this.botConversationsTeam;
     const opened = await this.deps.store.open({
       id: randomUUID(), conversationKey, channel: conversation.channel, conversationId: conversation.conversationId, userId,
             // The citizen's chosen language lives in the bot's state, out of reach here; the city's language is the safe default.
@@ -184,7 +206,14 @@ export class HandoffService implements HandoffPort {
     });
     // Opened and claimed at once: nobody else can claim in between, it was never in a queue.
     await this.setHold(opened);
-    return this.claim(agent, opened.id);
+    try {
+      return await this.claim(agent, opened.id);
+    } catch (err) {
+      // At capacity: the conversation goes back to the bot rather than wait in no queue.
+      const cancelled = await this.deps.store.transition(opened.id, ['queued'], 'cancelled', { ended_at: new Date().toISOString() }, { kind: 'cancelled', agentId: agent.id });
+      if (cancelled) await this.ended(cancelled, { tellEngine: false });
+      throw err;
+    }
   }
 
   async reply(agent: AgentView, id: string, text: string): Promise<ConsoleMessage> {
@@ -211,9 +240,18 @@ export class HandoffService implements HandoffPort {
     await this.deps.bus.publish({ handoffId: h.id }, { type: 'typing', handoffId: h.id, agentId: agent.id });
   }
 
-  /** To another team's queue, or straight to an agent (of that team), with a note for whoever takes it. */
+  /**
+   * To another team's queue, or straight to an agent (of that team), with a note for whoever takes it.
+   * Only its holder, a supervisor of its team or an admin may move it (E_NOT_HOLDER otherwise).
+   */
   async transfer(agent: AgentView, id: string, to: { team?: string; agentId?: string; note: string }): Promise<Handoff> {
     const h = await this.require(id);
+    const oversees = agent.role === 'admin' || (agent.role === 'supervisor' && agent.teams.includes(h.team));
+    if (!oversees && (h.status !== 'assigned' || h.agentId !== agent.id)) {
+      throw new HandoffActionError('E_NOT_HOLDER', 'Solo quien atiende la conversación, o quien supervisa su equipo, puede transferirla.', 409);
+    }
+    // A holder's transfer fails if the conversation was taken from them meanwhile.
+    const from = oversees ? (['queued', 'assigned'] as const) : { statuses: ['assigned'] as const, heldBy: agent.id };
     const team = to.team ?? h.team;
     if (!this.deps.catalog.teams.some((x) => x.code === team)) throw new HandoffActionError('E_BAD_TRANSFER', 'Ese equipo no existe.', 400);
     const now = new Date().toISOString();
@@ -225,14 +263,14 @@ export class HandoffService implements HandoffPort {
       if (((await this.deps.store.loads()).get(target.id) ?? 0) >= target.maxConcurrent) {
         throw new HandoffActionError('E_AT_CAPACITY', `${target.name} ya atiende todas las conversaciones que puede.`, 409);
       }
-      moved = await this.deps.store.transition(id, ['queued', 'assigned'], 'assigned', { team, agent_id: target.id, claimed_at: now }, event);
+      moved = await this.deps.store.transition(id, from, 'assigned', { team, agent_id: target.id, claimed_at: now }, event);
       if (moved) {
         await this.deps.queues.remove(h.team, id);
         await this.setHold(moved);
         await this.notices.send(moved, t(moved.locale, 'handoff.transferredAgent', { agent: target.name }));
       }
     } else {
-      moved = await this.deps.store.transition(id, ['queued', 'assigned'], 'queued', { team, agent_id: null, queued_at: now, claimed_at: null }, event);
+      moved = await this.deps.store.transition(id, from, 'queued', { team, agent_id: null, queued_at: now, claimed_at: null }, event);
       if (moved) {
         await this.deps.queues.remove(h.team, id);
         await this.places.forget(id);
@@ -249,7 +287,7 @@ export class HandoffService implements HandoffPort {
   /** Back to the bot, which answers again from the citizen's next message. */
   async release(agent: AgentView, id: string): Promise<Handoff> {
     await this.held(agent, id);
-    const h = await this.deps.store.transition(id, ['assigned'], 'released', { ended_at: new Date().toISOString() }, { kind: 'released', agentId: agent.id });
+    const h = await this.deps.store.transition(id, { statuses: ['assigned'], heldBy: agent.id }, 'released', { ended_at: new Date().toISOString() }, { kind: 'released', agentId: agent.id });
     if (!h) throw new HandoffActionError('E_NOT_HOLDER', 'La conversación ya no está abierta.', 409);
     await this.ended(h, { tellEngine: 'released' });
     return h;
@@ -258,7 +296,7 @@ export class HandoffService implements HandoffPort {
   /** Done: the citizen is asked how it went. */
   async close(agent: AgentView, id: string, resolution: string): Promise<Handoff> {
     await this.held(agent, id);
-    const h = await this.deps.store.transition(id, ['assigned'], 'closed', { ended_at: new Date().toISOString(), resolution }, { kind: 'closed', agentId: agent.id, note: resolution });
+    const h = await this.deps.store.transition(id, { statuses: ['assigned'], heldBy: agent.id }, 'closed', { ended_at: new Date().toISOString(), resolution }, { kind: 'closed', agentId: agent.id, note: resolution });
     if (!h) throw new HandoffActionError('E_NOT_HOLDER', 'La conversación ya no está abierta.', 409);
     await this.ended(h, { tellEngine: 'closed' });
     return h;
@@ -285,7 +323,7 @@ export class HandoffService implements HandoffPort {
       // An agent who claimed through the API and never opened a console counts from the claim.
       const last = Math.max(seen.get(h.agentId!) ?? 0, h.claimedAt?.getTime() ?? 0);
       if (Presence.offlineFor(last, now) <= graceMs) continue;
-      const back = await this.deps.store.transition(h.id, ['assigned'], 'queued',
+      const back = await this.deps.store.transition(h.id, { statuses: ['assigned'], heldBy: h.agentId! }, 'queued',
         { agent_id: null, claimed_at: null, queued_at: new Date(now).toISOString(), priority: Math.min(h.priority, PRIORITY.returned) },
         { kind: 'requeued', agentId: h.agentId!, note: 'agent disconnected' });
       if (!back) continue;
@@ -297,8 +335,30 @@ export class HandoffService implements HandoffPort {
     return returned;
   }
 
-  /** Redis lost its data (a restart without persistence): holds and queues are rebuilt from SQL. */
+  /**
+   * The sweep of the handoff timers: returns absent agents' conversations, and renews the holds of every
+   * open handoff (setting those Redis lost). A hold whose handoff ended is not renewed and lapses.
+   */
+  async sweep(now = Date.now()): Promise<void> {
+    await this.returnAbsentAgents(now);
+    await this.renewHolds();
+  }
+
+  /** Renews the lease of every open handoff's hold. Returns how many holds Redis had lost (set again). */
+  async renewHolds(): Promise<number> {
+    const open = (await Promise.all(ACTIVE.map((status) => this.deps.store.withStatus(status)))).flat();
+    const lost = await this.holds.renew(open);
+    if (lost > 0) this.deps.log.warn({ holds: lost }, 'handoff holds missing in Redis: set again from SQL');
+    return lost;
+  }
+
+  /**
+   * At start: holds left by handoffs that ended are dropped (reconciled with SQL), and holds and queues
+   * of open handoffs are rebuilt from SQL (Redis may have lost its data: a restart without persistence).
+   */
   async rebuild(): Promise<void> {
+    const dropped = await this.holds.reconcile(async (id) => ACTIVE.includes((await this.deps.store.byId(id))?.status ?? 'closed'));
+    if (dropped > 0) this.deps.log.warn({ holds: dropped }, 'stale handoff holds dropped at start');
     for (const status of ['queued', 'assigned'] as const) {
       for (const h of await this.deps.store.withStatus(status)) {
         await this.setHold(h);
@@ -386,7 +446,8 @@ export class HandoffService implements HandoffPort {
 
   /** People let go: the bot may speak again; the engine learns why through the conversation's own mailbox. */
   private async ended(h: Handoff, opts: { tellEngine: HandoffEnded['outcome'] | false }): Promise<void> {
-    await this.deps.redis.del(this.holdKey(h.channel, h.conversationId));
+    // SQL has decided. A hold left behind heals (the next held message or the lease drops it): go on.
+    await this.holds.drop(h).catch((err: unknown) => this.deps.log.warn({ err, handoffId: h.id }, 'handoff hold not dropped: it lapses or the next message drops it'));
     await this.deps.queues.remove(h.team, h.id);
     await this.places.forget(h.id);
     await this.deps.redis.hdel(this.previewKey(), h.id);
@@ -408,18 +469,12 @@ export class HandoffService implements HandoffPort {
     return h;
   }
 
-  private async setHold(h: Handoff): Promise<void> {
-    if (h.status !== 'queued' && h.status !== 'assigned') return;
-    const hold: Hold = { id: h.id, status: h.status, team: h.team };
-    await this.deps.redis.set(this.holdKey(h.channel, h.conversationId), JSON.stringify(hold));
+  private setHold(h: Handoff): Promise<void> {
+    return this.holds.set(h);
   }
 
   private async setPreview(id: string, text: string): Promise<void> {
     await this.deps.redis.hset(this.previewKey(), id, text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text);
-  }
-
-  private holdKey(channel: string, conversationId: string): string {
-    return holdKeyOf(this.deps.prefix, mailboxKey(channel, conversationId));
   }
 
   private previewKey(): string {

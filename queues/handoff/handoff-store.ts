@@ -91,10 +91,11 @@ export class HandoffStore {
   /**
    * Moves a handoff from one of `from` to `to`, setting `fields`, and records `event`. Returns the
    * updated handoff, or undefined when it was no longer in one of `from` (someone else acted first).
+   * `from` may also require the holder (`heldBy`): an agent's own action fails once someone moved it.
    */
   async transition(
     id: string,
-    from: readonly HandoffStatus[],
+    from: readonly HandoffStatus[] | { statuses: readonly HandoffStatus[]; heldBy: string },
     to: HandoffStatus,
     fields: Partial<Pick<HandoffsTable, 'agent_id' | 'team' | 'priority' | 'resolution' | 'queued_at' | 'claimed_at' | 'ended_at'>>,
     event: { kind: string; agentId?: string; team?: string; note?: string },
@@ -103,7 +104,10 @@ export class HandoffStore {
     const now = at.toISOString();
     const ok = await this.guard('update a handoff', () =>
       this.db.kysely.transaction().execute(async (trx) => {
-        const r = await trx.updateTable('handoffs').set({ ...fields, status: to }).where('id', '=', id).where('status', 'in', [...from]).executeTakeFirst();
+        const statuses = 'heldBy' in from ? from.statuses : from;
+        let update = trx.updateTable('handoffs').set({ ...fields, status: to }).where('id', '=', id).where('status', 'in', [...statuses]);
+        if ('heldBy' in from) update = update.where('agent_id', '=', from.heldBy);
+        const r = await update.executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) return false;
         await trx.insertInto('handoff_events').values({ handoff_id: id, kind: event.kind, agent_id: event.agentId ?? null, team: event.team ?? null, note: event.note ?? null, at: now }).execute();
         return true;

@@ -11,7 +11,8 @@ const SWEEP_EVERY_MS = 5_000;
 /**
  * The clocks of the handoff queues, as BullMQ jobs so they survive restarts and run once across
  * workers: one delayed `expire` job per stay in a queue (nobody claimed it in time), and a repeating
- * `sweep` that returns the conversations of agents gone longer than the grace period.
+ * `sweep` that returns the conversations of agents gone longer than the grace period and renews the
+ * holds of open handoffs (HandoffService.sweep).
  */
 export class HandoffTimers {
   readonly queue: Queue;

@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../bot/sql/database';
+import { AgentStore } from '../../queues/console/agent-store';
+import type { AgentView } from '../../queues/console/protocol';
+import { ConsoleClient, createAgent, TEST_COST, TEST_PASSWORD } from '../support/console-client';
+import { writeTestCatalog } from '../support/test-catalog';
+import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';
+
+/*
+ * Who may do what on the console's REST API (issue 12 part 3): every route registered under
+ * /console/api × every kind of caller, with the expected answer, through the real app (ROLE=all, real
+ * Redis, SQLite, citizens on Direct Line). The matrix is complete by construction: the routes are read
+ * from the app's own express router, and a route without a row fails the first test.
+ *
+ * The callers, for a handoff of the citizen desk (`atencion-ciudadana`):
+ *   holder      an agent of its team (desk + street maintenance) who holds it when it is held
+ *   colleague   another agent of the same teams, who does not hold it
+ *   other       an agent of another team (water)
+ *   supervisor  a supervisor of its team
+ *   admin       an admin of no team
+ *   disabled    an agent of its team, disabled while logged in (a live session each time)
+ *   loggedOut   no session cookie
+ */
+
+const DESK = 'atencion-ciudadana';
+const PERSONAS = ['holder', 'colleague', 'other', 'supervisor', 'admin', 'disabled', 'loggedOut'] as const;
+type Persona = (typeof PERSONAS)[number];
+/** A status, or a status and whether the answer mentions the row's target (lists). */
+type Cell = number | `${number} sees` | `${number} hidden`;
+interface Target { path: string; body?: unknown; marker?: string }
+interface Row {
+  /** The route as registered, under /console/api: `POST /handoffs/:id/claim`. */
+  route: string;
+  /** Which case of the route, when it has more than one row. */
+  case?: string;
+  /** What the call acts on; `fresh`: a new one for every caller (the call changes it). */
+  target: () => Promise<Target>;
+  fresh?: boolean;
+  /** A new session for each caller (the call ends it). */
+  freshSession?: boolean;
+  expect: Record<Persona, Cell>;
+}
+
+/** The five callers with a session, in PERSONAS order; disabled and logged out get 401 unless said. */
+const cells = (holder: Cell, colleague: Cell, other: Cell, supervisor: Cell, admin: Cell, disabled: Cell = 401, loggedOut: Cell = 401): Record<Persona, Cell> =>
+  ({ holder, colleague, other, supervisor, admin, disabled, loggedOut });
+
+const dir = mkdtempSync(path.join(tmpdir(), 'access-matrix-'));
+let bot: RunningApp;
+let db: Db;
+let agents: AgentStore;
+const clients = new Map<Persona, ConsoleClient>();
+const accounts = new Map<Persona, AgentView>();
+
+beforeAll(async () => {
+  // Agents who never open a console keep what they claim for the whole run.
+  bot = await startTestApp({ CATALOG: writeTestCatalog(dir, (c) => void (c.handoff.graceSeconds = 3_600)) });
+  db = await openDatabase({ sqlitePath: bot.sqlitePath });
+  agents = new AgentStore(db, { cost: TEST_COST });
+  const teams: Record<Exclude<Persona, 'loggedOut'>, [string[], AgentView['role']]> = {
+    holder: [[DESK, 'mantenimiento-urbano'], 'agent'], colleague: [[DESK, 'mantenimiento-urbano'], 'agent'], other: [['aguas'], 'agent'],
+    supervisor: [[DESK], 'supervisor'], admin: [[], 'admin'], disabled: [[DESK], 'agent'],
+  };
+  for (const [persona, [teamCodes, role]] of Object.entries(teams) as Array<[Persona, [string[], AgentView['role']]]>) {
+    const email = `${persona}-${randomUUID().slice(0, 6)}@ajuntament.cat`;
+    accounts.set(persona, await createAgent(db, email, persona, teamCodes, { role, maxConcurrent: 50 }));
+    clients.set(persona, await ConsoleClient.login(bot.url, email));
+  }
+  await agents.update(accounts.get('disabled')!.id, { disabled: true });
+}, 60_000);
+afterAll(async () => {
+  await db?.close();
+  await bot?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const emailOf = (p: Persona) => accounts.get(p)!.email;
+
+/** A live session of `persona` for one call (the disabled agent is enabled to log in, then disabled again). */
+async function sessionOf(persona: Persona, fresh: boolean): Promise<ConsoleClient | undefined> {
+  if (persona === 'loggedOut') return undefined;
+  if (persona !== 'disabled') return fresh ? ConsoleClient.login(bot.url, emailOf(persona)) : clients.get(persona)!;
+  const { id } = accounts.get('disabled')!;
+  await agents.update(id, { disabled: false });
+  const client = await ConsoleClient.login(bot.url, emailOf('disabled'));
+  await agents.update(id, { disabled: true });
+  return client;
+}
+
+async function call(persona: Persona, method: string, target: Target, fresh: boolean): Promise<{ status: number; body: any }> {
+  const client = await sessionOf(persona, fresh);
+  if (client) return client.call(method, target.path, target.body);
+  const res = await fetch(`${bot.url}/console/api${target.path}`, {
+    method, headers: { origin: bot.url, ...(target.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(target.body !== undefined ? { body: JSON.stringify(target.body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+// ---- what the calls act on ----
+
+/** A citizen on web chat who asked for a person: a queued handoff of the desk, or held by the holder. */
+async function handoff(status: 'queued' | 'assigned' = 'assigned'): Promise<{ id: string; citizenId: string; key: string }> {
+  const citizen = await DlConversation.open(bot.url);
+  await citizen.ask('quiero hablar con una persona');
+  const key = `webchat:${citizen.conversationId}`;
+  citizen.end();
+  const row = await waitFor(() => db.kysely.selectFrom('handoffs').select(['id', 'citizen_id']).where('conversation_id', '=', key).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL');
+  if (status === 'assigned') expect((await clients.get('holder')!.post(`/handoffs/${row.id}/claim`)).status).toBe(200);
+  return { id: row.id, citizenId: row.citizen_id, key };
+}
+
+/** A citizen talking with the bot now, as the console's live list shows them. */
+async function liveConversation(): Promise<string> {
+  const citizen = await DlConversation.open(bot.url);
+  await citizen.ask('Hay un contenedor quemado en la plaza');
+  const key = `webchat:${citizen.conversationId}`;
+  citizen.end();
+  await waitFor(() => db.kysely.selectFrom('conversations').select('id').where('id', '=', key).executeTakeFirst(), 'the conversation in SQL');
+  return key;
+}
+
+let factory: Promise<{ id: string }> | undefined;
+/** A ticket of `service` filed by the holder for the citizen of `handoffId` (by default, one citizen of their own). */
+async function ticket(service: string, handoffId?: string): Promise<string> {
+  const id = handoffId ?? (await (factory ??= handoff())).id;
+  const created = await clients.get('holder')!.post(`/handoffs/${id}/ticket`, { create: { service, type: 'reclamo', description: `caso ${randomUUID()}` } });
+  expect(created.status).toBe(200);
+  return created.body.reference as string;
+}
+
+/** A ticket the back office refused, waiting for review. */
+async function rejectedTicket(service: string): Promise<string> {
+  const reference = await ticket(service);
+  await db.kysely.updateTable('tickets').set({ delivery: 'rejected', delivery_error: '422 refused' }).where('reference', '=', reference).execute();
+  return reference;
+}
+
+const note = 'Para el equipo de aguas';
+const ROWS: Row[] = [
+  // Sessions and accounts (queues/console/auth.ts).
+  { route: 'POST /login', target: async () => ({ path: '/login' }), expect: cells(200, 200, 200, 200, 200, 401, 401) },
+  { route: 'POST /logout', freshSession: true, target: async () => ({ path: '/logout', body: {} }), expect: cells(204, 204, 204, 204, 204) },
+  { route: 'GET /me', target: async () => ({ path: '/me' }), expect: cells(200, 200, 200, 200, 200) },
+  { route: 'GET /admin/agents', target: async () => ({ path: '/admin/agents' }), expect: cells(403, 403, 403, 403, 200) },
+  {
+    route: 'POST /admin/agents', fresh: true, expect: cells(403, 403, 403, 403, 201),
+    target: async () => ({ path: '/admin/agents', body: { email: `new-${randomUUID().slice(0, 8)}@ajuntament.cat`, name: 'Nueva', role: 'agent', password: TEST_PASSWORD, teams: [DESK] } }),
+  },
+  {
+    route: 'PATCH /admin/agents/:id', expect: cells(403, 403, 403, 403, 200),
+    target: async () => ({ path: `/admin/agents/${(await createAgent(db, `p-${randomUUID().slice(0, 8)}@ajuntament.cat`, 'Pepa', [DESK])).id}`, body: { name: 'Pepa Pérez' } }),
+  },
+
+  // Lists: everyone with a session gets one; what it shows depends on their teams.
+  { route: 'GET /queue', target: async () => ({ path: '/queue', marker: (await handoff('queued')).id }), expect: cells('200 sees', '200 sees', '200 hidden', '200 sees', '200 hidden') },
+  { route: 'GET /mine', target: async () => ({ path: '/mine', marker: (await handoff()).id }), expect: cells('200 sees', '200 hidden', '200 hidden', '200 hidden', '200 hidden') },
+  { route: 'GET /live', target: async () => ({ path: '/live', marker: await liveConversation() }), expect: cells('200 sees', '200 sees', '200 hidden', '200 sees', '200 sees') },
+  { route: 'GET /agents', target: async () => ({ path: '/agents' }), expect: cells(200, 200, 200, 200, 200) },
+  { route: 'GET /supervisor', target: async () => ({ path: '/supervisor' }), expect: cells(403, 403, 403, 200, 200) },
+  { route: 'GET /reviews', target: async () => ({ path: '/reviews', marker: await rejectedTicket('alumbrado') }), expect: cells('200 sees', '200 sees', '200 hidden', '200 sees', '200 sees') },
+  { route: 'POST /reviews/:reference/retry', fresh: true, target: async () => ({ path: `/reviews/${await rejectedTicket('alumbrado')}/retry`, body: {} }), expect: cells(200, 200, 404, 200, 200) },
+
+  // One handoff: another team's agent never learns it exists (404); only its holder speaks for it.
+  { route: 'GET /handoffs/:id', target: async () => ({ path: `/handoffs/${(await handoff()).id}` }), expect: cells(200, 200, 404, 200, 200) },
+  { route: 'POST /handoffs/:id/claim', fresh: true, target: async () => ({ path: `/handoffs/${(await handoff('queued')).id}/claim`, body: {} }), expect: cells(200, 200, 404, 200, 200) },
+  { route: 'POST /handoffs/:id/messages', target: async () => ({ path: `/handoffs/${(await handoff()).id}/messages`, body: { text: 'Hola, soy del ayuntamiento' } }), expect: cells(201, 409, 404, 409, 409) },
+  { route: 'POST /handoffs/:id/notes', target: async () => ({ path: `/handoffs/${(await handoff()).id}/notes`, body: { text: 'Llama a menudo' } }), expect: cells(201, 201, 404, 201, 201) },
+  { route: 'POST /handoffs/:id/typing', target: async () => ({ path: `/handoffs/${(await handoff()).id}/typing`, body: {} }), expect: cells(204, 409, 404, 409, 409) },
+  { route: 'POST /handoffs/:id/transfer', fresh: true, target: async () => ({ path: `/handoffs/${(await handoff()).id}/transfer`, body: { team: 'aguas', note } }), expect: cells(200, 409, 404, 200, 200) },
+  { route: 'POST /handoffs/:id/release', fresh: true, target: async () => ({ path: `/handoffs/${(await handoff()).id}/release`, body: {} }), expect: cells(200, 409, 404, 409, 409) },
+  { route: 'POST /handoffs/:id/close', fresh: true, target: async () => ({ path: `/handoffs/${(await handoff()).id}/close`, body: { resolution: 'Resuelto' } }), expect: cells(200, 409, 404, 409, 409) },
+  {
+    route: 'POST /handoffs/:id/ticket', case: 'a new ticket', expect: cells(200, 200, 404, 200, 200),
+    target: async () => ({ path: `/handoffs/${(await handoff()).id}/ticket`, body: { create: { service: 'alumbrado', type: 'reclamo', description: 'Farola apagada' } } }),
+  },
+  {
+    route: 'POST /handoffs/:id/ticket', case: 'another team\'s ticket of another citizen', expect: cells(404, 404, 404, 200, 200),
+    target: async () => ({ path: `/handoffs/${(await handoff()).id}/ticket`, body: { reference: await ticket('agua') } }),
+  },
+  {
+    route: 'POST /handoffs/:id/ticket', case: 'a ticket of the agent\'s team', expect: cells(200, 200, 404, 200, 200),
+    target: async () => ({ path: `/handoffs/${(await handoff()).id}/ticket`, body: { reference: await ticket('alumbrado') } }),
+  },
+  {
+    route: 'POST /handoffs/:id/ticket', case: 'another team\'s ticket of the same citizen', expect: cells(200, 200, 404, 200, 200),
+    target: async () => {
+      const { id } = await handoff();
+      return { path: `/handoffs/${id}/ticket`, body: { reference: await ticket('agua', id) } };
+    },
+  },
+
+  // Conversations with the bot belong to the citizen desk: who may see it may take one (and only a live one).
+  { route: 'POST /conversations/:key/pull', fresh: true, target: async () => ({ path: `/conversations/${encodeURIComponent(await liveConversation())}/pull`, body: {} }), expect: cells(201, 201, 404, 201, 201) },
+];
+
+const methodOf = (row: Row) => row.route.split(' ')[0]!;
+
+/** Every route registered on the app's express router, as `METHOD /path` (express 5 / router 2 layers). */
+function registeredRoutes(): string[] {
+  type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; rawPath?: unknown };
+  // The app is the server's request listener (bot/app.ts installs it once wired).
+  const app = bot.app.server!.listeners('request')[0] as unknown as { router: { stack: Layer[] } };
+  const out: string[] = [];
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${prefix}${layer.route.path}`);
+      else if (layer.handle?.stack) walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''));
+    }
+  };
+  walk(app.router.stack, '');
+  return out;
+}
+
+describe('console REST access-control matrix', () => {
+  it('has a row for every route registered under /console/api, and no row for a route that does not exist', () => {
+    const routes = registeredRoutes().filter((r) => r.split(' ')[1]!.startsWith('/console/api/')).map((r) => r.replace(' /console/api', ' '));
+    expect(routes.length).toBeGreaterThan(20);
+    const rows = new Set(ROWS.map((r) => r.route));
+    expect(routes.filter((r) => !rows.has(r)), 'routes without a row in ROWS').toEqual([]);
+    expect([...rows].filter((r) => !routes.includes(r)), 'rows for routes that do not exist').toEqual([]);
+  });
+
+  for (const row of ROWS) {
+    it(`${row.route}${row.case ? ` (${row.case})` : ''}`, async () => {
+      const shared = row.fresh ? undefined : await row.target();
+      const seen: Partial<Record<Persona, Cell>> = {};
+      for (const persona of PERSONAS) {
+        const target = shared ?? (await row.target());
+        const login = row.route === 'POST /login';
+        const body = login ? { email: persona === 'loggedOut' ? 'nobody@ajuntament.cat' : emailOf(persona), password: TEST_PASSWORD } : target.body;
+        // Logging in needs no session: everyone calls it without one.
+        const res = await call(login ? 'loggedOut' : persona, methodOf(row), { ...target, body }, row.freshSession === true);
+        if (res.status === 404) expect(res.body.error.code, `${persona}: a 404 is a plain "not found"`).toBe('E_NOT_FOUND');
+        const expected = row.expect[persona];
+        seen[persona] = typeof expected === 'string' && target.marker
+          ? `${res.status} ${JSON.stringify(res.body).includes(target.marker) ? 'sees' : 'hidden'}` as Cell
+          : res.status;
+      }
+      expect(seen).toEqual(row.expect);
+    }, 120_000);
+  }
+});
+
+describe('agents stay within their teams (issue 12 part 3)', () => {
+  const unknownConversation = async (c: ConsoleClient) => (await c.post(`/conversations/${encodeURIComponent(`webchat:${randomUUID()}`)}/pull`)).body;
+
+  it('an agent of another team cannot pull a citizen\'s conversation by its (guessable) key: not found, nothing held, the bot still answers', async () => {
+    const citizen = await DlConversation.open(bot.url);
+    await citizen.ask('Hay un contenedor quemado en la plaza');
+    const key = `webchat:${citizen.conversationId}`;
+    await waitFor(() => db.kysely.selectFrom('conversations').select('id').where('id', '=', key).executeTakeFirst(), 'the conversation in SQL');
+    const water = clients.get('other')!;
+    const pulled = await water.post(`/conversations/${encodeURIComponent(key)}/pull`);
+    expect(pulled.status).toBe(404);
+    expect(pulled.body).toEqual(await unknownConversation(water));
+    expect(await db.kysely.selectFrom('handoffs').select('id').where('conversation_id', '=', key).execute()).toEqual([]);
+    // Still with the bot: it answers (a held conversation's messages get no answer but from a person).
+    const { reply } = await citizen.ask('sí');
+    expect(reply.text).toBeTruthy();
+    citizen.end();
+  });
+
+  it('a pulled conversation is filed in the team that owns it (the citizen desk), not in the puller\'s first team', async () => {
+    const email = `sup-aguas-${randomUUID().slice(0, 6)}@ajuntament.cat`;
+    await createAgent(db, email, 'Sara', ['aguas'], { role: 'supervisor', maxConcurrent: 50 });
+    const sara = await ConsoleClient.login(bot.url, email);
+    const pulled = await sara.post(`/conversations/${encodeURIComponent(await liveConversation())}/pull`);
+    expect(pulled.status).toBe(201);
+    expect(pulled.body).toMatchObject({ team: DESK, status: 'assigned', agentId: sara.agent.id });
+  });
+
+  it('a conversation idle for longer than the live list shows cannot be pulled', async () => {
+    const key = await liveConversation();
+    await db.kysely.updateTable('conversations').set({ last_activity_at: new Date(Date.now() - 2 * 3_600_000).toISOString() }).where('id', '=', key).execute();
+    const holder = clients.get('holder')!;
+    const pulled = await holder.post(`/conversations/${encodeURIComponent(key)}/pull`);
+    expect(pulled.status).toBe(404);
+    expect(pulled.body).toEqual(await unknownConversation(holder));
+  });
+
+  it('another team\'s ticket answers exactly like a reference that does not exist, and is not attached', async () => {
+    const foreign = await ticket('agua');
+    const { id } = await handoff();
+    const holder = clients.get('holder')!;
+    const attached = await holder.post(`/handoffs/${id}/ticket`, { reference: foreign });
+    const unknown = await holder.post(`/handoffs/${id}/ticket`, { reference: 'AGU-2026-999999' });
+    expect(attached.status).toBe(404);
+    expect(attached.body).toEqual(unknown.body);
+    expect((await db.kysely.selectFrom('handoffs').select('ticket_reference').where('id', '=', id).executeTakeFirstOrThrow()).ticket_reference).toBeNull();
+  });
+
+  it('only the holder, a supervisor of its team or an admin moves a conversation', async () => {
+    const email = `sup-aguas-${randomUUID().slice(0, 6)}@ajuntament.cat`;
+    await createAgent(db, email, 'Sol', ['aguas'], { role: 'supervisor' });
+    const sol = await ConsoleClient.login(bot.url, email);
+    const held = await handoff();
+    // A supervisor of another team sees it (supervisors oversee every team) but may not move it.
+    expect((await sol.get(`/handoffs/${held.id}`)).status).toBe(200);
+    expect((await sol.post(`/handoffs/${held.id}/transfer`, { team: 'aguas', note })).body.error.code).toBe('E_NOT_HOLDER');
+    // A colleague may not take a waiting one out of the queue to someone else either.
+    const queued = await handoff('queued');
+    const colleague = clients.get('colleague')!;
+    expect((await colleague.post(`/handoffs/${queued.id}/transfer`, { agentId: colleague.agent.id, note })).body.error.code).toBe('E_NOT_HOLDER');
+    expect((await clients.get('supervisor')!.post(`/handoffs/${queued.id}/transfer`, { team: 'aguas', note })).body).toMatchObject({ status: 'queued', team: 'aguas' });
+    const rows = await db.kysely.selectFrom('handoffs').select(['id', 'status', 'agent_id', 'team']).where('id', 'in', [held.id, queued.id]).orderBy('id').execute();
+    expect(rows.find((r) => r.id === held.id)).toMatchObject({ status: 'assigned', agent_id: accounts.get('holder')!.id, team: DESK });
+  });
+});
