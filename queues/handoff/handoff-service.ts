@@ -344,7 +344,10 @@ export class HandoffService implements HandoffPort {
     await this.renewHolds();
   }
 
-  /** Renews the lease of every open handoff's hold. Returns how many holds Redis had lost (set again). */
+  /**
+   * Renews the lease of every open handoff's hold. Returns how many holds Redis had lost (set again). A
+   * handoff that ends while this runs may get its hold back for one lease: its next message drops it (forward).
+   */
   async renewHolds(): Promise<number> {
     const open = (await Promise.all(ACTIVE.map((status) => this.deps.store.withStatus(status)))).flat();
     const lost = await this.holds.renew(open);
