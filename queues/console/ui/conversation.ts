@@ -153,9 +153,10 @@ export class ConversationView {
     this.notice.textContent = holds ? T.conv.mine : otherHolder ? T.conv.takenBy(handoff.agentName ?? T.conv.nobody) : '';
   }
 
-  /** Holders transfer; supervisors may also move a conversation that is still waiting. */
+  /** Holders transfer; admins and the team's supervisors may also move a conversation that is still waiting (as the API allows). */
   private canTransfer(handoff: HandoffView): boolean {
-    return this.ctx.holds(handoff) || (handoff.status === 'queued' && this.ctx.me.agent.role !== 'agent');
+    const { role, teams } = this.ctx.me.agent;
+    return this.ctx.holds(handoff) || (handoff.status === 'queued' && (role === 'admin' || (role === 'supervisor' && teams.includes(handoff.team))));
   }
 
   private button(label: string, testid: string, onClick: () => void, className = ''): HTMLButtonElement {
