@@ -50,8 +50,23 @@ export function createHttpApp(ops: OpsDeps): Express {
 export function finishHttpApp(app: Express, log: Logger): void {
   app.use((_req, res) => void res.status(404).json({ error: { code: 'NotFound', message: 'no such endpoint' } }));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = (err as { status?: number }).status ?? 500;
+    const { status, message } = refusalOf(err);
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
-    res.status(status).json({ error: { code: status >= 500 ? 'ServiceError' : 'BadArgument', message: status >= 500 ? 'internal error' : (err as Error).message } });
+    else log.debug({ err, status, path: req.path }, 'request refused');
+    if (res.headersSent) return void res.end();
+    res.status(status).json({ error: { code: status >= 500 ? 'ServiceError' : 'BadArgument', message } });
   });
+}
+
+/**
+ * The status and client-facing message of an error no router answered. Only 4xx errors (body-parser's,
+ * express's own) are the client's; their text is shown when marked safe to expose. A bad percent-escape in
+ * a path is express 5 failing to decode a parameter (a URIError): the client's mistake, a 400 (issue 12).
+ */
+function refusalOf(err: unknown): { status: number; message: string } {
+  if (err instanceof URIError) return { status: 400, message: 'malformed percent-escape in the path' };
+  const e = err as { status?: unknown; expose?: unknown; message?: unknown } | undefined;
+  const status = typeof e?.status === 'number' && e.status >= 400 && e.status < 600 ? e.status : 500;
+  if (status >= 500) return { status, message: 'internal error' };
+  return { status, message: e?.expose === true && typeof e.message === 'string' ? e.message : 'bad request' };
 }

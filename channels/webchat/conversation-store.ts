@@ -19,11 +19,19 @@ export const STREAM_MAXLEN = 5_000;
 const CLIENT_ACTIVITY_TTL_S = 24 * 3_600;
 
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{8,64}$/;
-const WATERMARK = /^\d{1,20}-\d{1,20}$/;
+const WATERMARK = /^(\d{1,16})-(\d{1,16})$/;
 
 export const isConversationId = (s: string): boolean => CONVERSATION_ID.test(s);
-/** Watermarks are Redis stream entry ids (`<ms>-<seq>`); empty means "from the start". */
-export const isWatermark = (s: string): boolean => WATERMARK.test(s);
+/**
+ * Watermarks are Redis stream entry ids (`<ms>-<seq>`); empty means "from the start". Both parts must be
+ * safe integers: Redis refuses ids past 2^64 - 1, and `(<id>` (the exclusive start of a read) past the
+ * largest sequence, with an error that was a 500 (issue 12). A watermark beyond the stream's last entry
+ * stays valid: it reads nothing, as Direct Line does.
+ */
+export function isWatermark(s: string): boolean {
+  const m = WATERMARK.exec(s);
+  return m !== null && Number.isSafeInteger(Number(m[1])) && Number.isSafeInteger(Number(m[2]));
+}
 export const newConversationId = (): string => randomBytes(16).toString('base64url');
 
 export interface ConversationMeta {

@@ -126,8 +126,12 @@ export class DirectLineSocketServer {
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = STREAM_PATH.exec(url.pathname);
-    if (!match) return;
     socket.on('error', (err) => this.deps.log.debug({ err }, 'webchat upgrade socket error'));
+    if (!match) {
+      // Other paths may be another listener's (the console's); ours, unanswered, would hang until the client gave up.
+      if (url.pathname.startsWith('/v3/directline/')) refuse(socket, 404, 'NotFound', 'not a Direct Line stream');
+      return;
+    }
     this.accept(req, socket, head, match[1] ?? '', url).catch((err: unknown) => {
       const mapped = toDirectLineError(err);
       if (mapped.status >= 500) this.deps.log.error({ err }, 'webchat stream upgrade failed');

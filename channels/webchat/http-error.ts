@@ -41,6 +41,8 @@ export function toDirectLineError(err: unknown): Mapped {
     return { status: 400, code: 'BadArgument', message: `invalid activity: ${z.prettifyError(err).slice(0, 500)}`, headers: {} };
   }
   if (err instanceof BadInputError) return { status: 400, code: 'BadArgument', message: err.message, headers: {} };
+  // express 5 decodes path parameters with decodeURIComponent: `%c0` or a lone `%` is the client's mistake.
+  if (err instanceof URIError) return { status: 400, code: 'BadArgument', message: 'malformed percent-escape in the path', headers: {} };
   if (err instanceof UnknownConversationError) return { status: 404, code: 'NotFound', message: 'conversation not found', headers: {} };
   if (err instanceof AppError && err.retryable) return { status: 503, code: 'ServiceError', message: 'temporarily unavailable, retry later', headers: { 'Retry-After': '5' } };
   // body-parser (express.json) and send (res.sendFile) errors carry a `type` or `status`; branch on those, not on text.
