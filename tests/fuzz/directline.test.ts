@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import { startTestApp, waitFor, type RunningApp } from '../e2e/support';
 import { redisClient } from '../support/redis';
 import {
-  arbBody, arbContentType, arbDeepJson, arbJsonValue, arbPathSegment, capturingLogger, deepJson, expectRefusal, Footprints, printStats, RUNS, send, toJson, type Answer,
+  arbBody, arbContentType, arbDeepJson, arbJsonValue, arbPathSegment, capturingLogger, deepJson, expectRefusal, Footprints, printStats, RUNS, send, TIMEOUT, toJson, type Answer,
 } from './support';
 
 /*
@@ -128,7 +128,7 @@ function upgradeStatus(pathAndQuery: string, headers: Record<string, string> = {
   });
 }
 
-describe('Direct Line under fuzzing', () => {
+describe('Direct Line under fuzzing', { timeout: TIMEOUT }, () => {
   /** A refusal must leave nothing; a documented 2xx may (a conversation's locale, a turn): the baseline moves. */
   const checkEffects = async (answers: Answer[], what: string): Promise<void> => {
     if (answers.some((a) => a.status < 300)) await footprints.settle();

@@ -14,6 +14,8 @@ import { createLogger, type Logger } from '../../bot/logger';
 
 /** Runs per property; FUZZ_RUNS=2000 for a long local session. */
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+/** Per test: room for runs whose answer is taken (a turn runs, then the state settles). */
+export const TIMEOUT = Math.max(30_000, RUNS * 300);
 
 // ---------------------------------------------------------------------------------------------- inputs
 
@@ -155,7 +157,7 @@ export function isRefusal(answer: Answer, ok: readonly number[] = []): boolean {
  * event streams, repeatable sweeps of the tickets and handoff-timer queues, whose jobs SQL rows
  * would show), rate-limit counters, the token signing key.
  */
-const HOUSEKEEPING = /:bull:[^:]+:(stalled-check|events|meta|stalled|marker)$|:(tickets|handoff-timers):|:dl:rl:|:dl:signing-key$|:console:login-fail:/;
+const HOUSEKEEPING = /:bull:[^:]+:(stalled-check|events|meta|stalled|marker)$|:(tickets|handoff-timers):|:rl:|:dl:signing-key$|:console:login-fail:/;
 
 /** Where a request could leave something: the app's Redis prefix, its SQLite file, folders of files (media). */
 export interface Footprint {
@@ -217,13 +219,16 @@ function sqlRowCounts(path: string): string[] {
   }
 }
 
+/** Work still under way: a conversation's mailbox, queued or running jobs, held deliveries. */
+const BUSY = /:mbox:|:(pending|held) (set|zset) [1-9]|:bull:[^:]+:(wait|active|delayed|prioritized) (list|zset) [1-9]/m;
+
 /** Waits until the fingerprint holds still (turns started before the fuzzing have finished), and returns it. */
 export async function settledFingerprint(where: Footprint): Promise<string> {
   let last = await fingerprint(where);
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 200));
     const now = await fingerprint(where);
-    if (now === last) return now;
+    if (now === last && !BUSY.test(now)) return now;
     last = now;
   }
   throw new Error(`the app's Redis/SQL state did not settle:\n${last}`);
