@@ -70,8 +70,8 @@ export function toInbound(msg: WAMessage): InboundMessage {
     id,
     channelId: 'whatsapp',
     conversation: personalConversation(chatId),
-    from: { id: chatId, name: msg.pushName ?? '' },
-    timestamp: new Date(toNumber(msg.messageTimestamp) * 1_000 || Date.now()),
+    from: { id: chatId, name: stringOr(msg.pushName, '') },
+    timestamp: dateOf(msg.messageTimestamp),
   };
   const parts = partsOf(content, type);
   if (!parts) return { kind: 'unsupported', activity, contentType: type };
@@ -80,6 +80,20 @@ export function toInbound(msg: WAMessage): InboundMessage {
     ...(parts.entities ? { entities: parts.entities } : {}),
   });
   return { kind: 'message', activity, ...(parts.media ? { media: parts.media } : {}) };
+}
+
+/*
+ * Protobuf decoding gives every field its declared type, but this is the edge where a Baileys change or a
+ * malformed message would first show: a wrong type here becomes a text that is an object, or an Invalid Date
+ * whose toISOString throws in the middle of a turn. So fields are read by type (tests/fuzz/baileys.test.ts).
+ */
+const stringOr = <T>(v: unknown, fallback: T): string | T => (typeof v === 'string' ? v : fallback);
+
+/** The message's send time; now when it has none or one no Date can hold. */
+function dateOf(timestamp: WAMessage['messageTimestamp']): Date {
+  const seconds = Number(toNumber(timestamp));
+  const date = new Date(seconds * 1_000);
+  return seconds > 0 && Number.isFinite(date.getTime()) ? date : new Date();
 }
 
 function ignoreReason(key: WAMessageKey): IgnoreReason | undefined {
@@ -108,27 +122,27 @@ interface Parts {
 function partsOf(m: proto.IMessage, type: string): Parts | undefined {
   switch (type) {
     case 'conversation':
-      return { text: m.conversation ?? '' };
+      return { text: stringOr(m.conversation, '') };
     case 'extendedTextMessage':
-      return { text: m.extendedTextMessage?.text ?? '' };
+      return { text: stringOr(m.extendedTextMessage?.text, '') };
     case 'buttonsResponseMessage':
-      return { text: m.buttonsResponseMessage?.selectedDisplayText ?? m.buttonsResponseMessage?.selectedButtonId ?? '' };
+      return { text: stringOr(m.buttonsResponseMessage?.selectedDisplayText, stringOr(m.buttonsResponseMessage?.selectedButtonId, '')) };
     case 'templateButtonReplyMessage':
-      return { text: m.templateButtonReplyMessage?.selectedDisplayText ?? m.templateButtonReplyMessage?.selectedId ?? '' };
+      return { text: stringOr(m.templateButtonReplyMessage?.selectedDisplayText, stringOr(m.templateButtonReplyMessage?.selectedId, '')) };
     case 'listResponseMessage':
-      return { text: m.listResponseMessage?.title ?? m.listResponseMessage?.singleSelectReply?.selectedRowId ?? '' };
+      return { text: stringOr(m.listResponseMessage?.title, stringOr(m.listResponseMessage?.singleSelectReply?.selectedRowId, '')) };
     case 'interactiveResponseMessage':
-      return { text: m.interactiveResponseMessage?.body?.text ?? '' };
+      return { text: stringOr(m.interactiveResponseMessage?.body?.text, '') };
     case 'locationMessage':
     case 'liveLocationMessage':
       return locationParts(m);
     case 'imageMessage':
-      return { text: m.imageMessage?.caption ?? '', media: media('image', m.imageMessage) };
+      return { text: stringOr(m.imageMessage?.caption, ''), media: media('image', m.imageMessage) };
     case 'audioMessage':
       return { media: media('audio', m.audioMessage) };
     case 'documentMessage':
       // Citizens often send a photo "as a file" to keep its quality; any other document we cannot read.
-      return m.documentMessage?.mimetype?.startsWith('image/') ? { text: m.documentMessage.caption ?? '', media: media('image', m.documentMessage) } : undefined;
+      return stringOr(m.documentMessage?.mimetype, '').startsWith('image/') ? { text: stringOr(m.documentMessage?.caption, ''), media: media('image', m.documentMessage) } : undefined;
     default:
       return undefined;
   }
@@ -138,14 +152,18 @@ function locationParts(m: proto.IMessage): Parts | undefined {
   const loc = m.locationMessage ?? m.liveLocationMessage;
   const latitude = loc?.degreesLatitude;
   const longitude = loc?.degreesLongitude;
-  if (typeof latitude !== 'number' || typeof longitude !== 'number') return undefined;
-  const label = m.locationMessage?.name ?? m.locationMessage?.address ?? undefined;
+  if (!isCoordinate(latitude, 90) || !isCoordinate(longitude, 180)) return undefined;
+  const label = stringOr(m.locationMessage?.name, stringOr(m.locationMessage?.address, undefined));
   return { entities: [placeEntity({ latitude, longitude }, label)] };
 }
 
+const isCoordinate = (v: unknown, limit: number): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= limit;
+
 function media(kind: InboundMedia['kind'], m: { mimetype?: string | null; fileLength?: number | Long | null } | null | undefined): InboundMedia {
-  const bytes = m?.fileLength === undefined || m.fileLength === null ? undefined : toNumber(m.fileLength);
-  return { kind, ...(m?.mimetype ? { mimetype: m.mimetype } : {}), ...(bytes ? { bytes } : {}) };
+  const length = m?.fileLength;
+  const bytes = typeof length === 'number' || (typeof length === 'object' && length !== null) ? toNumber(length) : undefined;
+  const mimetype = stringOr(m?.mimetype, '');
+  return { kind, ...(mimetype ? { mimetype } : {}), ...(bytes !== undefined && Number.isFinite(bytes) && bytes > 0 ? { bytes } : {}) };
 }
 
 type Long = Parameters<typeof toNumber>[0] & object;

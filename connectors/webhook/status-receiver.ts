@@ -102,8 +102,9 @@ async function apply(o: WebhookStatusRouterOptions, update: WebhookStatusUpdate,
     await o.onStatus(update);
   } catch (err) {
     await o.redis.del(marker); // not applied: the city's retry of this very request must get through
-    const retryable = !(err instanceof AppError) || err.retryable;
-    o.log[retryable ? 'warn' : 'error']({ err, id: update.id, reference: update.reference }, 'webhook status update not applied');
+    // An AppError is a known outcome: the city's update names no ticket of ours (422) or a dependency is down
+    // (503, it retries). Only something unexpected is ours to fix, at error level.
+    o.log[err instanceof AppError ? 'warn' : 'error']({ err, id: update.id, reference: update.reference }, 'webhook status update not applied');
     if (err instanceof AppError && !err.retryable) return fail(res, 422, err.code, err.message);
     return fail(res, err instanceof AppError ? 503 : 500, 'ServiceUnavailable', 'try again later');
   }
