@@ -236,6 +236,23 @@ describe('Direct Line under fuzzing', { timeout: TIMEOUT }, () => {
       { numRuns: RUNS },
     );
     expect(logs.errors()).toEqual([]);
+  });
+
+  it('stream: random frames from the client (text, binary, over the 4 KB limit) change nothing', async () => {
+    const ws = new WebSocket(dl(`/conversations/${conversationId}/stream?t=${encodeURIComponent(token)}`).replace(/^http/, 'ws'));
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.on('error', () => undefined); // the server closing on an oversized frame is an answer, not a failure
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 }), fc.constant('x'.repeat(5_000)), arbDeepJson), async (frame) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+        await footprints.expectUnchanged('a client frame');
+      }),
+      { numRuns: RUNS },
+    );
+    ws.close();
+    expect([1000, 1005, 1009]).toContain(await closed); // 1009: a frame over maxPayload closes that socket only
+    expect(logs.errors()).toEqual([]);
     expect((await send(`${bot.url}/healthz`, { method: 'GET' })).status).toBe(200);
   });
 });
