@@ -235,7 +235,10 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         services: catalog.services.map((x) => ({ code: x.code, name: x.names.es })),
       }),
     });
-    consoleSocket = new ConsoleSocket({ redis, bus, service: handoff, presence, agentForUpgrade: auth.agentForUpgrade, log: log.child({ module: 'queues/console' }) });
+    consoleSocket = new ConsoleSocket({
+      redis, bus, accounts: auth.accounts, service: handoff, presence, sessionForUpgrade: auth.sessionForUpgrade, agentOfSession: auth.agentOfSession,
+      log: log.child({ module: 'queues/console' }),
+    });
     const app = createHttpApp({
       redis, metrics, log, channels,
       pingDatabase: () => history.ping(),

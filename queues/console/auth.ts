@@ -9,6 +9,7 @@ import {
 import type { Logger } from '../../bot/logger';
 import { sameSecret } from '../../bot/same-secret';
 import type { Db } from '../../bot/sql/database';
+import { AccountEvents } from './account-events';
 import { AgentStore, type AgentPatch } from './agent-store';
 import { LoginLimiter, type LoginLimiterOptions } from './login-limiter';
 import { hashPassword, verifyPassword, type ScryptCost } from './passwords';
@@ -44,8 +45,12 @@ export interface ConsoleAuth {
   requireAgent: RequestHandler;
   /** Use after requireAgent. Roles nest: agent < supervisor < admin. */
   requireRole: (min: AgentRole) => RequestHandler;
-  /** For the WebSocket upgrade: the agent when Origin (required here) and the session cookie are good. */
-  agentForUpgrade: (req: IncomingMessage) => Promise<AgentView | undefined>;
+  /** For the WebSocket upgrade: the session and its agent when Origin (required here) and the session cookie are good. */
+  sessionForUpgrade: (req: IncomingMessage) => Promise<{ token: string; agent: AgentView } | undefined>;
+  /** An open socket's re-check: the session's enabled agent as they are now, or undefined. Does not slide the session. */
+  agentOfSession: (token: string) => Promise<AgentView | undefined>;
+  /** Published on every change of an agent's account or sessions that open sockets must follow. */
+  accounts: AccountEvents;
 }
 
 declare global {
@@ -75,6 +80,7 @@ interface Deps {
   cookie: CookieOptions;
   originOk: (headers: IncomingHttpHeaders, required: boolean) => boolean;
   requireAgent: RequestHandler;
+  accounts: AccountEvents;
 }
 
 const RANK: Record<AgentRole, number> = { agent: 0, supervisor: 1, admin: 2 };
@@ -98,7 +104,8 @@ export function createConsoleAuth(opts: ConsoleAuthOptions): ConsoleAuth {
   const originOk = originCheck(publicOrigin);
   const sessionAgent = sessionAgentLookup(sessions, agents);
   const requireAgent = requireAgentWith(originOk, sessionAgent, log);
-  const deps: Deps = { opts, log, agents, sessions, cookie, originOk, requireAgent };
+  const accounts = new AccountEvents(opts.redis, opts.prefix);
+  const deps: Deps = { opts, log, agents, sessions, cookie, originOk, requireAgent, accounts };
 
   const api = express.Router();
   sessionRoutes(api, deps, new LoginLimiter(opts.redis, opts.prefix, opts.limits));
@@ -110,7 +117,13 @@ export function createConsoleAuth(opts: ConsoleAuthOptions): ConsoleAuth {
     router,
     requireAgent,
     requireRole: (min) => requireRoleWith(min, log),
-    agentForUpgrade: async (req) => (originOk(req.headers, true) ? (await sessionAgent(req.headers))?.agent : undefined),
+    sessionForUpgrade: async (req) => (originOk(req.headers, true) ? sessionAgent(req.headers) : undefined),
+    agentOfSession: async (token) => {
+      const session = await sessions.peek(token);
+      const agent = session && (await agents.byId(session.agentId));
+      return agent && !agent.disabled ? agent : undefined;
+    },
+    accounts,
   };
 }
 
@@ -216,6 +229,7 @@ function sessionRoutes(api: Router, d: Deps, limiter: LoginLimiter): void {
 
   api.post('/logout', noStore, d.requireAgent, async (req, res) => {
     await sessions.destroy(cookieValue(req.headers.cookie, SESSION_COOKIE) ?? '');
+    await d.accounts.changed(agentOf(res).id);
     res.clearCookie(SESSION_COOKIE, d.cookie);
     res.status(204).end();
   });
@@ -264,6 +278,8 @@ function adminRoutes(api: Router, d: Deps): void {
     const updated = await agents.update(id, patch);
     // Roles and teams are read on every request; a new password or a disable must also end open sessions.
     const ended = patch.password !== undefined || patch.disabled === true ? await sessions.destroyAllOf(id) : 0;
+    // Open console sockets follow at once: closed when the sessions ended, re-scoped to new teams or role.
+    await d.accounts.changed(id);
     log.info({ agentId: id, by: self.id, fields: Object.keys(patch), endedSessions: ended }, 'console agent changed');
     res.json(updated);
   });

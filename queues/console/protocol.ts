@@ -204,7 +204,14 @@ export type ServerEvent =
   | { type: 'typing'; handoffId: string; agentId: string }
   | { type: 'pong' };
 
-/** Browser → server over `/console/ws`. */
+/**
+ * Every kind of server event, at run time: the socket access-control matrix needs a row for each, and
+ * the Record type makes a new kind of ServerEvent fail to compile until it is listed here.
+ */
+const SERVER_EVENT_KINDS: Record<ServerEvent['type'], true> = { queue: true, message: true, handoff: true, typing: true, pong: true };
+export const SERVER_EVENT_TYPES = Object.keys(SERVER_EVENT_KINDS) as Array<ServerEvent['type']>;
+
+/** Browser → server over `/console/ws`. Anything else closes the socket with code 1008. */
 export type ClientEvent =
   /** Receive the messages of a conversation being read (checked against my teams). */
   | { type: 'open'; handoffId: string }

@@ -69,6 +69,16 @@ export class ConsoleSessions {
     return { agentId: fields.agentId, csrf: fields.csrf };
   }
 
+  /**
+   * The session behind a token without sliding its TTL: for re-checks that are not the agent's own
+   * activity (an open console socket must not keep an idle session alive forever).
+   */
+  async peek(token: string): Promise<ConsoleSession | undefined> {
+    if (!TOKEN.test(token)) return undefined;
+    const fields = await this.redis.hgetall(this.sessionKey(digestOf(token)));
+    return fields.agentId && fields.csrf ? { agentId: fields.agentId, csrf: fields.csrf } : undefined;
+  }
+
   /** Ends one session (logout). Unknown tokens are ignored. */
   async destroy(token: string): Promise<void> {
     if (!TOKEN.test(token)) return;

@@ -2,14 +2,20 @@ import type { Redis } from 'ioredis';
 import type { ServerEvent } from '../console/protocol';
 
 /**
- * Who should receive a console event. A socket gets it when its agent belongs to `team` (queue
- * lists), is `agentId` (the holder), or has `handoffId` open. Teams and openings are checked against
- * the agent's memberships when the socket subscribes, so the bus itself carries no secrets decision.
+ * Who should receive a console event. The bus carries facts, not permissions: each web process's
+ * ConsoleSocket decides per socket, with `maySee`, on the conversation's team and holder as of this event.
  */
-export interface Audience {
-  team?: string;
-  agentId?: string;
-  handoffId?: string;
+export type Audience =
+  /** A team's waiting list: the team's members. */
+  | { team: string }
+  /** One agent wherever they are connected (the holder who just let go of a conversation). */
+  | { agentId: string }
+  /** About one conversation, as it is now: its holder, whoever has it open, and (changes only) its team. */
+  | { handoff: { id: string; team: string; agentId?: string } };
+
+/** The audience of events about a handoff, from its current team and holder. */
+export function audienceOf(h: { id: string; team: string; agentId?: string | undefined }): Audience {
+  return { handoff: { id: h.id, team: h.team, ...(h.agentId ? { agentId: h.agentId } : {}) } };
 }
 
 export interface BusMessage {

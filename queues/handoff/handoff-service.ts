@@ -13,7 +13,7 @@ import { HANDOFF_ENDED, t, teamName, type HandoffEnded, type HandoffOutcome, typ
 import type { AgentView, ConsoleMessage, HandoffView, QueueItem } from '../console/protocol';
 import { CitizenNotices } from '../citizen-notices';
 import { QueuePlaces } from './queue-places';
-import type { ConsoleBus } from './console-bus';
+import { audienceOf, type ConsoleBus } from './console-bus';
 import { ACTIVE, type Handoff, type HandoffStore } from './handoff-store';
 import { Holds } from './holds';
 import type { HandoffTimers } from './handoff-timers';
@@ -133,7 +133,7 @@ export class HandoffService implements HandoffPort {
     }
     if (activity.text) await this.setPreview(h.id, activity.text);
     const message = consoleMessageOf(h, activity, this.consoleMediaUrl);
-    await this.deps.bus.publish({ team: h.team, handoffId: h.id, ...(h.agentId ? { agentId: h.agentId } : {}) }, { type: 'message', message });
+    await this.deps.bus.publish(audienceOf(h), { type: 'message', message });
     if (h.status === 'queued') this.previewSoon(h.team);
   }
 
@@ -220,7 +220,7 @@ export class HandoffService implements HandoffPort {
     const h = await this.held(agent, id);
     const sent = await this.notices.send(h, text, { id: agent.id, name: agent.name });
     const message: ConsoleMessage = { handoffId: h.id, conversationKey: h.conversationKey, from: 'agent', agentId: agent.id, agentName: agent.name, text, at: sent.at.toISOString() };
-    await this.deps.bus.publish({ handoffId: h.id, agentId: agent.id }, { type: 'message', message });
+    await this.deps.bus.publish(audienceOf(h), { type: 'message', message });
     await this.deps.presence.seen([agent.id]);
     return message;
   }
@@ -237,7 +237,7 @@ export class HandoffService implements HandoffPort {
     if (channel?.capabilities.typing) {
       await channel.send({ channel: channel.id, conversationId: h.conversationId, userId: h.userId }, [{ type: 'typing' }]).catch((err: unknown) => this.deps.log.debug({ err }, 'typing indicator failed'));
     }
-    await this.deps.bus.publish({ handoffId: h.id }, { type: 'typing', handoffId: h.id, agentId: agent.id });
+    await this.deps.bus.publish(audienceOf(h), { type: 'typing', handoffId: h.id, agentId: agent.id });
   }
 
   /**
@@ -443,7 +443,7 @@ export class HandoffService implements HandoffPort {
   /** Tells every console that can see it (its team, its holder, and the agent who just let go of it). */
   private async changed(h: Handoff, formerAgentId?: string): Promise<void> {
     const handoff = await this.view(h);
-    await this.deps.bus.publish({ team: h.team, handoffId: h.id, ...(h.agentId ? { agentId: h.agentId } : {}) }, { type: 'handoff', handoff });
+    await this.deps.bus.publish(audienceOf(h), { type: 'handoff', handoff });
     if (formerAgentId && formerAgentId !== h.agentId) await this.deps.bus.publish({ agentId: formerAgentId }, { type: 'handoff', handoff });
   }
 

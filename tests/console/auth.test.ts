@@ -342,9 +342,9 @@ describe('admin endpoints', () => {
   });
 });
 
-describe('agentForUpgrade', () => {
-  // agentForUpgrade reads nothing but the headers of the upgrade request.
-  const upgrade = (headers: Record<string, string>) => auth.agentForUpgrade({ headers } as IncomingMessage);
+describe('sessionForUpgrade and agentOfSession', () => {
+  // sessionForUpgrade reads nothing but the headers of the upgrade request.
+  const upgrade = async (headers: Record<string, string>) => (await auth.sessionForUpgrade({ headers } as IncomingMessage))?.agent;
 
   it('answers the agent only with a matching Origin and a live session cookie', async () => {
     const agent = await newAgent();
@@ -358,6 +358,27 @@ describe('agentForUpgrade', () => {
     expect(await upgrade({ origin: PUBLIC_URL, host, cookie: 'citybot_console=forged' })).toBeUndefined();
     await store.update(agent.id, { disabled: true });
     expect(await upgrade({ origin: PUBLIC_URL, host, cookie })).toBeUndefined();
+  });
+
+  it("re-checks an open socket's session without sliding it: gone after logout, and for a disabled agent", async () => {
+    const agent = await newAgent();
+    const { cookie } = await login(agent.email);
+    const found = await auth.sessionForUpgrade({ headers: { origin: PUBLIC_URL, host: 'h', cookie } } as IncomingMessage);
+    expect(found?.agent).toEqual(agent);
+    const token = found!.token;
+    const key = `${prefix}:console:session:${createHash('sha256').update(token).digest('hex')}`;
+    await redis.expire(key, 100);
+    expect(await auth.agentOfSession(token)).toEqual(agent);
+    expect(await redis.ttl(key)).toBeLessThanOrEqual(100);
+    await store.update(agent.id, { teams: [] });
+    expect((await auth.agentOfSession(token))?.teams).toEqual([]);
+    await store.update(agent.id, { disabled: true });
+    expect(await auth.agentOfSession(token)).toBeUndefined();
+    await store.update(agent.id, { disabled: false });
+    expect(await auth.agentOfSession(token)).toBeDefined();
+    await new ConsoleSessions(redis, prefix).destroy(token);
+    expect(await auth.agentOfSession(token)).toBeUndefined();
+    expect(await auth.agentOfSession('not a token')).toBeUndefined();
   });
 });
 

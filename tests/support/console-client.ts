@@ -14,6 +14,8 @@ export async function createAgent(db: Db, email: string, name: string, teams: st
 /** An agent's console as a program: the REST API with cookie and CSRF, and the live socket. */
 export class ConsoleClient {
   readonly events: ServerEvent[] = [];
+  /** Set when the server closed the live socket: its close code and reason. */
+  closedWith: { code: number; reason: string } | undefined;
   private ws: WebSocket | undefined;
 
   private constructor(
@@ -59,6 +61,10 @@ export class ConsoleClient {
     const ws = new WebSocket(`${this.baseUrl.replace(/^http/, 'ws')}/console/ws`, { headers: { cookie: this.cookie, origin: this.baseUrl } });
     this.ws = ws;
     ws.on('message', (data) => this.events.push(JSON.parse(data.toString()) as ServerEvent));
+    this.closedWith = undefined;
+    ws.on('close', (code, reason) => {
+      if (this.ws === ws) this.closedWith = { code, reason: reason.toString() };
+    });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -68,6 +74,35 @@ export class ConsoleClient {
 
   send(event: unknown): void {
     this.ws?.send(JSON.stringify(event));
+  }
+
+  /** Sends a frame as is: text, or binary when given bytes. */
+  sendRaw(data: string | Buffer): void {
+    this.ws?.send(data, { binary: typeof data !== 'string' });
+  }
+
+  /**
+   * A ping answered: everything the server sent this socket before it read the ping has arrived
+   * (frames of one socket keep their order), so what was not received by now was not sent.
+   */
+  async pong(timeoutMs = 5_000): Promise<void> {
+    const before = this.events.filter((e) => e.type === 'pong').length;
+    this.send({ type: 'ping' });
+    const until = Date.now() + timeoutMs;
+    while (this.events.filter((e) => e.type === 'pong').length === before) {
+      if (this.closedWith || Date.now() > until) throw new Error(`no pong for ${this.agent.email}${this.closedWith ? ` (closed ${this.closedWith.code})` : ''}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Resolves with the close code once the server has closed the socket. */
+  async closed(timeoutMs = 5_000): Promise<number> {
+    const until = Date.now() + timeoutMs;
+    while (!this.closedWith) {
+      if (Date.now() > until) throw new Error(`socket of ${this.agent.email} still open`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.closedWith.code;
   }
 
   disconnect(): void {

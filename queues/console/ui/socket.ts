@@ -11,6 +11,8 @@ export interface ConsoleSocketOptions {
 
 const PING_MS = 25_000;
 const MAX_BACKOFF_MS = 30_000;
+/** The server's close code when the session ended (queues/console/console-socket.ts CLOSE.sessionEnded). */
+const SESSION_ENDED = 4401;
 
 /**
  * The console's WebSocket (`/console/ws`, same origin): pings every 25 s, reconnects with
@@ -74,11 +76,12 @@ export class ConsoleSocket {
       this.everConnected = true;
     };
     ws.onmessage = (e) => this.receive(e.data);
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       clearInterval(this.pingTimer);
       if (this.ws !== ws || this.stopped) return;
       this.opts.onStatus(false);
-      if (!opened) this.opts.onRefused();
+      // 4401: the server ended the session (logout elsewhere, password changed, disabled).
+      if (!opened || e.code === SESSION_ENDED) this.opts.onRefused();
       this.scheduleReconnect();
     };
   }
