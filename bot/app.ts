@@ -40,7 +40,9 @@ import { AgentStore } from '../queues/console/agent-store';
 import { createConsoleAuth } from '../queues/console/auth';
 import { createConsoleApi } from '../queues/console/console-api';
 import { createConsoleAssets } from '../queues/console/console-assets';
-import { ConsoleSocket } from '../queues/console/console-socket';
+import { CONSOLE_WS_PATH, ConsoleSocket } from '../queues/console/console-socket';
+import { DIRECTLINE_UPGRADE_PREFIX } from '../channels/webchat/directline-socket';
+import { refuseUnservedUpgrades } from './upgrades';
 import { ConsoleBus } from '../queues/handoff/console-bus';
 import { HandoffService } from '../queues/handoff/handoff-service';
 import { HandoffStore } from '../queues/handoff/handoff-store';
@@ -274,6 +276,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     server.on('request', app);
     webchat.attach(server);
     await consoleSocket.attach(server);
+    refuseUnservedUpgrades(server, (p) => p.startsWith(DIRECTLINE_UPGRADE_PREFIX) || p === CONSOLE_WS_PATH);
     log.info({ url, role: config.ROLE }, 'listening');
   }
 

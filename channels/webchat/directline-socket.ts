@@ -1,7 +1,8 @@
-import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
+import { refuseUpgrade, upgradeUrl } from '../../bot/upgrades';
 import { assertMayUse, authenticate } from './auth';
 import { isConversationId, isWatermark, type ConversationStore, type StreamNotice } from './conversation-store';
 import { DirectLineHttpError, toDirectLineError } from './http-error';
@@ -9,6 +10,8 @@ import type { Follower, StreamHub } from './stream-hub';
 import type { TokenService } from './tokens';
 
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/;
+/** Every upgrade under this prefix is answered here: a stream, or 404. */
+export const DIRECTLINE_UPGRADE_PREFIX = '/v3/directline/';
 /** Ping interval; a socket that missed one pong is dropped at the next tick. Below common proxy idle timeouts (60 s). */
 export const HEARTBEAT_MS = 30_000;
 /** Most activities per frame (a long backlog goes out in several frames). */
@@ -124,12 +127,13 @@ export class DirectLineSocketServer {
   }
 
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = upgradeUrl(req);
+    if (!url) return; // not a path: the app's last listener answers 404
     const match = STREAM_PATH.exec(url.pathname);
     socket.on('error', (err) => this.deps.log.debug({ err }, 'webchat upgrade socket error'));
     if (!match) {
       // Other paths may be another listener's (the console's); ours, unanswered, would hang until the client gave up.
-      if (url.pathname.startsWith('/v3/directline/')) refuse(socket, 404, 'NotFound', 'not a Direct Line stream');
+      if (url.pathname.startsWith(DIRECTLINE_UPGRADE_PREFIX)) refuse(socket, 404, 'NotFound', 'not a Direct Line stream');
       return;
     }
     this.accept(req, socket, head, match[1] ?? '', url).catch((err: unknown) => {
@@ -191,10 +195,5 @@ export class DirectLineSocketServer {
 }
 
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify({ error: { code, message } });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  refuseUpgrade(socket, status, { error: { code, message } });
 }

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { logErrorEvents } from '../../bot/error-events';
 import type { Logger } from '../../bot/logger';
+import { refuseUpgrade, upgradeUrl } from '../../bot/upgrades';
 import type { BusMessage, ConsoleBus } from '../handoff/console-bus';
 import type { HandoffService } from '../handoff/handoff-service';
 import { HEARTBEAT_MS, type Presence } from '../handoff/presence';
@@ -12,7 +13,7 @@ import { parseClientFrame } from './client-frames';
 import { maySee } from './console-api';
 import type { AgentView, ServerEvent } from './protocol';
 
-const PATH = '/console/ws';
+export const CONSOLE_WS_PATH = '/console/ws';
 // A console socket only sends small control messages (open/close/ping).
 const MAX_PAYLOAD = 2 * 1024;
 /** Safety net behind the account events: every socket's session and agent are read again this often. */
@@ -105,17 +106,13 @@ export class ConsoleSocket {
     this.subscriber?.disconnect();
   }
 
-  /** Serves the console path only; other upgrades are left to their own listeners (see bot/app.ts). */
-  handles(req: IncomingMessage): boolean {
-    return new URL(req.url ?? '/', 'http://localhost').pathname === PATH;
-  }
-
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (!this.handles(req)) return;
+    // Other paths are left to their own listeners (see bot/app.ts).
+    if (upgradeUrl(req)?.pathname !== CONSOLE_WS_PATH) return;
     socket.on('error', (err) => this.deps.log.debug({ err }, 'console upgrade socket error'));
     this.deps.sessionForUpgrade(req).then(
       (session) => {
-        if (!session) return refuse(socket, 401, 'not logged in, or not from the console page');
+        if (!session) return refuseUpgrade(socket, 401, 'not logged in, or not from the console page');
         this.wss.handleUpgrade(req, socket, head, (ws) => {
           this.welcome(ws, session.token, session.agent).catch((err: unknown) => {
             this.deps.log.warn({ err, agentId: session.agent.id }, 'console socket not set up');
@@ -125,7 +122,7 @@ export class ConsoleSocket {
       },
       (err: unknown) => {
         this.deps.log.error({ err }, 'console upgrade failed');
-        refuse(socket, 503, 'try again');
+        refuseUpgrade(socket, 503, 'try again');
       },
     );
   };
@@ -242,6 +239,3 @@ function send(s: AgentSocket, event: ServerEvent): void {
   if (s.ws.readyState === WebSocket.OPEN) s.ws.send(JSON.stringify(event));
 }
 
-function refuse(socket: Duplex, status: number, message: string): void {
-  socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Service Unavailable'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}`);
-}
