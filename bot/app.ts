@@ -92,7 +92,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const metrics = new Metrics();
   const prefix = config.REDIS_PREFIX;
   const inbound = createInboundQueue(redis, prefix, bullConnection, log);
-  const outbound = new OutboundQueues(redis, prefix, bullConnection);
+  const outbound = new OutboundQueues(redis, prefix, { bullConnection, log: log.child({ module: 'queues/outbound' }) });
   const ingest = createIngest(inbound);
   const channels = new ChannelRegistry();
   let server: Server | undefined;

@@ -25,8 +25,13 @@ export class OutboundQueues {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly bullConnection?: Redis,
-    private readonly lockMs?: number,
+    private readonly options: {
+      /** BullMQ's own connection for the queues (see OrderedQueueOptions.bullConnection). */
+      bullConnection?: Redis;
+      lockMs?: number;
+      /** Where the queues' `error` events go. */
+      log?: Logger;
+    } = {},
   ) {}
 
   /** The queue of one channel (created on first use). */
@@ -34,8 +39,8 @@ export class OutboundQueues {
     let q = this.queues.get(channel);
     if (!q) {
       q = new OrderedQueue<OutboundItem>(this.redis, {
-        name: `outbound-${channel}`, prefix: this.prefix, bullConnection: this.bullConnection, lockMs: this.lockMs,
-        maxTries: 8, attempts: 10, backoffMs: 1_000,
+        name: `outbound-${channel}`, prefix: this.prefix, bullConnection: this.options.bullConnection, lockMs: this.options.lockMs,
+        log: this.options.log, maxTries: 8, attempts: 10, backoffMs: 1_000,
       });
       this.queues.set(channel, q);
     }

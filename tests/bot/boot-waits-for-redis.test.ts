@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/redis';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-interface LogLine { level: number; msg: string; attempt?: number; connection?: string }
+interface LogLine { level: number; msg: string; attempt?: number; connection?: string; module?: string }
 
 const freePort = () => new Promise<number>((done) => {
   const s = createServer().listen(0, '127.0.0.1', () => {
@@ -20,7 +20,7 @@ const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).reverse().forEach((c) => c()));
 
 /** `bot/main.ts` as a worker whose Redis is `port`, with its JSON log lines and its stderr as they arrive. */
-function startWorker(port: number): { worker: ChildProcess; lines: LogLine[]; stderr: () => string } {
+function startWorker(port: number): { worker: ChildProcess; lines: LogLine[]; raw: string[]; stderr: () => string } {
   const dir = mkdtempSync(join(tmpdir(), 'boot-redis-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
@@ -30,21 +30,23 @@ function startWorker(port: number): { worker: ChildProcess; lines: LogLine[]; st
   });
   cleanups.push(() => void worker.kill('SIGKILL'));
   const lines: LogLine[] = [];
+  const raw: string[] = [];
   let pending = '';
   worker.stdout!.on('data', (chunk: Buffer) => {
     const parts = (pending + chunk.toString('utf8')).split('\n');
     pending = parts.pop()!;
     for (const p of parts) if (p.startsWith('{')) lines.push(JSON.parse(p) as LogLine);
+    else if (p.trim()) raw.push(p);
   });
   let stderr = '';
   worker.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return { worker, lines, stderr: () => stderr };
+  return { worker, lines, raw, stderr: () => stderr };
 }
 
 describe('a worker that boots while Redis is down', () => {
   it('keeps trying (a warn line per try), starts once Redis answers, and reports a later outage as structured lines only', async () => {
     const port = await freePort();
-    const { worker, lines, stderr } = startWorker(port);
+    const { worker, lines, raw, stderr } = startWorker(port);
     const tries = () => lines.filter((l) => l.msg === 'Redis does not answer: trying again');
 
     await eventually(() => tries().length >= 2 || worker.exitCode !== null, 30_000, 'two tries');
@@ -63,7 +65,11 @@ describe('a worker that boots while Redis is down', () => {
     // Redis goes away under a running worker: structured lines, no raw ioredis/BullMQ dumps.
     spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave'], { stdio: 'ignore' });
     await eventually(() => lines.some((l) => l.msg === 'Redis connection or queue error' && l.connection === 'citybot-worker'), 20_000, 'a structured error line');
+    // The reply queues too, under the app's own logger (module queues/outbound), not a fallback.
+    await eventually(() => lines.some((l) => l.msg === 'Redis connection or queue error' && /outbound-/.test(l.connection ?? '') && l.module === 'queues/outbound'), 20_000, 'an outbound queue line');
     expect(stderr()).not.toContain('Unhandled error event');
+    expect(stderr()).not.toContain('ECONNREFUSED');
+    expect(raw).toEqual([]);
     expect(worker.exitCode).toBeNull();
   });
 
