@@ -32,10 +32,24 @@ export interface RelevanceThreshold {
   minScore: number;
   /** Minimum share of the question's topic words the best passage matched. */
   minCoverage: number;
+  /**
+   * The minimum score when the passage matched (nearly) every topic word of the question: a short
+   * question ("¿qué es el ICIO?") scores low in BM25 although it is perfectly clear.
+   */
+  minScoreCovered: number;
+}
+
+/** Share of topic words from which a question counts as fully matched. */
+const FULLY_COVERED = 0.9;
+
+/** Whether a hit is relevant enough to answer with. */
+export function isRelevant(hit: Pick<KnowledgeHit, 'score' | 'coverage'>, t: RelevanceThreshold): boolean {
+  if (hit.coverage < t.minCoverage) return false;
+  return hit.score >= (hit.coverage >= FULLY_COVERED ? Math.min(t.minScore, t.minScoreCovered) : t.minScore);
 }
 
 /** @defaultValue see {@link RelevanceThreshold}; from the dev split calibration. */
-export const DEFAULT_THRESHOLD: RelevanceThreshold = { minScore: 9, minCoverage: 0.5 };
+export const DEFAULT_THRESHOLD: RelevanceThreshold = { minScore: 40, minCoverage: 0.3, minScoreCovered: 10 };
 
 export interface KnowledgeBaseOptions {
   threshold?: RelevanceThreshold;
@@ -115,8 +129,7 @@ export class KnowledgeBase {
       if (hits.length >= limit) break;
     }
     const best = hits[0];
-    const relevant = best && best.score >= this.threshold.minScore && best.coverage >= this.threshold.minCoverage;
-    return relevant ? { hits, answer: best } : { hits };
+    return best && isRelevant(best, this.threshold) ? { hits, answer: best } : { hits };
   }
 
   /**
