@@ -35,6 +35,8 @@ export interface CitizenBotDeps {
   preferences?: CitizenPreferences;
   /** The back office's extra questions per service (Open311 attributes). */
   serviceQuestions?: EngineDeps['serviceQuestions'];
+  /** The city's knowledge base; without it the bot answers no question itself. */
+  knowledge?: EngineDeps['knowledge'];
 }
 
 /** The event activity (queued behind the citizen's messages) that tells the engine people let go of the conversation. */
@@ -69,6 +71,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     ...(options.handoff ? { handoff: options.handoff } : {}),
     ...(options.preferences ? { preferences: options.preferences } : {}),
     ...(options.serviceQuestions ? { serviceQuestions: options.serviceQuestions } : {}),
+    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
   };
   // Staged: in a queue worker, state is written with the turn's journal in one step (bot/turn-state).
   const conversationState = new StagedConversationState(options.storage);

@@ -12,6 +12,7 @@ export const DIALOG = {
   linkPhone: 'linkPhone',
   handoff: 'handoff',
   csat: 'csat',
+  answerQuestion: 'answerQuestion',
   backOfficeQuestions: 'intake.backOfficeQuestions',
 } as const;
 

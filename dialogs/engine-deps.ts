@@ -4,6 +4,7 @@ import type { Activity } from 'botbuilder';
 import type { Catalog, Locale, ProcedureType } from './catalog/schema';
 import type { Classifier } from './classify/classifier';
 import type { CodeCheck, CodeIssue } from '../bot/link-attempt-limits';
+import type { KnowledgePort } from './knowledge/knowledge-answerer';
 
 /**
  * A classifier as the engine uses it. `detectLocale` and `threshold` are optional capabilities of
@@ -130,4 +131,6 @@ export interface EngineDeps {
   preferences?: CitizenPreferences;
   /** The back office's extra questions for a service (none when absent). */
   serviceQuestions?(service: string): Promise<ServiceQuestion[]>;
+  /** The city's knowledge base: questions answered by the bot (absent: inquiries go to people). */
+  knowledge?: KnowledgePort;
 }

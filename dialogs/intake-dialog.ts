@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StatePropertyAccessor } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { AnswerQuestionDialog, type AnswerQuestionOptions } from './answer-question-dialog';
 import { collectFieldsDialog } from './collect-fields-dialog';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
@@ -58,6 +59,10 @@ export class IntakeDialog extends ComponentDialog {
             texts: picked.texts,
             ...(picked.unclassified ? { unclassified: true } : {}),
           };
+          // An inquiry: answered from the knowledge base, or the citizen chooses a person or an inquiry ticket.
+          if (draft.type === 'consulta' && !draft.unclassified && deps.knowledge) {
+            return step.replaceDialog(DIALOG.answerQuestion, { text: draft.texts.join('\n'), draft } satisfies AnswerQuestionOptions);
+          }
           // Unsure twice: a person reads it instead of the bot guessing a third time.
           if (picked.unclassified && deps.handoff) return step.replaceDialog(DIALOG.handoff, { reason: 'unsure', draft } satisfies HandoffOptions);
           return step.beginDialog(DIALOG.collectFields, draft);
@@ -89,6 +94,7 @@ export class IntakeDialog extends ComponentDialog {
     this.addDialog(submitDialog(deps));
     this.addDialog(handoffDialog(deps, memo));
     this.addDialog(backOfficeQuestionsDialog());
+    this.addDialog(new AnswerQuestionDialog(deps, memo));
     this.addDialog(new TextAsk(PROMPT.answer, catalog, 1));
     this.addDialog(new ChoiceAsk(PROMPT.choice, catalog));
     // "ok" or "?" is not a description; anything from three characters on deserves a try.

@@ -2,6 +2,7 @@ import type { StatePropertyAccessor } from 'botbuilder';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { locationOf } from '../bot/activity';
 import type { Profiles } from './citizen-profile';
+import { AnswerQuestionDialog, type AnswerQuestionOptions } from './answer-question-dialog';
 import { CsatDialog, REROUTE } from './csat-dialog';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
@@ -10,6 +11,7 @@ import type { IntakeSeed } from './intake-draft';
 import { IntakeDialog } from './intake-dialog';
 import { commandIn } from './intents';
 import { Interruptions } from './interruptions';
+import { looksLikeQuestion } from './knowledge/question-shape';
 import { languageDialog } from './language-dialog';
 import { LinkPhoneDialog } from './link-phone-dialog';
 import { MyTicketsDialog } from './my-tickets-dialog';
@@ -32,11 +34,14 @@ export interface RootStart {
 export class RootDialog extends ComponentDialog {
   private readonly interruptions: Interruptions;
   private readonly preferences: EngineDeps['preferences'];
+  private readonly deps: EngineDeps;
 
   constructor(deps: EngineDeps, profiles: Profiles, memo: StatePropertyAccessor<HandoffMemo | undefined>) {
     super(DIALOG.root);
     this.interruptions = new Interruptions(deps, profiles);
     this.preferences = deps.preferences;
+    this.deps = deps;
+    this.addDialog(new AnswerQuestionDialog(deps, memo));
     this.addDialog(new IntakeDialog(deps, memo));
     this.addDialog(handoffDialog(deps, memo));
     this.addDialog(new CsatDialog(deps));
@@ -67,7 +72,7 @@ export class RootDialog extends ComponentDialog {
     return { status: DialogTurnStatus.complete };
   }
 
-  private route(dc: DialogContext): Promise<DialogTurnResult> {
+  private async route(dc: DialogContext): Promise<DialogTurnResult> {
     const activity = dc.context.activity;
     const text = activity.text?.trim() ?? '';
     const command = text ? commandIn(text) : undefined;
@@ -80,6 +85,9 @@ export class RootDialog extends ComponentDialog {
     if (command?.kind === 'updates' && this.preferences) return this.setUpdates(dc, command.on);
     const point = locationOf(activity);
     const photos = attachmentsOf(activity);
+    if (text && !point && photos.length === 0 && command?.kind !== 'report' && (await this.isKnownQuestion(text, localeOf(dc.context)))) {
+      return dc.beginDialog(DIALOG.answerQuestion, { text } satisfies AnswerQuestionOptions);
+    }
     const seed: IntakeSeed = {
       // The greeting's "report a problem" button is not a description of anything.
       ...(text && command?.kind !== 'report' ? { text } : {}),
@@ -87,5 +95,12 @@ export class RootDialog extends ComponentDialog {
       ...(photos.length > 0 ? { photos } : {}),
     };
     return dc.beginDialog(DIALOG.intake, seed);
+  }
+
+  /** A question the knowledge base answers: it reads as a question (or the classifier calls it an inquiry) and the base has a relevant passage. */
+  private async isKnownQuestion(text: string, locale: ReturnType<typeof localeOf>): Promise<boolean> {
+    const { knowledge, classifier } = this.deps;
+    if (!knowledge?.knows(text, locale)) return false;
+    return looksLikeQuestion(text) || (await classifier.classify(text, locale)).type === 'consulta';
   }
 }

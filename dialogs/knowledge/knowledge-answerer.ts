@@ -1,0 +1,77 @@
+import type { Locale } from '../catalog/schema';
+import type { GroundedComposer } from './grounded-composer';
+import type { KnowledgeBase, KnowledgeHit } from './knowledge-base';
+
+/** A page the answer comes from, linked under it. */
+export interface KnowledgeSource {
+  title: string;
+  url: string;
+}
+
+/** What the bot says to a question the knowledge base answers. */
+export interface KnowledgeReply {
+  /** The passage itself, or the model's grounded answer (with `[n]` markers numbering `sources`). */
+  text: string;
+  sources: KnowledgeSource[];
+  /** Slug of the best article (for logs and tests). */
+  slug: string;
+  /** Written by the model (true) or the passage as written in the article (false). */
+  composed: boolean;
+}
+
+/**
+ * The knowledge base as the dialogs see it: whether it can answer a question, and the answer.
+ * Absent from the engine's deps: the bot answers no question itself (every inquiry goes to people).
+ */
+export interface KnowledgePort {
+  /** Whether the base has a relevant answer (cheap: a search, no model call). */
+  knows(question: string, locale: Locale): boolean;
+  /** The answer to the question, or undefined when nothing relevant enough was found. */
+  answer(question: string, locale: Locale): Promise<KnowledgeReply | undefined>;
+}
+
+export interface KnowledgeAnswererOptions {
+  /** The current base (read per question, so a reload is seen at once). */
+  base: () => KnowledgeBase;
+  /** With an LLM configured: composes a grounded answer; without, the passage is the answer. */
+  composer?: GroundedComposer;
+}
+
+// A passage is a short answer: past this, it is cut at a line end and the link gives the rest.
+const MAX_PASSAGE_CHARS = 700;
+// Other passages go to the model only when they score at least this share of the best one.
+const RELATED_SHARE = 0.5;
+
+/** Answers questions from the knowledge base: the best passage, or a model's answer grounded in the best passages. */
+export class KnowledgeAnswerer implements KnowledgePort {
+  constructor(private readonly opts: KnowledgeAnswererOptions) {}
+
+  knows(question: string, locale: Locale): boolean {
+    return this.opts.base().search(question, locale).answer !== undefined;
+  }
+
+  async answer(question: string, locale: Locale): Promise<KnowledgeReply | undefined> {
+    const result = this.opts.base().search(question, locale, 3);
+    const best = result.answer;
+    if (!best) return undefined;
+    if (this.opts.composer) {
+      const related = result.hits.filter((h) => h === best || h.score >= best.score * RELATED_SHARE);
+      const composed = await this.opts.composer.compose(question, locale, related);
+      if (composed) {
+        return { text: composed.text, sources: composed.cited.map(sourceOf), slug: best.slug, composed: true };
+      }
+    }
+    return { text: passageText(best), sources: [sourceOf(best)], slug: best.slug, composed: false };
+  }
+}
+
+function sourceOf(hit: KnowledgeHit): KnowledgeSource {
+  return { title: hit.title, url: hit.source };
+}
+
+/** The passage as an answer: its heading (for a section) and its text, cut at a line end if long. */
+export function passageText(hit: KnowledgeHit): string {
+  const { heading, text } = hit.passage;
+  const body = text.length <= MAX_PASSAGE_CHARS ? text : `${text.slice(0, text.lastIndexOf('\n', MAX_PASSAGE_CHARS)).trim() || text.slice(0, MAX_PASSAGE_CHARS)}…`;
+  return heading === hit.title ? body : `${heading}\n${body}`;
+}
