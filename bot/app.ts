@@ -13,6 +13,7 @@ import { countedConnector } from '../connectors/counted-connector';
 import { loadCatalog } from '../dialogs/catalog/load-catalog';
 import { createClassifier } from '../dialogs/classify/create-classifier';
 import { createCitizenBot, t } from '../dialogs';
+import { createKnowledge, type RunningKnowledge } from '../dialogs/knowledge/create-knowledge';
 import { apologyFor, localeOfTag, turnErrorReply } from '../dialogs/apology';
 import { CITIZEN_ID, HOLD } from '../dialogs/turn-keys';
 import { createIngest, createInboundQueue } from '../queues/inbound';
@@ -179,6 +180,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const ticketsConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-tickets`, log) : undefined;
   let timersWorker: Worker | undefined;
   let open311Questions: Open311Questions | undefined;
+  let knowledge: RunningKnowledge | undefined;
   const timersConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-timers`, log) : undefined;
 
   if (config.ROLE !== 'web') {
@@ -195,7 +197,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       const entry = catalog.services.find((x) => x.code === service);
       return entry && open311Questions && backOffices.routeOf(service) === 'open311' ? open311Questions.for(entry.connector.code) : [];
     };
-    const bot = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}) });
+    knowledge = await createKnowledge(config, catalog, log.child({ module: 'dialogs/knowledge' }));
+    const bot = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
     const adapter = new QueueAdapter();
     // The citizen is never left without a reply, and the log has the detail (never the message text).
     adapter.onTurnError = async (ctx, err) => {
@@ -292,6 +295,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await webchat.close();
       await timersWorker?.close();
       open311Questions?.stop();
+      knowledge?.close();
       await delivery.close();
       await ticketsConnection?.quit();
       await timers.close();

@@ -27,6 +27,8 @@ export const ConfigSchema = z.object({
   SQLITE_PATH: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
   CATALOG: z.string().default('config/catalog.yaml'),
+  /** Folder of the city's knowledge base (Markdown per language, reloaded on change); empty: the bot answers no question itself. */
+  KNOWLEDGE_DIR: z.string().default('config/knowledge'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Inbound turns run concurrently per worker process (different conversations only). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(256),
