@@ -29,6 +29,8 @@ export const ConfigSchema = z.object({
   CATALOG: z.string().default('config/catalog.yaml'),
   /** Folder of the city's knowledge base (Markdown per language, reloaded on change); empty: the bot answers no question itself. */
   KNOWLEDGE_DIR: z.string().default('config/knowledge'),
+  /** The city's labelled history (CSV files with `text`, `service`, optional `type`, `locale`), comma-separated; trained on with the catalog and re-read on change. */
+  CLASSIFIER_HISTORY: csv.default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Inbound turns run concurrently per worker process (different conversations only). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(256),
