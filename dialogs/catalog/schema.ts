@@ -18,6 +18,11 @@ const Names = z.object({ es: z.string().min(1), ca: z.string().min(1), en: z.str
 const Examples = z
   .object({ es: z.array(z.string().min(2)), ca: z.array(z.string().min(2)), en: z.array(z.string().min(2)) })
   .strict();
+/** Per-language lists that may be left out, as a whole or per language (absent: none). */
+const PartialExamples = z
+  .object({ es: z.array(z.string().min(2)).optional(), ca: z.array(z.string().min(2)).optional(), en: z.array(z.string().min(2)).optional() })
+  .strict()
+  .optional();
 const Code = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lowercase code: letters, digits, - and _');
 
 export const ServiceSchema = z
@@ -37,6 +42,12 @@ export const ServiceSchema = z
     connector: z
       .object({ kind: z.enum(['builtin', 'open311', 'webhook']), code: z.string().min(1) })
       .strict(),
+    /**
+     * Words and short phrases that name this service in the city's own vocabulary ("fanal", "farola",
+     * "streetlight"; local names of things). Each one is a training example of the service for the
+     * offline classifier, so a city extends recognition by adding words here, no code. Per language.
+     */
+    keywords: PartialExamples,
     /** Training examples as citizens really write them; at least 40 across languages. */
     examples: Examples.refine((e) => e.es.length + e.ca.length + e.en.length >= 40, {
       message: 'each service needs at least 40 training examples across es/ca/en',
@@ -94,6 +105,12 @@ export const CatalogSchema = z
     /** How conversations reach people (see queues/handoff). */
     handoff: HandoffSettingsSchema,
     services: z.array(ServiceSchema).min(1),
+    /**
+     * Messages the city does not handle (other administrations' matters, chit-chat, gibberish), as
+     * citizens write them: the offline classifier learns them as its `none` outcome, so such text is
+     * not forced into a service.
+     */
+    outOfScope: PartialExamples,
     /** Phrases that mean danger now (fire, gas, injuries, fallen power lines): answered with 112 first. */
     emergencies: Examples,
   })
