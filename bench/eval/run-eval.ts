@@ -36,6 +36,8 @@ export interface Prediction {
   item: EvalItem;
   /** Raw top reading. */
   result: Classification;
+  /** The language the bot would detect for it. */
+  locale: Locale;
   /** The outcome the dialog acts on: a catalog service, or "none" (below threshold or unknown). */
   service: string;
   place?: string | null;
@@ -52,6 +54,12 @@ export interface EvalReport {
   none: { precision: number; recall: number; support: number; predicted: number };
   calibration: Calibration;
   confusions: ReturnType<typeof topConfusions>;
+  /** The raw top service, threshold ignored: what the classifier ranks first, right or wrong. */
+  top: { accuracy: number; confusions: ReturnType<typeof topConfusions> };
+  /** Per procedure type, on items that have one. */
+  perType: ReturnType<typeof perClass>;
+  /** Share of items whose detected language is the file's. */
+  localeAccuracy: number;
   perService: ReturnType<typeof perClass>;
   /** Share of items the dialog would act on (confident, known service) and the accuracy on those. */
   acted: { share: number; accuracy: number };
@@ -76,7 +84,7 @@ export async function predict(
   for (const item of items) {
     const locale = classifier.detectLocale?.(item.text, catalog.city.defaultLocale) ?? catalog.city.defaultLocale;
     const result = await classifier.classify(item.text, locale);
-    const p: Prediction = { item, result, service: outcomeOf(result, known, threshold) };
+    const p: Prediction = { item, result, locale, service: outcomeOf(result, known, threshold) };
     if (places) p.place = await places(item.text, item.locale);
     out.push(p);
   }
@@ -99,6 +107,9 @@ export function report(label: string, preds: readonly Prediction[]): EvalReport 
     none: { precision: noneScores.precision, recall: noneScores.recall, support: noneScores.support, predicted: noneScores.predicted },
     calibration: calibration(preds.map((p) => p.result.confidence), preds.map((p) => p.result.service === p.item.service)),
     confusions: topConfusions(gold, outcome, 10),
+    top: { accuracy: accuracy(gold, preds.map((p) => p.result.service)), confusions: topConfusions(gold, preds.map((p) => p.result.service), 5) },
+    perType: perClass(typed.map((p) => p.item.type!), typed.map((p) => p.result.type)),
+    localeAccuracy: accuracy(preds.map((p) => p.item.locale), preds.map((p) => p.locale)),
     perService: perClass(gold, outcome),
     acted: {
       share: preds.length ? actedOn.length / preds.length : 0,
@@ -130,6 +141,9 @@ export function format(r: EvalReport, placesWired: boolean): string {
     `== ${r.label} (${r.n} messages) ==`,
     `service accuracy ${f(r.serviceAccuracy)}   macro-F1 ${f(r.serviceMacroF1)}   type accuracy ${f(r.typeAccuracy)}`,
     `none: precision ${f(r.none.precision)} recall ${f(r.none.recall)} (labelled ${r.none.support}, predicted ${r.none.predicted})`,
+    `top service, threshold ignored: accuracy ${f(r.top.accuracy)}; worst: ${r.top.confusions.map((c) => `${c.gold}->${c.predicted} ${c.count}`).join(', ') || '(none)'}`,
+    'per type:  ' + r.perType.map((s) => `${s.label} P${f(s.precision)} R${f(s.recall)} n${s.support}`).join(' | '),
+    `language detected right: ${f(r.localeAccuracy)}`,
     `acted on (confident, known service): ${f(r.acted.share)} of messages, accuracy there ${f(r.acted.accuracy)}`,
     'per service:  ' + r.perService.map((s) => `${s.label} P${f(s.precision)} R${f(s.recall)} n${s.support}`).join(' | '),
     'calibration (top service confidence vs. observed accuracy):',
