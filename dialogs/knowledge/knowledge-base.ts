@@ -2,6 +2,7 @@ import MiniSearch from 'minisearch';
 import { LOCALES, type Locale } from '../catalog/schema';
 import { normalize } from '../classify/normalize';
 import type { Article, Passage } from './article';
+import { headingCued } from './section-cues';
 import { isStopword, stem, terms } from './text';
 
 /** A passage found for a question, with the article it belongs to. */
@@ -123,7 +124,7 @@ export class KnowledgeBase {
       if (seen.has(slug)) continue;
       seen.add(slug);
       const article = this.articles.get(`${locale}/${slug}`)!;
-      const passage = article.passages.find((p) => p.id === r.id)!;
+      const passage = bestPassage(index, question, article) ?? article.passages.find((p) => p.id === r.id)!;
       const coverage = [...new Set(r.queryTerms)].reduce((sum, term) => sum + weight(term), 0) / total;
       hits.push({ passage, slug, title: article.title, source: article.source, score: r.score, coverage: Math.min(1, coverage) });
       if (hits.length >= limit) break;
@@ -141,6 +142,24 @@ export class KnowledgeBase {
     const { df, n } = this.frequencies.get(locale)!;
     return (term) => Math.log(1 + n / ((df.get(term) ?? 0) + 0.5));
   }
+}
+
+/**
+ * The passage of an article that answers the question: searched again on the sections' own headings
+ * and text only. The article-wide fields (title, keywords, whole text) chose the article but are the
+ * same for all its passages, so they would let the generic intro win over the "Horario" section.
+ */
+function bestPassage(index: MiniSearch<PassageDoc>, question: string, article: Article): Passage | undefined {
+  const found = index.search(question, { fields: ['heading', 'text'], boost: { heading: 3, text: 1 }, filter: (r) => r['slug'] === article.slug });
+  const scores = new Map(found.map((r) => [r.id as string, r.score]));
+  const top = Math.max(1, ...scores.values());
+  let best: { passage: Passage; score: number } | undefined;
+  for (const passage of article.passages) {
+    // A section of the kind asked for ("Horario" for "¿a qué hora…?") outranks word overlap alone.
+    const score = (scores.get(passage.id) ?? 0) + (headingCued(question, passage.heading) ? top : 0);
+    if (score > 0 && (!best || score > best.score)) best = { passage, score };
+  }
+  return best?.passage;
 }
 
 function frequenciesOf(locale: Locale, docs: readonly PassageDoc[]): { df: Map<string, number>; n: number } {

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buttonsOf, MemoryHandoff, startKnowledgeEngine, type KnowledgeEngine } from './harness';
+
+const OAC_URL = 'https://www.ciudadejemplo.es/es/atencion-ciudadana/oficinas';
+// A consulta the classifier reads confidently (parks) that no article covers.
+const UNCOVERED = 'cuando van a arreglar el parque infantil';
+
+describe('questions answered from the knowledge base', () => {
+  let engine: KnowledgeEngine;
+  beforeAll(async () => {
+    engine = await startKnowledgeEngine();
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  it('answers a consulta with the best passage, its source link and "¿Te sirvió?" Sí / Hablar con una persona', async () => {
+    await engine
+      .adapter()
+      .send('¿a qué hora abre la oficina de atención ciudadana?')
+      .assertReply((a) => {
+        expect(a.text).toContain('Horario\n- OAC Central: de lunes a viernes de 8:30 a 14:30');
+        expect(a.text).toContain(`Fuente: Oficinas de Atención Ciudadana (OAC): direcciones y horarios — ${OAC_URL}`);
+        expect(a.text).toMatch(/¿Te sirvió\?$/);
+        // The passage, not the whole article.
+        expect(a.text).not.toContain('Avenida de la Estación 3');
+        expect(buttonsOf(a)).toEqual(['Sí', 'Hablar con una persona']);
+      })
+      .send('Sí')
+      .assertReply((a) => {
+        expect(a.text).toBe('¡Me alegro! Si necesitas algo más, escríbeme.');
+        expect(buttonsOf(a)).toHaveLength(3); // the main menu
+      })
+      .startTest();
+  });
+
+  it('hands the question to a person when the citizen presses "Hablar con una persona"', async () => {
+    const handoff = new MemoryHandoff();
+    await engine
+      .adapter({ handoff })
+      .send('donde llevo el aceite usado y las pilas?')
+      .assertReply((a) => {
+        expect(a.text).toContain('Fuente: Punto limpio — https://www.ciudadejemplo.es/es/medio-ambiente/punto-limpio');
+        expect(buttonsOf(a)).toEqual(['Sí', 'Hablar con una persona']);
+      })
+      .send('Hablar con una persona')
+      .assertReply((a) => expect(a.text).toMatch(/^Te paso con una persona del equipo de /))
+      .startTest();
+    expect(handoff.requests).toHaveLength(1);
+    expect(handoff.requests[0]).toMatchObject({ reason: 'asked', team: engine.catalog.handoff.defaultTeam, locale: 'es' });
+    expect(handoff.requests[0]!.summary).toMatchObject({ type: 'consulta', description: 'donde llevo el aceite usado y las pilas?' });
+  });
+
+  it('says it does not know a consulta the base does not cover, and offers a person or an inquiry ticket', async () => {
+    expect(engine.base.search(UNCOVERED, 'es').answer).toBeUndefined();
+    const handoff = new MemoryHandoff();
+    await engine
+      .adapter({ handoff })
+      .send(UNCOVERED)
+      .assertReply((a) => expect(a.text).toMatch(/^Entiendo que es una consulta de Parques/))
+      .send('sí')
+      .assertReply((a) => {
+        expect(a.text).toBe('No tengo información sobre eso. ¿Quieres hablar con una persona o que registre tu consulta para que te respondan?');
+        expect(buttonsOf(a)).toEqual(['Hablar con una persona', 'Registrar mi consulta']);
+      })
+      .send('Hablar con una persona')
+      .assertReply((a) => expect(a.text).toMatch(/^Te paso con una persona del equipo de /))
+      .startTest();
+    // The team of the service intake recognised, with the question as description.
+    const parks = engine.catalog.services.find((s) => s.code === 'parques')!;
+    expect(handoff.requests[0]).toMatchObject({ team: parks.team, summary: { type: 'consulta', service: 'parques', description: UNCOVERED } });
+  });
+
+  it('files the question as an inquiry ticket when the citizen chooses so', async () => {
+    let reference = '';
+    await engine
+      .adapter()
+      .send(UNCOVERED)
+      .assertReply((a) => expect(a.text).toMatch(/^Entiendo que es una consulta de Parques/))
+      .send('sí')
+      .assertReply((a) => expect(buttonsOf(a)).toEqual(['Hablar con una persona', 'Registrar mi consulta']))
+      .send('Registrar mi consulta')
+      .assertReply((a) => expect(a.text).toMatch(/nombre, teléfono o email/))
+      .send('no')
+      .assertReply((a) => expect(a.text).toContain(UNCOVERED))
+      .send('sí')
+      .assertReply((a) => {
+        const m = /[A-Z]{3}-\d{4}-\d{6}/.exec(a.text ?? '');
+        expect(m).not.toBeNull();
+        reference = m![0];
+      })
+      .startTest();
+    const row = await engine.db.kysely.selectFrom('tickets').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ type: 'consulta', service: 'parques', description: UNCOVERED });
+  });
+
+  it('after "no" to "¿Te sirvió?" offers a person or an inquiry ticket', async () => {
+    await engine
+      .adapter()
+      .send('como pido la tarjeta de residente para aparcar?')
+      .assertReply((a) => expect(a.text).toContain('https://www.ciudadejemplo.es/es/movilidad/residentes'))
+      .send('no')
+      .assertReply((a) => {
+        expect(a.text).toMatch(/^Vaya, lo siento\. ¿Quieres hablar con una persona/);
+        expect(buttonsOf(a)).toEqual(['Hablar con una persona', 'Registrar mi consulta']);
+      })
+      .startTest();
+  });
+
+  it('answers a second question asked instead of pressing a button', async () => {
+    await engine
+      .adapter()
+      .send('horario de la biblioteca central?')
+      .assertReply((a) => expect(a.text).toContain('https://www.ciudadejemplo.es/es/cultura/bibliotecas'))
+      .send('y donde se paga una multa de trafico?')
+      .assertReply((a) => {
+        expect(a.text).toContain('https://www.ciudadejemplo.es/es/tributos/multas-pago');
+        expect(buttonsOf(a)).toEqual(['Sí', 'Hablar con una persona']);
+      })
+      .startTest();
+  });
+
+  it('answers in Catalan and English with the localized choices', async () => {
+    await engine
+      .adapter({ locale: 'ca-ES' })
+      .send("on és la deixalleria? vull portar-hi un moble vell i l'oli")
+      .assertReply((a) => {
+        expect(a.text).toContain('Font: Punt net (deixalleria) — https://www.ciudadejemplo.es/ca/medi-ambient/punt-net');
+        expect(a.text).toMatch(/T'ha servit\?$/);
+        expect(buttonsOf(a)).toEqual(['Sí', 'Parlar amb una persona']);
+      })
+      .startTest();
+    await engine
+      .adapter({ locale: 'en-GB' })
+      .send('how do I get a library card?')
+      .assertReply((a) => {
+        expect(a.text).toContain('Source: Public libraries and library card — https://www.ciudadejemplo.es/en/culture/libraries');
+        expect(a.text).toMatch(/Was this helpful\?$/);
+        expect(buttonsOf(a)).toEqual(['Yes', 'Talk to a person']);
+      })
+      .send('Talk to a person')
+      .assertReply((a) => expect(a.text).toMatch(/person|team/i))
+      .startTest();
+  });
+
+  it('without people to hand off to, offers to file the question instead', async () => {
+    await engine
+      .adapter({ handoff: false })
+      .send('cuando se paga el ibi?')
+      .assertReply((a) => {
+        expect(a.text).toContain('https://www.ciudadejemplo.es/es/tributos/ibi');
+        expect(buttonsOf(a)).toEqual(['Sí', 'Registrar mi consulta']);
+      })
+      .startTest();
+  });
+
+  it('still files an ordinary report as before', async () => {
+    await engine
+      .adapter()
+      .send('Hay una farola apagada en la calle Colón 12 desde hace una semana')
+      .assertReply((a) => expect(a.text).toMatch(/^Entiendo que es un reclamo de Alumbrado público/))
+      .startTest();
+  });
+});
