@@ -32,15 +32,22 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
   return common / (a.size + b.size - common);
 }
 
-/** Every example text of the catalog: each service's, each procedure type's and the emergency phrases, in every language. */
+/**
+ * Every text the offline classifier may train on from the catalog, in every language: each service's
+ * examples and keywords, each procedure type's examples, the out-of-scope examples (the "none"
+ * outcome) and the emergency phrases.
+ */
 export function catalogExampleTexts(catalog: Catalog): string[] {
-  const byLocale = (e: { es: string[]; ca: string[]; en: string[] }): string[] => [...e.es, ...e.ca, ...e.en];
+  const all = (e: PerLocale | undefined): string[] => (e ? [...(e.es ?? []), ...(e.ca ?? []), ...(e.en ?? [])] : []);
   return [
-    ...catalog.services.flatMap((s) => byLocale(s.examples)),
-    ...Object.values(catalog.types).flatMap((t) => (t ? byLocale(t.examples) : [])),
-    ...byLocale(catalog.emergencies),
+    ...catalog.services.flatMap((s) => [...all(s.examples), ...all(s.keywords)]),
+    ...Object.values(catalog.types).flatMap((t) => all(t?.examples)),
+    ...all(catalog.outOfScope),
+    ...all(catalog.emergencies),
   ];
 }
+
+type PerLocale = { es?: readonly string[]; ca?: readonly string[]; en?: readonly string[] };
 
 /** A text of the set that is the same as, or too close to, a catalog example. */
 export interface Overlap {
