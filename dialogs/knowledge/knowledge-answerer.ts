@@ -1,5 +1,5 @@
 import type { Locale } from '../catalog/schema';
-import type { GroundedComposer } from './grounded-composer';
+import { redact, type GroundedComposer } from './grounded-composer';
 import type { KnowledgeBase, KnowledgeHit } from './knowledge-base';
 
 /** A page the answer comes from, linked under it. */
@@ -41,28 +41,47 @@ export interface KnowledgeAnswererOptions {
 const MAX_PASSAGE_CHARS = 700;
 // Other passages go to the model only when they score at least this share of the best one.
 const RELATED_SHARE = 0.5;
+const MAX_CONTEXT_PASSAGES = 6;
 
 /** Answers questions from the knowledge base: the best passage, or a model's answer grounded in the best passages. */
 export class KnowledgeAnswerer implements KnowledgePort {
   constructor(private readonly opts: KnowledgeAnswererOptions) {}
 
   knows(question: string, locale: Locale): boolean {
-    return this.opts.base().search(question, locale).answer !== undefined;
+    return this.opts.base().search(redact(question), locale).answer !== undefined;
   }
 
   async answer(question: string, locale: Locale): Promise<KnowledgeReply | undefined> {
-    const result = this.opts.base().search(question, locale, 3);
+    // A phone number or an e-mail in the question says nothing about its topic (and its digits would
+    // count as words no article has).
+    const asked = redact(question);
+    const base = this.opts.base();
+    const result = base.search(asked, locale, 3);
     const best = result.answer;
     if (!best) return undefined;
     if (this.opts.composer) {
-      const related = result.hits.filter((h) => h === best || h.score >= best.score * RELATED_SHARE);
-      const composed = await this.opts.composer.compose(question, locale, related);
+      const composed = await this.opts.composer.compose(asked, locale, contextOf(base, locale, best, result.hits));
       if (composed) {
-        return { text: composed.text, sources: composed.cited.map(sourceOf), slug: best.slug, composed: true };
+        return { text: composed.text, sources: uniqueSources(composed.cited), slug: best.slug, composed: true };
       }
     }
     return { text: passageText(best), sources: [sourceOf(best)], slug: best.slug, composed: false };
   }
+}
+
+/**
+ * What the model may use: the best passage first, the rest of its (short) article, then the best
+ * passage of other articles that scored close to it.
+ */
+function contextOf(base: KnowledgeBase, locale: Locale, best: KnowledgeHit, hits: readonly KnowledgeHit[]): KnowledgeHit[] {
+  const rest = (base.article(locale, best.slug)?.passages ?? []).filter((p) => p.id !== best.passage.id).map((passage) => ({ ...best, passage }));
+  const related = hits.filter((h) => h.slug !== best.slug && h.score >= best.score * RELATED_SHARE);
+  return [best, ...rest, ...related].slice(0, MAX_CONTEXT_PASSAGES);
+}
+
+function uniqueSources(hits: readonly KnowledgeHit[]): KnowledgeSource[] {
+  const seen = new Set<string>();
+  return hits.filter((h) => !seen.has(h.source) && seen.add(h.source)).map(sourceOf);
 }
 
 function sourceOf(hit: KnowledgeHit): KnowledgeSource {
