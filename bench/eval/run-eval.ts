@@ -29,7 +29,7 @@ import { loadEvalSet, NONE, type EvalItem } from './load-eval-set';
 import {
   accuracy, calibration, macroF1, perClass, placeExactMatch, placeTokenF1, topConfusions, type Calibration,
 } from './metrics';
-import { extractPlace, type PlaceExtractor } from './place-hook';
+import { loadPlaceExtractor, type PlaceExtractor } from './place-hook';
 
 /** What the bot would make of one item. */
 export interface Prediction {
@@ -190,6 +190,7 @@ async function main(): Promise<void> {
   const trainMs = performance.now() - t0;
   const locales = lang ? [lang as Locale] : [...LOCALES];
   console.log(`classifier: ${classifier.kind}, built in ${Math.round(trainMs)} ms from ${config.CATALOG}; threshold ${classifier.threshold ?? catalog.confidenceThreshold}`);
+  const extractPlace = await loadPlaceExtractor();
   const all: Prediction[] = [];
   for (const locale of locales) {
     const preds = await predict(classifier, catalog, loadEvalSet(locale), extractPlace);
