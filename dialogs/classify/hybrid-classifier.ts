@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Locale } from '../catalog/schema';
-import type { Candidate, Classification, Classifier } from './classifier';
+import { NONE, type Candidate, type Classification, type Classifier } from './classifier';
 import type { OfflineClassifier } from './offline-classifier';
 
 /** What a {@link HybridClassifier} combines. */
@@ -9,7 +9,7 @@ export interface HybridClassifierOptions {
   offline: OfflineClassifier;
   /** Usually an `LlmClassifier`; any failure of it is survivable. */
   llm: Classifier;
-  /** `hybrid`: ask `llm` only when offline confidence is below `offline.threshold`; `llm`: always ask it. */
+  /** `hybrid`: ask `llm` only when offline says "none" or its confidence is below `offline.threshold`; `llm`: always ask it. */
   mode: 'hybrid' | 'llm';
   log?: Logger;
 }
@@ -36,7 +36,8 @@ export class HybridClassifier implements Classifier {
   async classify(text: string, locale?: Locale): Promise<Classification> {
     const { offline, llm, mode, log } = this.#opts;
     const local = await offline.classify(text, locale);
-    if (mode === 'hybrid' && local.confidence >= offline.threshold) return local;
+    // The explicit "none" outcome is not an answer to act on: the LLM may still see a service in it.
+    if (mode === 'hybrid' && local.service !== NONE && local.confidence >= offline.threshold) return local;
 
     let remote: Classification;
     try {
@@ -64,6 +65,6 @@ export class HybridClassifier implements Classifier {
 function offlineAlternatives(chosen: string, local: Classification): Candidate[] {
   const { service, type, confidence } = local;
   return [{ service, type, confidence }, ...local.alternatives]
-    .filter((c) => c.service !== chosen)
+    .filter((c) => c.service !== chosen && c.service !== NONE)
     .slice(0, MAX_ALTERNATIVES);
 }

@@ -63,18 +63,40 @@ export class LinearModel {
 
   /** Fits a model on `docs` whose rows are below `features`; labels are 0..classes-1. */
   static train(docs: readonly SparseDoc[], features: number, classes: number, options: TrainOptions = {}): LinearModel {
+    const run = LinearModel.training(docs, features, classes, options);
+    for (let r = run.next(); ; r = run.next()) if (r.done) return r.value;
+  }
+
+  /**
+   * The same fit, in slices: each `next()` runs about `slice` updates, so a caller can yield to the
+   * event loop between slices (retraining while the bot keeps answering). Same result as `train`.
+   */
+  static *training(docs: readonly SparseDoc[], features: number, classes: number, options: TrainOptions = {}, slice = 2_000): Generator<void, LinearModel, void> {
     const { epochs = 30, learningRate = 1, l2 = 1e-5, seed = 1, temperature = 1 } = options;
     const weights = new Float32Array(features * classes);
     const model = new LinearModel(classes, features, weights, new Float32Array(classes), 1 / temperature);
     const order = docs.map((_, i) => i);
     const rand = mulberry32(seed);
     const probs = new Float64Array(classes);
+    let done = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
       shuffle(order, rand);
       const lr = learningRate / (1 + epoch * 0.1);
-      for (const i of order) model.step(docs[i]!, lr, l2, probs);
+      for (const i of order) {
+        model.step(docs[i]!, lr, l2, probs);
+        if (++done % slice === 0) yield;
+      }
     }
     return model;
+  }
+
+  /** The same weights read at another softmax temperature (calibration). */
+  withTemperature(temperature: number): LinearModel {
+    return new LinearModel(this.classes, this.features, this.weights, this.bias, 1 / temperature);
+  }
+
+  get temperature(): number {
+    return 1 / this.invTemperature;
   }
 
   /**
@@ -82,6 +104,14 @@ export class LinearModel {
    * rows `rows[0..n)` (-1 for features unseen in training, which only dilute). Allocation-free.
    */
   predict(rows: Int32Array, n: number, out: Float64Array): void {
+    this.logits(rows, n, out);
+    const k = this.classes;
+    for (let c = 0; c < k; c++) out[c]! *= this.invTemperature;
+    softmax(out, k);
+  }
+
+  /** Raw scores (temperature 1, before softmax) into `out`. */
+  logits(rows: Int32Array, n: number, out: Float64Array): void {
     const k = this.classes;
     for (let c = 0; c < k; c++) out[c] = this.bias[c]!;
     if (n > 0) {
@@ -94,32 +124,40 @@ export class LinearModel {
         for (let c = 0; c < k; c++) out[c]! += this.weights[base + c]! * scale;
       }
     }
-    for (let c = 0; c < k; c++) out[c]! *= this.invTemperature;
-    softmax(out, k);
+  }
+
+  /** Raw scores of a training document (its own scaled values). */
+  docLogits(doc: SparseDoc, out: Float64Array): void {
+    const k = this.classes;
+    for (let c = 0; c < k; c++) out[c] = this.bias[c]!;
+    for (let j = 0; j < doc.idx.length; j++) {
+      const row = doc.idx[j]!;
+      if (row >= this.features) continue;
+      const base = row * k;
+      const v = doc.val[j]!;
+      for (let c = 0; c < k; c++) out[c]! += this.weights[base + c]! * v;
+    }
   }
 
   private step(doc: SparseDoc, lr: number, l2: number, probs: Float64Array): void {
     const k = this.classes;
-    for (let c = 0; c < k; c++) probs[c] = this.bias[c]!;
+    this.docLogits(doc, probs);
+    softmax(probs, k);
+    // probs becomes the gradient of the loss with respect to each class's score
+    probs[doc.label]! -= 1;
+    for (let c = 0; c < k; c++) this.bias[c]! -= lr * probs[c]!;
+    const w = this.weights;
+    const decay = 1 - lr * l2;
     for (let j = 0; j < doc.idx.length; j++) {
       const base = doc.idx[j]! * k;
-      const v = doc.val[j]!;
-      for (let c = 0; c < k; c++) probs[c]! += this.weights[base + c]! * v;
-    }
-    softmax(probs, k);
-    for (let c = 0; c < k; c++) {
-      const g = probs[c]! - (c === doc.label ? 1 : 0);
-      this.bias[c]! -= lr * g;
-      for (let j = 0; j < doc.idx.length; j++) {
-        const at = doc.idx[j]! * k + c;
-        this.weights[at]! -= lr * (g * doc.val[j]! + l2 * this.weights[at]!);
-      }
+      const v = lr * doc.val[j]!;
+      for (let c = 0; c < k; c++) w[base + c] = w[base + c]! * decay - v * probs[c]!;
     }
   }
 }
 
 /** In-place softmax of the first `k` entries. */
-function softmax(x: Float64Array, k: number): void {
+export function softmax(x: Float64Array, k: number): void {
   let max = -Infinity;
   for (let c = 0; c < k; c++) if (x[c]! > max) max = x[c]!;
   let sum = 0;
