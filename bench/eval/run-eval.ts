@@ -4,6 +4,7 @@
  *   npm run eval                 # offline classifier, as the bot builds it without an LLM
  *   npm run eval -- --llm        # as the bot builds it from the environment (LLM_PROVIDER, …)
  *   npm run eval -- --lang ca    # one language only
+ *   npm run -s eval -- --json    # the same figures as one JSON object (for scripts and notes)
  *
  * Per language it prints service accuracy and macro-F1, type accuracy, the "none" outcome's
  * precision and recall, a 10-bin calibration table with its ECE, the 10 worst confusions, place
@@ -177,7 +178,7 @@ export async function throughput(classifier: EngineClassifier, items: readonly E
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { llm: { type: 'boolean', default: false }, lang: { type: 'string' } } });
+  const { values } = parseArgs({ options: { llm: { type: 'boolean', default: false }, lang: { type: 'string' }, json: { type: 'boolean', default: false } } });
   const lang = values.lang;
   if (lang !== undefined && !(LOCALES as readonly string[]).includes(lang)) throw new Error(`--lang must be one of ${LOCALES.join(', ')}`);
   // Offline by default: numbers that do not depend on a model server or on what the shell exported.
@@ -189,20 +190,28 @@ async function main(): Promise<void> {
   const classifier: EngineClassifier = await createClassifier(config, catalog);
   const trainMs = performance.now() - t0;
   const locales = lang ? [lang as Locale] : [...LOCALES];
-  console.log(`classifier: ${classifier.kind}, built in ${Math.round(trainMs)} ms from ${config.CATALOG}; threshold ${classifier.threshold ?? catalog.confidenceThreshold}`);
+  const threshold = classifier.threshold ?? catalog.confidenceThreshold;
   const extractPlace = await loadPlaceExtractor();
+  const out = (line: string): void => void (values.json || console.log(line));
+  out(`classifier: ${classifier.kind}, built in ${Math.round(trainMs)} ms from ${config.CATALOG}; threshold ${threshold}`);
   const all: Prediction[] = [];
+  const reports: EvalReport[] = [];
   for (const locale of locales) {
     const preds = await predict(classifier, catalog, loadEvalSet(locale), extractPlace);
     all.push(...preds);
-    console.log(`\n${format(report(locale, preds), extractPlace !== undefined)}`);
+    reports.push(report(locale, preds));
+    out(`\n${format(reports.at(-1)!, extractPlace !== undefined)}`);
   }
-  if (locales.length > 1) {
-    const r = report('all', all);
-    console.log(`\n== all (${r.n}) == service accuracy ${r.serviceAccuracy.toFixed(3)} macro-F1 ${r.serviceMacroF1.toFixed(3)} type accuracy ${r.typeAccuracy.toFixed(3)} ECE ${r.calibration.ece.toFixed(3)}`);
+  const total = locales.length > 1 ? report('all', all) : undefined;
+  if (total) {
+    out(`\n== all (${total.n}) == service accuracy ${total.serviceAccuracy.toFixed(3)} macro-F1 ${total.serviceMacroF1.toFixed(3)} type accuracy ${total.typeAccuracy.toFixed(3)} ECE ${total.calibration.ece.toFixed(3)}`);
   }
-  const perSecond = await throughput(classifier, all.map((p) => p.item));
-  console.log(`\nclassifications/s: ${Math.round(perSecond)} (one thread, whole set, ${classifier.kind})`);
+  const perSecond = Math.round(await throughput(classifier, all.map((p) => p.item)));
+  out(`\nclassifications/s: ${perSecond} (one thread, whole set, ${classifier.kind})`);
+  if (values.json) {
+    const summary = { classifier: classifier.kind, trainMs: Math.round(trainMs), threshold, placeExtraction: extractPlace !== undefined, reports, all: total, perSecond };
+    console.log(JSON.stringify(summary, null, 2));
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
