@@ -165,7 +165,7 @@ export class HandoffService implements HandoffPort {
     if (!h) {
       const current = await this.require(id);
       if (current.status !== 'queued') throw new HandoffActionError('E_ALREADY_CLAIMED', 'Otra persona ya atendió esta conversación.', 409);
-      throw new HandoffActionError('E_AT_CAPACITY', `Ya atendés ${agent.maxConcurrent} conversaciones: cerrá o liberá una antes de tomar otra.`, 409);
+      throw new HandoffActionError('E_AT_CAPACITY', `Ya atiendes ${agent.maxConcurrent} conversaciones: cierra o libera una antes de tomar otra.`, 409);
     }
     await this.setHold(h);
     await this.deps.queues.remove(h.team, h.id);

@@ -22,7 +22,7 @@ describe('choice prompts in dialog state', () => {
     expect(asking).toContain('"synonyms":"yes"');
     expect(asking).not.toContain('affirmative');
     // "dale" is only in the shared yes-list: the confirmation goes through to the next question.
-    await adapter.send('dale').assertReply((a) => expect(a.text).not.toMatch(/no te entendí/i));
+    await adapter.send('dale').assertReply((a) => expect(a.text).not.toMatch(/no te he entendido/i));
     expect(await saved()).not.toContain('"id":"intake.pickService"');
   });
 });

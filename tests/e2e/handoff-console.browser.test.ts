@@ -138,7 +138,7 @@ describe('a citizen asks for a person in the web chat and agents answer in the c
 
     // Release to the bot: the bot answers the next message again.
     await carlos.page.getByTestId('release-button').click();
-    await poll(() => botBubble(citizen, 'Volvés a hablar con el asistente').count()).toBe(1);
+    await poll(() => botBubble(citizen, 'Vuelves a hablar con el asistente').count()).toBe(1);
     await citizenSays(citizen, 'Hay una farola apagada en la calle Colón 12 desde hace una semana');
     await poll(() => botBubble(citizen, 'reclamo de Alumbrado público').count()).toBe(1);
 
@@ -155,9 +155,9 @@ describe('a citizen asks for a person in the web chat and agents answer in the c
     await ana.page.getByTestId('close-resolution').fill('Farola pasada a mantenimiento');
     await ana.page.getByTestId('close-submit').click();
     await poll(() => status(ana.page)).toBe('closed');
-    await poll(() => botBubble(citizen, '¿Cómo valorás la atención').count()).toBe(1);
+    await poll(() => botBubble(citizen, '¿Cómo valoras la atención').count()).toBe(1);
     await citizen.getByRole('button', { name: '5', exact: true }).click();
-    await poll(() => botBubble(citizen, '¿Querés agregar algún comentario?').count()).toBe(1);
+    await poll(() => botBubble(citizen, '¿Quieres añadir algún comentario?').count()).toBe(1);
     await citizenSays(citizen, 'Muy amables');
     await poll(() => botBubble(citizen, '¡Gracias por tu opinión!').count()).toBe(1);
     const rating = await db.kysely.selectFrom('satisfaction').selectAll().executeTakeFirstOrThrow();

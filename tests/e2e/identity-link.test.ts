@@ -57,7 +57,7 @@ describe('one citizen across channels, linked by a code sent to WhatsApp', () =>
     try {
       await web.botSays(/Hola/);
       // Typing a number proves nothing: before the link the web chat has no tickets.
-      expect(await say(web, 'mis reclamos', /todavía|no tenés|ningún|no hay/i)).not.toContain(reference);
+      expect(await say(web, 'mis reclamos', /todavía|no tienes|ningún|no hay/i)).not.toContain(reference);
 
       await say(web, 'vincular mi whatsapp', /número de WhatsApp/);
       await say(web, 'mi número es el de siempre', /no parece válido/);
@@ -68,7 +68,7 @@ describe('one citizen across channels, linked by a code sent to WhatsApp', () =>
 
       const wrong = code === '000000' ? '111111' : '000000';
       await say(web, wrong, /no es correcto/);
-      expect(await say(web, 'mis reclamos', /no es correcto|todavía|no tenés|ningún|no hay/i)).not.toContain(reference);
+      expect(await say(web, 'mis reclamos', /no es correcto|todavía|no tienes|ningún|no hay/i)).not.toContain(reference);
       await say(web, code, /vinculado/);
 
       expect(await say(web, 'mis reclamos', new RegExp(reference))).toContain(reference);

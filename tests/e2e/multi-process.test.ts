@@ -23,7 +23,7 @@ const SCRIPT: ReadonlyArray<{ text: string; replies: RegExp[] }> = [
   { text: '1', replies: [/¿Dónde está\?/] },
   { text: 'Calle Colón 12', replies: [/adjuntar una foto/] },
   { text: 'no', replies: [/contactarte/] },
-  { text: 'cancelar', replies: [/lo dejamos acá/] },
+  { text: 'cancelar', replies: [/lo dejamos aquí/] },
 ];
 const CONVERSATIONS = 10;
 

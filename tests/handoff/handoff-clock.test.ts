@@ -112,7 +112,7 @@ describe('handoff clocks and routing', () => {
     await citizen.botSays(/Hola/);
     const { reply } = await citizen.ask('quiero hablar con una persona');
     expect(reply.text).toContain('no hay nadie del equipo de Atención ciudadana: atienden el sábado 31 de enero a las 00:00.');
-    await citizen.botSays(/Contame en un mensaje qué necesitás/);
+    await citizen.botSays(/Cuéntame en un mensaje qué necesitas/);
     const { reply: filed } = await citizen.ask('Quería saber qué días pasa el camión de la basura por mi calle');
     expect(filed.text).toMatch(/referencia HIG-\d{4}-\d{6}/);
     const ticket = await db.kysely.selectFrom('tickets').selectAll().where('conversation_id', '=', citizen.conversationId!).executeTakeFirstOrThrow();
@@ -122,7 +122,7 @@ describe('handoff clocks and routing', () => {
 
   it('tells the citizen and files a ticket when nobody claims the conversation within the team\'s limit', async () => {
     const citizen = await reportThenAskForPerson('El semáforo de la avenida Colón está apagado y los coches no paran');
-    await citizen.botSays(/Sos el número 1 en la cola/);
+    await citizen.botSays(/Eres el número 1 en la cola/);
     await citizen.botSays(/nadie del equipo de Movilidad pudo atenderte a tiempo/, 20_000);
     const filed = await citizen.botSays(/referencia TRA-\d{4}-\d{6}/, 10_000);
     const reference = /TRA-\d{4}-\d{6}/.exec(filed.text ?? '')![0];
@@ -136,25 +136,25 @@ describe('handoff clocks and routing', () => {
 
   it('tells waiting citizens their new place, puts hazards first, and gives an absent agent\'s conversation back to the queue', async () => {
     const first = await reportThenAskForPerson('Hay un bache enorme en la calle Mayor 3');
-    await first.botSays(/Sos el número 1 en la cola/);
+    await first.botSays(/Eres el número 1 en la cola/);
     const second = await reportThenAskForPerson('La vereda de la calle Sol 8 está toda rota');
-    await second.botSays(/Sos el número 2 en la cola/);
+    await second.botSays(/Eres el número 2 en la cola/);
     const hazard = await reportThenAskForPerson('Se cayó una rama enorme de un árbol sobre la acera de la plaza', /Arbolado/);
-    await hazard.botSays(/Sos el número 1 en la cola/);
+    await hazard.botSays(/Eres el número 1 en la cola/);
     const h1 = (await handoffOf(first.conversationId))!;
     const h3 = (await handoffOf(hazard.conversationId))!;
     expect(h3.priority).toBeLessThan(h1.priority);
 
     // A hazard in another team (parks) does not move the streets queue; claiming the first one does.
     expect((await dana.post(`/handoffs/${h1.id}/claim`)).status).toBe(200);
-    await second.botSays(/Ahora sos el número 1 en la cola/);
+    await second.botSays(/Ahora eres el número 1 en la cola/);
     await waitFor(() => lastQueue(eva, 'mantenimiento-urbano').find((i) => i.conversationKey === `webchat:${second.conversationId}` && i.position === 1), 'the new place on the console');
 
     // Dana has no console open: after the grace period her conversation goes back, ahead of the others.
-    await first.botSays(/se desconectó\. Volvés a la cola: sos el número 1/, 30_000);
+    await first.botSays(/se desconectó\. Vuelves a la cola: eres el número 1/, 30_000);
     const back = (await handoffOf(first.conversationId))!;
     expect(back).toMatchObject({ status: 'queued', agent_id: null });
-    await second.botSays(/Ahora sos el número 2 en la cola/);
+    await second.botSays(/Ahora eres el número 2 en la cola/);
     for (const c of [first, second, hazard]) c.end();
   }, 60_000);
 

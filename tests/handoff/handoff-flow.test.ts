@@ -44,7 +44,7 @@ const lastQueue = (c: ConsoleClient, team: string): QueueItem[] => queueEvents(c
 
 async function handedOff(citizen: DlConversation, text = 'quiero hablar con una persona'): Promise<string> {
   const { reply } = await citizen.ask(text);
-  expect(reply.text).toMatch(/(Sos|Ets) el número \d+ (en|de) la (cola|cua)/);
+  expect(reply.text).toMatch(/(Eres|Ets) el número \d+ (en|de) la (cola|cua)/);
   const item = await waitFor(() => lastQueue(ana, 'atencion-ciudadana').find((i) => i.conversationKey === `webchat:${citizen.conversationId}`), 'the conversation in the queue');
   return item.id;
 }
@@ -95,7 +95,7 @@ describe('handoff to people, through the app', () => {
 
     // Release: the bot answers again.
     expect((await winner.post(`/handoffs/${id}/release`)).body.status).toBe('released');
-    await citizen.botSays(/Volvés a hablar con el asistente/);
+    await citizen.botSays(/Vuelves a hablar con el asistente/);
     const { reply: botAgain } = await citizen.ask('Hay una farola apagada en la calle Colón 12');
     expect(botAgain.text).toContain('Alumbrado público');
     citizen.end();
@@ -137,7 +137,7 @@ describe('handoff to people, through the app', () => {
     const { reply } = await citizen.ask('huele a gas en el portal');
     expect(reply.text).toContain('112');
     const { reply: left } = await citizen.ask('cancelar');
-    expect(left.text).toMatch(/Saliste de la cola/);
+    expect(left.text).toMatch(/Has salido de la cola/);
     await eventually(async () => (await db.kysely.selectFrom('handoffs').select('status').where('id', '=', id).executeTakeFirst())?.status === 'cancelled', 5_000, 'the handoff cancelled');
     await eventually(() => lastQueue(ana, 'atencion-ciudadana').every((i) => i.id !== id), 5_000, 'the queue without it');
     citizen.end();

@@ -83,7 +83,7 @@ describe('handoff holds heal themselves', () => {
     const released = await withHoldDeleteFailing(hold, () => ana.post(`/handoffs/${id}/release`));
     expect(released.status).toBe(200);
     expect(await redis().exists(hold)).toBe(1); // the stale hold, left behind
-    await citizen.botSays(/Volvés a hablar con el asistente/);
+    await citizen.botSays(/Vuelves a hablar con el asistente/);
     const { reply } = await citizen.ask('Hay una farola apagada en la calle Colón 12');
     expect(reply.text).toContain('Alumbrado público');
     expect(await redis().exists(hold)).toBe(0);

@@ -48,7 +48,7 @@ describe('handoff from Telegram', () => {
     expect((await c.ask('Hay un bache enorme en la calle Mayor 3')).text).toMatch(/¿Es correcto\?/);
     await c.press('Sí');
     expect((await c.next()).text).toMatch(/¿Dónde está\?/);
-    expect((await c.ask('quiero hablar con una persona')).text).toMatch(/equipo de Mantenimiento urbano\. Sos el número 1 en la cola/);
+    expect((await c.ask('quiero hablar con una persona')).text).toMatch(/equipo de Mantenimiento urbano\. Eres el número 1 en la cola/);
 
     const item = await waitFor(() => agent.events.flatMap((e) => (e.type === 'queue' ? e.items : [])).find((i) => i.channel === 'telegram'), 'the Telegram chat in the queue');
     expect(item.summary).toMatchObject({ type: 'reclamo', service: 'calles', description: 'Hay un bache enorme en la calle Mayor 3' });
@@ -64,12 +64,12 @@ describe('handoff from Telegram', () => {
     expect((await c.next()).text).toBe('Gracias, lo paso a la brigada hoy mismo');
 
     expect((await agent.post(`/handoffs/${item.id}/release`)).status).toBe(200);
-    expect((await c.next()).text).toMatch(/Volvés a hablar con el asistente/);
-    expect((await c.ask('mis reclamos')).text).toMatch(/No tenés|no tenés|Tus|tus/);
+    expect((await c.next()).text).toMatch(/Vuelves a hablar con el asistente/);
+    expect((await c.ask('mis reclamos')).text).toMatch(/No tienes|no tienes|Tus|tus/);
     // Nothing the bot said while the agent held the chat.
     const transcript = (await agent.get(`/handoffs/${item.id}`)).body.transcript as Array<{ from: string; text?: string; at: string }>;
     const claimedAt = transcript.findIndex((m) => /te atiende Ana/.test(m.text ?? ''));
-    const releasedAt = transcript.findIndex((m) => /Volvés a hablar/.test(m.text ?? ''));
+    const releasedAt = transcript.findIndex((m) => /Vuelves a hablar/.test(m.text ?? ''));
     expect(transcript.slice(claimedAt + 1, releasedAt).map((m) => m.from)).toEqual(['citizen', 'agent']);
   });
 });

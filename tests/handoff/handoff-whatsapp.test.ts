@@ -44,7 +44,7 @@ describe('handoff from WhatsApp', () => {
     const botSays = (re: RegExp) => waitFor(() => sent().find((t) => re.test(t)), `WhatsApp message ${re}`);
 
     await say('quiero hablar con una persona');
-    await botSays(/Sos el número 1 en la cola/);
+    await botSays(/Eres el número 1 en la cola/);
     const item = await waitFor(() => agent.events.flatMap((e) => (e.type === 'queue' ? e.items : [])).find((i) => i.channel === 'whatsapp-cloud'), 'the WhatsApp chat in the queue');
     expect((await agent.post(`/handoffs/${item.id}/claim`)).status).toBe(200);
     await botSays(/te atiende Ana/);

@@ -51,7 +51,7 @@ async function fileOnTelegram(c: TelegramChat): Promise<string> {
   expect((await c.next()).text).toMatch(/¿Lo envío\?/);
   await c.press('Sí');
   const filed = await c.next();
-  expect(filed.text).toMatch(/lo estoy enviando al sistema del municipio/);
+  expect(filed.text).toMatch(/lo estoy enviando al sistema del ayuntamiento/);
   return /ALU-\d{4}-\d{6}/.exec(filed.text ?? '')![0];
 }
 
@@ -104,10 +104,10 @@ describe('tickets to an Open311 GeoReport v2 server', () => {
     expect((await citizen.ask('Hay un bache enorme en la calle Mayor 3 y ya se cayó una moto')).reply.text).toMatch(/Calles y aceras/);
     expect((await citizen.ask('sí')).reply.text).toMatch(/¿Dónde está\?/);
     let reply = (await citizen.ask('calle Mayor 3')).reply;
-    while (!/El municipio pregunta/.test(reply.text ?? '')) reply = (await citizen.ask('no')).reply;
-    expect(reply.text).toBe('El municipio pregunta: ¿Hay peligro inmediato?');
+    while (!/El ayuntamiento pregunta/.test(reply.text ?? '')) reply = (await citizen.ask('no')).reply;
+    expect(reply.text).toBe('El ayuntamiento pregunta: ¿Hay peligro inmediato?');
     expect(reply.suggestedActions?.actions?.map((a) => a.title)).toEqual(['Sí', 'No']);
-    expect((await citizen.ask('Sí')).reply.text).toMatch(/Tamaño aproximado \(cm\) \(si no sabés, respondé «no»\)/);
+    expect((await citizen.ask('Sí')).reply.text).toMatch(/Tamaño aproximado \(cm\) \(si no lo sabes, responde «no»\)/);
     expect((await citizen.ask('unos cuarenta')).reply.text).toMatch(/Tamaño aproximado/);
     const who = (await citizen.ask('40')).reply;
     expect(who.suggestedActions?.actions?.map((a) => a.title)).toEqual(['Peatones', 'Coches', 'No sé']);

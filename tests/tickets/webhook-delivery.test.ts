@@ -41,7 +41,7 @@ async function fileComplaint(citizen: DlConversation, street = 'calle Colón 12'
   expect((await citizen.ask('no')).reply.text).toMatch(/contactarte/);
   expect((await citizen.ask('no')).reply.text).toMatch(/Repasemos/);
   const { reply: filed } = await citizen.ask('sí');
-  expect(filed.text).toMatch(/lo estoy enviando al sistema del municipio/);
+  expect(filed.text).toMatch(/lo estoy enviando al sistema del ayuntamiento/);
   return /ALU-\d{4}-\d{6}/.exec(filed.text ?? '')![0];
 }
 

@@ -106,7 +106,7 @@ describe('the whole app on Telegram (long polling)', () => {
     const c = chat();
     expect((await c.ask('Hay una farola apagada en la calle Colón 12 desde hace una semana')).text).toMatch(/Alumbrado público/);
     await corruptDialogStack(String(c.chatId));
-    expect((await c.ask('Calle Colón 12')).text).toMatch(/^Uy, algo falló de nuestro lado/);
+    expect((await c.ask('Calle Colón 12')).text).toMatch(/^Uy, algo ha fallado por nuestra parte/);
     expect((await c.ask('Hay una farola apagada en la calle Colón 12 desde hace una semana')).text).toMatch(/Alumbrado público/);
   });
 });

@@ -17,9 +17,9 @@ describe('a complaint from first message to status and list', () => {
       .send('Hay una farola apagada en la calle Colón 12 desde hace una semana')
       .assertReply(offers(/^Entiendo que es un reclamo de Alumbrado público\. ¿Es correcto\?$/, ['Sí', 'No']))
       .send('sí')
-      .assertReply(says(/¿Dónde está\? Escribí la dirección o compartí tu ubicación/))
+      .assertReply(says(/¿Dónde está\? Escribe la dirección o comparte tu ubicación/))
       .send('Calle Colón 12')
-      .assertReply(offers(/¿Querés adjuntar una foto\?/, ['No']))
+      .assertReply(offers(/¿Quieres adjuntar una foto\?/, ['No']))
       .send('no')
       .assertReply(says(/nombre, teléfono o email/))
       .send('no, gracias')
@@ -32,7 +32,7 @@ describe('a complaint from first message to status and list', () => {
         expect(a.text).toMatch(/¿Lo envío\?$/);
       })
       .send('dale')
-      .assertReply(capturesReference(/^¡Listo! ✅ Registré tu reclamo con el número ALU-\d{4}-\d{6}\. Podés consultar su estado escribiendo ALU-\d{4}-\d{6}\.$/, ticket))
+      .assertReply(capturesReference(/^¡Listo! ✅ Registré tu reclamo con el número ALU-\d{4}-\d{6}\. Puedes consultar su estado escribiendo ALU-\d{4}-\d{6}\.$/, ticket))
       .startTest();
     const reference = ticket.reference!;
     expect(reference).toMatch(/^ALU-\d{4}-\d{6}$/);
@@ -140,7 +140,7 @@ describe('a complaint from first message to status and list', () => {
     await engine
       .adapter({ citizenId: 'someone-new' })
       .send('mis reclamos')
-      .assertReply(says(/^Todavía no tenés trámites registrados/))
+      .assertReply(says(/^Todavía no tienes trámites registrados/))
       .startTest();
   });
 });

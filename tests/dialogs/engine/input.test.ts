@@ -50,7 +50,7 @@ describe('greeting, odd input and status questions', () => {
     await engine
       .adapter({ locale: 'es-ES' })
       .send('Ver mis tickets')
-      .assertReply(says(/^Todavía no tenés trámites registrados/))
+      .assertReply(says(/^Todavía no tienes trámites registrados/))
       .send('Ayuda')
       .assertReply(offers(/^Así te puedo ayudar:/, ['Hacer un reclamo', 'Ver mis tickets', 'Ayuda']))
       .startTest();
@@ -60,10 +60,10 @@ describe('greeting, odd input and status questions', () => {
     await engine
       .adapter({ citizenId: 'verbose', locale: 'es-ES' })
       .send('farola '.repeat(Math.ceil(MAX_TEXT_LENGTH / 7) + 1))
-      .assertReply(says(new RegExp(`^Tu mensaje es muy largo 😅 ¿Podés resumirlo en menos de ${MAX_TEXT_LENGTH} caracteres\\?$`)))
+      .assertReply(says(new RegExp(`^Tu mensaje es muy largo 😅 ¿Puedes resumirlo en menos de ${MAX_TEXT_LENGTH} caracteres\\?$`)))
       // Nothing started: the next message is routed afresh.
       .send('mis reclamos')
-      .assertReply(says(/^Todavía no tenés/))
+      .assertReply(says(/^Todavía no tienes/))
       .startTest();
   });
 
@@ -77,7 +77,7 @@ describe('greeting, odd input and status questions', () => {
       .send('x'.repeat(MAX_TEXT_LENGTH + 1))
       .assertReply(says(/^Tu mensaje es muy largo/))
       .send('Calle Colón 12')
-      .assertReply(says(/^¿Querés adjuntar una foto\?/))
+      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
       .startTest();
   });
 
@@ -95,7 +95,7 @@ describe('greeting, odd input and status questions', () => {
     await engine
       .adapter({ locale: 'es-ES' })
       .send({ type: 'message', attachments: [{ contentType: 'image/png', contentUrl: 'https://files.example/bache.png' }] })
-      .assertReply(says(/^Contame con tus palabras qué pasa\.$/))
+      .assertReply(says(/^Cuéntame con tus palabras qué pasa\.$/))
       .startTest();
   });
 
@@ -173,7 +173,7 @@ describe('greeting, odd input and status questions', () => {
     await engine
       .adapter({ locale: 'es-ES', connector: broken })
       .send('ALU-2026-999998')
-      .assertReply(says(/^Uy, algo falló de nuestro lado/))
+      .assertReply(says(/^Uy, algo ha fallado por nuestra parte/))
       .send('ALU-2026-999998')
       .assertReply(says(/^No encuentro ningún trámite con el número ALU-2026-999998/))
       .startTest();
@@ -201,7 +201,7 @@ describe('greeting, odd input and status questions', () => {
     await engine
       .adapter({ locale: 'es-ES', connector: byReferenceOnly })
       .send('mis reclamos')
-      .assertReply(says(/^Ahora no puedo mostrarte la lista\. Si tenés el número del trámite/))
+      .assertReply(says(/^Ahora no puedo mostrarte la lista\. Si tienes el número del trámite/))
       .startTest();
   });
 });

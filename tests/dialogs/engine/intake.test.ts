@@ -9,7 +9,7 @@ const PIN = { type: 'message', entities: [placeEntity({ latitude: 39.4699, longi
 const PHOTO = { type: 'message', attachments: [{ contentType: 'image/jpeg', contentUrl: 'https://files.example/farola.jpg', name: 'farola.jpg' }] };
 
 // Any of the field questions: the choice was accepted and intake moved on.
-const FIELD_QUESTION = /^(¿Dónde (está|es)\?|¿Me contás un poco más|¿Querés adjuntar una foto|¿Nos dejás un nombre|Para este trámite necesitamos)/;
+const FIELD_QUESTION = /^(¿Dónde (está|es)\?|¿Me cuentas un poco más|¿Quieres adjuntar una foto|¿Nos dejas un nombre|Para este trámite necesitamos)/;
 
 describe('intake', () => {
   let engine: Engine;
@@ -30,7 +30,7 @@ describe('intake', () => {
       .send('si')
       .assertReply(says(/^¿Dónde está\?/))
       .send(PIN)
-      .assertReply(says(/^¿Querés adjuntar una foto\?/))
+      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
       .send(PHOTO)
       .assertReply(says(/nombre, teléfono o email/))
       .send('ana@example.org')
@@ -53,7 +53,7 @@ describe('intake', () => {
       .send({ ...PIN, text: FAROLA })
       .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
       .send('sí')
-      .assertReply(says(/^¿Querés adjuntar una foto\?/))
+      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
       .startTest();
   });
 
@@ -65,7 +65,7 @@ describe('intake', () => {
     await engine
       .adapter()
       .send(text)
-      .assertReply(offers(/^¿Sobre qué es\? Elegí la opción que mejor encaje:$/, [...expected, 'Otro']))
+      .assertReply(offers(/^¿Sobre qué es\? Elige la opción que mejor encaje:$/, [...expected, 'Otro']))
       .send('2')
       .assertReply(says(FIELD_QUESTION))
       .startTest();
@@ -95,7 +95,7 @@ describe('intake', () => {
       .send(vague[0]!)
       .assertReply(says(/^¿Sobre qué es\?/))
       .send('otro')
-      .assertReply(says(/^Dale, contámelo de otra forma/))
+      .assertReply(says(/^Vale, cuéntamelo de otra forma/))
       .send(vague[1]!)
       .assertReply(says(/^¿Sobre qué es\?/))
       .send('ninguno')
@@ -124,9 +124,9 @@ describe('intake', () => {
       .send('sí')
       .assertReply(says(/^¿Dónde está\?/))
       .send('Plaza Mayor 1')
-      .assertReply(says(/^¿Me contás un poco más\?/))
+      .assertReply(says(/^¿Me cuentas un poco más\?/))
       .send('está rota desde el sábado y la calle queda a oscuras')
-      .assertReply(says(/^¿Querés adjuntar una foto\?/))
+      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
       .send('no')
       .assertReply(says(/nombre, teléfono o email/))
       .send('no')
@@ -138,7 +138,7 @@ describe('intake', () => {
     await engine
       .adapter()
       .send('Hacer un reclamo')
-      .assertReply(says(/^Contame con tus palabras qué pasa\.$/))
+      .assertReply(says(/^Cuéntame con tus palabras qué pasa\.$/))
       .send(FAROLA)
       .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
       .startTest();
@@ -152,11 +152,11 @@ describe('intake', () => {
       .send('sí')
       .assertReply(says(/^¿Dónde es\? .*\(o «no» si no hace falta\)/))
       .send('no')
-      .assertReply(says(/^¿Querés adjuntar una foto\?/))
+      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
       .send('no')
       .assertReply(says(/^Para este trámite necesitamos un teléfono o email de contacto/))
       .send('no')
-      .assertReply(says(/^Escribí un teléfono o un email/))
+      .assertReply(says(/^Escribe un teléfono o un email/))
       .send('Marta 600 111 222')
       .assertReply(says(/• Contacto: Marta, 600111222/))
       .startTest();
@@ -211,7 +211,7 @@ describe('intake', () => {
       .send('no')
       .assertReply(says(/¿Lo envío\?$/))
       .send('sí')
-      .assertReply(says(/^Uy, ahora no pudimos registrarlo/))
+      .assertReply(says(/^Uy, ahora no hemos podido registrarlo/))
       .assertReply(offers(/^¿Lo intento de nuevo\?/, ['Sí', 'No']))
       .send('sí')
       .assertReply(capturesReference(/^¡Listo!/, ticket))

@@ -3,7 +3,7 @@ import { placeEntity } from '../../../bot/activity';
 import { capturesReference, offers, says, startEngine, type Engine } from './harness';
 
 const FAROLA = 'Hay una farola apagada en la calle Colón 12 desde hace una semana';
-const WHERE = /^¿Dónde está\? Escribí la dirección o compartí tu ubicación/;
+const WHERE = /^¿Dónde está\? Escribe la dirección o comparte tu ubicación/;
 
 describe('interruptions at any step', () => {
   let engine: Engine;
@@ -23,10 +23,10 @@ describe('interruptions at any step', () => {
       .send('sí')
       .assertReply(says(WHERE))
       .send('¡Socorro! Huele a gas en toda la escalera')
-      .assertReply(says(/^⚠️ Si alguien está en peligro, llamá YA al 112\./))
+      .assertReply(says(/^⚠️ Si alguien está en peligro, llama YA al 112\./))
       .assertReply(says(WHERE))
       .send('Calle Colón 12')
-      .assertReply(says(/^¿Querés adjuntar una foto\?/))
+      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
       .send('no')
       .assertReply(says(/contactarte/))
       .send('no')
@@ -71,7 +71,7 @@ describe('interruptions at any step', () => {
       })
       .assertReply(says(WHERE))
       .send('Calle Colón 12')
-      .assertReply(says(/^¿Querés adjuntar una foto\?/))
+      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
       .startTest();
   });
 
@@ -83,20 +83,20 @@ describe('interruptions at any step', () => {
       .send('sí')
       .assertReply(says(WHERE))
       .send('Cancelar')
-      .assertReply(offers(/^Listo, lo dejamos acá\./, ['Hacer un reclamo', 'Ver mis tickets', 'Ayuda']))
+      .assertReply(offers(/^Vale, lo dejamos aquí\./, ['Hacer un reclamo', 'Ver mis tickets', 'Ayuda']))
       // Had the intake survived, this would be taken as the address.
       .send('mis reclamos')
-      .assertReply(says(/^Todavía no tenés trámites registrados/))
+      .assertReply(says(/^Todavía no tienes trámites registrados/))
       .startTest();
     expect(await engine.connector.listForCitizen('canceller')).toEqual([]);
   });
 
   it('cancels with "empezar de nuevo", "cancel·lar", "start over" and /start', async () => {
     for (const [words, reply] of [
-      ['empezar de nuevo', /^Listo, lo dejamos acá/],
-      ['cancel·lar', /^Listo, lo dejamos acá/],
-      ['start over', /^Listo, lo dejamos acá/],
-      ['/start', /^Listo, lo dejamos acá/],
+      ['empezar de nuevo', /^Vale, lo dejamos aquí/],
+      ['cancel·lar', /^Vale, lo dejamos aquí/],
+      ['start over', /^Vale, lo dejamos aquí/],
+      ['/start', /^Vale, lo dejamos aquí/],
     ] as const) {
       await engine
         .adapter()
@@ -143,7 +143,7 @@ describe('interruptions at any step', () => {
       .send(FAROLA)
       .assertReply(says(/^Entiendo/))
       .send('idioma')
-      .assertReply(offers(/^¿En qué idioma preferís que hablemos\?$/, ['Español', 'Català', 'English']))
+      .assertReply(offers(/^¿En qué idioma prefieres que hablemos\?$/, ['Español', 'Català', 'English']))
       .send('català')
       .assertReply(says(/^Perfecte, continuem en català\.$/))
       .assertReply(offers(/^Entenc que és una queixa sobre Enllumenat públic\. És correcte\?$/, ['Sí', 'No']))

@@ -55,7 +55,7 @@ describe('locale files', () => {
   });
 
   it('fills placeholders and leaves unknown ones visible rather than failing', () => {
-    expect(t('es', 'emergency', { number: '112' })).toContain('llamá YA al 112');
+    expect(t('es', 'emergency', { number: '112' })).toContain('llama YA al 112');
     expect(t('en', 'status.unknown')).toContain('{reference}');
   });
 });
