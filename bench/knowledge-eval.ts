@@ -14,7 +14,10 @@ import { loadKnowledge } from '../dialogs/knowledge/load-knowledge';
 import { readQuestions, score, type Question } from './knowledge-metrics';
 
 const args = new Set(process.argv.slice(2));
-const kb = new KnowledgeBase(loadKnowledge('config/knowledge'));
+const articles = loadKnowledge('config/knowledge');
+const built = performance.now();
+const kb = new KnowledgeBase(articles);
+const buildMs = performance.now() - built;
 const questions = readQuestions();
 const pct = (x: number) => x.toFixed(3);
 
@@ -31,6 +34,13 @@ for (const split of ['dev', 'test'] as const) {
     );
   }
 }
+// Speed, printed only (never asserted): every question of the set, several rounds.
+const rounds = 20;
+const started = performance.now();
+for (let i = 0; i < rounds; i += 1) for (const q of questions) kb.search(q.question, q.lang, 3);
+const perSecond = (rounds * questions.length) / ((performance.now() - started) / 1_000);
+console.log(`index built in ${buildMs.toFixed(0)} ms; ${perSecond.toFixed(0)} questions/s searched (one core)`);
+
 if (args.has('--misses')) {
   for (const m of score(kb, questions.filter((q) => q.split === 'dev')).misses) {
     console.log(`miss ${m.id} "${m.question}" expected=${m.expected} got=${m.got} ranked=${m.ranked.join(',')}`);

@@ -124,7 +124,8 @@ export class KnowledgeBase {
       if (seen.has(slug)) continue;
       seen.add(slug);
       const article = this.articles.get(`${locale}/${slug}`)!;
-      const passage = bestPassage(index, question, article) ?? article.passages.find((p) => p.id === r.id)!;
+      // The best article's section is chosen again (see bestPassage); the others keep their best match.
+      const passage = (hits.length === 0 ? bestPassage(index, question, article) : undefined) ?? article.passages.find((p) => p.id === r.id)!;
       const coverage = [...new Set(r.queryTerms)].reduce((sum, term) => sum + weight(term), 0) / total;
       hits.push({ passage, slug, title: article.title, source: article.source, score: r.score, coverage: Math.min(1, coverage) });
       if (hits.length >= limit) break;
