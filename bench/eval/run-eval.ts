@@ -62,6 +62,8 @@ export interface EvalReport {
   /** Share of items whose detected language is the file's. */
   localeAccuracy: number;
   perService: ReturnType<typeof perClass>;
+  /** Service and type accuracy on the items carrying each tag ("typo", "address-mid", "voseo"…). */
+  byTag: { tag: string; n: number; service: number; type: number | null }[];
   /** Share of items the dialog would act on (confident, known service) and the accuracy on those. */
   acted: { share: number; accuracy: number };
   place?: { exact: number; f1: number; withPlace: { n: number; exact: number; f1: number }; withoutPlace: { n: number; none: number } };
@@ -112,6 +114,7 @@ export function report(label: string, preds: readonly Prediction[]): EvalReport 
     perType: perClass(typed.map((p) => p.item.type!), typed.map((p) => p.result.type)),
     localeAccuracy: accuracy(preds.map((p) => p.item.locale), preds.map((p) => p.locale)),
     perService: perClass(gold, outcome),
+    byTag: byTag(preds),
     acted: {
       share: preds.length ? actedOn.length / preds.length : 0,
       accuracy: accuracy(actedOn.map((p) => p.item.service), actedOn.map((p) => p.service)),
@@ -119,6 +122,20 @@ export function report(label: string, preds: readonly Prediction[]): EvalReport 
   };
   if (preds.some((p) => p.place !== undefined)) r.place = placeReport(preds);
   return r;
+}
+
+function byTag(preds: readonly Prediction[]): EvalReport['byTag'] {
+  const tags = [...new Set(preds.flatMap((p) => p.item.tags ?? []))].sort();
+  return tags.map((tag) => {
+    const own = preds.filter((p) => p.item.tags?.includes(tag));
+    const typed = own.filter((p) => p.item.type !== null);
+    return {
+      tag,
+      n: own.length,
+      service: accuracy(own.map((p) => p.item.service), own.map((p) => p.service)),
+      type: typed.length ? accuracy(typed.map((p) => p.item.type!), typed.map((p) => p.result.type)) : null,
+    };
+  });
 }
 
 function placeReport(preds: readonly Prediction[]): NonNullable<EvalReport['place']> {
@@ -147,6 +164,7 @@ export function format(r: EvalReport, placesWired: boolean): string {
     `language detected right: ${f(r.localeAccuracy)}`,
     `acted on (confident, known service): ${f(r.acted.share)} of messages, accuracy there ${f(r.acted.accuracy)}`,
     'per service:  ' + r.perService.map((s) => `${s.label} P${f(s.precision)} R${f(s.recall)} n${s.support}`).join(' | '),
+    'by tag (service / type accuracy, n):  ' + r.byTag.map((t) => `${t.tag} ${t.service.toFixed(2)}/${t.type === null ? '-' : t.type.toFixed(2)} n${t.n}`).join(' | '),
     'calibration (top service confidence vs. observed accuracy):',
     '  bin        n     conf   acc',
     ...r.calibration.bins.map((b) => `  ${b.lo.toFixed(1)}-${b.hi.toFixed(1)} ${String(b.count).padStart(5)}  ${b.count ? f(b.meanConfidence) : '  -  '}  ${b.count ? f(b.accuracy) : '  -  '}`),
