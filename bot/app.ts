@@ -13,6 +13,7 @@ import { countedConnector } from '../connectors/counted-connector';
 import { loadCatalog } from '../dialogs/catalog/load-catalog';
 import { createClassifier } from '../dialogs/classify/create-classifier';
 import { createCitizenBot, t } from '../dialogs';
+import { useSpanishVariant } from '../dialogs/i18n';
 import { createKnowledge, type RunningKnowledge } from '../dialogs/knowledge/create-knowledge';
 import { apologyFor, localeOfTag, turnErrorReply } from '../dialogs/apology';
 import { CITIZEN_ID, HOLD } from '../dialogs/turn-keys';
@@ -83,6 +84,8 @@ export interface AppHooks {
  */
 export async function startApp(config: Config, log: Logger = createLogger(config.LOG_LEVEL), hooks: AppHooks = {}): Promise<App> {
   const catalog = loadCatalog(config.CATALOG);
+  // The city's Spanish (tú or vos) for every sentence this process says, in every role.
+  useSpanishVariant(catalog.city.spanishVariant ?? 'es-ES');
   const { url: redisUrl, child: redisChild } = await ensureRedis(config, log);
   // `redis` carries our own commands (auto-pipelined); BullMQ gets connections of its own.
   const redis = connectRedis(redisUrl, `citybot-${config.ROLE}`, log, true);

@@ -1,6 +1,7 @@
-import type { Catalog, Locale, ProcedureType } from './catalog/schema';
+import type { Catalog, Locale, ProcedureType, SpanishVariant } from './catalog/schema';
 import ca from './locales/ca.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
+import esAR from './locales/es-AR.json' with { type: 'json' };
 import es from './locales/es.json' with { type: 'json' };
 
 /** Every sentence the bot can say, by key. Spanish is the reference file; the others must match it. */
@@ -9,8 +10,45 @@ export type MessageKey = keyof typeof es;
 /** Values substituted into `{name}` placeholders. */
 export type Vars = Readonly<Record<string, string | number>>;
 
+type Texts = Readonly<Record<MessageKey, string>>;
+
 // Typing ca and en against es's keys makes a missing or extra key a compile error, not a runtime gap.
-const TEXTS: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { es, ca, en };
+const BASE: Readonly<Record<Locale, Texts>> = { es, ca, en };
+
+/**
+ * Regional variants of Spanish, as overlays on es.json: only the sentences that differ (voseo,
+ * "acá", "municipio"), so a key added to es.json and not yet to an overlay falls back to es (tú).
+ * es-ES is es.json itself. A test checks that every overlay key exists in es with the same placeholders.
+ */
+const SPANISH_OVERLAYS: Readonly<Record<SpanishVariant, Readonly<Partial<Record<MessageKey, string>>>>> = {
+  'es-ES': {},
+  'es-AR': esAR,
+};
+
+// One city per process (one catalog), and t() is called from the dialogs, the queues and the console
+// with a Locale only: the city's variant is chosen once at boot (useSpanishVariant) rather than
+// threaded through every caller. Until then, and in tests that never choose, Spanish is es-ES.
+let variant: SpanishVariant = 'es-ES';
+let TEXTS: Readonly<Record<Locale, Texts>> = BASE;
+
+/**
+ * Makes `t('es', …)` speak the city's Spanish (`city.spanishVariant` in the catalog): es-ES (tú, the
+ * default) or es-AR (voseo). Call once at boot, after loading the catalog; calling it again switches.
+ */
+export function useSpanishVariant(next: SpanishVariant): void {
+  variant = next;
+  TEXTS = { ...BASE, es: { ...es, ...SPANISH_OVERLAYS[next] } };
+}
+
+/** The Spanish variant the bot speaks now. */
+export function spanishVariant(): SpanishVariant {
+  return variant;
+}
+
+/** The sentences an overlay replaces (for checks and tooling). */
+export function spanishOverlay(v: SpanishVariant): Readonly<Partial<Record<MessageKey, string>>> {
+  return SPANISH_OVERLAYS[v];
+}
 
 /** The text of `key` in `locale`, with `{name}` placeholders filled from `vars`. */
 export function t(locale: Locale, key: MessageKey, vars: Vars = {}): string {
@@ -76,7 +114,14 @@ export function serviceName(catalog: Catalog, locale: Locale, code: string): str
 }
 
 /** BCP 47 tags for dates and numbers in each locale. */
-export const LOCALE_TAGS: Readonly<Record<Locale, string>> = { es: 'es-ES', ca: 'ca-ES', en: 'en-GB' };
+// `es` follows the city's variant, so replies say es-AR where the bot speaks Rioplatense.
+export const LOCALE_TAGS: Readonly<Record<Locale, string>> = {
+  get es() {
+    return variant;
+  },
+  ca: 'ca-ES',
+  en: 'en-GB',
+};
 
 /** A date (ISO string) as the citizen reads it, in the city's time zone: "12 mar 2026, 10:30". */
 export function formatDate(locale: Locale, iso: string, timeZone: string): string {

@@ -5,6 +5,13 @@ export const LOCALES = ['es', 'ca', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const LocaleSchema = z.enum(LOCALES);
 
+/**
+ * The Spanish the bot speaks: es-ES (tú, Spain; the default) or es-AR (Rioplatense voseo, from the
+ * overlay dialogs/locales/es-AR.json; sentences it lacks fall back to es-ES).
+ */
+export const SPANISH_VARIANTS = ['es-ES', 'es-AR'] as const;
+export type SpanishVariant = (typeof SPANISH_VARIANTS)[number];
+
 /** Procedure types: request, complaint, inquiry. */
 export const PROCEDURE_TYPES = ['solicitud', 'reclamo', 'consulta'] as const;
 export type ProcedureType = (typeof PROCEDURE_TYPES)[number];
@@ -96,6 +103,8 @@ export const CatalogSchema = z
         defaultLocale: LocaleSchema.default('es'),
         timezone: z.string().default('Europe/Madrid'),
         emergencyNumber: z.string().default('112'),
+        /** Which Spanish the bot speaks (see SPANISH_VARIANTS): `es-AR` (vos) if the city chooses it; absent: `es-ES` (tú). */
+        spanishVariant: z.enum(SPANISH_VARIANTS).optional(),
       })
       .strict(),
     /** Below this offline confidence the dialog offers alternatives instead of guessing. */
