@@ -37,6 +37,8 @@ export interface CitizenBotDeps {
   serviceQuestions?: EngineDeps['serviceQuestions'];
   /** The city's knowledge base; without it the bot answers no question itself. */
   knowledge?: EngineDeps['knowledge'];
+  /** Street directory, geocoder and model extraction for intake; without it the offline rules alone. */
+  understanding?: EngineDeps['understanding'];
 }
 
 /** The event activity (queued behind the citizen's messages) that tells the engine people let go of the conversation. */
@@ -72,6 +74,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     ...(options.preferences ? { preferences: options.preferences } : {}),
     ...(options.serviceQuestions ? { serviceQuestions: options.serviceQuestions } : {}),
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    ...(options.understanding ? { understanding: options.understanding } : {}),
   };
   // Staged: in a queue worker, state is written with the turn's journal in one step (bot/turn-state).
   const conversationState = new StagedConversationState(options.storage);

@@ -5,6 +5,7 @@ import type { Catalog, Locale, ProcedureType } from './catalog/schema';
 import type { Classifier } from './classify/classifier';
 import type { CodeCheck, CodeIssue } from '../bot/link-attempt-limits';
 import type { KnowledgePort } from './knowledge/knowledge-answerer';
+import type { Understanding } from './understand/understanding';
 
 /**
  * A classifier as the engine uses it. `detectLocale` and `threshold` are optional capabilities of
@@ -133,4 +134,6 @@ export interface EngineDeps {
   serviceQuestions?(service: string): Promise<ServiceQuestion[]>;
   /** The city's knowledge base: questions answered by the bot (absent: inquiries go to people). */
   knowledge?: KnowledgePort;
+  /** Places, descriptions, street directory and geocoder for intake (absent: the offline rules alone). */
+  understanding?: Understanding;
 }
