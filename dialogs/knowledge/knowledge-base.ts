@@ -3,7 +3,7 @@ import { LOCALES, type Locale } from '../catalog/schema';
 import { normalize } from '../classify/normalize';
 import type { Article, Passage } from './article';
 import { headingCued } from './section-cues';
-import { isStopword, stem, terms } from './text';
+import { isStopword, stem, terms, withSynonyms } from './text';
 
 /** A passage found for a question, with the article it belongs to. */
 export interface KnowledgeHit {
@@ -166,7 +166,8 @@ function bestPassage(index: MiniSearch<PassageDoc>, question: string, article: A
 function frequenciesOf(locale: Locale, docs: readonly PassageDoc[]): { df: Map<string, number>; n: number } {
   const df = new Map<string, number>();
   for (const d of docs) {
-    for (const term of new Set(terms(locale, `${d.keywords} ${d.title} ${d.heading} ${d.text}`))) df.set(term, (df.get(term) ?? 0) + 1);
+    const words = new Set(terms(locale, `${d.keywords} ${d.title} ${d.heading} ${d.text}`).flatMap((t) => withSynonyms(locale, t)));
+    for (const term of words) df.set(term, (df.get(term) ?? 0) + 1);
   }
   return { df, n: docs.length };
 }
@@ -181,8 +182,10 @@ function newIndex(locale: Locale): MiniSearch<PassageDoc> {
     fields: ['keywords', 'title', 'heading', 'text', 'article'],
     storeFields: ['slug'],
     tokenize: (text) => normalize(text).split(' '),
-    processTerm: (word) => (word.length < 2 && !/\d/.test(word)) || isStopword(locale, word) ? null : stem(locale, word),
+    // Articles are indexed with the synonyms of their words; a question is searched with its own words.
+    processTerm: (word) => (word.length < 2 && !/\d/.test(word)) || isStopword(locale, word) ? null : [...withSynonyms(locale, stem(locale, word))],
     searchOptions: {
+      processTerm: (word) => (word.length < 2 && !/\d/.test(word)) || isStopword(locale, word) ? null : stem(locale, word),
       boost: BOOST,
       combineWith: 'OR',
       // Typos: one edit in words of five letters or more; "empadr" finds "empadron…".

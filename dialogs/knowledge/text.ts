@@ -70,3 +70,48 @@ export function terms(locale: Locale, text: string): string[] {
   }
   return out;
 }
+
+/**
+ * Words citizens use for what the articles call otherwise ("coche" for "vehículo", "tele" for
+ * "televisor", "papeles" for "documentos"). General language, not one city's: a city adds its own
+ * words as article keywords. Applied when indexing, so the question's own words are what is weighed.
+ */
+const SYNONYMS: Readonly<Record<Locale, ReadonlyArray<readonly string[]>>> = {
+  es: [
+    ['coche', 'vehiculo', 'carro', 'turismo', 'auto'], ['tele', 'television', 'televisor'], ['papeles', 'documentos', 'documentacion'],
+    ['tirar', 'deshacerme', 'deshago', 'desechar'], ['precio', 'cuesta', 'coste', 'tasa', 'cuota'], ['basura', 'residuos', 'desechos'],
+    ['bici', 'bicicleta'], ['piso', 'vivienda', 'casa', 'domicilio'], ['multa', 'sancion'], ['jubilado', 'jubilados', 'pensionista', 'pensionistas'],
+    ['ayuda', 'ayudas', 'subvencion'], ['trabajo', 'empleo'], ['nevera', 'frigorifico'], ['colchon', 'mueble', 'muebles', 'trastos'],
+    ['ordenador', 'portatil'], ['cita', 'turno'], ['arreglar', 'reparar'], ['apuntarme', 'inscribirme', 'apuntar', 'inscribir'],
+    ['tuberia', 'caneria'], ['movil', 'celular'],
+  ],
+  ca: [
+    ['cotxe', 'vehicle', 'turisme', 'auto'], ['tele', 'televisio', 'televisor'], ['papers', 'documents', 'documentacio'],
+    ['llencar', 'llenco', 'desfer'], ['preu', 'costa', 'cost', 'taxa', 'quota'], ['escombraries', 'brossa', 'residus', 'deixalles'],
+    ['bici', 'bicicleta'], ['pis', 'habitatge', 'casa', 'domicili'], ['multa', 'sancio'], ['jubilat', 'jubilats', 'pensionista', 'pensionistes'],
+    ['ajuda', 'ajudes', 'subvencio'], ['feina', 'treball', 'ocupacio'], ['nevera', 'frigorific'], ['matalas', 'moble', 'mobles', 'trastos'],
+    ['ordinador', 'portatil'], ['cita', 'torn'], ['arreglar', 'reparar'], ['apuntar', 'inscriure'], ['canonada', 'tuberia'],
+  ],
+  en: [
+    ['car', 'vehicle', 'auto'], ['tv', 'television', 'telly'], ['papers', 'documents', 'paperwork'], ['throw', 'dispose', 'dump'],
+    ['price', 'cost', 'fee', 'charge'], ['rubbish', 'garbage', 'trash', 'waste', 'refuse'], ['bike', 'bicycle'], ['flat', 'apartment', 'home', 'house'],
+    ['fine', 'penalty'], ['pensioner', 'pensioners', 'retired'], ['help', 'aid'], ['job', 'work', 'employment'], ['nursery', 'daycare', 'childcare'],
+    ['fridge', 'freezer'], ['mattress', 'furniture', 'sofa', 'couch'], ['computer', 'laptop'], ['appointment', 'booking'], ['fix', 'repair'], ['pipe', 'pipes'],
+  ],
+};
+
+function expansionsOf(locale: Locale): ReadonlyMap<string, readonly string[]> {
+  const map = new Map<string, string[]>();
+  for (const group of SYNONYMS[locale]) {
+    const stems = [...new Set(group.map((w) => stem(locale, w)))];
+    for (const s of stems) map.set(s, [...new Set([...(map.get(s) ?? [s]), ...stems])]);
+  }
+  return map;
+}
+
+const EXPANSIONS: Readonly<Record<Locale, ReadonlyMap<string, readonly string[]>>> = { es: expansionsOf('es'), ca: expansionsOf('ca'), en: expansionsOf('en') };
+
+/** A stemmed article word and the stems of its synonyms (itself only when it has none). */
+export function withSynonyms(locale: Locale, stemmed: string): readonly string[] {
+  return EXPANSIONS[locale].get(stemmed) ?? [stemmed];
+}
