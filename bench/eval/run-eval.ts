@@ -196,23 +196,28 @@ export async function throughput(classifier: EngineClassifier, items: readonly E
   return count / ((now - start) / 1000);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { llm: { type: 'boolean', default: false }, lang: { type: 'string' }, json: { type: 'boolean', default: false } } });
-  const lang = values.lang;
-  if (lang !== undefined && !(LOCALES as readonly string[]).includes(lang)) throw new Error(`--lang must be one of ${LOCALES.join(', ')}`);
+/** The classifier exactly as the bot builds it (bot/app.ts → createClassifier), offline unless `llm`. */
+async function build(llm: boolean): Promise<{ source: string; catalog: Catalog; classifier: EngineClassifier; trainMs: number }> {
   // Offline by default: numbers that do not depend on a model server or on what the shell exported.
   const env = { ...process.env };
-  if (!values.llm) delete env.LLM_PROVIDER;
+  if (!llm) delete env.LLM_PROVIDER;
   const config = loadConfig(env);
   const catalog = loadCatalog(config.CATALOG);
   const t0 = performance.now();
   const classifier: EngineClassifier = await createClassifier(config, catalog);
-  const trainMs = performance.now() - t0;
+  return { source: config.CATALOG, catalog, classifier, trainMs: performance.now() - t0 };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { llm: { type: 'boolean', default: false }, lang: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const lang = values.lang;
+  if (lang !== undefined && !(LOCALES as readonly string[]).includes(lang)) throw new Error(`--lang must be one of ${LOCALES.join(', ')}`);
+  const { source, catalog, classifier, trainMs } = await build(values.llm);
   const locales = lang ? [lang as Locale] : [...LOCALES];
   const threshold = classifier.threshold ?? catalog.confidenceThreshold;
   const extractPlace = await loadPlaceExtractor();
   const out = (line: string): void => void (values.json || console.log(line));
-  out(`classifier: ${classifier.kind}, built in ${Math.round(trainMs)} ms from ${config.CATALOG}; threshold ${threshold}`);
+  out(`classifier: ${classifier.kind}, built in ${Math.round(trainMs)} ms from ${source}; threshold ${threshold}`);
   const all: Prediction[] = [];
   const reports: EvalReport[] = [];
   for (const locale of locales) {
