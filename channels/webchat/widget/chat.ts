@@ -1,8 +1,11 @@
-import type { ConnectionStatus, DirectLineClient } from './directline-client';
-import type { Texts } from './i18n';
+import { DirectLineError, type ConnectionStatus, type DirectLineClient } from './directline-client';
+import type { Language } from './language';
 import type { Draft, Transcript } from './render';
 import { newId } from './session-store';
 import type { DlAction, DlActivity } from './types';
+
+/** The server's limit for one file (MAX_UPLOAD_BYTES in channels/webchat/uploads.ts; a test keeps them equal). */
+export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 
 /**
  * What the citizen does, turned into Direct Line activities: each one is drawn at once as a
@@ -12,9 +15,10 @@ export class Chat {
   constructor(
     private readonly client: DirectLineClient,
     private readonly transcript: Transcript,
-    private readonly texts: Texts,
-    private readonly locale: string,
+    private readonly language: Language,
   ) {}
+
+  private shown: { status: ConnectionStatus; el: HTMLElement } | undefined;
 
   sendText(text: string): void {
     this.post({ text }, { text });
@@ -36,7 +40,7 @@ export class Chat {
         const entities = [{ type: 'Place', geo: { type: 'GeoCoordinates', latitude, longitude } }];
         this.post({ text, entities }, { text });
       },
-      () => this.transcript.notice(this.texts.locationDenied),
+      () => this.transcript.notice('locationDenied'),
       { enableHighAccuracy: true, timeout: 20_000, maximumAge: 60_000 },
     );
   }
@@ -45,19 +49,33 @@ export class Chat {
     const clientId = newId('c_');
     const preview = URL.createObjectURL(file);
     this.transcript.draft(clientId, { imageUrl: preview });
+    const tooLarge = { mb: Math.round(MAX_PHOTO_BYTES / (1024 * 1024)) };
+    // Sending what the server refuses anyway would only waste the citizen's data.
+    if (file.size > MAX_PHOTO_BYTES) return this.transcript.fail(clientId, 'photoTooLarge', undefined, tooLarge);
     const attempt = (): void => {
       this.client
         .upload(file, this.activity(clientId, {}))
         .then((id) => this.transcript.ack(clientId, id))
-        .catch(() => this.transcript.fail(clientId, this.texts.uploadFailed, attempt));
+        .catch((err: unknown) => {
+          if (err instanceof DirectLineError && err.status === 413) this.transcript.fail(clientId, 'photoTooLarge', undefined, tooLarge);
+          else this.transcript.fail(clientId, 'uploadFailed', attempt);
+        });
     };
     attempt();
   }
 
+  /** Shows the connection's state in the panel's status line (announced: it is a `role=status`). */
   status(status: ConnectionStatus, el: HTMLElement): void {
-    const text = { connecting: this.texts.connecting, reconnecting: this.texts.reconnecting, offline: this.texts.offline, online: '' }[status];
+    this.shown = { status, el };
+    const texts = this.language.texts;
+    const text = { connecting: texts.connecting, reconnecting: texts.reconnecting, offline: texts.offline, online: '' }[status];
     el.textContent = text;
     el.hidden = !text;
+  }
+
+  /** The language changed: the status line, if one is showing, says it again in the new one. */
+  retranslate(): void {
+    if (this.shown) this.status(this.shown.status, this.shown.el);
   }
 
   private post(fields: Partial<DlActivity>, draft: Draft): void {
@@ -68,7 +86,7 @@ export class Chat {
       this.client
         .postActivity(activity)
         .then((id) => this.transcript.ack(clientId, id))
-        .catch(() => this.transcript.fail(clientId, this.texts.sendFailed, attempt));
+        .catch(() => this.transcript.fail(clientId, 'sendFailed', attempt));
     };
     attempt();
   }
@@ -77,7 +95,8 @@ export class Chat {
     return {
       type: 'message',
       from: { id: this.client.userId, role: 'user' },
-      locale: this.locale,
+      // The conversation's language, so a short "1" or "sí" is not taken for the page's.
+      locale: this.language.locale,
       ...fields,
       channelData: { clientActivityID: clientId },
     };

@@ -11,6 +11,8 @@ export interface Composer {
   readonly form: HTMLFormElement;
   readonly input: HTMLInputElement;
   focus(): void;
+  /** Puts every label, placeholder and tooltip in another language (the conversation changed). */
+  retranslate(texts: Texts): void;
 }
 
 /** The input row: share location, attach photo, the text field, and Send (Enter submits the form). */
@@ -30,7 +32,8 @@ export function createComposer(texts: Texts, handlers: ComposerHandlers): Compos
     location.addEventListener('click', () => handlers.onLocation());
     form.append(location);
   }
-  form.append(photo, file, h('label', { class: 'cw-sr', for: 'cw-input', text: texts.inputLabel }), input, send);
+  const label = h('label', { class: 'cw-sr', for: 'cw-input', text: texts.inputLabel });
+  form.append(photo, file, label, input, send);
 
   photo.addEventListener('click', () => file.click());
   file.addEventListener('change', () => {
@@ -46,7 +49,21 @@ export function createComposer(texts: Texts, handlers: ComposerHandlers): Compos
     handlers.onText(text);
   });
 
-  return { form, input, focus: () => input.focus() };
+  const retranslate = (next: Texts): void => {
+    input.placeholder = next.placeholder;
+    label.textContent = next.inputLabel;
+    file.setAttribute('aria-label', next.photo);
+    labelButton(photo, next.photo);
+    labelButton(send, next.send);
+    const location = form.querySelector<HTMLButtonElement>('.cw-location');
+    if (location) labelButton(location, next.location);
+  };
+  return { form, input, focus: () => input.focus(), retranslate };
+}
+
+function labelButton(button: HTMLButtonElement, label: string): void {
+  button.setAttribute('aria-label', label);
+  button.title = label;
 }
 
 function iconButton(cls: string, label: string, path: string): HTMLButtonElement {

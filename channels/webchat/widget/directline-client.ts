@@ -9,6 +9,8 @@ export interface DirectLineClientOptions {
   /** Optional host endpoint returning `{ token }`; defaults to `{base}/tokens/generate`. */
   tokenUrl?: string;
   store: SessionStore;
+  /** The language the conversation starts in (sent when it is created, so the greeting comes in it). */
+  locale?: () => string;
   onActivities(activities: DlActivity[]): void;
   onStatus(status: ConnectionStatus): void;
 }
@@ -128,9 +130,11 @@ export class DirectLineClient {
       this.opts.tokenUrl ?? `${this.opts.base}/tokens/generate`,
       { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: { id: userId } }) },
     );
+    const locale = this.opts.locale?.();
     const conv = await this.fetchJson<DlConversation>(`${this.opts.base}/conversations`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${generated.token}` },
+      headers: { Authorization: `Bearer ${generated.token}`, ...(locale ? { 'Content-Type': 'application/json' } : {}) },
+      ...(locale ? { body: JSON.stringify({ locale }) } : {}),
     });
     const token = conv.token ?? generated.token;
     this.opts.store.update({

@@ -1,6 +1,7 @@
 /**
- * The widget's own chrome texts (buttons, labels, status lines). Bot sentences never live here:
- * they come from the dialogs in the citizen's language.
+ * The widget's own chrome texts (buttons, labels, status lines, errors, alt texts). Bot sentences
+ * never live here: they come from the dialogs in the citizen's language, and the widget follows that
+ * language (see language.ts), so its own texts change when the conversation does.
  */
 export type Locale = 'es' | 'ca' | 'en';
 
@@ -22,6 +23,10 @@ export interface Texts {
   retry: string;
   locationDenied: string;
   uploadFailed: string;
+  /** Said (to screen readers) while a photo is on its way. */
+  uploading: string;
+  /** Before uploading: the file is over the server's limit ({mb} megabytes). */
+  photoTooLarge: string;
   you: string;
   bot: string;
   image: string;
@@ -47,6 +52,8 @@ const es: Texts = {
   retry: 'Reintentar',
   locationDenied: 'No se ha podido obtener tu ubicación.',
   uploadFailed: 'No se ha podido subir la foto.',
+  uploading: 'Subiendo la foto…',
+  photoTooLarge: 'La foto ocupa demasiado: el máximo es de {mb} MB.',
   you: 'Tú',
   bot: 'Ayuntamiento',
   image: 'Imagen',
@@ -72,6 +79,8 @@ const ca: Texts = {
   retry: 'Tornar-ho a provar',
   locationDenied: "No s'ha pogut obtenir la teva ubicació.",
   uploadFailed: "No s'ha pogut pujar la foto.",
+  uploading: 'Pujant la foto…',
+  photoTooLarge: 'La foto ocupa massa: el màxim és de {mb} MB.',
   you: 'Tu',
   bot: 'Ajuntament',
   image: 'Imatge',
@@ -97,6 +106,8 @@ const en: Texts = {
   retry: 'Retry',
   locationDenied: 'Could not get your location.',
   uploadFailed: 'Could not upload the photo.',
+  uploading: 'Uploading the photo…',
+  photoTooLarge: 'The photo is too large: the maximum is {mb} MB.',
   you: 'You',
   bot: 'City council',
   image: 'Image',
@@ -108,8 +119,13 @@ const TABLE: Record<Locale, Texts> = { es, ca, en };
 
 /** Accepts `es`, `ca-ES`, `EN`…; anything unknown falls back to Spanish. */
 export function resolveLocale(raw: string | null | undefined): Locale {
+  return localeOfTag(raw) ?? 'es';
+}
+
+/** `es-ES`, `es-AR`, `ca`, `en-GB` → es, ca, en; a language the widget has no texts for → undefined. */
+export function localeOfTag(raw: string | null | undefined): Locale | undefined {
   const base = (raw ?? '').toLowerCase().split(/[-_]/)[0];
-  return base === 'ca' || base === 'en' ? base : 'es';
+  return base === 'es' || base === 'ca' || base === 'en' ? base : undefined;
 }
 
 export function textsFor(locale: Locale): Texts {

@@ -2,7 +2,7 @@ import { Chat } from './chat';
 import { createComposer } from './composer';
 import { readConfig } from './config';
 import { DirectLineClient } from './directline-client';
-import { textsFor } from './i18n';
+import { Language } from './language';
 import { createPanel } from './panel';
 import { Transcript } from './render';
 import { SessionStore } from './session-store';
@@ -15,16 +15,22 @@ import { CSS } from './styles';
  */
 function boot(script: HTMLScriptElement | null): void {
   const config = readConfig(script);
-  const texts = textsFor(config.locale);
   const store = new SessionStore(config.directLine);
+  // The page says which language to start in; the conversation decides from then on (language.ts).
+  const language = new Language(config.locale);
+  for (const activity of store.get().history) language.follow(activity);
+  const texts = language.texts;
 
   const transcript = new Transcript(texts, () => store.get().userId, (action) => chat.sendAction(action));
   const client = new DirectLineClient({
     base: config.directLine,
     ...(config.tokenUrl ? { tokenUrl: config.tokenUrl } : {}),
     store,
+    locale: () => language.locale,
     onActivities: (activities) => {
       for (const activity of activities) {
+        // Before drawing, so an error or label the message brings is already in its language.
+        language.follow(activity);
         if (!transcript.show(activity)) continue;
         store.remember(activity);
         if (activity.from?.role !== 'user' && !panel.isOpen) panel.markUnread();
@@ -34,7 +40,7 @@ function boot(script: HTMLScriptElement | null): void {
     onStatus: (status) => chat.status(status, panel.status),
   });
 
-  const chat = new Chat(client, transcript, texts, config.locale);
+  const chat = new Chat(client, transcript, language);
   const composer = createComposer(texts, {
     onText: (text) => chat.sendText(text),
     onLocation: () => chat.shareLocation(),
@@ -49,9 +55,17 @@ function boot(script: HTMLScriptElement | null): void {
 
   const host = document.createElement('div');
   host.id = 'cab-webchat';
-  host.setAttribute('lang', config.locale);
+  host.setAttribute('lang', language.locale);
   host.attachShadow({ mode: 'open' }).append(style(CSS), panel.root);
   document.body.append(host);
+
+  language.onChange((next, locale) => {
+    host.setAttribute('lang', locale);
+    panel.retranslate(next, config.title ?? next.title);
+    composer.retranslate(next);
+    transcript.retranslate(next);
+    chat.retranslate();
+  });
 
   // A reload mid-conversation shows the history at once and reconnects after the watermark.
   for (const activity of store.get().history) transcript.show(activity);

@@ -10,13 +10,17 @@ export interface Panel {
   readonly isOpen: boolean;
   /** Flags the closed launcher: the bot wrote (e.g. a ticket update) while the panel was shut. */
   markUnread(): void;
+  /** Puts the labels in another language; `title` is the host's own title when it set one. */
+  retranslate(texts: Texts, title: string): void;
 }
 
 /**
  * The launcher button and the chat panel it toggles. Escape closes the panel and gives focus
  * back to the launcher, so keyboard users never lose their place on the host page.
  */
-export function createPanel(texts: Texts, title: string, onOpen: () => void): Panel {
+export function createPanel(initial: Texts, title: string, onOpen: () => void): Panel {
+  let texts = initial;
+  let unread = false;
   const launcher = h('button', {
     type: 'button', class: 'cw-launcher', 'aria-label': texts.open, 'aria-expanded': 'false', 'aria-controls': 'cw-panel',
   }, icon(ICONS.chat));
@@ -31,6 +35,7 @@ export function createPanel(texts: Texts, title: string, onOpen: () => void): Pa
 
   const open = (): void => {
     panel.hidden = false;
+    unread = false;
     launcher.classList.remove('cw-unread');
     launcher.setAttribute('aria-label', texts.open);
     root.classList.add('cw-open');
@@ -57,8 +62,17 @@ export function createPanel(texts: Texts, title: string, onOpen: () => void): Pa
       return !panel.hidden;
     },
     markUnread: () => {
+      unread = true;
       launcher.classList.add('cw-unread');
       launcher.setAttribute('aria-label', `${texts.open} (${texts.unread})`);
+    },
+    retranslate: (next, nextTitle) => {
+      texts = next;
+      launcher.setAttribute('aria-label', unread ? `${texts.open} (${texts.unread})` : texts.open);
+      closeButton.setAttribute('aria-label', texts.close);
+      closeButton.title = texts.close;
+      const heading = panel.querySelector('#cw-title');
+      if (heading) heading.textContent = nextTitle;
     },
   };
 }

@@ -1,10 +1,15 @@
 import { h } from './dom';
 import type { Texts } from './i18n';
+import { fill } from './language';
 import { renderMarkdown, safeUrl } from './markdown';
 import type { DlAction, DlActivity, DlAttachment } from './types';
 
 const IMAGE_PROTOCOLS = ['http:', 'https:', 'blob:', 'data:'];
 const TYPING_TIMEOUT_MS = 5_000;
+
+/** A text of the widget's own, by name: kept on the element so a change of language can redraw it. */
+export type TextKey = keyof Texts;
+type TextVars = Readonly<Record<string, string | number>>;
 
 /** An own message shown before the server has acknowledged it. */
 export interface Draft {
@@ -27,7 +32,7 @@ export class Transcript {
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly texts: Texts,
+    private texts: Texts,
     /** A getter: the server may assign the user id only once the conversation starts. */
     private readonly userId: () => string,
     private readonly onAction: (action: DlAction) => void,
@@ -35,8 +40,37 @@ export class Transcript {
     this.log = h('div', { class: 'cw-log', role: 'log', 'aria-live': 'polite', 'aria-label': texts.log, tabindex: '0' });
     this.typing = h('div', { class: 'cw-typing', role: 'status', hidden: true },
       h('span', { class: 'cw-dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
-      h('span', { class: 'cw-sr', text: texts.typing }));
+      this.say('typing'));
     this.actions = h('div', { class: 'cw-actions', role: 'group', 'aria-label': texts.suggestions, hidden: true });
+  }
+
+  /**
+   * Redraws every text of the widget's own in the log in another language: labels, the "You:" and
+   * "City council:" prefixes screen readers read, errors and their retry buttons, notices, and the
+   * alt text of images that came without one. Bot and citizen messages stay as they were written.
+   */
+  retranslate(texts: Texts): void {
+    this.texts = texts;
+    this.log.setAttribute('aria-label', texts.log);
+    this.actions.setAttribute('aria-label', texts.suggestions);
+    for (const root of [this.log, this.typing]) {
+      for (const el of root.querySelectorAll<HTMLElement>('[data-t]')) el.textContent = this.text(el.dataset['t'] as TextKey, el.dataset['tVars'], el.dataset['tAfter']);
+      for (const img of root.querySelectorAll<HTMLImageElement>('img[data-t-alt]')) img.alt = this.text(img.dataset['tAlt'] as TextKey);
+    }
+  }
+
+  /** A span with one of the widget's texts, redrawn by `retranslate`. */
+  private say(key: TextKey, opts: { vars?: TextVars; after?: string; cls?: string } = {}): HTMLSpanElement {
+    const vars = opts.vars ? JSON.stringify(opts.vars) : undefined;
+    return h('span', {
+      ...(opts.cls ? { class: opts.cls } : {}),
+      'data-t': key, 'data-t-vars': vars, 'data-t-after': opts.after,
+      text: this.text(key, vars, opts.after),
+    });
+  }
+
+  private text(key: TextKey, vars?: string, after = ''): string {
+    return fill(this.texts[key], vars ? (JSON.parse(vars) as TextVars) : {}) + after;
   }
 
   /** Shows an activity from the stream or the session cache. Returns false if it was already shown. */
@@ -58,6 +92,8 @@ export class Transcript {
     // A person of the council answering (handoff) is named; the bot's own messages carry no name.
     const name = own ? undefined : activity.from?.name || undefined;
     const el = this.bubble(own, activity.text, own ? 'plain' : activity.textFormat, activity.attachments, name);
+    // The bot's words are read in their own language, whatever the page's is.
+    if (!own && activity.locale && /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/.test(activity.locale)) el.lang = activity.locale;
     if (activity.id) this.index(activity.id, el);
     this.settled.add(el);
     if (own) this.setActions(undefined);
@@ -73,6 +109,7 @@ export class Transcript {
     const attachments = draft.imageUrl ? [{ contentType: 'image/*', contentUrl: draft.imageUrl }] : undefined;
     const el = this.bubble(true, draft.text, 'plain', attachments);
     el.classList.add('cw-pending');
+    if (draft.imageUrl) el.append(this.say('uploading', { cls: 'cw-sr cw-uploading' }));
     this.byClientId.set(clientId, el);
     this.setActions(undefined);
   }
@@ -85,27 +122,32 @@ export class Transcript {
     if (shown && shown !== el) el.remove();
     else this.index(id, el);
     el.classList.remove('cw-pending');
+    el.querySelector('.cw-uploading')?.remove();
   }
 
-  /** Marks a draft as not sent, with a retry button. */
-  fail(clientId: string, message: string, retry: () => void): void {
+  /** Marks a draft as not sent: why (a text of the widget's), and a retry button unless retrying cannot help. */
+  fail(clientId: string, reason: TextKey, retry?: () => void, vars?: TextVars): void {
     const el = this.byClientId.get(clientId);
     if (!el) return;
     el.classList.remove('cw-pending');
     el.classList.add('cw-failed');
-    const button = h('button', { type: 'button', class: 'cw-retry', text: this.texts.retry });
-    const note = h('div', { class: 'cw-error', role: 'alert' }, message + ' ', button);
+    el.querySelector('.cw-uploading')?.remove();
+    const note = h('div', { class: 'cw-error', role: 'alert' }, this.say(reason, vars ? { vars } : {}));
+    el.append(note);
+    if (!retry) return;
+    const button = h('button', { type: 'button', class: 'cw-retry', 'data-t': 'retry', text: this.texts.retry });
+    note.append(' ', button);
     button.addEventListener('click', () => {
+      if (el.querySelector('img')) el.append(this.say('uploading', { cls: 'cw-sr cw-uploading' }));
       note.remove();
       el.classList.replace('cw-failed', 'cw-pending');
       retry();
     });
-    el.append(note);
   }
 
   /** A line from the widget itself (e.g. location denied), not part of the conversation. */
-  notice(text: string): void {
-    this.append(h('div', { class: 'cw-notice', role: 'alert', text }));
+  notice(key: TextKey): void {
+    this.append(h('div', { class: 'cw-notice', role: 'alert' }, this.say(key)));
   }
 
   /** Direct Line marks the citizen's echoes with `role: 'user'`; older servers only by the id. */
@@ -117,6 +159,7 @@ export class Transcript {
   private settle(el: HTMLElement, activity: DlActivity): void {
     this.settled.add(el);
     el.classList.remove('cw-pending');
+    el.querySelector('.cw-uploading')?.remove();
     if (activity.id) this.index(activity.id, el);
     // Swap the local preview (a blob: URL that dies with the page) for the server's copy.
     const served = activity.attachments?.find((a) => a.contentType.startsWith('image/') && a.contentUrl);
@@ -136,7 +179,7 @@ export class Transcript {
 
   private bubble(own: boolean, text: string | undefined, format: string | undefined, attachments?: DlAttachment[], name?: string): HTMLElement {
     const el = h('div', { class: `cw-msg ${own ? 'cw-user' : 'cw-bot'}`, 'data-role': own ? 'user' : 'bot' },
-      name ? h('div', { class: 'cw-name', text: name }) : h('span', { class: 'cw-sr', text: `${own ? this.texts.you : this.texts.bot}: ` }));
+      name ? h('div', { class: 'cw-name', text: name }) : this.say(own ? 'you' : 'bot', { cls: 'cw-sr', after: ': ' }));
     if (text) {
       const body = h('div', { class: 'cw-text' });
       // The citizen's own text is never interpreted, not even as markdown.
@@ -164,7 +207,8 @@ export class Transcript {
   private image(url: string, alt: string | undefined): Node | undefined {
     const src = safeUrl(url, IMAGE_PROTOCOLS);
     if (!src) return undefined;
-    const img = h('img', { class: 'cw-img', src, alt: alt ?? this.texts.image, loading: 'lazy' });
+    // An image the bot sent without a description gets the widget's own ("Image"), in the current language.
+    const img = h('img', { class: 'cw-img', src, alt: alt ?? this.texts.image, 'data-t-alt': alt === undefined ? 'image' : undefined, loading: 'lazy' });
     // Keep the log pinned to the bottom once the image has its real height.
     img.addEventListener('load', () => this.scrollToEnd(), { once: true });
     return img;
