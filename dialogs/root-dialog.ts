@@ -89,8 +89,9 @@ export class RootDialog extends ComponentDialog {
       return dc.beginDialog(DIALOG.answerQuestion, { text } satisfies AnswerQuestionOptions);
     }
     const seed: IntakeSeed = {
-      // The greeting's "report a problem" button is not a description of anything.
+      // The greeting's "report a problem" button is not a description of anything, but it decides the type.
       ...(text && command?.kind !== 'report' ? { text } : {}),
+      ...(command?.kind === 'report' ? { type: 'reclamo' as const } : {}),
       ...(point ? { point } : {}),
       ...(photos.length > 0 ? { photos } : {}),
     };
