@@ -1,9 +1,8 @@
 import MiniSearch from 'minisearch';
 import { LOCALES, type Locale } from '../catalog/schema';
-import { normalize } from '../classify/normalize';
 import type { Article, Passage } from './article';
 import { headingCued } from './section-cues';
-import { isStopword, stem, terms, withSynonyms } from './text';
+import { fold, isStopword, stem, terms, withSynonyms } from './text';
 
 /** A passage found for a question, with the article it belongs to. */
 export interface KnowledgeHit {
@@ -181,7 +180,7 @@ function newIndex(locale: Locale): MiniSearch<PassageDoc> {
   return new MiniSearch<PassageDoc>({
     fields: ['keywords', 'title', 'heading', 'text', 'article'],
     storeFields: ['slug'],
-    tokenize: (text) => normalize(text).split(' '),
+    tokenize: (text) => fold(text).split(' '),
     // Articles are indexed with the synonyms of their words; a question is searched with its own words.
     processTerm: (word) => (word.length < 2 && !/\d/.test(word)) || isStopword(locale, word) ? null : [...withSynonyms(locale, stem(locale, word))],
     searchOptions: {

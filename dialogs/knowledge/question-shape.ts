@@ -1,4 +1,4 @@
-import { normalize } from '../classify/normalize';
+import { fold } from './text';
 
 // How citizens start a question in es, ca and en (folded: no accents, lowercase).
 const OPENERS = new RegExp(
@@ -22,6 +22,6 @@ const OPENERS = new RegExp(
  */
 export function looksLikeQuestion(text: string): boolean {
   if (/[?¿]/.test(text)) return true;
-  const n = normalize(text).replace(/^(?:hola|buenas|buenos dias|bon dia|hello|hi|hey|perdon|perdona|disculpa|una pregunta|pregunta)\s+/, '');
+  const n = fold(text).replace(/^(?:hola|buenas|buenos dias|bon dia|hello|hi|hey|perdon|perdona|disculpa|una pregunta|pregunta)\s+/, '');
   return OPENERS.test(n);
 }

@@ -1,4 +1,4 @@
-import { normalize } from '../classify/normalize';
+import { fold } from './text';
 
 /**
  * What kind of section a question asks for. "¿A qué hora abre la OAC?" names the article with
@@ -30,7 +30,7 @@ const CUES: ReadonlyArray<{ asks: RegExp; heading: RegExp }> = [
 
 /** Whether a section heading is the kind of section the question asks for. */
 export function headingCued(question: string, heading: string): boolean {
-  const q = normalize(question);
-  const h = normalize(heading);
+  const q = fold(question);
+  const h = fold(heading);
   return CUES.some((c) => c.asks.test(q) && c.heading.test(h));
 }

@@ -1,5 +1,4 @@
 import type { Locale } from '../catalog/schema';
-import { normalize } from '../classify/normalize';
 
 /**
  * How the knowledge base reads words, the same way for articles and for questions:
@@ -42,6 +41,24 @@ const SUFFIXES: Readonly<Record<Locale, readonly string[]>> = {
 };
 const MIN_STEM = 4;
 
+/**
+ * Folds text for search: lowercase, no accents or diacritics, Catalan "l·l" as "ll", anything that
+ * is not a letter or digit as a space, letters repeated three times or more ("holaaa") as one.
+ * Kept here rather than shared with the classifier, so that a change there cannot move the
+ * knowledge base's calibrated threshold.
+ * @example fold("¿On és l'OAC?") === 'on es l oac'
+ */
+export function fold(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/l[·.\u2022\u2027\u0387]l/g, 'll')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/([a-z])\1{2,}/g, '$1')
+    .trim();
+}
+
 /** Light stem of one folded word. @example stem('es', 'empadronarme') === 'empadron' */
 export function stem(locale: Locale, word: string): string {
   if (word.length <= MIN_STEM || /^\d+$/.test(word)) return word;
@@ -63,7 +80,7 @@ export function isStopword(locale: Locale, word: string): boolean {
  */
 export function terms(locale: Locale, text: string): string[] {
   const out: string[] = [];
-  for (const word of normalize(text).split(' ')) {
+  for (const word of fold(text).split(' ')) {
     if (word.length < 2 && !/\d/.test(word)) continue;
     if (isStopword(locale, word)) continue;
     out.push(stem(locale, word));

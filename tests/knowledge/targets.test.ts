@@ -31,7 +31,17 @@ describe('answers on the test split', () => {
     }
   });
 
-  it('says "I don\'t know" with a precision of at least 0.80', () => {
+  it('says "I don\'t know" with a precision of at least 0.80, in all and in every language', () => {
     expect(score(base, test).idkPrecision).toBeGreaterThanOrEqual(0.8);
+    for (const lang of LOCALES) {
+      const s = score(base, test.filter((q) => q.lang === lang));
+      expect({ lang, idkPrecision: s.idkPrecision >= 0.8 }).toEqual({ lang, idkPrecision: true });
+    }
+  });
+
+  it('answers most questions the base covers, and says "I don\'t know" to most it does not', () => {
+    const s = score(base, test);
+    expect(s.answeredRight).toBeGreaterThanOrEqual(0.85);
+    expect(s.idkRecall).toBeGreaterThanOrEqual(0.8);
   });
 });
