@@ -32,6 +32,8 @@ interface FeedbackState {
   choices: Choice[];
   /** The question as an inquiry draft: what a person sees, or what is filed. */
   draft: IntakeDraft;
+  /** The question, to answer it again in the citizen's new language after "in English, please". */
+  question: string;
 }
 
 const ANSWER = 'answerQuestion.answer';
@@ -95,12 +97,16 @@ class FeedbackDialog extends Dialog<AnswerQuestionOptions> {
     const draft: IntakeDraft = { ...(options?.draft ?? newDraft(randomUUID(), { text })), type: 'consulta' };
     const reply = text ? await this.deps.knowledge!.answer(text, locale) : undefined;
     this.deps.log.info({ found: reply !== undefined, slug: reply?.slug, composed: reply?.composed, locale }, 'question answered from the knowledge base');
-    const people = this.deps.handoff !== undefined;
-    if (reply) {
-      const choices: Choice[] = people ? ['yes', 'person'] : ['yes', 'file'];
-      return this.ask(dc, { stage: 'answered', choices, draft }, answerText(locale, reply));
-    }
-    return this.ask(dc, { stage: 'open', choices: openChoices(people), draft }, t(locale, people ? 'knowledge.unknown' : 'knowledge.unknownNoPerson'));
+    if (reply) return this.ask(dc, { stage: 'answered', choices: this.answeredChoices(), draft, question: text }, answerText(locale, reply));
+    return this.ask(dc, { stage: 'open', choices: openChoices(this.people), draft, question: text }, t(locale, this.people ? 'knowledge.unknown' : 'knowledge.unknownNoPerson'));
+  }
+
+  private get people(): boolean {
+    return this.deps.handoff !== undefined;
+  }
+
+  private answeredChoices(): Choice[] {
+    return this.people ? ['yes', 'person'] : ['yes', 'file'];
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -115,10 +121,8 @@ class FeedbackDialog extends Dialog<AnswerQuestionOptions> {
       case 'decline':
         await dc.context.sendActivity(withMenu(locale, t(locale, 'knowledge.declined')));
         return dc.endDialog();
-      case 'no': {
-        const people = this.deps.handoff !== undefined;
-        return this.ask(dc, { ...state, stage: 'open', choices: openChoices(people) }, t(locale, people ? 'knowledge.notHelpful' : 'knowledge.notHelpfulNoPerson'));
-      }
+      case 'no':
+        return this.ask(dc, { ...state, stage: 'open', choices: openChoices(this.people) }, t(locale, this.people ? 'knowledge.notHelpful' : 'knowledge.notHelpfulNoPerson'));
       case 'person':
         if (!this.deps.handoff) return dc.endDialog(REROUTE);
         return dc.replaceDialog(DIALOG.handoff, { reason: 'asked', draft: state.draft } satisfies HandoffOptions);
@@ -130,12 +134,17 @@ class FeedbackDialog extends Dialog<AnswerQuestionOptions> {
     }
   }
 
+  /** After help or a language switch: the answer again (in the new language), or the offer again. */
   override async repromptDialog(context: DialogContext['context'], instance: { state: unknown }): Promise<void> {
     const state = instance.state as FeedbackState;
     const locale = localeOf(context);
-    const people = this.deps.handoff !== undefined;
-    const key: MessageKey = state.stage === 'answered' ? 'knowledge.notHelpful' : people ? 'knowledge.unknown' : 'knowledge.unknownNoPerson';
-    await context.sendActivity(MessageFactory.suggestedActions(state.choices.map((c) => t(locale, LABEL[c])), t(locale, key)));
+    const reply = state.stage === 'answered' ? await this.deps.knowledge!.answer(state.question, locale) : undefined;
+    const text = reply ? answerText(locale, reply) : t(locale, this.people ? 'knowledge.unknown' : 'knowledge.unknownNoPerson');
+    if (!reply && state.stage === 'answered') {
+      state.stage = 'open';
+      state.choices = openChoices(this.people);
+    }
+    await context.sendActivity(MessageFactory.suggestedActions(state.choices.map((c) => t(locale, LABEL[c])), text));
   }
 
   private async ask(dc: DialogContext, state: FeedbackState, text: string): Promise<DialogTurnResult> {

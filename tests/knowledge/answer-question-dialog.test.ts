@@ -157,6 +157,22 @@ describe('questions answered from the knowledge base', () => {
       .startTest();
   });
 
+  it('answers again in the new language after "in English, please", with the English choices', async () => {
+    await engine
+      .adapter()
+      .send('¿dónde está el punto limpio?')
+      .assertReply((a) => expect(a.text).toContain('https://www.ciudadejemplo.es/es/medio-ambiente/punto-limpio'))
+      .send('in english please')
+      .assertReply((a) => expect(a.text).toMatch(/English/i))
+      .assertReply((a) => {
+        expect(a.text).toContain('Source: Recycling point (punto limpio) — https://www.ciudadejemplo.es/en/environment/recycling-point');
+        expect(buttonsOf(a)).toEqual(['Yes', 'Talk to a person']);
+      })
+      .send('Yes')
+      .assertReply((a) => expect(a.text).toBe('Glad it helped! If you need anything else, just write.'))
+      .startTest();
+  });
+
   it('without people to hand off to, offers to file the question instead', async () => {
     await engine
       .adapter({ handoff: false })
