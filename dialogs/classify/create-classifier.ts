@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../bot/config';
 import type { Catalog } from '../catalog/schema';
 import type { Classifier } from './classifier';
+import { LiveOfflineClassifier } from './live-classifier';
 import { OfflineClassifier } from './offline-classifier';
 
 /**
@@ -12,11 +13,22 @@ import { OfflineClassifier } from './offline-classifier';
  * - `LLM_PROVIDER` set: a {@link HybridClassifier} around that offline classifier and an
  *   {@link LlmClassifier}, in `LLM_MODE`, with `LLM_TIMEOUT_MS` per call.
  *
+ * - `CLASSIFIER_HISTORY` set: the offline side is a {@link LiveOfflineClassifier} trained on the
+ *   catalog plus those CSV files, retrained in the background when they change.
+ *
  * Training happens here, so call it once at start-up. LangChain is imported only when a model is
  * configured: it is ~25 MB of resident memory that an offline bot never needs.
  */
-export async function createClassifier(config: Config, catalog: Catalog, log?: Logger): Promise<Classifier> {
-  const offline = OfflineClassifier.train(catalog);
+export async function createClassifier(
+  config: Config,
+  catalog: Catalog,
+  log?: Logger,
+  history: { watch?: boolean; strict?: boolean } = {},
+): Promise<Classifier> {
+  const files = config.CLASSIFIER_HISTORY ?? [];
+  const offline = files.length > 0
+    ? LiveOfflineClassifier.start({ catalog, files, ...(log ? { log } : {}), ...history })
+    : OfflineClassifier.train(catalog);
   if (!config.LLM_PROVIDER) return offline;
   const [{ createChatModel }, { HybridClassifier }, { LlmClassifier }] = await Promise.all([
     import('./chat-model'), import('./hybrid-classifier'), import('./llm-classifier'),

@@ -3,10 +3,13 @@ import type { Locale } from '../catalog/schema';
 import { NONE, type Candidate, type Classification, type Classifier } from './classifier';
 import type { OfflineClassifier } from './offline-classifier';
 
+/** What the hybrid needs of the offline side (an OfflineClassifier, or a LiveOfflineClassifier that retrains). */
+export type OfflineSide = Pick<OfflineClassifier, 'classify' | 'threshold' | 'detectLocale'>;
+
 /** What a {@link HybridClassifier} combines. */
 export interface HybridClassifierOptions {
   /** Always consulted first: it detects the language and is the fallback answer. */
-  offline: OfflineClassifier;
+  offline: OfflineSide;
   /** Usually an `LlmClassifier`; any failure of it is survivable. */
   llm: Classifier;
   /** `hybrid`: ask `llm` only when offline says "none" or its confidence is below `offline.threshold`; `llm`: always ask it. */

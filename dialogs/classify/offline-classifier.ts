@@ -37,6 +37,12 @@ export interface OfflineOptions {
   calibrationFolds: number;
   /** Calibrate on at most this many documents per head (a sample, so 10,000 history rows stay fast). */
   calibrationSample: number;
+  /**
+   * Highest service confidence ever reported: the probabilities are mixed with a uniform share so the
+   * top one cannot exceed it. Held-out catalog text is cleaner than what citizens write, so even a
+   * perfect fit there must not claim certainty (issue 13: a street name once produced 0.993).
+   */
+  maxConfidence: number;
 }
 
 export const DEFAULT_OPTIONS: OfflineOptions = {
@@ -45,6 +51,7 @@ export const DEFAULT_OPTIONS: OfflineOptions = {
   type: { epochs: 12, learningRate: 1, l2: 1e-6 },
   calibrationFolds: 4,
   calibrationSample: 4_000,
+  maxConfidence: 0.98,
 };
 
 const MAX_ALTERNATIVES = 3;
@@ -202,6 +209,7 @@ export class OfflineClassifier implements Classifier {
     textFeatures(text, lang, vocabulary, this.options.features, this.#hashes);
     index.lookup(this.#hashes, this.#rows);
     this.model.service.predict(this.#rows.data, this.#rows.length, this.#serviceProbs);
+    capConfidence(this.#serviceProbs, this.options.maxConfidence);
     this.model.type.predict(this.#rows.data, this.#rows.length, this.#typeProbs);
     const type = PROCEDURE_TYPES[argmax(this.#typeProbs)]!;
     const p = this.#serviceProbs;
@@ -239,6 +247,17 @@ function* calibrated(
 function every<T>(docs: readonly T[], n: number): T[] {
   const step = docs.length / n;
   return Array.from({ length: n }, (_, i) => docs[Math.floor(i * step)]!);
+}
+
+/** Mixes `p` with the uniform distribution just enough that no entry exceeds `max` (a no-op when none does). */
+function capConfidence(p: Float64Array, max: number): void {
+  const k = p.length;
+  let top = 0;
+  for (let i = 0; i < k; i++) if (p[i]! > top) top = p[i]!;
+  if (top <= max || k < 2) return;
+  // (1 - e) * top + e / k = max
+  const e = (top - max) / (top - 1 / k);
+  for (let i = 0; i < k; i++) p[i] = (1 - e) * p[i]! + e / k;
 }
 
 function argmax(p: Float64Array): number {

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { PROCEDURE_TYPES } from '../../../dialogs/catalog/schema';
 import { loadCatalog } from '../../../dialogs/catalog/load-catalog';
@@ -14,9 +17,9 @@ interface Run {
 }
 
 /** Runs the CLI as `npm run classify` does, feeding `input` on stdin; env is added to a clean base. */
-function runCli(input: string, env: Record<string, string> = {}): Promise<Run> {
+function runCli(input: string, env: Record<string, string> = {}, args: string[] = []): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', CLI, {
+    const child = spawn('npx', [...CLI, ...args], {
       cwd: process.cwd(),
       // Only what the CLI needs: no LLM_* variables leak in from the developer's shell.
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
@@ -88,5 +91,35 @@ describe.concurrent('npm run classify', { timeout: 60_000 }, () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/configuration error[\s\S]*LLM_MODEL/);
+  });
+});
+
+describe('classify CLI --history', () => {
+  const word = 'zorblatex';
+  const history = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-history-'));
+    const file = join(dir, 'tickets.csv');
+    const lines = Array.from({ length: 30 }, (_, i) => `"el ${word} ${i} roto otra vez",mascotas,reclamo`);
+    writeFileSync(file, ['text,service,type', ...lines, '"algo",bomberos,', ',agua,'].join('\r\n'));
+    return file;
+  };
+
+  it('trains on the history file too, printing only JSON lines on stdout and the skipped rows on stderr', async () => {
+    const run = await runCli(`hay un ${word} roto\nla farola de mi calle no funciona\n`, {}, ['--history', history()]);
+    expect(run.code, run.stderr).toBe(0);
+    const out = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { service: string });
+    expect(out.map((o) => o.service)).toEqual(['mascotas', 'alumbrado']);
+    expect(run.stderr).toMatch(/"skippedUnknownService":1/);
+    expect(run.stderr).toMatch(/"skippedEmptyText":1/);
+  });
+
+  it('stops with the file and line when the history is not valid CSV', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-history-'));
+    const file = join(dir, 'broken.csv');
+    writeFileSync(file, 'text,service\nbien,calles\n"sin cerrar,calles\n');
+    const run = await runCli('hola\n', {}, ['--history', file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/broken\.csv, line \d+: Quote Not Closed/);
   });
 });
