@@ -8,7 +8,9 @@ import type { EngineDeps } from './engine-deps';
 import { handoffDialog, type HandoffMemo, type HandoffOptions } from './handoff-dialog';
 import { backOfficeQuestionsDialog, type QuestionsOptions } from './back-office-questions-dialog';
 import { say } from './i18n';
-import { newDraft, type IntakeDraft, type IntakeSeed } from './intake-draft';
+import { harvest, newDraft, withUnderstood, type IntakeDraft, type IntakeSeed } from './intake-draft';
+import { localeOf } from './turn-keys';
+import { understandingOf } from './understand/of-deps';
 import { pickServiceDialog, type PickServiceOptions, type PickServiceResult } from './pick-service-dialog';
 import { ask, ChoiceAsk, ContactAsk, LocationAsk, PhotoAsk, TextAsk } from './prompts';
 import { submitDialog, type SubmitOptions } from './submit-dialog';
@@ -20,7 +22,11 @@ interface StepValues {
 
 /**
  * From a citizen's report to a filed ticket: describe (when the first message had no text) →
- * pick the service → collect the missing fields → summary and confirm → file.
+ * pick the service → collect the missing required fields → one confirmation → file.
+ *
+ * Said once is enough: the place, the description and a phone or email are read out of every
+ * message (dialogs/understand) and never asked for again; a report that says what and where is
+ * confirmed in the bot's first answer and filed with the citizen's second message.
  *
  * Options: the first message's text, shared pin and photos. The draft (with its idempotency key,
  * generated here once) travels through the steps in dialog state.
@@ -29,33 +35,51 @@ export class IntakeDialog extends ComponentDialog {
   constructor(deps: EngineDeps, memo: StatePropertyAccessor<HandoffMemo | undefined>) {
     super(DIALOG.intake);
     const { catalog } = deps;
+    const understanding = understandingOf(deps);
     this.addDialog(
       new WaterfallDialog<IntakeSeed>(DIALOG.intakeMain, [
         async function describe(step: WaterfallStepContext<IntakeSeed>): Promise<DialogTurnResult> {
-          const draft = newDraft(randomUUID(), step.options);
-          (step.values as StepValues).draft = draft;
-          const text = draft.texts[0];
-          if (text !== undefined && /\p{L}/u.test(text)) return step.next(text);
+          const seeded = newDraft(randomUUID(), step.options);
+          const text = seeded.texts[0];
+          if (text !== undefined && /\p{L}/u.test(text)) {
+            // What the first message says besides what is wrong: where, and a phone or email.
+            const u = await understanding.understand(text, localeOf(step.context));
+            const draft = withUnderstood(seeded, u);
+            if (u.describes || !u.place) {
+              (step.values as StepValues).draft = draft;
+              return step.next(text);
+            }
+            // Only a place ("calle Colón 12"): ask what is wrong there; the place is kept.
+            (step.values as StepValues).draft = { ...draft, texts: [], asked: ['description'] } satisfies IntakeDraft;
+            return step.prompt(PROMPT.text, ask(say('intake.askDescriptionAt', { place: u.place.display }), { retrySay: say('intake.askDescriptionRetry') }));
+          }
           // A pin, a photo or the greeting's "report a problem" button: ask what is going on first.
-          (step.values as StepValues).draft = { ...draft, texts: [], asked: ['description'] } satisfies IntakeDraft;
+          (step.values as StepValues).draft = { ...seeded, texts: [], asked: ['description'] } satisfies IntakeDraft;
           return step.prompt(PROMPT.text, ask(say('intake.askDescription'), { retrySay: say('intake.askDescriptionRetry') }));
         },
 
         async function pick(step: WaterfallStepContext<IntakeSeed>): Promise<DialogTurnResult> {
-          const draft = (step.values as StepValues).draft;
+          let draft = (step.values as StepValues).draft;
           const text = step.result as string;
+          if (draft.texts.length === 0) {
+            // The answer to "what is going on?" may say where too ("la farola de la calle Mayor 3").
+            draft = withUnderstood({ ...draft, said: [...(draft.said ?? []), text] }, await understanding.understand(text, localeOf(step.context)));
+            draft = harvest(draft, step.context.activity);
+          }
           const texts = draft.texts.length > 0 ? draft.texts : [text];
           (step.values as StepValues).draft = { ...draft, texts } satisfies IntakeDraft;
-          const options: PickServiceOptions = { text, texts, misses: 0 };
+          const options: PickServiceOptions = { text: texts.join('\n'), texts, misses: 0, ...(draft.typeFixed && draft.type ? { type: draft.type } : {}) };
           return step.beginDialog(DIALOG.pickService, options);
         },
 
         async function collect(step: WaterfallStepContext<IntakeSeed>): Promise<DialogTurnResult> {
           const picked = step.result as PickServiceResult;
+          const before = (step.values as StepValues).draft;
           const draft: IntakeDraft = {
-            ...(step.values as StepValues).draft,
+            ...before,
             service: picked.service,
-            type: picked.type,
+            // A type the citizen chose (the "Hacer un reclamo" button) is never re-classified.
+            type: before.typeFixed && before.type ? before.type : picked.type,
             texts: picked.texts,
             ...(picked.unclassified ? { unclassified: true } : {}),
           };

@@ -4,6 +4,9 @@ import type { GeoPoint, TicketAttachment, TicketContact, TicketDraft, TicketLoca
 import type { Field, Locale, ProcedureType, Service } from './catalog/schema';
 import { say, type Say } from './i18n';
 import { attachmentsOf } from './prompts';
+import { describesProblem, extractDescription } from './understand/describe';
+import { extractPlace } from './understand/extract-place';
+import type { Understood } from './understand/understanding';
 
 /**
  * What intake has collected so far. Lives in dialog state (plain JSON) from the first message to
@@ -28,11 +31,22 @@ export interface IntakeDraft {
   attributes?: Record<string, string | string[]>;
   /** Fields already asked for, so an optional question declined with "no" is not asked again. */
   asked: Field[];
+  /**
+   * The type was decided by the citizen (the "Hacer un reclamo" button, or "Cambiar tipo" at the
+   * confirmation): classification never overrides it.
+   */
+  typeFixed?: boolean;
+  /** Everything the citizen wrote during this intake, answers included (to find a value "ya te lo di" points at). */
+  said?: string[];
+  /** Fields re-asked once after a non-answer ("sí", "no sé", "ya te lo di"). */
+  reasked?: Field[];
 }
 
 /** What the first message brought besides its text. */
 export interface IntakeSeed {
   text?: string;
+  /** The procedure type a button the citizen pressed chose ("Hacer un reclamo"). */
+  type?: ProcedureType;
   point?: GeoPoint;
   photos?: TicketAttachment[];
 }
@@ -43,28 +57,34 @@ export function newDraft(key: string, seed: IntakeSeed): IntakeDraft {
     texts: seed.text ? [seed.text] : [],
     photos: seed.photos ?? [],
     asked: [],
+    said: seed.text ? [seed.text] : [],
+    ...(seed.type ? { type: seed.type, typeFixed: true } : {}),
     ...(seed.point ? { location: { point: seed.point } } : {}),
   };
 }
 
-/** The description filed with the ticket: everything the citizen wrote about it. */
+/** The description filed with the ticket: everything the citizen wrote about it, without greeting filler. */
 export function descriptionOf(draft: IntakeDraft): string {
-  return draft.texts.join('\n');
+  return draft.texts.map(extractDescription).join('\n');
 }
 
-// Fewer words than this ("farola", "bache!") is a topic, not a description a crew can act on.
-const MIN_DESCRIPTION_WORDS = 3;
-
+// A message says what is wrong when something is left once the greeting and the place are gone
+// ("farola apagada en la calle Colón 12" yes; "calle Colón 12" or "hola" no).
 function describedEnough(draft: IntakeDraft): boolean {
-  return descriptionOf(draft).split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= MIN_DESCRIPTION_WORDS;
+  return draft.texts.some((t) => describesProblem(t, extractPlace(t)));
 }
 
-/** The next field to ask for, and whether the citizen may skip it; undefined when intake is complete. */
-export function nextField(draft: IntakeDraft, service: Service): { field: Field; required: boolean } | undefined {
+/**
+ * The next field to ask for, and whether the citizen may skip it; undefined when intake is complete.
+ * Only what the service requires is asked: optional fields (a photo, a contact) are offered at the
+ * confirmation instead, so a report that says what and where is one "Enviar" away from its ticket.
+ * `askOptional` restores the old behaviour (every optional field asked once).
+ */
+export function nextField(draft: IntakeDraft, service: Service, askOptional = false): { field: Field; required: boolean } | undefined {
   // An inquiry is about something, not somewhere: location and photo are not asked for it.
   const inquiry = draft.type === 'consulta';
   const required = new Set(service.requires.filter((f) => !(inquiry && f === 'location')));
-  const optional = new Set(service.optional.filter((f) => !(inquiry && (f === 'location' || f === 'photo'))));
+  const optional = new Set(askOptional ? service.optional.filter((f) => !(inquiry && (f === 'location' || f === 'photo'))) : []);
   const order: Field[] = ['location', 'description', 'photo', 'contact'];
   for (const field of order) {
     if (!required.has(field) && !optional.has(field)) continue;
@@ -153,4 +173,37 @@ function locationText(l: TicketLocation): string | Say {
   if (l.address) return l.address;
   if (l.point) return say('summary.point', { latitude: l.point.latitude.toFixed(5), longitude: l.point.longitude.toFixed(5) });
   return '';
+}
+
+// The confirmation quotes the description so the citizen can check it, short enough to read on a phone.
+const CONFIRM_DESCRIPTION_CHARS = 200;
+
+/**
+ * The one confirmation: "Reclamo de Alumbrado público en Calle Colón 12 — ¿lo envío?", then what
+ * the citizen said, the photos and the contact when there are any.
+ */
+export function confirmationOf(draft: IntakeDraft): Say {
+  const description = descriptionOf(draft).replace(/\s+/g, ' ');
+  const details: Say[] = [
+    say('confirm.description', { description: description.length > CONFIRM_DESCRIPTION_CHARS ? `${description.slice(0, CONFIRM_DESCRIPTION_CHARS)}…` : description }),
+  ];
+  if (draft.photos.length > 0) details.push(say('confirm.photos', { count: draft.photos.length }));
+  if (draft.contact) {
+    const c = draft.contact;
+    details.push(say('confirm.contact', { contact: [c.name, c.phone, c.email].filter((x) => x !== undefined).join(', ') }));
+  }
+  const type = { type: draft.type ?? 'consulta' } as const;
+  const service = { service: draft.service ?? '' };
+  return draft.location
+    ? say('confirm.withPlace', { type, service, place: locationText(draft.location), details })
+    : say('confirm.noPlace', { type, service, details });
+}
+
+/** A draft with what a message said besides the problem: the place and a contact, unless already given. */
+export function withUnderstood(draft: IntakeDraft, u: Understood): IntakeDraft {
+  return {
+    ...draft,
+    ...(u.place && !draft.location?.address ? { location: { ...draft.location, address: u.place.display } } : {}),
+    ...(u.contact && !draft.contact ? { contact: u.contact } : {}),
+  };
 }

@@ -4,7 +4,7 @@ import type { Candidate } from './classify/classifier';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
 import { render, say, type MessageKey } from './i18n';
-import { ask, otherChoice, yesNo, type ChoiceSpec } from './prompts';
+import { ask, otherChoice, type ChoiceSpec } from './prompts';
 import { localeOf } from './turn-keys';
 
 export interface PickServiceOptions {
@@ -14,6 +14,13 @@ export interface PickServiceOptions {
   texts: string[];
   /** How many times the citizen already said none of the offered services fits. */
   misses: number;
+  /** The type the citizen chose (a button, a correction): the classifier's type is ignored. */
+  type?: ProcedureType;
+  /**
+   * Correcting the service at the confirmation: the current one is not offered again, and "Otro
+   * servicio" lists every service of the catalog.
+   */
+  correcting?: string;
 }
 
 export interface PickServiceResult {
@@ -40,10 +47,11 @@ export function typeKey(type: ProcedureType, form: 'a' | 'your'): MessageKey {
 /**
  * Works out which service and procedure type a report is about.
  *
- * Confident classification → "Entiendo que es un reclamo de Alumbrado público. ¿Es correcto?".
- * Not confident, or "no" → the best candidates as choices plus "Otro". "Otro" → describe it again
- * and classify that; "Otro" a second time → an inquiry (consulta) under the best guess, marked
- * `unclassified` so the handoff feature can route it to a person instead.
+ * Confident classification → taken without a question: the one confirmation before filing shows it
+ * and lets the citizen change the type or the service. Not confident → the best candidates as
+ * choices plus "Otro". "Otro" → describe it again and classify that; "Otro" a second time → an
+ * inquiry (consulta) under the best guess, marked `unclassified` so the handoff feature can route it
+ * to a person instead. When correcting, "Otro servicio" lists every service instead.
  */
 export function pickServiceDialog(deps: EngineDeps): WaterfallDialog<PickServiceOptions> {
   const { catalog, classifier } = deps;
@@ -60,30 +68,26 @@ export function pickServiceDialog(deps: EngineDeps): WaterfallDialog<PickService
     async function classify(step: WaterfallStepContext<PickServiceOptions>): Promise<DialogTurnResult> {
       const result = await classifier.classify(step.options.text, localeOf(step.context));
       const candidates = [result, ...result.alternatives].filter(known).map(({ service, type, confidence }) => ({ service, type, confidence }));
+      const { correcting } = step.options;
+      if (correcting) {
+        (step.values as StepValues).candidates = candidates.filter((c) => c.service !== correcting);
+        return step.next();
+      }
       (step.values as StepValues).candidates = candidates;
       const top = candidates[0];
-      if (top && top.service === result.service && result.confidence >= threshold) {
-        return step.prompt(
-          PROMPT.choice,
-          ask(say('intake.confirmService', { typeA: say(typeKey(top.type, 'a')), service: { service: top.service } }), {
-            choiceSpecs: yesNo(),
-            retrySay: say('choice.retryYesNo'),
-          }),
-        );
-      }
+      // Confident: no question here; the confirmation shows it and offers to change it.
+      if (top && top.service === result.service && result.confidence >= threshold) return step.endDialog(resultOf(top, step.options));
       return step.next();
     },
 
     async function offer(step: WaterfallStepContext<PickServiceOptions>): Promise<DialogTurnResult> {
       const { candidates } = step.values as StepValues;
-      const answer = step.result as FoundChoice | undefined;
-      if (answer?.value === 'yes' && candidates[0]) return step.endDialog(resultOf(candidates[0], step.options));
-      // After a "no" the top reading was just rejected: offering it again would be deaf.
-      const offered = (answer?.value === 'no' ? candidates.slice(1) : candidates).slice(0, MAX_OFFERED);
+      const offered = candidates.slice(0, MAX_OFFERED);
+      const other = step.options.correcting ? { value: 'other', label: say('choice.otherService'), synonyms: 'other' as const } : otherChoice();
       if (offered.length === 0) return step.next({ value: 'other', index: 0, score: 1 } satisfies FoundChoice);
       return step.prompt(
         PROMPT.choice,
-        ask(say('intake.pickService'), { choiceSpecs: [...offered.map(serviceChoice), otherChoice()], retrySay: say('choice.retryPick') }),
+        ask(say('intake.pickService'), { choiceSpecs: [...offered.map(serviceChoice), other], retrySay: say('choice.retryPick') }),
       );
     },
 
@@ -92,19 +96,28 @@ export function pickServiceDialog(deps: EngineDeps): WaterfallDialog<PickService
       const answer = step.result as FoundChoice;
       const picked = candidates.find((c) => c.service === answer.value);
       if (picked) return step.endDialog(resultOf(picked, step.options));
+      if (step.options.correcting) {
+        // Every service of the catalog, so none is out of reach.
+        const all = catalog.services.map((s) => serviceChoice({ service: s.code, type: 'reclamo', confidence: 0 }));
+        return step.prompt(PROMPT.choice, ask(say('confirm.pickAnyService'), { choiceSpecs: all, retrySay: say('choice.retryPick') }));
+      }
       const best = candidates[0] ?? fallbackCandidate();
       if (step.options.misses >= 1) {
         // With people to hand off to, intake says so itself (HandoffDialog); without, it is filed as an inquiry.
         if (!deps.handoff) await step.context.sendActivity(render(catalog, localeOf(step.context), say('intake.asInquiry')));
-        const inquiry: PickServiceResult = { service: best.service, type: 'consulta', texts: step.options.texts, unclassified: true };
+        const inquiry: PickServiceResult = { service: best.service, type: step.options.type ?? 'consulta', texts: step.options.texts, unclassified: true };
         return step.endDialog(inquiry);
       }
       return step.prompt(PROMPT.text, ask(say('intake.describeAgain'), { retrySay: say('intake.askDescriptionRetry') }));
     },
 
     async function again(step: WaterfallStepContext<PickServiceOptions>): Promise<DialogTurnResult> {
+      if (step.options.correcting) {
+        const answer = step.result as FoundChoice;
+        return step.endDialog({ service: answer.value, type: step.options.type ?? 'reclamo', texts: step.options.texts } satisfies PickServiceResult);
+      }
       const text = step.result as string;
-      const next: PickServiceOptions = { text, texts: [...step.options.texts, text], misses: step.options.misses + 1 };
+      const next: PickServiceOptions = { ...step.options, text, texts: [...step.options.texts, text], misses: step.options.misses + 1 };
       return step.replaceDialog(DIALOG.pickService, next);
     },
   ]);
@@ -117,5 +130,5 @@ export function pickServiceDialog(deps: EngineDeps): WaterfallDialog<PickService
 }
 
 function resultOf(c: Candidate, o: PickServiceOptions): PickServiceResult {
-  return { service: c.service, type: c.type, texts: o.texts };
+  return { service: c.service, type: o.type ?? c.type, texts: o.texts };
 }

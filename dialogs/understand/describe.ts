@@ -26,12 +26,13 @@ const alt = (xs: readonly string[]) => [...xs].sort((a, b) => b.length - a.lengt
 const LEADING = new RegExp(`^(?:[\\s,.;:!¡¿?👋🙂😊-]*(?:${alt(OPENINGS)})(?![\\p{L}]))+[\\s,.;:!¡¿?👋🙂😊-]*`, 'iu');
 const TRAILING = new RegExp(`(?:[\\s,.;:!¡-]+(?:${alt(CLOSINGS)})(?![\\p{L}]))+[\\s,.;:!🙏🙂😊]*$`, 'iu');
 
-/** The message without greeting filler, first letter capitalized; the whole message when nothing is left. */
+/** The message without greeting filler (then capitalized); the message as written when there was none or nothing else. */
 export function extractDescription(text: string): string {
   const trimmed = text.trim();
   const cut = trimmed.replace(LEADING, '').replace(TRAILING, '').trim();
-  const body = /\p{L}/u.test(cut) ? cut : trimmed;
-  return body.charAt(0).toUpperCase() + body.slice(1);
+  if (cut === trimmed || !/\p{L}/u.test(cut)) return trimmed;
+  // Something was cut before it: the sentence now starts here.
+  return cut.charAt(0).toUpperCase() + cut.slice(1);
 }
 
 /**

@@ -8,8 +8,12 @@ const FAROLA = 'Hay una farola apagada en la calle Colón 12 desde hace una sema
 const PIN = { type: 'message', entities: [placeEntity({ latitude: 39.4699, longitude: -0.3763 })] };
 const PHOTO = { type: 'message', attachments: [{ contentType: 'image/jpeg', contentUrl: 'https://files.example/farola.jpg', name: 'farola.jpg' }] };
 
-// Any of the field questions: the choice was accepted and intake moved on.
-const FIELD_QUESTION = /^(¿Dónde (está|es)\?|¿Me cuentas un poco más|¿Quieres adjuntar una foto|¿Nos dejas un nombre|Para este trámite necesitamos)/;
+// What without where: intake's first question is where.
+const NOWHERE = 'Hay una farola apagada desde hace una semana';
+const CONFIRM_BUTTONS = ['Enviar', 'Añadir foto', 'Cambiar tipo', 'Cambiar servicio', 'Corregir lugar'];
+
+// Any of the field questions or the confirmation: the choice was accepted and intake moved on.
+const FIELD_QUESTION = /^(¿Dónde (está|es)\?|¿Me cuentas un poco más|Para este trámite necesitamos)|— ¿lo envío\?/;
 
 describe('intake', () => {
   let engine: Engine;
@@ -25,19 +29,17 @@ describe('intake', () => {
     const ticket: { reference?: string } = {};
     await engine
       .adapter()
-      .send(FAROLA)
-      .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
-      .send('si')
+      .send(NOWHERE)
       .assertReply(says(/^¿Dónde está\?/))
       .send(PIN)
-      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
+      .assertReply(offers(/^Reclamo de Alumbrado público en ubicación compartida \(39\.46990, -0\.37630\) — ¿lo envío\?/, CONFIRM_BUTTONS))
+      // A photo and an email sent instead of a button join the report, and it is shown again.
       .send(PHOTO)
-      .assertReply(says(/nombre, teléfono o email/))
+      .assertReply(says(/📷 Fotos: 1/))
       .send('ana@example.org')
       .assertReply((a) => {
-        expect(a.text).toContain('• Ubicación: ubicación compartida (39.46990, -0.37630)');
-        expect(a.text).toContain('• Foto: sí (1)');
-        expect(a.text).toContain('• Contacto: ana@example.org');
+        expect(a.text).toContain('📷 Fotos: 1');
+        expect(a.text).toContain('👤 Contacto: ana@example.org');
       })
       .send('sí')
       .assertReply(capturesReference(/^¡Listo!/, ticket))
@@ -50,10 +52,8 @@ describe('intake', () => {
   it('does not ask for a location the first message already shared', async () => {
     await engine
       .adapter()
-      .send({ ...PIN, text: FAROLA })
-      .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
-      .send('sí')
-      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
+      .send({ ...PIN, text: NOWHERE })
+      .assertReply(offers(/^Reclamo de Alumbrado público en ubicación compartida/, CONFIRM_BUTTONS))
       .startTest();
   });
 
@@ -71,18 +71,20 @@ describe('intake', () => {
       .startTest();
   });
 
-  it('after a "no" offers the other candidates, not the rejected one, and takes a choice by name', async () => {
+  it('after "Cambiar servicio" offers the other candidates, not the current one, and takes a choice by name', async () => {
     const classification = await engine.classifier.classify(FAROLA, 'es');
     const others = classification.alternatives.slice(0, 4).map((c) => serviceName(c.service));
     expect(others.length).toBeGreaterThan(0);
     await engine
       .adapter()
       .send(FAROLA)
-      .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
+      .assertReply(says(/^Reclamo de Alumbrado público en calle Colón 12 — ¿lo envío\?/))
       .send('no')
-      .assertReply(offers(/^¿Sobre qué es\?/, [...others, 'Otro']))
+      .assertReply(offers(/^¿Qué quieres cambiar\?/, ['Cambiar tipo', 'Cambiar servicio', 'Corregir lugar', 'No enviar']))
+      .send('Cambiar servicio')
+      .assertReply(offers(/^¿Sobre qué es\?/, [...others, 'Otro servicio']))
       .send(others[0]!.toLowerCase())
-      .assertReply(says(FIELD_QUESTION))
+      .assertReply(says(new RegExp(`^Reclamo de ${others[0]!} en calle Colón 12 — ¿lo envío\\?`)))
       .startTest();
   });
 
@@ -100,13 +102,10 @@ describe('intake', () => {
       .assertReply(says(/^¿Sobre qué es\?/))
       .send('ninguno')
       .assertReply(says(/^No termino de ubicarlo, así que lo registro como consulta/))
-      // An inquiry is about something, not somewhere: straight to the contact question.
-      .assertReply(says(/teléfono o email/))
-      .send('Luis 600 123 456')
+      // An inquiry is about something, not somewhere: no question about the place, straight to the confirmation.
       .assertReply((a) => {
-        expect(a.text).toContain('• Tipo: Consulta');
-        expect(a.text).toContain(`• Descripción: ${vague.join(' ')}`);
-        expect(a.text).not.toContain('• Ubicación');
+        expect(a.text).toMatch(/^Consulta de .* — ¿lo envío\?/);
+        expect(a.text).toContain(`📝 ${vague.join(' ')}`);
       })
       .send('sí')
       .assertReply(capturesReference(/^¡Listo! ✅ Registré tu consulta con el número/, ticket))
@@ -116,21 +115,13 @@ describe('intake', () => {
     expect(row.description).toBe(vague.join('\n'));
   });
 
-  it('asks for more detail when the first message is only a word or two', async () => {
+  it('asks only where when the first message says what in a word or two', async () => {
     await engine
       .adapter()
       .send('farola rota')
-      .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
-      .send('sí')
       .assertReply(says(/^¿Dónde está\?/))
       .send('Plaza Mayor 1')
-      .assertReply(says(/^¿Me cuentas un poco más\?/))
-      .send('está rota desde el sábado y la calle queda a oscuras')
-      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
-      .send('no')
-      .assertReply(says(/nombre, teléfono o email/))
-      .send('no')
-      .assertReply(says(/• Descripción: farola rota está rota desde el sábado y la calle queda a oscuras/))
+      .assertReply(says(/^Reclamo de Alumbrado público en Plaza Mayor 1 — ¿lo envío\?\n📝 farola rota/))
       .startTest();
   });
 
@@ -140,7 +131,7 @@ describe('intake', () => {
       .send('Hacer un reclamo')
       .assertReply(says(/^Cuéntame con tus palabras qué pasa\.$/))
       .send(FAROLA)
-      .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
+      .assertReply(says(/^Reclamo de Alumbrado público en calle Colón 12 — ¿lo envío\?/))
       .startTest();
   });
 
@@ -148,34 +139,25 @@ describe('intake', () => {
     await engine
       .adapter()
       .send('hay un perro abandonado atado en el parque desde ayer sin agua')
-      .assertReply(says(/^Entiendo que es .* de Animales y mascotas/))
-      .send('sí')
-      .assertReply(says(/^¿Dónde es\? .*\(o «no» si no hace falta\)/))
-      .send('no')
-      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
-      .send('no')
       .assertReply(says(/^Para este trámite necesitamos un teléfono o email de contacto/))
       .send('no')
       .assertReply(says(/^Escribe un teléfono o un email/))
       .send('Marta 600 111 222')
-      .assertReply(says(/• Contacto: Marta, 600111222/))
+      .assertReply((a) => {
+        expect(a.text).toMatch(/^\S+ de Animales y mascotas — ¿lo envío\?/);
+        expect(a.text).toContain('👤 Contacto: Marta, 600111222');
+      })
       .startTest();
   });
 
-  it('files nothing when the citizen answers "no" to the summary', async () => {
+  it('files nothing when the citizen answers "no" to the confirmation and then "No enviar"', async () => {
     await engine
       .adapter({ citizenId: 'changed-mind' })
       .send(FAROLA)
-      .assertReply(says(/^Entiendo/))
-      .send('sí')
-      .assertReply(says(/^¿Dónde está\?/))
-      .send('Calle Colón 12')
-      .assertReply(says(/foto/))
+      .assertReply(says(/— ¿lo envío\?/))
       .send('no')
-      .assertReply(says(/contactarte/))
-      .send('no')
-      .assertReply(says(/¿Lo envío\?$/))
-      .send('no')
+      .assertReply(says(/^¿Qué quieres cambiar\?/))
+      .send('No enviar')
       .assertReply(says(/^De acuerdo, no lo envío/))
       .startTest();
     expect(await engine.connector.listForCitizen('changed-mind')).toEqual([]);
@@ -201,15 +183,7 @@ describe('intake', () => {
     await engine
       .adapter({ citizenId: 'outage', connector: flaky })
       .send(FAROLA)
-      .assertReply(says(/^Entiendo/))
-      .send('sí')
-      .assertReply(says(/^¿Dónde está\?/))
-      .send('Calle Colón 12')
-      .assertReply(says(/foto/))
-      .send('no')
-      .assertReply(says(/contactarte/))
-      .send('no')
-      .assertReply(says(/¿Lo envío\?$/))
+      .assertReply(says(/— ¿lo envío\?/))
       .send('sí')
       .assertReply(says(/^Uy, ahora no hemos podido registrarlo/))
       .assertReply(offers(/^¿Lo intento de nuevo\?/, ['Sí', 'No']))

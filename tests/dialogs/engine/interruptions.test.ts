@@ -4,6 +4,9 @@ import { capturesReference, offers, says, startEngine, type Engine } from './har
 
 const FAROLA = 'Hay una farola apagada en la calle Colón 12 desde hace una semana';
 const WHERE = /^¿Dónde está\? Escribe la dirección o comparte tu ubicación/;
+// What without where: intake's first question is where.
+const NOWHERE = 'Hay una farola apagada desde hace una semana';
+const CONFIRM = /^Reclamo de Alumbrado público en calle Colón 12 — ¿lo envío\?/;
 
 describe('interruptions at any step', () => {
   let engine: Engine;
@@ -18,19 +21,13 @@ describe('interruptions at any step', () => {
     const ticket: { reference?: string } = {};
     await engine
       .adapter()
-      .send(FAROLA)
-      .assertReply(says(/^Entiendo/))
-      .send('sí')
+      .send(NOWHERE)
       .assertReply(says(WHERE))
       .send('¡Socorro! Huele a gas en toda la escalera')
       .assertReply(says(/^⚠️ Si alguien está en peligro, llama YA al 112\./))
       .assertReply(says(WHERE))
       .send('Calle Colón 12')
-      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
-      .send('no')
-      .assertReply(says(/contactarte/))
-      .send('no')
-      .assertReply(says(/• Ubicación: Calle Colón 12/))
+      .assertReply(says(/^Reclamo de Alumbrado público en Calle Colón 12 — ¿lo envío\?/))
       .send('sí')
       .assertReply(capturesReference(/^¡Listo!/, ticket))
       .startTest();
@@ -41,10 +38,10 @@ describe('interruptions at any step', () => {
     await engine
       .adapter()
       .send(FAROLA)
-      .assertReply(says(/^Entiendo/))
+      .assertReply(says(CONFIRM))
       .send('hi ha foc')
       .assertReply(says(/112/))
-      .assertReply(says(/^Entiendo que es un reclamo de Alumbrado público/))
+      .assertReply(says(CONFIRM))
       .startTest();
   });
 
@@ -53,16 +50,14 @@ describe('interruptions at any step', () => {
       .adapter()
       .send('hay un cable de luz caído en la calle Mayor')
       .assertReply(says(/^⚠️ .*112/))
-      .assertReply(says(/^(Entiendo que es|¿Sobre qué es\?)/))
+      .assertReply(says(/(— ¿lo envío\?|^¿Sobre qué es\?)/))
       .startTest();
   });
 
   it('gives help mid-intake and asks the same question again', async () => {
     await engine
       .adapter()
-      .send(FAROLA)
-      .assertReply(says(/^Entiendo/))
-      .send('sí')
+      .send(NOWHERE)
       .assertReply(says(WHERE))
       .send('ayuda')
       .assertReply((a) => {
@@ -71,16 +66,14 @@ describe('interruptions at any step', () => {
       })
       .assertReply(says(WHERE))
       .send('Calle Colón 12')
-      .assertReply(says(/^¿Quieres adjuntar una foto\?/))
+      .assertReply(says(/^Reclamo de Alumbrado público en Calle Colón 12 — ¿lo envío\?/))
       .startTest();
   });
 
   it('cancels mid-intake, confirms, and starts afresh on the next message', async () => {
     await engine
       .adapter({ citizenId: 'canceller' })
-      .send(FAROLA)
-      .assertReply(says(/^Entiendo/))
-      .send('sí')
+      .send(NOWHERE)
       .assertReply(says(WHERE))
       .send('Cancelar')
       .assertReply(offers(/^Vale, lo dejamos aquí\./, ['Hacer un reclamo', 'Ver mis tickets', 'Ayuda']))
@@ -101,7 +94,7 @@ describe('interruptions at any step', () => {
       await engine
         .adapter()
         .send(FAROLA)
-        .assertReply(says(/^Entiendo/))
+        .assertReply(says(CONFIRM))
         .send(words)
         .assertReply(says(reply))
         .startTest();
@@ -111,9 +104,7 @@ describe('interruptions at any step', () => {
   it('switches language mid-intake and asks the same question again in the new language', async () => {
     await engine
       .adapter()
-      .send(FAROLA)
-      .assertReply(says(/^Entiendo/))
-      .send('sí')
+      .send(NOWHERE)
       .assertReply(says(WHERE))
       .send('english please')
       .assertReply((a) => {
@@ -123,17 +114,10 @@ describe('interruptions at any step', () => {
       })
       .assertReply(says(/^Where is it\? Type the address or share your location/))
       .send({ type: 'message', entities: [placeEntity({ latitude: 41.3874, longitude: 2.1686 })] })
-      .assertReply(offers(/^Would you like to attach a photo\?/, ['No']))
-      .send('no')
-      .assertReply(says(/^Would you leave a name, phone or email/))
-      .send('no')
-      .assertReply((a) => {
-        expect(a.text).toMatch(/^Let's review:/);
-        expect(a.text).toContain('• Location: shared location (41.38740, 2.16860)');
-      })
+      .assertReply(offers(/^Complaint about Street lighting at shared location \(41\.38740, 2\.16860\) — shall I send it\?/, ['Send', 'Add a photo', 'Change type', 'Change service', 'Fix the place']))
       .send('/lang ca')
       .assertReply(says(/^Perfecte, continuem en català\.$/))
-      .assertReply(offers(/^Repassem-ho:[\s\S]*L'envio\?$/, ['Sí', 'No']))
+      .assertReply(offers(/^Queixa de Enllumenat públic a ubicació compartida \(41\.38740, 2\.16860\) — ho envio\?/, ['Enviar', 'Afegir foto', 'Canviar tipus', 'Canviar servei', 'Corregir lloc']))
       .startTest();
   });
 
@@ -141,14 +125,14 @@ describe('interruptions at any step', () => {
     await engine
       .adapter()
       .send(FAROLA)
-      .assertReply(says(/^Entiendo/))
+      .assertReply(says(CONFIRM))
       .send('idioma')
       .assertReply(offers(/^¿En qué idioma prefieres que hablemos\?$/, ['Español', 'Català', 'English']))
       .send('català')
       .assertReply(says(/^Perfecte, continuem en català\.$/))
-      .assertReply(offers(/^Entenc que és una queixa sobre Enllumenat públic\. És correcte\?$/, ['Sí', 'No']))
+      .assertReply(offers(/^Queixa de Enllumenat públic a calle Colón 12 — ho envio\?/, ['Enviar', 'Afegir foto', 'Canviar tipus', 'Canviar servei', 'Corregir lloc']))
       .send('sí')
-      .assertReply(says(/^On és\?/))
+      .assertReply(says(/^Fet! ✅/))
       .startTest();
   });
 
@@ -161,7 +145,7 @@ describe('interruptions at any step', () => {
       .send('mis reclamos')
       .assertReply(says(/^Encara no tens cap tràmit registrat/))
       .send(FAROLA)
-      .assertReply(says(/^Entenc que és una queixa sobre Enllumenat públic/))
+      .assertReply(says(/^Queixa de Enllumenat públic a calle Colón 12 — ho envio\?/))
       .startTest();
   });
 });
