@@ -66,6 +66,8 @@ interface PassageDoc {
   article: string;
 }
 
+const MAX_QUESTION_CHARS = 600;
+
 // Field weights: the city's own keywords and titles say what an article is about better than its prose.
 const BOOST = { keywords: 3, title: 2, heading: 1.5, text: 1, article: 0.4 } as const;
 
@@ -110,7 +112,9 @@ export class KnowledgeBase {
    * The best passages for a question in `locale`, one per article, best first (at most `limit`),
    * and the one to answer with when it passes the relevance threshold.
    */
-  search(question: string, locale: Locale, limit = 3): KnowledgeResult {
+  search(text: string, locale: Locale, limit = 3): KnowledgeResult {
+    // A question is a sentence or two; a 4,000-character story would cost ~60 ms of fuzzy matching for nothing.
+    const question = text.slice(0, MAX_QUESTION_CHARS);
     const index = this.indexes.get(locale)!;
     const asked = new Set(terms(locale, question));
     if (asked.size === 0) return { hits: [] };

@@ -1,4 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LOCALES } from '../../dialogs/catalog/schema';
+import { KnowledgeBase } from '../../dialogs/knowledge/knowledge-base';
+import { loadKnowledge } from '../../dialogs/knowledge/load-knowledge';
 import { looksLikeQuestion } from '../../dialogs/knowledge/question-shape';
 import { headingCued } from '../../dialogs/knowledge/section-cues';
 import { fold, stem, terms, withSynonyms } from '../../dialogs/knowledge/text';
@@ -38,5 +42,21 @@ describe('what reads as a question', () => {
     expect(headingCued('¿dónde está?', 'Dónde están')).toBe(true);
     expect(headingCued('quant costa?', 'Taxa i horari')).toBe(true);
     expect(headingCued('¿dónde está?', 'Horario')).toBe(false);
+  });
+});
+
+describe('searching any text a citizen may send', () => {
+  const base = new KnowledgeBase(loadKnowledge('config/knowledge'));
+
+  it('never throws and returns at most the asked number of hits, each with a passage of its article', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 4_000, unit: 'grapheme' }), fc.constantFrom(...LOCALES), (text, locale) => {
+        const r = base.search(text, locale, 3);
+        expect(r.hits.length).toBeLessThanOrEqual(3);
+        for (const h of r.hits) expect(h.passage.slug).toBe(h.slug);
+        if (r.answer) expect(r.hits[0]).toBe(r.answer);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
