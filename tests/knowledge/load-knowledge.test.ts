@@ -45,6 +45,14 @@ describe('the example city knowledge base', () => {
     expect(slugs('en')).toEqual(slugs('es'));
   });
 
+  it('keeps every section short enough to be answered whole, and titles distinct', () => {
+    for (const a of articles) for (const p of a.passages) expect({ id: p.id, fits: p.text.length <= 700 }).toEqual({ id: p.id, fits: true });
+    for (const locale of LOCALES) {
+      const titles = articles.filter((a) => a.locale === locale).map((a) => a.title);
+      expect(new Set(titles).size).toBe(titles.length);
+    }
+  });
+
   it('links every article to a page of the example city', () => {
     for (const a of articles) expect(a.source).toMatch(/^https:\/\/www\.ciudadejemplo\.es\//);
   });
