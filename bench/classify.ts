@@ -113,6 +113,9 @@ function crossValidate(folds: number): void {
   const fold = foldOf(items.length, folds, 11);
   const per = new Map<Locale, { sn: number; sr: number; tn: number; tr: number; conf: number[]; right: boolean[] }>();
   for (const l of LOCALES) per.set(l, { sn: 0, sr: 0, tn: 0, tr: 0, conf: [], right: [] });
+  // service accuracy (none-aware, as the dialog acts) at other thresholds than the catalog's
+  const sweep = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6];
+  const atThreshold = sweep.map(() => ({ n: 0, r: 0 }));
   for (let f = 0; f < folds; f++) {
     const held = new Set(items.filter((_, i) => fold[i] === f).map((x) => `${x.where}:${x.i}`));
     const keep = (where: string) => (xs: readonly string[]) => xs.filter((_, i) => !held.has(`${where}:${i}`));
@@ -133,6 +136,10 @@ function crossValidate(folds: number): void {
         if (outcome === x.service) p.sr++;
         p.conf.push(r.confidence);
         p.right.push(r.service === x.service);
+        sweep.forEach((t, k) => {
+          atThreshold[k]!.n++;
+          if ((r.service !== NONE && r.confidence < t ? NONE : r.service) === x.service) atThreshold[k]!.r++;
+        });
       }
       if (x.type) {
         p.tn++;
@@ -140,12 +147,17 @@ function crossValidate(folds: number): void {
       }
     });
   }
+  console.log(`cv service accuracy by threshold: ${sweep.map((t, k) => `${t}: ${(atThreshold[k]!.r / atThreshold[k]!.n).toFixed(3)}`).join(', ')}`);
   for (const l of LOCALES) {
     const p = per.get(l)!;
     console.log(`cv ${l}: service accuracy ${(p.sr / p.sn).toFixed(3)} (n ${p.sn}), type accuracy ${(p.tr / p.tn).toFixed(3)} (n ${p.tn}), ECE ${ece(p.conf, p.right).toFixed(3)}`);
   }
 }
 
+if (args.cv && process.env.CV_ONLY) {
+  crossValidate(Number(args.folds));
+  process.exit(0);
+}
 const t0 = performance.now();
 const offline = OfflineClassifier.train(catalog, [], options);
 console.log(`trained from the catalog in ${Math.round(performance.now() - t0)} ms: ${JSON.stringify(offline.stats)}`);

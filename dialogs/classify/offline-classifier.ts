@@ -46,7 +46,7 @@ export interface OfflineOptions {
 }
 
 export const DEFAULT_OPTIONS: OfflineOptions = {
-  features: { minChar: 2, maxChar: 5, bigrams: true },
+  features: { minChar: 4, maxChar: 5, bigrams: true },
   service: { epochs: 12, learningRate: 1, l2: 1e-6 },
   type: { epochs: 12, learningRate: 1, l2: 1e-6 },
   calibrationFolds: 4,
