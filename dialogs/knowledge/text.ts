@@ -41,6 +41,13 @@ const SUFFIXES: Readonly<Record<Locale, readonly string[]>> = {
 };
 const MIN_STEM = 4;
 
+// Plurals the suffix rules would merge with another word: Catalan "obres" (works) is not "obre" (opens).
+const IRREGULAR: Readonly<Record<Locale, ReadonlyMap<string, string>>> = {
+  es: new Map(),
+  ca: new Map([['obres', 'obra'], ['obra', 'obra']]),
+  en: new Map(),
+};
+
 /**
  * Folds text for search: lowercase, no accents or diacritics, Catalan "l·l" as "ll", anything that
  * is not a letter or digit as a space, letters repeated three times or more ("holaaa") as one.
@@ -61,6 +68,8 @@ export function fold(text: string): string {
 
 /** Light stem of one folded word. @example stem('es', 'empadronarme') === 'empadron' */
 export function stem(locale: Locale, word: string): string {
+  const irregular = IRREGULAR[locale].get(word);
+  if (irregular) return irregular;
   if (word.length <= MIN_STEM || /^\d+$/.test(word)) return word;
   for (const suffix of SUFFIXES[locale]) {
     if (word.endsWith(suffix) && word.length - suffix.length >= MIN_STEM) return word.slice(0, -suffix.length);
