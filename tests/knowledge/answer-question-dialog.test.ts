@@ -1,9 +1,9 @@
 import type { Activity, TestAdapter } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttonsOf, MemoryHandoff, startKnowledgeEngine, type KnowledgeEngine } from './harness';
+import { buttonsOf, inquiryClassifier, MemoryHandoff, startKnowledgeEngine, type KnowledgeEngine } from './harness';
 
 const OAC_URL = 'https://www.ciudadejemplo.es/es/atencion-ciudadana/oficinas';
-// A consulta the classifier reads confidently (parks) that no article covers.
+// A consulta about parks that no article covers (read by intake as an inquiry about parks).
 const UNCOVERED = 'cuando van a arreglar el parque infantil';
 
 const UNKNOWN_ES = 'No tengo información sobre eso. ¿Quieres hablar con una persona o que registre tu consulta para que te respondan?';
@@ -65,7 +65,7 @@ describe('questions answered from the knowledge base', () => {
   it('says it does not know a consulta the base does not cover, and offers a person or an inquiry ticket', async () => {
     expect(engine.base.search(UNCOVERED, 'es').answer).toBeUndefined();
     const handoff = new MemoryHandoff();
-    const adapter = engine.adapter({ handoff });
+    const adapter = engine.adapter({ handoff, classifier: inquiryClassifier('parques') });
     const offer = await askUncovered(adapter);
     expect(offer.text).toBe(UNKNOWN_ES);
     expect(buttonsOf(offer)).toEqual(['Hablar con una persona', 'Registrar mi consulta']);
@@ -81,7 +81,7 @@ describe('questions answered from the knowledge base', () => {
   it('files the question as an inquiry ticket when the citizen chooses so', async () => {
     let reference = '';
     let asked = '';
-    const adapter = engine.adapter();
+    const adapter = engine.adapter({ classifier: inquiryClassifier('parques') });
     expect(buttonsOf(await askUncovered(adapter))).toEqual(['Hablar con una persona', 'Registrar mi consulta']);
     await adapter
       .send('Registrar mi consulta')

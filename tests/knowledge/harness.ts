@@ -8,7 +8,8 @@ import { BuiltinConnector } from '../../connectors/builtin/builtin-connector';
 import { loadCatalog } from '../../dialogs/catalog/load-catalog';
 import type { Catalog } from '../../dialogs/catalog/schema';
 import { OfflineClassifier } from '../../dialogs/classify/offline-classifier';
-import type { HandoffOutcome, HandoffPort, HandoffRequest, Hold } from '../../dialogs/engine-deps';
+import type { EngineClassifier, HandoffOutcome, HandoffPort, HandoffRequest, Hold } from '../../dialogs/engine-deps';
+import type { Classification, Classifier } from '../../dialogs/classify/classifier';
 import { CITIZEN_ID, createCitizenBot } from '../../dialogs/index';
 import type { KnowledgePort } from '../../dialogs/knowledge/knowledge-answerer';
 import { KnowledgeAnswerer } from '../../dialogs/knowledge/knowledge-answerer';
@@ -51,7 +52,7 @@ export interface KnowledgeEngine {
   db: Db;
   base: KnowledgeBase;
   /** A fresh conversation; `knowledge` replaces the shipped base's answerer (e.g. one with a model). */
-  adapter(options?: { locale?: string; handoff?: HandoffPort | false; knowledge?: KnowledgePort }): TestAdapter;
+  adapter(options?: { locale?: string; handoff?: HandoffPort | false; knowledge?: KnowledgePort; classifier?: EngineClassifier }): TestAdapter;
   close(): Promise<void>;
 }
 
@@ -73,7 +74,7 @@ export async function startKnowledgeEngine(): Promise<KnowledgeEngine> {
     adapter(options = {}) {
       const handoff = options.handoff === false ? undefined : (options.handoff ?? new MemoryHandoff());
       const bot = createCitizenBot({
-        catalog, classifier, connector,
+        catalog, classifier: options.classifier ?? classifier, connector,
         storage: new MemoryStorage(),
         log: pino({ level: 'silent' }),
         knowledge: options.knowledge ?? new KnowledgeAnswerer({ base: () => base }),
@@ -97,4 +98,17 @@ export async function startKnowledgeEngine(): Promise<KnowledgeEngine> {
 /** The titles of a reply's suggested actions. */
 export function buttonsOf(a: Partial<Activity>): string[] | undefined {
   return a.suggestedActions?.actions.map((x) => x.title ?? '');
+}
+
+/**
+ * A classifier that reads every message as an inquiry about one service: for the dialog paths that
+ * start from intake's reading (the shipped classifier's own accuracy is measured by `npm run eval`).
+ */
+export function inquiryClassifier(service: string): Classifier {
+  return {
+    kind: 'offline',
+    async classify(_text: string, locale = 'es'): Promise<Classification> {
+      return { service, type: 'consulta', confidence: 0.95, alternatives: [], locale };
+    },
+  };
 }
