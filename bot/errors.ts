@@ -86,6 +86,15 @@ export class ClassifierError extends AppError {
   readonly retryable = false;
 }
 
+/**
+ * A model call was not made or not used: the citizen's hourly LLM allowance is spent, the circuit
+ * breaker is open after provider failures, or the answer was too large. Callers fall back offline.
+ */
+export class LlmUnavailableError extends AppError {
+  readonly code = 'E_LLM_UNAVAILABLE';
+  readonly retryable = false;
+}
+
 /** Redis or the database did not answer at start. */
 export class DependencyUnavailableError extends AppError {
   readonly code = 'E_DEPENDENCY_UNAVAILABLE';
