@@ -49,6 +49,12 @@ export const ConfigSchema = z.object({
   /** `hybrid` asks the LLM only below the offline threshold; `llm` always asks it (still falls back offline). */
   LLM_MODE: z.enum(['hybrid', 'llm']).default('hybrid'),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(8_000),
+  /** Model calls one citizen may cause per hour (Redis, all LLM paths together); beyond it the offline path answers. */
+  LLM_CALLS_PER_HOUR: z.coerce.number().int().min(0).default(30),
+  /** Consecutive provider failures (timeout, 429, 5xx, network) that open the circuit breaker. */
+  LLM_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** How long an open breaker skips the model before one trial call (a 429's Retry-After, when longer, wins). */
+  LLM_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).default(30_000),
 
   /** WhatsApp Cloud API: the channel is on when the access token and the phone number id are both set. */
   WHATSAPP_CLOUD_TOKEN: z.string().min(1).optional(),
