@@ -3,7 +3,7 @@ import { startTestApp, waitFor, type RunningApp } from '../e2e/support';
 import { optionsOf, startGraphApiServer, textOfMessage, type GraphApiServer } from '../support/graph-api-server';
 import { redisClient } from '../support/redis';
 import { pushStatus, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { buttonReply, newWaId, postWebhook, text, webhook, whatsappEnv } from '../channels/whatsapp-cloud/webhooks';
+import { buttonReply, listReply, newWaId, postWebhook, text, webhook, whatsappEnv } from '../channels/whatsapp-cloud/webhooks';
 
 /*
  * A status change of a ticket filed on WhatsApp, pushed by the city a day later: outside WhatsApp's
@@ -39,16 +39,14 @@ describe('status updates on WhatsApp', () => {
       const option = optionsOf((await next(re)).body).find((o) => o.title === title)!;
       await say(buttonReply(waId, option.id, option.title));
     };
+    const pick = async (re: RegExp, title: string) => {
+      const option = optionsOf((await next(re)).body).find((o) => o.title === title)!;
+      await say(listReply(waId, option.id, option.title));
+    };
 
     await say(text(waId, 'Hay una farola apagada en la calle Colón 12 desde hace una semana'));
-    await press(/Alumbrado público/, 'Sí');
-    await next(/¿Dónde está\?/);
-    await say(text(waId, 'calle Colón 12'));
-    await next(/foto/);
-    await say(text(waId, 'no'));
-    await next(/contactarte/);
-    await say(text(waId, 'no'));
-    await press(/¿Lo envío\?/, 'Sí');
+    // What and where in one message: one confirmation (a list of five options), then the ticket.
+    await pick(/Alumbrado público/, 'Enviar');
     const reference = /ALU-\d{4}-\d{6}/.exec(textOfMessage((await next(/lo estoy enviando/)).body))![0];
     await next(new RegExp(`ya recibió tu trámite ${reference}`));
     expect(sent().every((m) => m.body.type !== 'template')).toBe(true);
