@@ -3,7 +3,7 @@ import { startTestApp, waitFor, type RunningApp } from '../e2e/support';
 import { optionsOf, startGraphApiServer, textOfMessage, type GraphApiServer } from '../support/graph-api-server';
 import { redisClient } from '../support/redis';
 import { pushStatus, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { buttonReply, listReply, newWaId, postWebhook, text, webhook, whatsappEnv } from '../channels/whatsapp-cloud/webhooks';
+import { listReply, newWaId, postWebhook, text, webhook, whatsappEnv } from '../channels/whatsapp-cloud/webhooks';
 
 /*
  * A status change of a ticket filed on WhatsApp, pushed by the city a day later: outside WhatsApp's
@@ -35,10 +35,6 @@ describe('status updates on WhatsApp', () => {
     const sent = () => graph.messages.filter((m) => m.to === waId);
     const say = async (message: ReturnType<typeof text>) => expect((await postWebhook(bot.url, webhook(graph, { messages: [message] }))).status).toBe(200);
     const next = (re: RegExp) => waitFor(() => sent().find((m) => re.test(textOfMessage(m.body))), `a WhatsApp message ${re}`);
-    const press = async (re: RegExp, title: string) => {
-      const option = optionsOf((await next(re)).body).find((o) => o.title === title)!;
-      await say(buttonReply(waId, option.id, option.title));
-    };
     const pick = async (re: RegExp, title: string) => {
       const option = optionsOf((await next(re)).body).find((o) => o.title === title)!;
       await say(listReply(waId, option.id, option.title));
