@@ -1,4 +1,4 @@
-import type { Locale } from '../catalog/schema';
+import { LOCALES, type Locale } from '../catalog/schema';
 import { redact, type GroundedComposer } from './grounded-composer';
 import type { KnowledgeBase, KnowledgeHit } from './knowledge-base';
 
@@ -48,7 +48,7 @@ export class KnowledgeAnswerer implements KnowledgePort {
   constructor(private readonly opts: KnowledgeAnswererOptions) {}
 
   knows(question: string, locale: Locale): boolean {
-    return this.opts.base().search(redact(question), locale).answer !== undefined;
+    return findIn(this.opts.base(), redact(question), locale) !== undefined;
   }
 
   async answer(question: string, locale: Locale): Promise<KnowledgeReply | undefined> {
@@ -56,17 +56,37 @@ export class KnowledgeAnswerer implements KnowledgePort {
     // count as words no article has).
     const asked = redact(question);
     const base = this.opts.base();
-    const result = base.search(asked, locale, 3);
-    const best = result.answer;
-    if (!best) return undefined;
+    const found = findIn(base, asked, locale);
+    if (!found) return undefined;
+    const { best, hits } = found;
     if (this.opts.composer) {
-      const composed = await this.opts.composer.compose(asked, locale, contextOf(base, locale, best, result.hits));
+      const composed = await this.opts.composer.compose(asked, locale, contextOf(base, locale, best, hits));
       if (composed) {
         return { text: composed.text, sources: uniqueSources(composed.cited), slug: best.slug, composed: true };
       }
     }
     return { text: passageText(best), sources: [sourceOf(best)], slug: best.slug, composed: false };
   }
+}
+
+/**
+ * The answer in the conversation's language. A citizen of a Catalan conversation who writes in
+ * Spanish (common in a bilingual city) is found in the Spanish articles and answered with the same
+ * article and section in Catalan: the languages hold the same articles under the same slugs.
+ */
+function findIn(base: KnowledgeBase, question: string, locale: Locale): { best: KnowledgeHit; hits: KnowledgeHit[] } | undefined {
+  const own = base.search(question, locale, 3);
+  if (own.answer) return { best: own.answer, hits: own.hits };
+  for (const other of LOCALES) {
+    if (other === locale) continue;
+    const found = base.search(question, other, 3).answer;
+    const article = found && base.article(locale, found.slug);
+    if (!found || !article) continue;
+    const section = Number(found.passage.id.slice(found.passage.id.lastIndexOf('#') + 1));
+    const best: KnowledgeHit = { ...found, passage: article.passages[section] ?? article.passages[0]!, title: article.title, source: article.source };
+    return { best, hits: [best] };
+  }
+  return undefined;
 }
 
 /**

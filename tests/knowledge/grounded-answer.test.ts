@@ -139,3 +139,14 @@ describe('the checks on a model reply', () => {
     expect(redact('soy ana@example.org, DNI 12345678Z, tel +34 612 34 56 78')).toBe('soy [email], DNI [id], tel [phone]');
   });
 });
+
+describe('a question in another language than the conversation', () => {
+  it('is answered with the same article and section in the conversation\'s language', async () => {
+    const answerer = new KnowledgeAnswerer({ base: () => base });
+    const reply = await answerer.answer('¿dónde está el punto limpio y qué horario tiene?', 'ca');
+    expect(reply).toMatchObject({ slug: 'punto-limpio', composed: false, sources: [{ title: 'Punt net (deixalleria)', url: 'https://www.ciudadejemplo.es/ca/medi-ambient/punt-net' }] });
+    expect(reply?.text).toContain('Punt Net Nord: Calle de la Industria 15');
+    expect(answerer.knows('¿dónde está el punto limpio?', 'ca')).toBe(true);
+    expect(answerer.knows('¿a qué hora abre el Mercadona?', 'ca')).toBe(false);
+  });
+});
