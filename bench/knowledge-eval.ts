@@ -10,6 +10,7 @@
  */
 import { LOCALES } from '../dialogs/catalog/schema';
 import { isRelevant, KnowledgeBase, type KnowledgeHit, type RelevanceThreshold } from '../dialogs/knowledge/knowledge-base';
+import { findIn } from '../dialogs/knowledge/knowledge-answerer';
 import { loadKnowledge } from '../dialogs/knowledge/load-knowledge';
 import { readQuestions, score, type Question } from './knowledge-metrics';
 
@@ -34,6 +35,24 @@ for (const split of ['dev', 'test'] as const) {
     );
   }
 }
+// As the bot answers: a question the conversation's language does not answer is looked up in the others.
+for (const split of ['dev', 'test'] as const) {
+  const set = questions.filter((q) => q.split === split);
+  let right = 0, covered = 0, idk = 0, idkRight = 0, uncovered = 0;
+  for (const q of set) {
+    const found = findIn(kb, q.question, q.lang);
+    if (!found) idk += 1;
+    if (q.slug === null) {
+      uncovered += 1;
+      if (!found) idkRight += 1;
+    } else {
+      covered += 1;
+      if (found?.best.slug === q.slug) right += 1;
+    }
+  }
+  console.log(`${split.padEnd(5)} all with the other-language fallback: answered ${pct(right / covered)}  idkP ${pct(idkRight / idk)}  idkR ${pct(idkRight / uncovered)}`);
+}
+
 // Speed, printed only (never asserted): every question of the set, several rounds.
 const rounds = 20;
 const started = performance.now();

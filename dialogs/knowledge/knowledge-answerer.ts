@@ -74,7 +74,7 @@ export class KnowledgeAnswerer implements KnowledgePort {
  * Spanish (common in a bilingual city) is found in the Spanish articles and answered with the same
  * article and section in Catalan: the languages hold the same articles under the same slugs.
  */
-function findIn(base: KnowledgeBase, question: string, locale: Locale): { best: KnowledgeHit; hits: KnowledgeHit[] } | undefined {
+export function findIn(base: KnowledgeBase, question: string, locale: Locale): { best: KnowledgeHit; hits: KnowledgeHit[] } | undefined {
   const own = base.search(question, locale, 3);
   if (own.answer) return { best: own.answer, hits: own.hits };
   for (const other of LOCALES) {
