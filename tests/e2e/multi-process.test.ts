@@ -18,11 +18,11 @@ import { DlConversation, waitFor } from './support';
 
 /** Six messages that walk into an intake, interrupt it, answer by number, and cancel; with what each is answered. */
 const SCRIPT: ReadonlyArray<{ text: string; replies: RegExp[] }> = [
-  { text: 'Hay una farola apagada en la calle Colón 12 desde hace una semana', replies: [/reclamo de Alumbrado público/] },
-  { text: 'ayuda', replies: [/Así te puedo ayudar/, /reclamo de Alumbrado público/] },
-  { text: '1', replies: [/¿Dónde está\?/] },
-  { text: 'Calle Colón 12', replies: [/adjuntar una foto/] },
-  { text: 'no', replies: [/contactarte/] },
+  { text: 'Hay una farola apagada en la calle Colón 12 desde hace una semana', replies: [/Reclamo de Alumbrado público/] },
+  { text: 'ayuda', replies: [/Así te puedo ayudar/, /Reclamo de Alumbrado público/] },
+  { text: '5', replies: [/¿Dónde es\?/] },
+  { text: 'Calle Colón 12', replies: [/Reclamo de Alumbrado público en Calle Colón 12/] },
+  { text: 'no', replies: [/¿Qué quieres cambiar\?/] },
   { text: 'cancelar', replies: [/lo dejamos aquí/] },
 ];
 const CONVERSATIONS = 10;

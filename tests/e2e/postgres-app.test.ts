@@ -32,11 +32,7 @@ describe('the whole app on PostgreSQL', () => {
   it('files the Spanish street-light complaint as a ticket row in its own PostgreSQL schema, with the transcript', async () => {
     c = await DlConversation.open(bot.url);
     await c.botSays(/Hola/);
-    expect((await c.ask('Hay una farola apagada en la calle Colón 12 desde hace una semana')).reply.text).toMatch(/reclamo de Alumbrado público/);
-    expect((await c.ask('Sí')).reply.text).toMatch(/¿Dónde está\?/);
-    expect((await c.ask('Calle Colón 12')).reply.text).toMatch(/foto/);
-    expect((await c.ask('no')).reply.text).toMatch(/contactarte/);
-    expect((await c.ask('no')).reply.text).toMatch(/¿Lo envío\?/);
+    expect((await c.ask('Hay una farola apagada en la calle Colón 12 desde hace una semana')).reply.text).toMatch(/^Reclamo de Alumbrado público en calle Colón 12 — ¿lo envío\?/);
     const done = (await c.ask('Sí')).reply.text ?? '';
     const reference = REFERENCE.exec(done)?.[0];
     expect(reference, done).toBeDefined();
@@ -47,7 +43,7 @@ describe('the whole app on PostgreSQL', () => {
       reference,
       service: 'alumbrado',
       type: 'reclamo',
-      address: 'Calle Colón 12',
+      address: 'calle Colón 12',
       description: 'Hay una farola apagada en la calle Colón 12 desde hace una semana',
       channel: 'webchat',
       locale: 'es',
@@ -68,7 +64,7 @@ describe('the whole app on PostgreSQL', () => {
       return r.rows.some((m) => m.direction === 'out' && REFERENCE.test(m.text ?? '')) ? r.rows : undefined;
     }, 'the transcript in PostgreSQL');
     expect(rows.filter((m) => m.direction === 'in' && m.text !== null).map((m) => m.text)).toEqual([
-      'Hay una farola apagada en la calle Colón 12 desde hace una semana', 'Sí', 'Calle Colón 12', 'no', 'no', 'Sí',
+      'Hay una farola apagada en la calle Colón 12 desde hace una semana', 'Sí',
     ]);
   });
 });
