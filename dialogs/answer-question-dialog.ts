@@ -34,6 +34,8 @@ interface FeedbackState {
   draft: IntakeDraft;
   /** The question, to answer it again in the citizen's new language after "in English, please". */
   question: string;
+  /** The article answered with, for the log line that says whether it helped. */
+  slug?: string;
 }
 
 const ANSWER = 'answerQuestion.answer';
@@ -97,7 +99,7 @@ class FeedbackDialog extends Dialog<AnswerQuestionOptions> {
     const draft: IntakeDraft = { ...(options?.draft ?? newDraft(randomUUID(), { text })), type: 'consulta' };
     const reply = text ? await this.deps.knowledge!.answer(text, locale) : undefined;
     this.deps.log.info({ found: reply !== undefined, slug: reply?.slug, composed: reply?.composed, locale }, 'question answered from the knowledge base');
-    if (reply) return this.ask(dc, { stage: 'answered', choices: this.answeredChoices(), draft, question: text }, answerText(locale, reply));
+    if (reply) return this.ask(dc, { stage: 'answered', choices: this.answeredChoices(), draft, question: text, slug: reply.slug }, answerText(locale, reply));
     return this.ask(dc, { stage: 'open', choices: openChoices(this.people), draft, question: text }, t(locale, this.people ? 'knowledge.unknown' : 'knowledge.unknownNoPerson'));
   }
 
@@ -114,6 +116,8 @@ class FeedbackDialog extends Dialog<AnswerQuestionOptions> {
     const locale = localeOf(dc.context);
     // Not shown but understood: "no" to "¿Te sirvió?", and "no, gracias" to the offer of a person or a ticket.
     const choice = choiceIn(dc.context.activity.text ?? '', state.choices, state.stage === 'answered' ? ['no'] : ['decline']);
+    // Which articles help and which do not: what a city reads to improve its knowledge base.
+    if (state.stage === 'answered' && choice) this.deps.log.info({ slug: state.slug, helpful: choice === 'yes', choice }, 'knowledge answer feedback');
     switch (choice) {
       case 'yes':
         await dc.context.sendActivity(withMenu(locale, t(locale, 'knowledge.glad')));
