@@ -12,8 +12,16 @@ import { t, type MessageKey } from './i18n';
  * "necesito ayuda con un bache" is a report.
  */
 
-/** A citizen-facing ticket reference such as ALU-2026-000012 (any case). */
-const REFERENCE = /\b([a-z]{3})-(\d{4})-(\d{6})\b/i;
+/**
+ * A citizen-facing ticket reference, read leniently: ALU-2026-000012 as printed, and as citizens type it
+ * back: "alu 2026 12", "ALU-2026-12", "alu2026000012", "alu.2026.12", and the file-number style
+ * "ALU 12/2026". The year must look like one (20xx) and the number has at most six digits.
+ */
+const SEP = '[\\s._#-]*';
+const REFERENCE = new RegExp(`(?<![\\p{L}\\d])(\\p{L}{3})${SEP}(20\\d{2})${SEP}(\\d{1,6})(?!\\d)`, 'iu');
+const REFERENCE_SLASH = new RegExp(`(?<![\\p{L}\\d])(\\p{L}{3})${SEP}(\\d{1,6})\\s*/\\s*(20\\d{2})(?!\\d)`, 'iu');
+// Three-letter words a citizen may write before a year: "del 2026", "the 2026 one" are not prefixes.
+const NOT_PREFIXES = new Set(['del', 'los', 'las', 'una', 'uno', 'por', 'con', 'que', 'sin', 'año', 'ano', 'les', 'els', 'amb', 'per', 'any', 'the', 'and', 'for', 'via', 'dia', 'mes', 'son', 'hay', 'nov', 'dic', 'ene', 'feb', 'mar', 'abr', 'may', 'jun', 'jul', 'ago', 'sep', 'oct', 'des', 'gen', 'dec', 'jan', 'apr', 'aug']);
 
 const HELP = new Set(['ayuda', 'ajuda', 'help', 'help me', 'necesito ayuda', 'menu', 'info', 'que podes hacer', 'que puedes hacer', 'que pots fer', 'what can you do']);
 
@@ -96,13 +104,27 @@ export function clean(text: string): string {
 
 /** The ticket reference in a message, upper-cased (ALU-2026-000012), if any. */
 export function referenceIn(text: string): string | undefined {
-  const m = REFERENCE.exec(text);
-  return m ? `${m[1]!.toUpperCase()}-${m[2]}-${m[3]}` : undefined;
+  return referencesIn(text)[0]?.reference;
+}
+
+/** Every reference in `text`, in canonical form (ALU-2026-000012), with where it was written. */
+function referencesIn(text: string): Array<{ reference: string; index: number; length: number }> {
+  const found: Array<{ reference: string; index: number; length: number }> = [];
+  for (const [re, year, n] of [[REFERENCE, 2, 3], [REFERENCE_SLASH, 3, 2]] as const) {
+    for (const m of text.matchAll(new RegExp(re.source, 'giu'))) {
+      const prefix = m[1]!;
+      if (NOT_PREFIXES.has(prefix.toLowerCase()) || !/^[a-z]{3}$/i.test(prefix)) continue;
+      found.push({ reference: `${prefix.toUpperCase()}-${m[year]}-${m[n]!.padStart(6, '0')}`, index: m.index, length: m[0].length });
+    }
+  }
+  return found.sort((a, b) => a.index - b.index);
 }
 
 /** The text with ticket references taken out (they are not words of any language). */
 export function withoutReferences(text: string): string {
-  return text.replace(new RegExp(REFERENCE.source, 'gi'), ' ').replace(/\s+/g, ' ').trim();
+  let out = text;
+  for (const r of referencesIn(text).reverse()) out = `${out.slice(0, r.index)} ${out.slice(r.index + r.length)}`;
+  return out.replace(/\s+/g, ' ').trim();
 }
 
 /**
