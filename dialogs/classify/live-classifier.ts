@@ -7,10 +7,12 @@
  *   the event loop between them; classifications meanwhile use the previous model, whole.
  * - A file that cannot be read as CSV is logged with its name and line and changes nothing: the
  *   previous rows of that file (and so the previous model) stay.
- * - Files are polled (fs.watchFile), which also sees a file replaced by rename, as editors and
- *   `cp`/`mv` deployments do; changes that arrive during a retraining cause one more retraining.
+ * - Files are polled (size, modification time and inode, compared with what was last read), which
+ *   also sees a file replaced by rename, as editors and `cp`/`mv` deployments do, and a change made
+ *   right after start-up; changes that arrive during a retraining cause one more retraining.
  */
-import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import { statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Catalog, Locale } from '../catalog/schema';
 import type { Classification, Classifier } from './classifier';
@@ -40,6 +42,10 @@ export class LiveOfflineClassifier implements Classifier {
   readonly #opts: LiveClassifierOptions;
   readonly #listeners = new Set<SwapListener>();
   #training: Promise<void> | undefined;
+  /** Size, mtime and inode of each file when it was last read ('' when it could not be). */
+  readonly #seen = new Map<string, string>();
+  #timer: NodeJS.Timeout | undefined;
+  #polling = false;
   #again = false;
   #closed = false;
 
@@ -54,7 +60,9 @@ export class LiveOfflineClassifier implements Classifier {
    */
   static start(opts: LiveClassifierOptions): LiveOfflineClassifier {
     const sources = new Map<string, readonly LabelledText[]>();
+    const seen = new Map<string, string>();
     for (const file of opts.files) {
+      seen.set(file, signature(file));
       try {
         sources.set(fileKey(file), logRead(opts.log, readHistoryFileSync(file, opts.catalog)).rows);
       } catch (err) {
@@ -64,6 +72,7 @@ export class LiveOfflineClassifier implements Classifier {
     }
     const live = new LiveOfflineClassifier(opts, OfflineClassifier.train(opts.catalog, [...sources.values()].flat()));
     for (const [k, rows] of sources) live.#sources.set(k, rows);
+    for (const [f, sig] of seen) live.#seen.set(f, sig);
     opts.log?.info({ ...live.stats, files: opts.files.length }, 'offline classifier trained');
     if (opts.watch ?? true) live.#watch();
     return live;
@@ -111,6 +120,7 @@ export class LiveOfflineClassifier implements Classifier {
 
   /** Re-reads `file` (one of the history files) and retrains if it could be read. */
   async reloadFile(file: string): Promise<void> {
+    this.#seen.set(file, signature(file));
     let read: HistoryFile;
     try {
       read = await readHistoryFile(file, this.#opts.catalog);
@@ -149,22 +159,54 @@ export class LiveOfflineClassifier implements Classifier {
   /** Stops watching the files. */
   close(): void {
     this.#closed = true;
-    for (const file of this.#opts.files) unwatchFile(file);
+    if (this.#timer) clearInterval(this.#timer);
   }
 
   #watch(): void {
-    const interval = this.#opts.pollMs ?? 2_000;
-    for (const file of this.#opts.files) {
-      const watcher = watchFile(file, { interval, persistent: false }, (now: Stats, before: Stats) => {
-        if (now.mtimeMs === before.mtimeMs && now.size === before.size && now.ino === before.ino) return;
-        if (now.nlink === 0 && now.mtimeMs === 0) {
+    if (this.#opts.files.length === 0) return;
+    this.#timer = setInterval(() => void this.#poll(), this.#opts.pollMs ?? 2_000);
+    this.#timer.unref();
+  }
+
+  /** Reloads every file whose size, modification time or inode changed since it was last read. */
+  async #poll(): Promise<void> {
+    if (this.#polling || this.#closed) return;
+    this.#polling = true;
+    try {
+      for (const file of this.#opts.files) {
+        const now = await signatureAsync(file);
+        if (now === this.#seen.get(file)) continue;
+        if (now === '') {
+          this.#seen.set(file, now);
           this.#opts.log?.warn({ file }, 'history file removed: its rows stay until it is back');
-          return;
+          continue;
         }
-        this.reloadFile(file).catch((err: unknown) => this.#opts.log?.error({ err, file }, 'retraining after a history file change failed: the previous model stays'));
-      });
-      watcher.unref?.();
+        await this.reloadFile(file);
+      }
+    } catch (err) {
+      this.#opts.log?.error({ err }, 'retraining after a history file change failed: the previous model stays');
+    } finally {
+      this.#polling = false;
     }
+  }
+}
+
+/** What identifies a version of a file: size, modification time and inode ('' when it cannot be read). */
+function signature(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.size}:${s.mtimeMs}:${s.ino}`;
+  } catch {
+    return '';
+  }
+}
+
+async function signatureAsync(file: string): Promise<string> {
+  try {
+    const s = await stat(file);
+    return `${s.size}:${s.mtimeMs}:${s.ino}`;
+  } catch {
+    return '';
   }
 }
 

@@ -85,7 +85,7 @@ export function maskedWords(text: string, vocabulary: Vocabulary): string[] {
       // "5 Main Street": take back the capitalised or unknown words just before it.
       let k = out.length;
       let j = i - 1;
-      while (j >= 0 && k > 0 && i - j <= MAX_NAME_WORDS && !raw[j + 1]!.clauseStart && isNameWord(raw[j]!, vocabulary)) {
+      while (j >= 0 && k > 0 && i - j <= MAX_NAME_WORDS && !raw[j + 1]!.clauseStart && isNameWord(raw[j]!, vocabulary) && out[k - 1] !== MASK_NUM && out[k - 1] !== MASK_ADDR) {
         k--;
         j--;
       }
@@ -133,6 +133,7 @@ function maskNameAfter(raw: RawWord[], from: number, vocabulary: Vocabulary, out
 }
 
 function isNameWord(w: RawWord, vocabulary: Vocabulary): boolean {
+  if (DIGIT.test(w.folded) || (NAME_ENDS.has(w.folded) && !w.capital) || CONNECTORS.has(w.folded)) return false;
   return w.capital || !vocabulary.has(w.folded);
 }
 
