@@ -1,0 +1,196 @@
+import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AIMessage, BaseMessage, HumanMessage, type BaseMessageLike } from '@langchain/core/messages';
+import { LlmUnavailableError } from '../../bot/errors';
+import type { Logger } from '../../bot/logger';
+import type { CallLimiter } from './call-limiter';
+import { currentCitizen } from './citizen-scope';
+import { CircuitBreaker } from './circuit-breaker';
+import { redactWithReport } from './redact';
+
+/** What an {@link LlmGuard} enforces. */
+export interface LlmGuardOptions {
+  /** Upper bound of one call, whatever the caller's own signal says. */
+  timeoutMs: number;
+  /** Shared per provider, so every LLM path of a process sees the same provider health. @defaultValue a fresh one */
+  breaker?: CircuitBreaker;
+  /** The per-citizen allowance; a function so the composition root can install Redis after models are built. */
+  limiter?: CallLimiter | (() => CallLimiter | undefined);
+  /** Largest answer accepted (text plus tool-call arguments). @defaultValue 8_000 */
+  maxOutputChars?: number;
+  log?: Logger;
+}
+
+/** Per-call options of {@link LlmGuard.run}. */
+export interface GuardedCallOptions {
+  /** The caller's own cancellation (its timeout); combined with the guard's. */
+  signal?: AbortSignal;
+  /** Whose allowance the call uses. @defaultValue the citizen of the current turn (`withCitizen`) */
+  citizenId?: string;
+}
+
+const GUARDED = Symbol.for('citybot.llm-guarded');
+
+/**
+ * The one gate every model call passes (OWASP LLM Top 10 where it applies to us): the circuit
+ * breaker (LLM10), the citizen's hourly allowance (LLM10), the redaction of personal data from
+ * the citizen's messages (LLM02), a hard timeout, and a cap on the answer's size (LLM10). Every
+ * refusal or failure is an error (`LlmUnavailableError` for refusals), never a silent partial
+ * answer: callers already fall back to their offline path on any error.
+ *
+ * What the model *says* is checked by each caller against what it may say (LLM05): a catalog code
+ * (LlmClassifier, zod enum), a field copied from the message (LlmPlaceExtractor), or text grounded
+ * in retrieved passages (`groundedAnswerCheck`).
+ */
+export class LlmGuard {
+  readonly breaker: CircuitBreaker;
+  readonly #opts: LlmGuardOptions;
+
+  constructor(opts: LlmGuardOptions) {
+    this.#opts = opts;
+    this.breaker = opts.breaker ?? new CircuitBreaker();
+  }
+
+  /**
+   * Runs one provider call through the gate. `call` gets the signal to pass to the provider.
+   * @throws LlmUnavailableError when the breaker is open or the citizen's allowance is spent;
+   *   otherwise whatever the call threw (after counting it against the provider).
+   */
+  async run<T>(call: (signal: AbortSignal) => Promise<T>, opts: GuardedCallOptions = {}): Promise<T> {
+    const citizen = opts.citizenId ?? currentCitizen();
+    if (!(await this.#withinAllowance(citizen))) {
+      throw new LlmUnavailableError('the citizen has used up the hourly model calls; answering offline');
+    }
+    if (!this.breaker.tryAcquire()) throw new LlmUnavailableError('the model provider is failing (circuit open); answering offline');
+    const timeout = AbortSignal.timeout(this.#opts.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    let result: T;
+    try {
+      result = await call(signal);
+    } catch (err) {
+      this.breaker.failure(retryAfterMs(err));
+      this.#opts.log?.warn({ err, timedOut: signal.aborted, breaker: this.breaker.state }, 'model call failed');
+      throw err;
+    }
+    this.breaker.success();
+    const size = outputSize(result);
+    const max = this.#opts.maxOutputChars ?? 8_000;
+    if (size > max) throw new LlmUnavailableError(`the model answered ${size} characters (more than ${max}); answer discarded`);
+    return result;
+  }
+
+  /**
+   * Makes every call of `model` (plain `invoke`, and the bindings `withStructuredOutput` and
+   * `bindTools` create, which all end in the model's own `invoke`) go through {@link run}, with
+   * the human messages redacted first. Idempotent.
+   */
+  guardModel<M extends BaseChatModel>(model: M): M {
+    const marked = model as M & { [GUARDED]?: LlmGuard };
+    if (marked[GUARDED]) return model;
+    const invoke = model.invoke.bind(model);
+    const guarded = (input: BaseLanguageModelInput, options?: M['ParsedCallOptions']) =>
+      this.run((signal) => invoke(redactInput(input), { ...options, signal }), options?.signal ? { signal: options.signal } : {});
+    // Patching the instance (not subclassing) keeps each provider's own withStructuredOutput, which
+    // differs per provider (json_schema, tool calling, Ollama's format), and works for fakes too.
+    Object.defineProperty(model, 'invoke', { value: guarded, configurable: true, writable: true });
+    Object.defineProperty(model, GUARDED, { value: this });
+    return model;
+  }
+
+  async #withinAllowance(citizen: string | undefined): Promise<boolean> {
+    const configured = this.#opts.limiter;
+    const limiter = typeof configured === 'function' ? configured() : configured;
+    if (!limiter || citizen === undefined) return true;
+    try {
+      return await limiter.take(citizen);
+    } catch (err) {
+      // Fail closed: without a count the offline path answers, which is always safe.
+      this.#opts.log?.error({ err }, 'LLM call limiter unavailable; answering offline');
+      return false;
+    }
+  }
+}
+
+/** Whether `model` already goes through an {@link LlmGuard}. */
+export function isGuarded(model: BaseChatModel): boolean {
+  return Boolean((model as BaseChatModel & { [GUARDED]?: LlmGuard })[GUARDED]);
+}
+
+/**
+ * Invokes a chat model through `guard` (or through the guard it already has): the one call shape
+ * for LLM paths that do not use `withStructuredOutput`.
+ *
+ * @example const reply = await invokeModel(guard, model, [new SystemMessage(p), new HumanMessage(q)], { signal });
+ */
+export async function invokeModel(
+  guard: LlmGuard,
+  model: BaseChatModel,
+  input: BaseLanguageModelInput,
+  options: { signal?: AbortSignal } = {},
+): Promise<AIMessage> {
+  if (isGuarded(model)) return model.invoke(input, options);
+  return guard.run((signal) => model.invoke(redactInput(input), { ...options, signal }), options);
+}
+
+/** The input with every human message's text redacted; system and assistant messages are ours and kept. */
+export function redactInput(input: BaseLanguageModelInput): BaseLanguageModelInput {
+  if (typeof input === 'string') return redactWithReport(input).text;
+  if (Array.isArray(input)) return input.map(redactMessage);
+  return input.toChatMessages().map(redactMessage);
+}
+
+function redactMessage(m: BaseMessageLike): BaseMessageLike {
+  if (typeof m === 'string') return redactWithReport(m).text;
+  if (Array.isArray(m)) {
+    const [role, content] = m as [string, unknown];
+    return isHumanRole(role) && typeof content === 'string' ? [role, redactWithReport(content).text] : m;
+  }
+  if (BaseMessage.isInstance(m)) {
+    if (m.type !== 'human') return m;
+    return new HumanMessage({ content: redactContent(m.content), ...(m.id ? { id: m.id } : {}), ...(m.name ? { name: m.name } : {}) });
+  }
+  const plain = m as { role?: string; type?: string; content?: unknown };
+  if (isHumanRole(plain.role ?? plain.type ?? '') && plain.content !== undefined) {
+    return { ...plain, content: redactContent(plain.content as HumanMessage['content']) } as BaseMessageLike;
+  }
+  return m;
+}
+
+function isHumanRole(role: string): boolean {
+  return role === 'user' || role === 'human';
+}
+
+function redactContent(content: HumanMessage['content']): HumanMessage['content'] {
+  if (typeof content === 'string') return redactWithReport(content).text;
+  return content.map((part) => (part.type === 'text' && typeof part.text === 'string' ? { ...part, text: redactWithReport(part.text).text } : part));
+}
+
+/** Characters of what the model sent back: text plus every tool call's arguments. */
+function outputSize(result: unknown): number {
+  if (typeof result === 'string') return result.length;
+  if (!AIMessage.isInstance(result) && !BaseMessage.isInstance(result)) return 0;
+  const msg = result as AIMessage;
+  const text = typeof msg.content === 'string' ? msg.content.length : JSON.stringify(msg.content).length;
+  const tools = (msg.tool_calls ?? []).reduce((n, c) => n + JSON.stringify(c.args ?? {}).length, 0);
+  const invalid = (msg.invalid_tool_calls ?? []).reduce((n, c) => n + (c.args?.length ?? 0), 0);
+  return text + tools + invalid;
+}
+
+/** A 429's or 503's wish, in ms: `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */
+export function retryAfterMs(err: unknown, now: number = Date.now()): number | undefined {
+  const headers = (err as { headers?: unknown } | null)?.headers ?? (err as { response?: { headers?: unknown } } | null)?.response?.headers;
+  const get = (name: string): string | undefined => {
+    if (!headers || typeof headers !== 'object') return undefined;
+    if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+    const v = (headers as Record<string, unknown>)[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const ms = Number(get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const after = get('retry-after');
+  if (!after) return undefined;
+  const seconds = Number(after);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
