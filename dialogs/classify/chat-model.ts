@@ -3,6 +3,14 @@ import { ChatOllama } from '@langchain/ollama';
 import { ChatOpenAI } from '@langchain/openai';
 import type { Config } from '../../bot/config';
 import { ConfigError } from '../../bot/errors';
+import { sharedLlmGuard } from '../llm-safety/index';
+
+/**
+ * Most tokens a model may answer with: the longest legitimate answer (a grounded reply of ~900
+ * characters, an extraction with a 2,000-character description) fits; a runaway one is cut by the
+ * provider instead of billed and waited for (OWASP LLM10).
+ */
+const MAX_ANSWER_TOKENS = 1_024;
 
 /**
  * Builds the LangChain chat model named by `LLM_PROVIDER`.
@@ -13,9 +21,17 @@ import { ConfigError } from '../../bot/errors';
  * Retries are off and temperature is 0: a classifier that answers late is worse than the offline
  * fallback, and the same message should get the same reading twice.
  *
+ * The model comes guarded (dialogs/llm-safety): every call, structured or not, has the citizen's
+ * messages redacted, counts against the citizen's hourly allowance (`LLM_CALLS_PER_HOUR`), passes
+ * the provider's circuit breaker (`LLM_BREAKER_*`) and `LLM_TIMEOUT_MS`, and has its answer size capped.
+ *
  * @throws ConfigError when no provider or model is configured.
  */
 export function createChatModel(config: Config): BaseChatModel {
+  return sharedLlmGuard(config).guardModel(createProviderModel(config));
+}
+
+function createProviderModel(config: Config): BaseChatModel {
   const model = config.LLM_MODEL;
   if (!config.LLM_PROVIDER || !model) {
     throw new ConfigError('LLM_PROVIDER and LLM_MODEL are required to build a chat model');
@@ -29,8 +45,9 @@ export function createChatModel(config: Config): BaseChatModel {
         configuration: { baseURL: config.LLM_BASE_URL },
         maxRetries: 0,
         temperature: 0,
+        maxTokens: MAX_ANSWER_TOKENS,
       });
     case 'ollama':
-      return new ChatOllama({ baseUrl: config.LLM_BASE_URL, model, temperature: 0, maxRetries: 0 });
+      return new ChatOllama({ baseUrl: config.LLM_BASE_URL, model, temperature: 0, maxRetries: 0, numPredict: MAX_ANSWER_TOKENS });
   }
 }
