@@ -46,29 +46,24 @@ describe('a citizen reports a street light in the web chat widget', () => {
     await poll(() => page.getByRole('dialog', { name: 'Ciudad Ejemplo' }).isVisible()).toBe(true);
     await poll(() => botBubble(page, '¡Hola!').count()).toBe(1);
 
+    // What and where in one message: the one confirmation; the pin and the photo sent there join the report.
     await say(page, COMPLAINT);
-    await poll(() => botBubble(page, 'reclamo de Alumbrado público').count()).toBe(1);
-    await page.getByRole('button', { name: 'Sí', exact: true }).click();
-
-    await poll(() => botBubble(page, '¿Dónde está?').count()).toBe(1);
+    await poll(() => botBubble(page, '— ¿lo envío?').count()).toBe(1);
+    expect(await botBubble(page, '— ¿lo envío?').first().textContent()).toContain('Reclamo de Alumbrado público en calle Colón 12');
     await page.getByRole('button', { name: 'Compartir ubicación' }).click();
+    await poll(() => botBubble(page, '— ¿lo envío?').count()).toBe(2);
 
-    await poll(() => botBubble(page, 'adjuntar una foto').count()).toBe(1);
     await page.locator('input[type=file]').setInputFiles({ name: 'farola.png', mimeType: 'image/png', buffer: PNG });
     // The widget shows the stored photo through the signed link of its echo (GET /media/<name> wants a token an <img> cannot send).
     const photoImg = log(page).locator('.cw-user img');
     await poll(() => photoImg.getAttribute('src')).toContain('/media/signed/');
     await poll(() => photoImg.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
 
-    await poll(() => botBubble(page, 'contactarte').count()).toBe(1);
-    await say(page, 'no');
-
-    await poll(() => botBubble(page, 'Repasemos').count()).toBe(1);
-    const summary = (await botBubble(page, 'Repasemos').textContent()) ?? '';
+    await poll(() => botBubble(page, 'Fotos: 1').count()).toBe(1);
+    const summary = (await botBubble(page, 'Fotos: 1').textContent()) ?? '';
     expect(summary).toContain('Alumbrado público');
     expect(summary).toContain('41.38879, 2.15899');
-    expect(summary).toMatch(/Foto: sí \(1\)/);
-    await page.getByRole('button', { name: 'Sí', exact: true }).click();
+    await page.locator('.cw-actions').getByRole('button', { name: 'Enviar', exact: true }).click();
 
     await poll(() => botBubble(page, REFERENCE).count()).toBe(1);
     const reference = REFERENCE.exec((await botBubble(page, REFERENCE).textContent()) ?? '')?.[0] ?? '';
