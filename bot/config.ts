@@ -29,6 +29,12 @@ export const ConfigSchema = z.object({
   CATALOG: z.string().default('config/catalog.yaml'),
   /** Folder of the city's knowledge base (Markdown per language, reloaded on change); empty: the bot answers no question itself. */
   KNOWLEDGE_DIR: z.string().default('config/knowledge'),
+  /** The city's street names (CSV, one per row) to spell and check the streets citizens write; unset: not used. */
+  STREET_DIRECTORY: z.string().optional(),
+  /** A Nominatim- or Photon-compatible search endpoint: typed places get coordinates for the back office; unset: not geocoded. */
+  GEOCODER_URL: z.url().optional(),
+  /** A geocoder slower than this is given up (the ticket goes without coordinates). */
+  GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
   /** The city's labelled history (CSV files with `text`, `service`, optional `type`, `locale`), comma-separated; trained on with the catalog and re-read on change. */
   CLASSIFIER_HISTORY: csv.default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
