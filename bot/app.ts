@@ -15,6 +15,7 @@ import { createClassifier } from '../dialogs/classify/create-classifier';
 import { createCitizenBot, t } from '../dialogs';
 import { useSpanishVariant } from '../dialogs/i18n';
 import { createKnowledge, type RunningKnowledge } from '../dialogs/knowledge/create-knowledge';
+import { createUnderstanding } from '../dialogs/understand/create-understanding';
 import { apologyFor, localeOfTag, turnErrorReply } from '../dialogs/apology';
 import { CITIZEN_ID, HOLD } from '../dialogs/turn-keys';
 import { createIngest, createInboundQueue } from '../queues/inbound';
@@ -201,7 +202,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       return entry && open311Questions && backOffices.routeOf(service) === 'open311' ? open311Questions.for(entry.connector.code) : [];
     };
     knowledge = await createKnowledge(config, catalog, log.child({ module: 'dialogs/knowledge' }));
-    const bot = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
+    // Places, street directory, geocoder and model extraction for intake (issue 13 part 4).
+    const understanding = await createUnderstanding(config, catalog, log.child({ module: 'dialogs/understand' }));
+    const bot = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
     const adapter = new QueueAdapter();
     // The citizen is never left without a reply, and the log has the detail (never the message text).
     adapter.onTurnError = async (ctx, err) => {

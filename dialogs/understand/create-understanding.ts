@@ -5,25 +5,18 @@ import { HttpGeocoder } from './geocoder';
 import { StreetDirectory } from './street-directory';
 import { Understanding } from './understanding';
 
-/** What the understanding module reads from the configuration (all optional). */
-export type UnderstandingConfig = Pick<Config, 'LLM_PROVIDER' | 'LLM_MODEL' | 'LLM_TIMEOUT_MS'> & {
-  STREET_DIRECTORY?: string | undefined;
-  GEOCODER_URL?: string | undefined;
-  GEOCODER_TIMEOUT_MS?: number | undefined;
-};
-
 /**
  * Builds intake's understanding at start-up: the street directory when `STREET_DIRECTORY` names a
  * CSV file, the geocoder when `GEOCODER_URL` is set, and model extraction when an LLM is configured.
  * A directory that cannot be read fails the start (a city that gave one expects it used).
  */
-export async function createUnderstanding(config: UnderstandingConfig, catalog: Catalog, log?: Logger): Promise<Understanding> {
+export async function createUnderstanding(config: Config, catalog: Catalog, log?: Logger): Promise<Understanding> {
   const directory = config.STREET_DIRECTORY ? await StreetDirectory.load(config.STREET_DIRECTORY) : undefined;
   if (directory) log?.info({ streets: directory.size }, 'street directory loaded');
   const geocoder = config.GEOCODER_URL
     ? new HttpGeocoder({
         url: config.GEOCODER_URL,
-        timeoutMs: config.GEOCODER_TIMEOUT_MS ?? 2_000,
+        timeoutMs: config.GEOCODER_TIMEOUT_MS,
         city: catalog.city.name,
         onError: (err, what) => log?.warn({ err, what }, 'geocoder failed; the ticket goes without coordinates'),
       })
@@ -31,7 +24,7 @@ export async function createUnderstanding(config: UnderstandingConfig, catalog: 
   let llm;
   if (config.LLM_PROVIDER && config.LLM_MODEL) {
     const [{ createChatModel }, { LlmPlaceExtractor }] = await Promise.all([import('../classify/chat-model'), import('./llm-extractor')]);
-    llm = new LlmPlaceExtractor(createChatModel(config as Config), config.LLM_TIMEOUT_MS);
+    llm = new LlmPlaceExtractor(createChatModel(config), config.LLM_TIMEOUT_MS);
   }
   return new Understanding({
     ...(directory ? { directory } : {}),
