@@ -4,6 +4,7 @@ import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import { z } from 'zod';
 import { ClassifierError, ConfigError } from '../../bot/errors';
+import { isGuarded, LlmGuard } from '../llm-safety/index';
 import { PROCEDURE_TYPES, type Catalog, type Locale } from '../catalog/schema';
 import type { Candidate, Classification, Classifier } from './classifier';
 
@@ -16,6 +17,11 @@ export interface LlmClassifierOptions {
   timeoutMs: number;
   /** Picks the language of the prompt's service names when the caller gives none. */
   detectLocale: (text: string, fallback: Locale) => Locale;
+  /**
+   * Used only when `model` is not guarded yet (models from `createChatModel` are).
+   * @defaultValue a guard with redaction, `timeoutMs` and the answer size cap, no per-citizen limit
+   */
+  guard?: LlmGuard;
 }
 
 /** Most alternatives a Classification carries (see `Classification.alternatives`). */
@@ -29,6 +35,12 @@ const MAX_ALTERNATIVES = 3;
  * message, so they are never spliced into the instructions. The answer is constrained by a zod
  * schema whose `service` is an enum of the catalog's codes, and validated again here, because
  * not every provider or fake enforces the schema it was given.
+ *
+ * The answer may only be catalog codes, a type and a number (OWASP LLM05): a code outside the
+ * catalog, a missing field or any extra field (a model that obeyed "add a field `reply`" is a
+ * model that read the citizen's text as instructions) rejects the whole answer. Nothing the model
+ * writes is ever shown to the citizen: the dialog shows the catalog's own names for the codes.
+ * The model always goes through an LlmGuard, so personal data is redacted before it leaves.
  *
  * Any failure of a call (HTTP error, timeout, unparsable answer, a code outside the catalog)
  * becomes a {@link ClassifierError} carrying the original error as `cause`; `HybridClassifier`
@@ -47,8 +59,9 @@ export class LlmClassifier implements Classifier {
   constructor(opts: LlmClassifierOptions) {
     this.#opts = opts;
     this.#answer = answerSchemas(opts.catalog.services.map((s) => s.code));
+    const model = isGuarded(opts.model) ? opts.model : (opts.guard ?? new LlmGuard({ timeoutMs: opts.timeoutMs })).guardModel(opts.model);
     try {
-      this.#structured = opts.model.withStructuredOutput(this.#answer.wire, { name: 'classify_message' });
+      this.#structured = model.withStructuredOutput(this.#answer.wire, { name: 'classify_message' });
     } catch (err) {
       // Happens at start-up (createClassifier), for models without tool calling or JSON output.
       throw new ConfigError(`chat model ${opts.model.getName()} cannot produce structured output`, { cause: err });
@@ -105,8 +118,9 @@ function answerSchemas(codes: readonly string[]) {
   };
   const alternatives = z.array(code()).describe(`other plausible service codes, best first, at most ${MAX_ALTERNATIVES}`);
   return {
-    wire: z.object({ ...base, alternatives }).describe('How to route a citizen message'),
-    check: z.object({ ...base, alternatives: alternatives.optional() }),
+    wire: z.strictObject({ ...base, alternatives }).describe('How to route a citizen message'),
+    // Strict: an extra field is evidence the model followed instructions found in the message.
+    check: z.strictObject({ ...base, alternatives: alternatives.max(MAX_ALTERNATIVES * 2).optional() }),
   };
 }
 
