@@ -17,7 +17,8 @@ import { useSpanishVariant } from '../dialogs/i18n';
 import { createKnowledge, type RunningKnowledge } from '../dialogs/knowledge/create-knowledge';
 import { createUnderstanding } from '../dialogs/understand/create-understanding';
 import { apologyFor, localeOfTag, turnErrorReply } from '../dialogs/apology';
-import { CITIZEN_ID, HOLD } from '../dialogs/turn-keys';
+import { CITIZEN_ID, citizenIdOf, HOLD } from '../dialogs/turn-keys';
+import { installLlmSafety, RedisCallLimiter, withCitizen } from '../dialogs/llm-safety/index';
 import { createIngest, createInboundQueue } from '../queues/inbound';
 import { OutboundQueues, startOutboundWorkers } from '../queues/outbound';
 import { startTurnWorker } from '../queues/turn-worker';
@@ -204,7 +205,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     knowledge = await createKnowledge(config, catalog, log.child({ module: 'dialogs/knowledge' }));
     // Places, street directory, geocoder and model extraction for intake (issue 13 part 4).
     const understanding = await createUnderstanding(config, catalog, log.child({ module: 'dialogs/understand' }));
-    const bot = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
+    // Model calls count per citizen in Redis (LLM_CALLS_PER_HOUR), across every worker.
+    installLlmSafety({ limiter: new RedisCallLimiter(redis, prefix, { limit: config.LLM_CALLS_PER_HOUR, ...(hooks.clock ? { now: hooks.clock } : {}) }), log: log.child({ module: 'dialogs/llm-safety' }) });
+    const engine = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
+    // Every model call of a turn (classifier, extraction, knowledge answer) is on that citizen's allowance.
+    const bot = { run: (ctx: Parameters<typeof engine.run>[0]) => withCitizen(citizenIdOf(ctx), () => engine.run(ctx)) };
     const adapter = new QueueAdapter();
     // The citizen is never left without a reply, and the log has the detail (never the message text).
     adapter.onTurnError = async (ctx, err) => {
