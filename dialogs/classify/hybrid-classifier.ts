@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { LlmUnavailableError } from '../../bot/errors';
 import type { Locale } from '../catalog/schema';
 import { NONE, type Candidate, type Classification, type Classifier } from './classifier';
 import type { OfflineClassifier } from './offline-classifier';
@@ -22,6 +23,10 @@ const MAX_ALTERNATIVES = 3;
 
 /**
  * Offline first, the LLM only when it can help, and never worse than offline.
+ *
+ * Every way the LLM side can fail or be refused — timeout, 429, 5xx, malformed or non-catalog
+ * answer, the citizen's hourly allowance spent, the provider's circuit breaker open — ends here in
+ * the offline answer, so a compromised or absent model can never route outside the catalog.
  *
  * In `hybrid` mode a confident offline answer is returned without any network call, so the LLM
  * costs nothing on clear messages. Whenever the LLM is asked and fails (timeout, HTTP error,
@@ -47,7 +52,9 @@ export class HybridClassifier implements Classifier {
       // The offline locale goes along so both readings agree on the message's language.
       remote = await llm.classify(text, local.locale);
     } catch (err) {
-      log?.warn(
+      // A skipped call (allowance spent, breaker open) is expected and already logged once by the guard.
+      const skipped = err instanceof Error && err.cause instanceof LlmUnavailableError;
+      (skipped ? log?.debug.bind(log) : log?.warn.bind(log))?.(
         { err, mode, offlineService: local.service, offlineConfidence: local.confidence },
         'LLM classification failed; using the offline answer',
       );
