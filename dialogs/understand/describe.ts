@@ -29,7 +29,7 @@ const TRAILING = new RegExp(`(?:[\\s,.;:!¡-]+(?:${alt(CLOSINGS)})(?![\\p{L}]))+
 /** The message without greeting filler (then capitalized); the message as written when there was none or nothing else. */
 export function extractDescription(text: string): string {
   const trimmed = text.trim();
-  const cut = trimmed.replace(LEADING, '').replace(TRAILING, '').trim();
+  const cut = withoutFiller(trimmed);
   if (cut === trimmed || !/\p{L}/u.test(cut)) return trimmed;
   // Something was cut before it: the sentence now starts here.
   return cut.charAt(0).toUpperCase() + cut.slice(1);
@@ -40,7 +40,7 @@ export function extractDescription(text: string): string {
  * greeting and the place are gone ("farola apagada" yes; "calle Colón 12" or "hola" no).
  */
 export function describesProblem(text: string, place?: Pick<ExtractedPlace, 'text'>): boolean {
-  let body = extractDescription(text);
+  let body = withoutFiller(text.trim());
   if (place) body = body.replace(place.text, ' ');
   const words = normalize(body).split(' ').filter((w) => /[a-z]/.test(w) && !FUNCTION_WORDS.has(w));
   return words.length >= 2;
@@ -48,3 +48,8 @@ export function describesProblem(text: string, place?: Pick<ExtractedPlace, 'tex
 
 // Words that say nothing on their own ("en la", "at the").
 const FUNCTION_WORDS = new Set(['en', 'la', 'el', 'los', 'las', 'de', 'del', 'a', 'al', 'y', 'i', 'es', 'un', 'una', 'hay', 'hi', 'ha', 'at', 'the', 'on', 'in', 'of', 'is', 'there', 'a', 'an', 'and', 'l', 'd', 'que', 'se', 'me', 'mi', 'my', 'per', 'por', 'para']);
+
+/** The message without the greeting before it and the thanks after it ('' when that is all it was). */
+function withoutFiller(text: string): string {
+  return text.replace(LEADING, '').replace(TRAILING, '').trim();
+}
