@@ -55,6 +55,12 @@ export interface TicketStatus {
    * more than its public status (dialogs/ticket-view). Absent: nobody does.
    */
   citizenId?: string;
+  /**
+   * What the citizen wrote and where, in tickets listed for that same citizen (`listForCitizen`), so a
+   * question like "¿cómo va lo de la farola?" can find its ticket. Never shown to anyone else (ticketViewFor
+   * does not copy it).
+   */
+  summary?: string;
 }
 
 /**

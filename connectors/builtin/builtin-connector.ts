@@ -82,7 +82,8 @@ export class BuiltinConnector implements Connector {
         .execute();
       if (tickets.length === 0) return [];
       const history = await this.histories(tickets.map((t) => t.id));
-      return tickets.map((t) => toStatus(t, history.get(t.id) ?? []));
+      // The citizen's own words come along for matching their follow-up questions (see TicketStatus.summary).
+      return tickets.map((t) => ({ ...toStatus(t, history.get(t.id) ?? []), summary: [t.description, t.address ?? ''].join(' ').trim() }));
     });
   }
 
