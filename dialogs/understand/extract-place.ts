@@ -110,7 +110,7 @@ const trimDot = (w: string): string => (/^\p{Lu}\p{Ll}{0,3}\.$/u.test(w) ? w : w
  * words and joiners; a first word in lowercase ("calle colon 12", "zona industrial") when it is not
  * a stop word; further lowercase words only when a number follows them.
  */
-function nameAfter(text: string, from: number, allowNumber: boolean, lowercaseAlone = true): { end: number; name: string; number?: string } | undefined {
+function nameAfter(text: string, from: number, allowNumber: boolean, lowercaseAlone = true): { end: number; nameEnd: number; name: string; number?: string } | undefined {
   const tokens = tokensFrom(text, from);
   let nameEnd = -1;
   let nameStart = -1;
@@ -145,11 +145,11 @@ function nameAfter(text: string, from: number, allowNumber: boolean, lowercaseAl
   }
   if (nameStart === -1 || nameEnd === -1) return undefined;
   const name = text.slice(nameStart, nameEnd);
-  if (!allowNumber) return { end: nameEnd, name };
+  if (!allowNumber) return { end: nameEnd, nameEnd, name };
   // The house number: "12", ", 12", "nº 12", "número 12", "12 bis", "12B"; not "3 días".
   const m = new RegExp(`^\\s*,?\\s*${NUMBER}`, 'iu').exec(text.slice(nameEnd));
-  if (m && houseNumberAt(text, nameEnd + m[0].length - m[1]!.length)) return { end: nameEnd + m[0].length, name, number: m[1]!.trim() };
-  return { end: nameEnd, name };
+  if (m && houseNumberAt(text, nameEnd + m[0].length - m[1]!.length)) return { end: nameEnd + m[0].length, nameEnd, name, number: m[1]!.trim() };
+  return { end: nameEnd, nameEnd, name };
 }
 
 /** Whether the number at `at` is a house number, not a quantity ("3 días") or a time ("8.30"). */
@@ -179,7 +179,7 @@ function typedBefore(text: string, re: RegExp, kind: 'street' | 'landmark'): Ext
     // Generic landmarks must be named with a capital ("plaza Mayor", "zona industrial" aside).
     const start = m.index;
     const placeText = text.slice(start, name.end).replace(/[\s,]+$/, '');
-    const street = text.slice(start, start + m[0].length + name.name.length).trim();
+    const street = text.slice(start, name.nameEnd).trim();
     if (kind === 'street') {
       out.push({ text: placeText, kind: name.number ? 'address' : 'street', street, ...(name.number ? { number: name.number } : {}), index: start });
     } else {
