@@ -8,6 +8,8 @@ export const DIALOG = {
   submit: 'intake.submit',
   status: 'status',
   myTickets: 'myTickets',
+  followUp: 'followUp',
+  smallTalk: 'smallTalk',
   language: 'language',
   linkPhone: 'linkPhone',
   handoff: 'handoff',
