@@ -4,6 +4,10 @@ import { locationOf } from '../bot/activity';
 import type { Profiles } from './citizen-profile';
 import { AnswerQuestionDialog, type AnswerQuestionOptions } from './answer-question-dialog';
 import { CsatDialog, REROUTE } from './csat-dialog';
+import { followUpIn } from './conversation/follow-up';
+import { FollowUpDialog } from './conversation/follow-up-dialog';
+import { smallTalkIn } from './conversation/small-talk';
+import { SmallTalkDialog } from './conversation/small-talk-dialog';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
 import { handoffDialog, type HandoffMemo } from './handoff-dialog';
@@ -29,7 +33,7 @@ export interface RootStart {
 /**
  * The top of every conversation. Checks interruptions first (emergency, help, cancel, language),
  * then either lets the running dialog take the message or, when nothing runs, routes it: a ticket
- * reference → status; "mis reclamos" → my tickets; "vincular mi WhatsApp" → linking; anything else → intake.
+ * reference → status; "¿cómo va lo de la farola?" → that ticket; "mis reclamos" → my tickets; "hola" → small talk; "vincular mi WhatsApp" → linking; anything else → intake.
  */
 export class RootDialog extends ComponentDialog {
   private readonly interruptions: Interruptions;
@@ -48,6 +52,8 @@ export class RootDialog extends ComponentDialog {
     this.addDialog(new TextAsk(PROMPT.text, deps.catalog, 3));
     this.addDialog(new StatusDialog(deps));
     this.addDialog(new MyTicketsDialog(deps));
+    this.addDialog(new FollowUpDialog(deps));
+    this.addDialog(new SmallTalkDialog(deps));
     this.addDialog(new LinkPhoneDialog(deps));
     this.addDialog(languageDialog(deps, profiles));
     this.addDialog(new ChoiceAsk(PROMPT.choice, deps.catalog));
@@ -80,11 +86,17 @@ export class RootDialog extends ComponentDialog {
       const options: StatusOptions = { reference: command.reference };
       return dc.beginDialog(DIALOG.status, options);
     }
+    // "¿Cómo va lo de la farola?" names its ticket by topic: before "mis reclamos", which lists them all.
+    const followUp = text ? followUpIn(text) : undefined;
+    if (followUp) return dc.beginDialog(DIALOG.followUp, followUp);
     if (command?.kind === 'myTickets') return dc.beginDialog(DIALOG.myTickets);
     if (command?.kind === 'linkPhone') return dc.beginDialog(DIALOG.linkPhone);
     if (command?.kind === 'updates' && this.preferences) return this.setUpdates(dc, command.on);
     const point = locationOf(activity);
     const photos = attachmentsOf(activity);
+    // "hola", "gracias", "chau": a short reply, not the service list (a greeting followed by a report is a report).
+    const talk = text && !point && photos.length === 0 ? smallTalkIn(text) : undefined;
+    if (talk) return dc.beginDialog(DIALOG.smallTalk, talk);
     if (text && !point && photos.length === 0 && command?.kind !== 'report' && (await this.isKnownQuestion(text, localeOf(dc.context)))) {
       return dc.beginDialog(DIALOG.answerQuestion, { text } satisfies AnswerQuestionOptions);
     }

@@ -41,7 +41,7 @@ describe('a complaint from first message to status and list', () => {
       .send('mis reclamos')
       .assertReply((a) => {
         expect(a.text).toMatch(/^Estos son tus trámites:/);
-        expect(a.text).toContain(`• ${reference} · Alumbrado público · Recibido`);
+        expect(a.text).toContain(`1. ${reference} · Alumbrado público · Recibido`);
       })
       .startTest();
   });
@@ -81,7 +81,7 @@ describe('a complaint from first message to status and list', () => {
       .send('els meus tiquets')
       .assertReply((a) => {
         expect(a.text).toMatch(/^Aquests són els teus tràmits:/);
-        expect(a.text).toContain(`• ${reference} · Enllumenat públic · En curs`);
+        expect(a.text).toContain(`1. ${reference} · Enllumenat públic · En curs`);
       })
       .startTest();
   });
@@ -103,7 +103,7 @@ describe('a complaint from first message to status and list', () => {
         expect(a.text).toContain('Status: Received');
       })
       .send('/tickets')
-      .assertReply(says(new RegExp(`^These are your cases:\\n• ${reference} · Street lighting · Received`)))
+      .assertReply(says(new RegExp(`^These are your cases:\\n1. ${reference} · Street lighting · Received`)))
       .startTest();
   });
 

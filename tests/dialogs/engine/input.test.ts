@@ -123,7 +123,7 @@ describe('greeting, odd input and status questions', () => {
     await engine
       .adapter({ citizenId: 'asker', locale: 'es-ES' })
       .send('¿cómo va mi reclamo?')
-      .assertReply(says(new RegExp(`^Estos son tus trámites:\\n• ${ref.reference} · Calles y aceras · Recibido`)))
+      .assertReply(says(new RegExp(`^Estos son tus trámites:\\n1. ${ref.reference} · Calles y aceras · Recibido`)))
       .startTest();
   });
 
