@@ -49,9 +49,16 @@ const STREET_BEFORE = new Set([
   'calle', 'c/', 'cl', 'cll', 'c', 'avenida', 'avda', 'av', 'avd', 'avinguda', 'paseo', 'passeig', 'pg', 'plaza', 'pza', 'pl',
   'placa', 'carrer', 'cr', 'ronda', 'camino', 'cami', 'travesia', 'travessera', 'carretera', 'ctra', 'glorieta', 'rambla',
   'pasaje', 'passatge', 'callejon', 'urbanizacion', 'urb', 'barrio', 'barri', 'poligono', 'colegio', 'escuela', 'escola', 'parque', 'parc',
+  // landmarks named after them: "colegio San José", "mercat de Sant Antoni", "iglesia del Carmen"
+  'mercado', 'mercat', 'iglesia', 'esglesia', 'parroquia', 'ambulatorio', 'hospital', 'polideportivo', 'poliesportiu', 'estacion', 'estacio',
+  'biblioteca', 'instituto', 'institut', 'ies', 'ceip', 'cementerio', 'cementiri', 'piscina', 'centro', 'centre', 'residencia', 'hotel', 'bar', 'restaurante',
 ]);
 /** English street words that follow the name ("Main Street", "Oak Rd"). */
-const STREET_AFTER = new Set(['street', 'st', 'road', 'rd', 'avenue', 'ave', 'lane', 'ln', 'drive', 'dr', 'square', 'sq', 'way', 'boulevard', 'blvd', 'close', 'crescent', 'terrace', 'park', 'grove', 'place']);
+const STREET_AFTER = new Set([
+  'street', 'st', 'road', 'rd', 'avenue', 'ave', 'lane', 'ln', 'drive', 'dr', 'square', 'sq', 'way', 'boulevard', 'blvd', 'close', 'crescent', 'terrace', 'park', 'grove', 'place',
+  // landmarks after their name: "St Mary's church", "Oakwood School", "Central Station"
+  'church', 'school', 'station', 'library', 'hospital', 'market', 'centre', 'center', 'academy', 'college', 'pub', 'hotel', 'gardens',
+]);
 /** Words between a street word and its name. */
 const CONNECTORS = new Set(['de', 'del', 'la', 'las', 'los', 'el', 'les', 'els', 'd', 'dels', 'en', 'na', 'sant', 'san', 'santa', 'the', 'of']);
 /** Words that end a street name even without punctuation: the sentence goes on. */
