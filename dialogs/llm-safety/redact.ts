@@ -80,10 +80,10 @@ const SEP = String.raw`[\s.\-()\/]{0,2}`;
 
 const RULES: readonly Rule[] = [
   // E-mails, also spelled out: "ana punto garcia arroba gmail punto com".
-  { kind: 'email', re: /[\p{L}\p{N}._%+-]+\s?(?:@|\(at\)|\[at\])\s?[\p{L}\p{N}-]+(?:\s?\.\s?[\p{L}\p{N}-]+)+/gu },
+  { kind: 'email', re: /[\p{L}\p{N}._%+-]+\s?(?:@|\(at\)|\[at\])\s?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu },
   {
     kind: 'email',
-    re: /[\p{L}\p{N}._-]+(?:\s+punto\s+[\p{L}\p{N}_-]+)*\s+(?:arroba|at|arrova)\s+[\p{L}\p{N}-]+(?:\s*(?:\.|punto|dot|punt)\s*[a-z]{2,6})+\b/giu,
+    re: /[\p{L}\p{N}._-]+(?:\s+punto\s+[\p{L}\p{N}_-]+)*\s+(?:arroba|at|arrova)\s+\p{L}[\p{L}\p{N}-]*(?:\s*(?:\.|punto|dot|punt)\s*(?:com|es|cat|org|net|ar|eu|info|gov|gob|edu|io|co|uk|fr|de|it|pt))+\b/giu,
   },
   // IBAN: two letters, two check digits, 11–30 more characters, grouped or not.
   { kind: 'iban', re: /\b[A-Za-z]{2}\d{2}(?:[\s-]?[A-Za-z0-9]){11,30}\b/g, accept: (m) => /\d{8}/.test(m.replace(/[\s-]/g, '')) },
@@ -131,16 +131,19 @@ export function redactWithReport(text: string): { text: string; report: Redactio
   const kept: string[] = [];
   // U+E000.. (private use) cannot come from a citizen: folded text never contains it (see below).
   let out = fold(text).replace(/[\ue000-\uf8ff]/g, '');
-  for (const { re, accept } of KEEP) {
-    out = out.replace(re, (m) => (accept && !accept(m) ? m : `\ue000${String.fromCharCode(0xe100 + kept.push(m) - 1)}`));
-  }
-  for (const rule of RULES) {
+  const apply = (rule: Rule) => {
     out = out.replace(rule.re, (m) => {
       if (rule.accept && !rule.accept(m)) return m;
       report[rule.kind] = (report[rule.kind] ?? 0) + 1;
       return PLACEHOLDER[rule.kind];
     });
+  };
+  // E-mails first: "ana.1.1.00@example.com" holds what looks like a date.
+  RULES.filter((r) => r.kind === 'email').forEach(apply);
+  for (const { re, accept } of KEEP) {
+    out = out.replace(re, (m) => (accept && !accept(m) ? m : `\ue000${String.fromCharCode(0xe100 + kept.push(m) - 1)}`));
   }
+  RULES.filter((r) => r.kind !== 'email').forEach(apply);
   out = out.replace(/\ue000([\ue100-\uf8ff])/g, (_m, c: string) => kept[c.charCodeAt(0) - 0xe100] ?? '');
   return { text: out, report };
 }
