@@ -4,10 +4,9 @@ import { isReachable, parseContact } from './answers';
 import type { Field } from './catalog/schema';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
-import { render, say, type MessageKey } from './i18n';
+import { say, type MessageKey } from './i18n';
 import { harvest, nextField, type IntakeDraft } from './intake-draft';
 import { ask, type Skippable } from './prompts';
-import { localeOf } from './turn-keys';
 import { describesProblem } from './understand/describe';
 import { afterNonAnswer, nonAnswer } from './understand/non-answer';
 import { understandingOf } from './understand/of-deps';
@@ -77,7 +76,6 @@ export function collectFieldsDialog(deps: EngineDeps): WaterfallDialog<IntakeDra
     async function store(step: WaterfallStepContext<IntakeDraft>): Promise<DialogTurnResult> {
       const { field, required } = step.values as StepValues;
       const text = step.context.activity.text?.trim() ?? '';
-      const locale = localeOf(step.context);
       const heard: IntakeDraft = { ...step.options, said: [...(step.options.said ?? []), ...(text ? [text] : [])] };
       const pinOrPhoto = harvest(heard, step.context.activity);
       const not = field === 'photo' ? undefined : nonAnswer(text);
@@ -90,7 +88,6 @@ export function collectFieldsDialog(deps: EngineDeps): WaterfallDialog<IntakeDra
         if (!reasked.includes(field)) return step.replaceDialog(DIALOG.collectFields, { ...pinOrPhoto, reasked: [...reasked, field] });
         // Asked twice: an optional field is dropped; a required one is asked again (still never stored).
         if (!required) return step.replaceDialog(DIALOG.collectFields, { ...pinOrPhoto, asked: [...pinOrPhoto.asked, field] });
-        await step.context.sendActivity(render(deps.catalog, locale, say(field === 'contact' ? 'intake.reaskContact' : field === 'location' ? 'intake.reaskPlace' : 'intake.reaskDescription')));
         return step.replaceDialog(DIALOG.collectFields, pinOrPhoto);
       }
       const draft = withAnswer({ ...pinOrPhoto, asked: [...pinOrPhoto.asked, field] }, field, step.result);

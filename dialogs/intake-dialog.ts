@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { StatePropertyAccessor } from 'botbuilder';
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type PromptRecognizerResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { AnswerQuestionDialog, type AnswerQuestionOptions } from './answer-question-dialog';
 import { collectFieldsDialog } from './collect-fields-dialog';
 import { DIALOG, PROMPT } from './dialog-ids';
@@ -10,6 +10,7 @@ import { backOfficeQuestionsDialog, type QuestionsOptions } from './back-office-
 import { say } from './i18n';
 import { harvest, newDraft, withUnderstood, type IntakeDraft, type IntakeSeed } from './intake-draft';
 import { localeOf } from './turn-keys';
+import { nonAnswer } from './understand/non-answer';
 import { understandingOf } from './understand/of-deps';
 import { pickServiceDialog, type PickServiceOptions, type PickServiceResult } from './pick-service-dialog';
 import { ask, ChoiceAsk, ContactAsk, LocationAsk, PhotoAsk, TextAsk } from './prompts';
@@ -51,11 +52,11 @@ export class IntakeDialog extends ComponentDialog {
             }
             // Only a place ("calle Colón 12"): ask what is wrong there; the place is kept.
             (step.values as StepValues).draft = { ...draft, texts: [], asked: ['description'] } satisfies IntakeDraft;
-            return step.prompt(PROMPT.text, ask(say('intake.askDescriptionAt', { place: u.place.display }), { retrySay: say('intake.askDescriptionRetry') }));
+            return step.prompt(DESCRIPTION_PROMPT, ask(say('intake.askDescriptionAt', { place: u.place.display }), { retrySay: say('intake.reaskDescription') }));
           }
           // A pin, a photo or the greeting's "report a problem" button: ask what is going on first.
           (step.values as StepValues).draft = { ...seeded, texts: [], asked: ['description'] } satisfies IntakeDraft;
-          return step.prompt(PROMPT.text, ask(say('intake.askDescription'), { retrySay: say('intake.askDescriptionRetry') }));
+          return step.prompt(DESCRIPTION_PROMPT, ask(say('intake.askDescription'), { retrySay: say('intake.reaskDescription') }));
         },
 
         async function pick(step: WaterfallStepContext<IntakeSeed>): Promise<DialogTurnResult> {
@@ -123,9 +124,20 @@ export class IntakeDialog extends ComponentDialog {
     this.addDialog(new ChoiceAsk(PROMPT.choice, catalog));
     // "ok" or "?" is not a description; anything from three characters on deserves a try.
     this.addDialog(new TextAsk(PROMPT.text, catalog, 3));
+    this.addDialog(new DescriptionAsk(DESCRIPTION_PROMPT, catalog, 3));
     this.addDialog(new LocationAsk(PROMPT.location, catalog));
     this.addDialog(new PhotoAsk(PROMPT.photo, catalog));
     this.addDialog(new ContactAsk(PROMPT.contact, catalog));
     this.initialDialogId = DIALOG.intakeMain;
+  }
+}
+
+// "What is going on?": any text of three characters or more, but "sí", "no sé" or "ya te lo dije" is asked again.
+const DESCRIPTION_PROMPT = 'ask.description';
+
+class DescriptionAsk extends TextAsk {
+  protected override async onRecognize(ctx: TurnContext): Promise<PromptRecognizerResult<string>> {
+    if (nonAnswer(ctx.activity.text)) return { succeeded: false };
+    return super.onRecognize(ctx);
   }
 }

@@ -11,7 +11,8 @@ import type { EngineDeps } from './engine-deps';
 import { render, say } from './i18n';
 import { confirmationOf, harvest, toTicketDraft, type IntakeDraft } from './intake-draft';
 import { pickServiceDialog, typeKey, type PickServiceOptions, type PickServiceResult } from './pick-service-dialog';
-import { ask, attachmentsOf, ChoiceAsk, LocationAsk, PhotoAsk, TextAsk, yesNo, type ChoiceSpec, type Skippable } from './prompts';
+import { ask, attachmentsOf, ChoiceAsk, ContactAsk, LocationAsk, PhotoAsk, TextAsk, yesNo, type ChoiceSpec, type Skippable } from './prompts';
+import { collectFieldsDialog } from './collect-fields-dialog';
 import { citizenIdOf, localeOf } from './turn-keys';
 import { understandingOf } from './understand/of-deps';
 import type { TicketAttachment, TicketLocation } from '../connectors/connector';
@@ -25,6 +26,8 @@ export interface SubmitOptions {
   retry?: boolean;
   /** Go straight to this correction (chosen from "¿Qué quieres cambiar?"). */
   correct?: Correction;
+  /** The service changed: ask for what the new one requires before confirming again. */
+  collect?: boolean;
 }
 
 /** The prompt of the confirmation: its buttons, plus a pin, photos or typed corrections. */
@@ -32,7 +35,7 @@ export const CONFIRM_PROMPT = 'ask.confirm';
 
 /** What the step after a prompt is waiting for (waterfall `values`, kept in dialog state). */
 interface StepValues {
-  branch?: Correction | 'menu';
+  branch?: Correction | 'menu' | 'collect';
 }
 
 // Answers meaning "not like this" without saying what: the citizen is asked what to change.
@@ -66,6 +69,8 @@ class SubmitDialog extends ComponentDialog<SubmitOptions> {
     this.addDialog(new LocationAsk(PROMPT.location, deps.catalog));
     this.addDialog(new TextAsk(PROMPT.text, deps.catalog, 3));
     this.addDialog(pickServiceDialog(deps));
+    this.addDialog(collectFieldsDialog(deps));
+    this.addDialog(new ContactAsk(PROMPT.contact, deps.catalog));
     this.initialDialogId = SUBMIT_STEPS;
   }
 }
@@ -81,6 +86,10 @@ function submitSteps(deps: EngineDeps): WaterfallDialog<SubmitOptions> {
     async function confirm(step: WaterfallStepContext<SubmitOptions>): Promise<DialogTurnResult> {
       if (step.options.retry) return step.prompt(PROMPT.choice, ask(say('intake.retryConfirm'), { choiceSpecs: yesNo(), retrySay: say('choice.retryYesNo') }));
       if (step.options.correct) return step.next({ value: step.options.correct, index: 0, score: 1 } satisfies FoundChoice);
+      if (step.options.collect) {
+        (step.values as StepValues).branch = 'collect';
+        return step.beginDialog(DIALOG.collectFields, step.options.draft);
+      }
       const { draft } = step.options;
       return step.prompt(CONFIRM_PROMPT, ask(confirmationOf(draft), { choiceSpecs: confirmChoices(draft), retrySay: say('confirm.retry') }));
     },
@@ -89,6 +98,7 @@ function submitSteps(deps: EngineDeps): WaterfallDialog<SubmitOptions> {
       const ctx = step.context;
       const locale = localeOf(ctx);
       const { draft } = step.options;
+      if ((step.values as StepValues).branch === 'collect') return step.replaceDialog(SUBMIT_STEPS, { draft: step.result as IntakeDraft } satisfies SubmitOptions);
       const answer = step.result as FoundChoice;
       switch (answer.value) {
         case 'yes':
@@ -148,7 +158,8 @@ function submitSteps(deps: EngineDeps): WaterfallDialog<SubmitOptions> {
         }
         case 'service': {
           const picked = step.result as PickServiceResult;
-          return step.replaceDialog(SUBMIT_STEPS, { draft: { ...draft, service: picked.service } } satisfies SubmitOptions);
+          // The new service may require what the old one did not (a contact for a lost pet).
+          return step.replaceDialog(SUBMIT_STEPS, { draft: { ...draft, service: picked.service }, collect: true } satisfies SubmitOptions);
         }
         case 'place': {
           const a = step.result as Skippable<TicketLocation>;
