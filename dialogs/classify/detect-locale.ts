@@ -90,6 +90,44 @@ class LocaleModel {
   }
 }
 
+// What says nothing about a language: ticket references ("alu 2026 1", "ALU-2026-000001", "ALU 1/2026"),
+// links, e-mails, anything with a digit (house numbers, phones, dates), and places and names, which keep
+// their own language whatever the citizen speaks ("Carrer de Balmes", "Plaza Mayor", "Main Street", "Jordi").
+const REFERENCES = /(?<![\p{L}\d])\p{L}{3}[\s._#-]*(?:20\d{2}[\s._#-]*\d{1,6}|\d{1,6}\s*\/\s*20\d{2})(?!\d)/giu;
+const LINKS = /\b(?:https?:\/\/|www\.)\S+|\S+@\S+\.\S+/giu;
+const STREET_WORDS = ['c/', 'calle', 'carrer', 'avenida', 'avda', 'avinguda', 'av', 'plaza', 'pza', 'plaça', 'placa', 'paseo', 'passeig', 'pg', 'camino', 'camí', 'cami', 'ronda', 'travesía', 'travesia', 'travessera', 'rambla', 'vía', 'via', 'carretera', 'ctra', 'street', 'st', 'road', 'rd', 'avenue', 'ave', 'lane', 'square'];
+// The street word in any case ("Calle", "calle"), then the capitalised words and numbers of its name.
+const anyCase = (w: string) => [...w].map((c) => (c.toLowerCase() === c.toUpperCase() ? `\\${c}` : `[${c.toLowerCase()}${c.toUpperCase()}]`)).join('');
+const STREET = new RegExp(
+  `(?<![\\p{L}])(?:${STREET_WORDS.map(anyCase).join('|')})(?![\\p{L}])\\.?(?:\\s+(?:de la|de les|de los|de las|del|dels|de|d'|la|el|les|los|las|of|the)(?=\\s))?(?:\\s+(?:\\p{Lu}[\\p{L}'·.-]*|\\d+\\S*))*`,
+  'gu',
+);
+// A capitalised word after another word, not after a full stop: a name ("soy Marta", "frente al Mercado").
+const NAMES = /(?<=[\p{L}\d,;:]\s+)\p{Lu}[\p{L}'·-]*/gu;
+const WITH_DIGITS = /\S*\d\S*/gu;
+
+/**
+ * The words of `text` that say which language it is in: references, numbers, links, addresses and
+ * names taken out. What is left decides a conversation's language, so "alu 2026 1", "Colón 12" or
+ * "Marta" never switch it.
+ * @example languageEvidence('vull saber com va ALU-2026-000001 del carrer Major 3') === 'vull saber com va del'
+ */
+export function languageEvidence(text: string): string {
+  return text
+    .replace(REFERENCES, ' ')
+    .replace(LINKS, ' ')
+    .replace(STREET, ' ')
+    .replace(NAMES, ' ')
+    .replace(WITH_DIGITS, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Words of two or more letters in `text` (emoji, punctuation and single letters do not count). */
+export function evidenceWords(text: string): number {
+  return (text.match(/\p{L}{2,}/gu) ?? []).length;
+}
+
 let seedModel: LocaleModel | undefined;
 
 /**
