@@ -13,7 +13,8 @@ import type { HandoffMemo, HandoffOptions } from './handoff-dialog';
 import type { CsatOptions } from './csat-dialog';
 import { localeOfTag } from './apology';
 import { LOCALE_TAGS, t } from './i18n';
-import { commandIn, emergencyMatcher, interruptionIn, menuLocaleOf, withoutReferences } from './intents';
+import { languageEvidence, evidenceWords } from './classify/detect-locale';
+import { commandIn, emergencyMatcher, interruptionIn, menuLocaleOf } from './intents';
 import { withMenu } from './menu';
 import { RootDialog, type RootStart } from './root-dialog';
 import { useSharedDialogMemory } from './dialog-memory';
@@ -63,6 +64,8 @@ export interface CitizenBot {
 
 // Below this many words a message ("hola", "mis reclamos") says too little to fix a citizen's language for good.
 const MIN_WORDS_TO_REMEMBER_LOCALE = 3;
+// A conversation already in one language moves to another only on this many words of it.
+const MIN_WORDS_TO_SWITCH_LOCALE = 4;
 
 /** Builds the channel-agnostic dialog engine on the given storage. */
 export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
@@ -86,28 +89,33 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
   dialogs.add(new RootDialog(deps, profiles, memo));
   const isEmergency = emergencyMatcher(deps.catalog);
 
-  /** The citizen's language: chosen or remembered; else detected from this message; else the channel's. */
+  /**
+   * The citizen's language: chosen; else remembered, unless this message is clearly in another one;
+   * else detected from this message; else the channel's. Only words count as evidence: references,
+   * numbers, addresses, names and emojis are taken out first (languageEvidence), so "alu 2026 1",
+   * "Colón 12" or "Marta" never switch a conversation.
+   */
   async function resolveLocale(ctx: TurnContext): Promise<Locale> {
     const profile = await profiles.get(ctx);
-    if (profile.locale) return profile.locale;
-    const fallback = localeOfTag(ctx.activity.locale) ?? deps.catalog.city.defaultLocale;
+    if (profile.locale && profile.localeChosen) return profile.locale;
+    const fallback = profile.locale ?? localeOfTag(ctx.activity.locale) ?? deps.catalog.city.defaultLocale;
     const text = ctx.activity.type === ActivityTypes.Message ? (ctx.activity.text?.trim() ?? '') : '';
     const detect = deps.classifier.detectLocale?.bind(deps.classifier);
     if (!text || text.length > MAX_TEXT_LENGTH) return fallback;
     // A greeting button says in which language the citizen read the menu; "Ver mis tickets" fools a detector.
-    const menu = menuLocaleOf(text);
+    const menu = profile.locale ? undefined : menuLocaleOf(text);
     if (menu) return menu;
     if (!detect) return fallback;
-    // A bare reference ("ALU-2026-000012") says nothing about language.
-    const prose = withoutReferences(text);
-    if (!/\p{L}{2}/u.test(prose)) return fallback;
+    const prose = languageEvidence(text);
+    const words = evidenceWords(prose);
+    // A remembered language changes only on several words of another one, confidently detected.
+    if (words < (profile.locale ? MIN_WORDS_TO_SWITCH_LOCALE : 1)) return fallback;
     const detected = detect(prose, fallback);
-    const words = prose.split(/\s+/).length;
     // Commands and button labels are not "the first real message".
     if (words >= MIN_WORDS_TO_REMEMBER_LOCALE && !interruptionIn(text) && !commandIn(text)) {
       await profiles.detectedLocale(ctx, detected);
     }
-    return detected;
+    return profile.locale && (interruptionIn(text) || commandIn(text)) ? fallback : detected;
   }
 
   async function greet(ctx: TurnContext): Promise<void> {
