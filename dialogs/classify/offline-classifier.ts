@@ -33,6 +33,8 @@ export interface OfflineOptions {
   features: TextFeatureOptions;
   service: TrainOptions;
   type: TrainOptions;
+  /** Weight of each out-of-scope ("none") training text relative to a service's. */
+  noneWeight: number;
   /** Folds of the calibration; 0 skips calibration (temperature 1). */
   calibrationFolds: number;
   /** Calibrate on at most this many documents per head (a sample, so 10,000 history rows stay fast). */
@@ -49,6 +51,7 @@ export const DEFAULT_OPTIONS: OfflineOptions = {
   features: { minChar: 4, maxChar: 5, bigrams: true },
   service: { epochs: 12, learningRate: 1, l2: 1e-6 },
   type: { epochs: 12, learningRate: 1, l2: 1e-6 },
+  noneWeight: 1,
   calibrationFolds: 4,
   calibrationSample: 4_000,
   maxConfidence: 0.98,
@@ -165,6 +168,7 @@ export class OfflineClassifier implements Classifier {
       return toSparseDoc(buf, index, label);
     };
     const serviceDocs = serviceTexts.map(doc);
+    if (options.noneWeight !== 1) for (const d of serviceDocs) if (d.label === none) d.weight = options.noneWeight;
     yield;
     const typeDocs = typeTexts.map(doc);
     yield;

@@ -29,6 +29,8 @@ export interface SparseDoc {
   idx: Int32Array;
   val: Float32Array;
   label: number;
+  /** How much this document counts in training (1 when absent). */
+  weight?: number;
 }
 
 /**
@@ -145,6 +147,7 @@ export class LinearModel {
     softmax(probs, k);
     // probs becomes the gradient of the loss with respect to each class's score
     probs[doc.label]! -= 1;
+    if (doc.weight !== undefined) for (let c = 0; c < k; c++) probs[c]! *= doc.weight;
     for (let c = 0; c < k; c++) this.bias[c]! -= lr * probs[c]!;
     const w = this.weights;
     const decay = 1 - lr * l2;

@@ -23,6 +23,8 @@ export interface TextFeatureOptions {
   minChar: number;
   maxChar: number;
   bigrams: boolean;
+  /** Also a feature for the first this-many letters of each longer word (0: none). */
+  prefix?: number;
 }
 
 export const MASK_NUM = '#num';
@@ -191,6 +193,7 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const WORD_SEED = 0x9e3779b1;
 const BIGRAM_SEED = 0x85ebca6b;
+const PREFIX_SEED = 0x27d4eb2f;
 const SPACE = 32;
 
 function hashString(s: string, seed: number): number {
@@ -209,6 +212,7 @@ export function hashWords(words: readonly string[], original: readonly string[],
     prev = w;
     const o = original[i]!;
     if (opts.minChar > 0 && o.charCodeAt(0) !== 35) charGrams(o, opts.minChar, opts.maxChar, out);
+    if (opts.prefix && o.length > opts.prefix) out.push(hashString(o.slice(0, opts.prefix), PREFIX_SEED));
   }
 }
 
