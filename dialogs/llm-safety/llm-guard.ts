@@ -68,7 +68,10 @@ export class LlmGuard {
     try {
       result = await call(signal);
     } catch (err) {
-      this.breaker.failure(retryAfterMs(err));
+      // Only the provider's own failures count: an answer that does not parse is the model's (or an
+      // injection's) doing, and must not let one citizen switch the model off for everyone.
+      if (isProviderFailure(err, signal)) this.breaker.failure(retryAfterMs(err));
+      else this.breaker.success();
       this.#opts.log?.warn({ err, timedOut: signal.aborted, breaker: this.breaker.state }, 'model call failed');
       throw err;
     }
@@ -93,6 +96,14 @@ export class LlmGuard {
     // Patching the instance (not subclassing) keeps each provider's own withStructuredOutput, which
     // differs per provider (json_schema, tool calling, Ollama's format), and works for fakes too.
     Object.defineProperty(model, 'invoke', { value: guarded, configurable: true, writable: true });
+    // ChatOpenAI's withConfig (used by withStructuredOutput and bindTools) returns a *new* model
+    // rather than a binding around this one: that copy must be guarded too.
+    const withConfig = model.withConfig.bind(model);
+    const guardedWithConfig = (config: Parameters<M['withConfig']>[0]) => {
+      const bound: unknown = withConfig(config);
+      return isChatModel(bound) ? this.guardModel(bound) : bound;
+    };
+    Object.defineProperty(model, 'withConfig', { value: guardedWithConfig, configurable: true, writable: true });
     Object.defineProperty(model, GUARDED, { value: this });
     return model;
   }
@@ -109,6 +120,10 @@ export class LlmGuard {
       return false;
     }
   }
+}
+
+function isChatModel(x: unknown): x is BaseChatModel {
+  return typeof x === 'object' && x !== null && typeof (x as BaseChatModel).invoke === 'function' && typeof (x as BaseChatModel).withConfig === 'function' && '_generate' in x;
 }
 
 /** Whether `model` already goes through an {@link LlmGuard}. */
@@ -174,6 +189,27 @@ function outputSize(result: unknown): number {
   const tools = (msg.tool_calls ?? []).reduce((n, c) => n + JSON.stringify(c.args ?? {}).length, 0);
   const invalid = (msg.invalid_tool_calls ?? []).reduce((n, c) => n + (c.args?.length ?? 0), 0);
   return text + tools + invalid;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_NAMES = new Set(['APIConnectionError', 'APIConnectionTimeoutError', 'TimeoutError', 'AbortError', 'FetchError']);
+
+/**
+ * Whether an error says the provider is unwell: a timeout, no connection, 429, any 5xx, or an
+ * authentication or routing error (401, 403, 404: every later call would fail the same way).
+ * A 400 or an unparsable answer says nothing about the provider's health.
+ */
+export function isProviderFailure(err: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const x = e as { status?: unknown; status_code?: unknown; response?: { status?: unknown }; name?: unknown; code?: unknown; message?: unknown };
+    const status = Number(x.status ?? x.status_code ?? x.response?.status);
+    if (Number.isFinite(status) && status > 0) return status === 429 || status >= 500 || status === 401 || status === 403 || status === 404;
+    if (typeof x.name === 'string' && NETWORK_NAMES.has(x.name)) return true;
+    if (typeof x.code === 'string' && NETWORK_CODES.has(x.code)) return true;
+    if (x.name === 'TypeError' && x.message === 'fetch failed') return true;
+  }
+  return false;
 }
 
 /** A 429's or 503's wish, in ms: `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */
