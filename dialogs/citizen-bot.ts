@@ -108,8 +108,9 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     if (!detect) return fallback;
     const prose = languageEvidence(text);
     const words = evidenceWords(prose);
-    // A remembered language changes only on several words of another one, confidently detected.
-    if (words < (profile.locale ? MIN_WORDS_TO_SWITCH_LOCALE : 1)) return fallback;
+    // A remembered language, or the one the citizen's device says, changes only on several words of
+    // another one, confidently detected ("sois unos inútiles" is too short to move a Spanish phone to Catalan).
+    if (words < (profile.locale || localeOfTag(ctx.activity.locale) ? MIN_WORDS_TO_SWITCH_LOCALE : 1)) return fallback;
     const detected = detect(prose, fallback);
     // Commands and button labels are not "the first real message".
     if (words >= MIN_WORDS_TO_REMEMBER_LOCALE && !interruptionIn(text) && !commandIn(text)) {
