@@ -1,0 +1,104 @@
+import type { Activity } from 'botbuilder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEngine, type Engine } from '../dialogs/engine/harness';
+import { fileFor } from './support';
+
+/** A short reply: this text, and no menu or list of services. */
+const plainly = (pattern: RegExp) => (a: Partial<Activity>) => {
+  expect(a.text).toMatch(pattern);
+  expect(a.suggestedActions).toBeUndefined();
+};
+
+describe('small talk, end to end through the engine', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await startEngine();
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  it('answers a Spanish greeting, thanks, an acknowledgement, an insult and a goodbye with one line each, no menu', async () => {
+    await engine
+      .adapter({ locale: 'es-ES' })
+      .send('holaa 👋')
+      .assertReply(plainly(/^¡Hola! 👋 Soy el asistente del ayuntamiento de .+\. Cuéntame un problema de la calle/))
+      .send('buenas')
+      .assertReply(plainly(/^¡Hola!/))
+      .send('grax')
+      .assertReply(plainly(/^¡De nada! Si necesitas algo más, aquí estoy\.$/))
+      .send('vale')
+      .assertReply(plainly(/^👍 Si necesitas algo más, escríbeme\.$/))
+      .send('sois unos inútiles')
+      .assertReply(plainly(/^Siento que estés molesto\. Quiero ayudarte: cuéntame qué ha pasado/))
+      .send('chau')
+      .assertReply(plainly(/^¡Hasta pronto!/))
+      .startTest();
+  });
+
+  it('answers in English and in Catalan', async () => {
+    await engine
+      .adapter({ locale: 'en-GB' })
+      .send('hey')
+      .assertReply(plainly(/^Hello! 👋 I am the .+ city council assistant\./))
+      .send('cheers')
+      .assertReply(plainly(/^You are welcome!/))
+      .send('you are useless')
+      .assertReply(plainly(/^I am sorry you are upset\./))
+      .send('bye')
+      .assertReply(plainly(/^Goodbye!/))
+      .startTest();
+    await engine
+      .adapter({ locale: 'ca-ES' })
+      .send('bon dia')
+      .assertReply(plainly(/^Hola! 👋 Soc l'assistent de l'ajuntament/))
+      .send('moltes gràcies')
+      .assertReply(plainly(/^De res!/))
+      .send('adeu')
+      .assertReply(plainly(/^Fins aviat!/))
+      .startTest();
+  });
+
+  it('closes the loop when thanks come after a ticket: the reply names it', async () => {
+    const citizenId = 'citizen-thanks';
+    const reference = await fileFor(engine, citizenId, 'alumbrado', 'La farola de la esquina está apagada', 'calle Sol 4');
+    await engine
+      .adapter({ locale: 'es-ES', citizenId })
+      .send('mil gracias!')
+      .assertReply(plainly(new RegExp(`^¡De nada! Tu trámite es el ${reference}: te aviso por aquí cuando cambie\\.`)))
+      .startTest();
+    const other = await fileFor(engine, 'citizen-thanks-en', 'calles', 'Big pothole in front of the school', '5 Main Street', 'en');
+    await engine
+      .adapter({ locale: 'en-GB', citizenId: 'citizen-thanks-en' })
+      .send('thank you so much')
+      .assertReply(plainly(new RegExp(`^You are welcome! Your reference is ${other}`)))
+      .startTest();
+  });
+
+  it('goes on to the report when a greeting comes with one', async () => {
+    await engine
+      .adapter({ locale: 'es-ES' })
+      .send('hola, hay una farola rota en la calle Colón 12')
+      .assertReply((a) => {
+        expect(a.text).not.toMatch(/Soy el asistente/);
+        expect(a.text).toMatch(/Alumbrado público/);
+      })
+      .startTest();
+    await engine
+      .adapter({ locale: 'en-GB' })
+      .send('hi, there is a broken streetlight on 5 Main Street')
+      .assertReply((a) => {
+        expect(a.text).not.toMatch(/city council assistant/);
+        expect(a.text).toMatch(/Street lighting/);
+      })
+      .startTest();
+    await engine
+      .adapter({ locale: 'ca-ES' })
+      .send("bon dia, el fanal del carrer Major 3 no s'encén")
+      .assertReply((a) => {
+        expect(a.text).not.toMatch(/Soc l'assistent/);
+        expect(a.text).toMatch(/Enllumenat públic/);
+      })
+      .startTest();
+  });
+});
