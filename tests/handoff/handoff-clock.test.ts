@@ -85,13 +85,12 @@ const lastQueue = (c: ConsoleClient, team: string): QueueItem[] =>
 const handoffOf = (conversationId: string | undefined) =>
   db.kysely.selectFrom('handoffs').selectAll().where('channel_conversation_id', '=', conversationId ?? '').orderBy('created_at', 'desc').executeTakeFirst();
 
-/** Reports `text`, confirms the service, and asks for a person at the location question. */
-async function reportThenAskForPerson(text: string, confirm = /¿Es correcto\?/): Promise<DlConversation> {
+/** Reports `text` and asks for a person at the bot's first question (where, or the confirmation). */
+async function reportThenAskForPerson(text: string, confirm = /^¿Dónde está\?|— ¿lo envío\?/): Promise<DlConversation> {
   const citizen = await DlConversation.open(bot.url);
   await citizen.botSays(/Hola/);
   const { reply } = await citizen.ask(text);
   expect(reply.text).toMatch(confirm);
-  await citizen.ask('sí');
   await citizen.post('quiero hablar con una persona');
   return citizen;
 }
@@ -139,7 +138,7 @@ describe('handoff clocks and routing', () => {
     await first.botSays(/Eres el número 1 en la cola/);
     const second = await reportThenAskForPerson('La vereda de la calle Sol 8 está toda rota');
     await second.botSays(/Eres el número 2 en la cola/);
-    const hazard = await reportThenAskForPerson('Se cayó una rama enorme de un árbol sobre la acera de la plaza', /Arbolado/);
+    const hazard = await reportThenAskForPerson('Se cayó una rama enorme de un árbol sobre la acera de la plaza Mayor', /Arbolado/);
     await hazard.botSays(/Eres el número 1 en la cola/);
     const h1 = (await handoffOf(first.conversationId))!;
     const h3 = (await handoffOf(hazard.conversationId))!;
