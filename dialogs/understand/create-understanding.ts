@@ -29,7 +29,7 @@ export async function createUnderstanding(config: Config, catalog: Catalog, log?
   return new Understanding({
     ...(directory ? { directory } : {}),
     ...(geocoder ? { geocoder } : {}),
-    ...(llm ? { llm } : {}),
+    ...(llm ? { llm, llmAlways: config.LLM_MODE === 'llm' } : {}),
     onFallback: (err) => log?.warn({ err }, 'place extraction by the model failed; offline reading used'),
   });
 }

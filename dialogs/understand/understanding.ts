@@ -30,6 +30,11 @@ export interface UnderstandingOptions {
   directory?: StreetDirectory;
   geocoder?: Geocoder;
   llm?: LlmPlaceExtractor;
+  /**
+   * Ask the model about every message (`LLM_MODE=llm`); otherwise (hybrid) only about messages the
+   * offline rules find no place in, so a plain "calle Colón 12" costs no model call.
+   */
+  llmAlways?: boolean;
   /** Told when the model failed and the offline reading was used. */
   onFallback?: (err: unknown) => void;
 }
@@ -55,7 +60,7 @@ export class Understanding {
   /** The model's reading when one is configured and answers validly, else {@link read}. */
   async understand(text: string, locale?: Locale): Promise<Understood> {
     const offline = this.read(text, locale);
-    if (!this.o.llm) return offline;
+    if (!this.o.llm || (offline.place && !this.o.llmAlways)) return offline;
     try {
       const llm = await this.o.llm.extract(text);
       const place = llm.place ? this.#normalized(llm.place) : offline.place;

@@ -27,7 +27,7 @@ async function againstStub(handler: StubHandler, timeoutMs = 5_000): Promise<Llm
 }
 
 const fallbacks: unknown[] = [];
-const withModel = (llm: LlmPlaceExtractor) => new Understanding({ llm, onFallback: (err) => fallbacks.push(err) });
+const withModel = (llm: LlmPlaceExtractor) => new Understanding({ llm, llmAlways: true, onFallback: (err) => fallbacks.push(err) });
 
 describe('place extraction by a model (OpenAI-compatible server)', () => {
   it('takes the place the model finds in the message, as written there, and never sends it phones', async () => {
@@ -54,6 +54,16 @@ describe('place extraction by a model (OpenAI-compatible server)', () => {
     const u = await withModel(llm).understand('hay una farola apagada en la calle Colón 12', 'es');
     expect(u.place).toMatchObject({ text: 'calle Colón 12', kind: 'address' });
     expect(fallbacks.length).toBe(before + 1);
+  });
+
+  it('in hybrid mode asks the model only about messages the offline rules find no place in', async () => {
+    const llm = await againstStub(() => ({ json: { ...ANSWER, place: 'donde el quiosco de la esquina', kind: 'near' } }));
+    const hybrid = new Understanding({ llm });
+    expect((await hybrid.understand('hay una farola apagada en la calle Colón 12', 'es')).place?.text).toBe('calle Colón 12');
+    expect(stub!.requests).toHaveLength(0);
+    const u = await hybrid.understand('el contenedor está quemado, donde el quiosco de la esquina', 'es');
+    expect(u.place).toMatchObject({ text: 'donde el quiosco de la esquina', kind: 'near' });
+    expect(stub!.requests).toHaveLength(1);
   });
 
   it('falls back when the model does not answer in time', async () => {
