@@ -124,3 +124,27 @@ describe('WhatsApp (Baileys socket double)', () => {
     expectWithinThree('whatsapp', first, await messagesToTicket(whatsapp(), first));
   });
 });
+
+describe('the rules around it, end to end', () => {
+  it('Telegram: the "Hacer un reclamo" button decides the type, whatever the words read like', async () => {
+    const c = new TelegramChat(emulator, token, randomInt(1_000_000, 9_000_000), 'es');
+    await c.command('/start');
+    expect(buttonsOf(await c.next())).toContain('Hacer un reclamo');
+    await c.press('Hacer un reclamo');
+    expect((await c.next()).text).toMatch(/^Cuéntame con tus palabras qué pasa/);
+    const confirm = await c.ask('¿cuándo van a arreglar la farola de la calle Colón 12?');
+    expect(confirm.text).toMatch(/^Reclamo de Alumbrado público en calle Colón 12 — ¿lo envío\?/);
+    await c.press('Enviar');
+    expect((await c.next()).text).toMatch(/Registré tu reclamo con el número ALU-\d{4}-\d{6}/);
+  });
+
+  it('WhatsApp: "ya te lo di" and "Sí" are never stored; the place is asked again once, politely', async () => {
+    const chat = new Chat(wa, `346${String(randomInt(10_000_000, 99_999_999))}@s.whatsapp.net`);
+    await chat.say(incoming.text(chat.jid, 'Hay una farola apagada desde hace una semana'), /^¿Dónde está\?/);
+    await chat.say(incoming.text(chat.jid, 'ya te lo di'), /^Perdona, no lo encuentro en lo que me has escrito/);
+    const confirm = await chat.say(incoming.text(chat.jid, 'calle Mayor 3'), /— ¿lo envío\?/);
+    expect(confirm).toMatch(/^Reclamo de Alumbrado público en calle Mayor 3 — ¿lo envío\?/);
+    expect(chat.texts().join('\n')).not.toMatch(/ya te lo di/);
+    await chat.say(incoming.text(chat.jid, '1'), REFERENCE);
+  });
+});
