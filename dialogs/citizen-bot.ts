@@ -62,10 +62,8 @@ export interface CitizenBot {
   run(ctx: TurnContext): Promise<void>;
 }
 
-// Below this many words a message ("hola", "mis reclamos") says too little to fix a citizen's language for good.
-const MIN_WORDS_TO_REMEMBER_LOCALE = 3;
 // A conversation already in one language moves to another only on this many words of it.
-const MIN_WORDS_TO_SWITCH_LOCALE = 4;
+const MIN_WORDS_TO_SWITCH_LOCALE = 5;
 
 /** Builds the channel-agnostic dialog engine on the given storage. */
 export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
@@ -98,25 +96,31 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
   async function resolveLocale(ctx: TurnContext): Promise<Locale> {
     const profile = await profiles.get(ctx);
     if (profile.locale && profile.localeChosen) return profile.locale;
-    const fallback = profile.locale ?? localeOfTag(ctx.activity.locale) ?? deps.catalog.city.defaultLocale;
+    const device = localeOfTag(ctx.activity.locale);
+    const fallback = profile.locale ?? device ?? deps.catalog.city.defaultLocale;
     const text = ctx.activity.type === ActivityTypes.Message ? (ctx.activity.text?.trim() ?? '') : '';
-    const detect = deps.classifier.detectLocale?.bind(deps.classifier);
     if (!text || text.length > MAX_TEXT_LENGTH) return fallback;
+    const answer = localeOfMessage(text, profile.locale !== undefined || device !== undefined, profile.locale !== undefined, fallback);
+    // The language the bot answers in is the conversation's from then on, until clear evidence of another.
+    if (answer !== profile.locale) await profiles.detectedLocale(ctx, answer);
+    return answer;
+  }
+
+  /**
+   * The language to answer `text` in. A remembered language, or the one the citizen's device says
+   * (`established`), changes only on several words of another one, confidently detected: "sois unos
+   * inútiles" is too short to move a Spanish phone to Catalan, and a command ("mis reclamos") never moves
+   * a remembered one.
+   */
+  function localeOfMessage(text: string, established: boolean, remembered: boolean, fallback: Locale): Locale {
     // A greeting button says in which language the citizen read the menu; "Ver mis tickets" fools a detector.
-    const menu = profile.locale ? undefined : menuLocaleOf(text);
+    const menu = remembered ? undefined : menuLocaleOf(text);
     if (menu) return menu;
-    if (!detect) return fallback;
+    const detect = deps.classifier.detectLocale?.bind(deps.classifier);
+    if (!detect || (remembered && (interruptionIn(text) || commandIn(text)))) return fallback;
     const prose = languageEvidence(text);
-    const words = evidenceWords(prose);
-    // A remembered language, or the one the citizen's device says, changes only on several words of
-    // another one, confidently detected ("sois unos inútiles" is too short to move a Spanish phone to Catalan).
-    if (words < (profile.locale || localeOfTag(ctx.activity.locale) ? MIN_WORDS_TO_SWITCH_LOCALE : 1)) return fallback;
-    const detected = detect(prose, fallback);
-    // Commands and button labels are not "the first real message".
-    if (words >= MIN_WORDS_TO_REMEMBER_LOCALE && !interruptionIn(text) && !commandIn(text)) {
-      await profiles.detectedLocale(ctx, detected);
-    }
-    return profile.locale && (interruptionIn(text) || commandIn(text)) ? fallback : detected;
+    if (evidenceWords(prose) < (established ? MIN_WORDS_TO_SWITCH_LOCALE : 1)) return fallback;
+    return detect(prose, fallback);
   }
 
   async function greet(ctx: TurnContext): Promise<void> {
