@@ -40,6 +40,11 @@ export interface OfflineOptions {
   /** Calibrate on at most this many documents per head (a sample, so 10,000 history rows stay fast). */
   calibrationSample: number;
   /**
+   * At most about this many training updates per head: with many documents (a long history) fewer
+   * passes are made, never fewer than 4. Keeps retraining on 10,000 history rows within seconds.
+   */
+  maxUpdates: number;
+  /**
    * Highest service confidence ever reported: the probabilities are mixed with a uniform share so the
    * top one cannot exceed it. Held-out catalog text is cleaner than what citizens write, so even a
    * perfect fit there must not claim certainty (issue 13: a street name once produced 0.993).
@@ -49,11 +54,12 @@ export interface OfflineOptions {
 
 export const DEFAULT_OPTIONS: OfflineOptions = {
   features: { minChar: 4, maxChar: 5, bigrams: true },
-  service: { epochs: 12, learningRate: 1, l2: 1e-6 },
-  type: { epochs: 12, learningRate: 1, l2: 1e-6 },
+  service: { epochs: 12, learningRate: 1, l2: 1e-6, nbWeight: 0.3 },
+  type: { epochs: 12, learningRate: 1, l2: 1e-6, nbWeight: 0.1 },
   noneWeight: 1,
-  calibrationFolds: 4,
-  calibrationSample: 4_000,
+  calibrationFolds: 3,
+  calibrationSample: 2_400,
+  maxUpdates: 80_000,
   maxConfidence: 0.98,
 };
 
@@ -240,10 +246,11 @@ function* calibrated(
   train: TrainOptions,
   options: OfflineOptions,
 ): Generator<void, LinearModel, void> {
-  const model = yield* LinearModel.training(docs, features, classes, train);
+  const passes = (n: number): TrainOptions => ({ ...train, epochs: Math.min(train.epochs ?? 12, Math.max(4, Math.ceil(options.maxUpdates / Math.max(1, n)))) });
+  const model = yield* LinearModel.training(docs, features, classes, passes(docs.length));
   if (options.calibrationFolds < 2 || docs.length < options.calibrationFolds * 5) return model;
   const sample = docs.length > options.calibrationSample ? every(docs, options.calibrationSample) : docs;
-  const scores = yield* heldOutScores(sample, features, classes, train, options.calibrationFolds);
+  const scores = yield* heldOutScores(sample, features, classes, passes(docs.length), options.calibrationFolds);
   return model.withTemperature(fitTemperature(scores));
 }
 
