@@ -1,9 +1,12 @@
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LlmUnavailableError } from '../../bot/errors';
 import { loadConfig } from '../../bot/config';
 import { createChatModel } from '../../dialogs/classify/chat-model';
+import { HybridClassifier } from '../../dialogs/classify/hybrid-classifier';
+import { LlmClassifier } from '../../dialogs/classify/llm-classifier';
 import { CircuitBreaker, invokeModel, isGuarded, LlmGuard, MemoryCallLimiter, retryAfterMs, withCitizen } from '../../dialogs/llm-safety/index';
 import { guardedClassifier, shipped } from './harness';
 import { startModelServer, type ModelReply, type ModelServer } from './model-server';
@@ -157,5 +160,30 @@ describe('redaction before the model', () => {
     expect(seen[0]).toContain('900 123 010');
     expect(seen[0]).toContain('[TELÉFONO]');
     expect(seen[0]).not.toContain('699 112 233');
+  });
+});
+
+describe('an Ollama model (local /api/chat server) through createChatModel', () => {
+  const ollamaClassifier = (baseURL: string) => {
+    const { catalog, offline } = shipped();
+    const config = loadConfig({ LLM_PROVIDER: 'ollama', LLM_BASE_URL: baseURL.replace(/\/v1$/, ''), LLM_MODEL: `ollama-${Math.random()}`, LLM_BREAKER_FAILURES: '2' });
+    const llm = new LlmClassifier({ model: createChatModel(config), catalog, timeoutMs: 5_000, detectLocale: (t, f) => offline.detectLocale(t, f) });
+    return new HybridClassifier({ offline, llm, mode: 'llm', log: pino({ level: 'silent' }) });
+  };
+
+  it('classifies through the guard, with personal data redacted', async () => {
+    server = await startModelServer(good);
+    const r = await ollamaClassifier(server.baseURL).classify(`${TEXT}; mi móvil 699 11 22 33`);
+    expect(r.service).toBe('alumbrado');
+    expect(server.seen[0]?.user).toContain('[TELÉFONO]');
+    expect(JSON.stringify(server.seen[0]?.body)).not.toContain('699 11 22 33');
+  });
+
+  it('falls back offline on 500s, a non-catalog code, and stops asking once the breaker opens', async () => {
+    server = await startModelServer((req) => (req.user.includes('codigo') ? { json: { service: 'hacked', type: 'reclamo', confidence: 1, alternatives: [] } } : { status: 500 }));
+    const classifier = ollamaClassifier(server.baseURL);
+    expect(await classifier.classify('farola rota, codigo')).toEqual(await offlineAnswer('farola rota, codigo'));
+    for (let i = 0; i < 4; i++) expect(await classifier.classify(TEXT)).toEqual(await offlineAnswer(TEXT));
+    expect(server.seen).toHaveLength(3);
   });
 });

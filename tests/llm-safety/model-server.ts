@@ -10,6 +10,8 @@ export interface SeenRequest {
   user: string;
   /** The structured-output name the client asked for (`classify_message`, `extract_place`), if any. */
   schema?: string;
+  /** Ollama's `format` (a JSON schema for structured output), when the request came to `/api/chat`. */
+  format?: unknown;
 }
 
 /** How the server answers one request. */
@@ -34,7 +36,7 @@ export interface ModelServer {
  * A local OpenAI-compatible server (127.0.0.1, port 0) that plays whatever model a test needs: a
  * compromised one that obeys injections, a slow one, one that answers 429 with Retry-After, 500,
  * or malformed JSON. It speaks enough of Chat Completions for LangChain's structured output (tool
- * calls when the request has tools, content otherwise).
+ * calls when the request has tools, content otherwise), and of Ollama's `/api/chat`.
  */
 export async function startModelServer(answer: (req: SeenRequest) => ModelReply | Promise<ModelReply>): Promise<ModelServer> {
   const seen: SeenRequest[] = [];
@@ -48,7 +50,8 @@ export async function startModelServer(answer: (req: SeenRequest) => ModelReply 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SeenRequest['body'];
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SeenRequest['body'] & { format?: unknown };
+    const ollama = req.url?.startsWith('/api/chat') ?? false;
     const text = (m: { content: unknown }) =>
       typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((p: { text?: string }) => p.text ?? '').join('') : '';
     const schema = body.tools?.[0]?.function.name ?? body.response_format?.json_schema?.name;
@@ -57,6 +60,7 @@ export async function startModelServer(answer: (req: SeenRequest) => ModelReply 
       system: body.messages.filter((m) => m.role === 'system' || m.role === 'developer').map(text).join('\n'),
       user: text([...body.messages].reverse().find((m) => m.role === 'user') ?? { content: '' }),
       ...(schema ? { schema } : {}),
+      ...(body.format !== undefined ? { format: body.format } : {}),
     };
     seen.push(request);
     const reply = await answer(request);
@@ -72,6 +76,13 @@ export async function startModelServer(answer: (req: SeenRequest) => ModelReply 
       return;
     }
     const payload = reply.raw ?? JSON.stringify(reply.json ?? {});
+    if (ollama) {
+      // Ollama's /api/chat: one NDJSON line, valid whether the client streams or not.
+      const line = JSON.stringify({ model: body.model, created_at: new Date(0).toISOString(), message: { role: 'assistant', content: payload }, done: true, done_reason: 'stop' });
+      res.writeHead(200, { 'content-type': 'application/x-ndjson', ...reply.headers });
+      res.end(`${line}\n`);
+      return;
+    }
     const tool = body.tools?.[0];
     const message = tool
       ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: tool.function.name, arguments: payload } }] }
