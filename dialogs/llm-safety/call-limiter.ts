@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /** Counts model calls per citizen in a fixed window; `take` answers whether one more is allowed. */
@@ -39,7 +40,8 @@ export class RedisCallLimiter implements CallLimiter {
   async take(citizenId: string): Promise<boolean> {
     if (this.opts.limit <= 0) return false;
     const window = Math.floor(this.#now() / this.#windowMs);
-    const key = `${this.prefix}:llm-calls:${window}:${citizenId}`;
+    // Hashed: a citizen id may be a phone number (WhatsApp), which has no place in a Redis key.
+    const key = `${this.prefix}:llm-calls:${window}:${createHash('sha256').update(citizenId).digest('base64url').slice(0, 22)}`;
     const replies = await this.redis.multi().incr(key).pexpire(key, this.#windowMs).exec();
     const [err, count] = replies?.[0] ?? [new Error('no reply from Redis'), 0];
     if (err) throw err;

@@ -58,6 +58,8 @@ export class LlmGuard {
    */
   async run<T>(call: (signal: AbortSignal) => Promise<T>, opts: GuardedCallOptions = {}): Promise<T> {
     const citizen = opts.citizenId ?? currentCitizen();
+    // An open breaker refuses before the allowance is counted: the citizen did not get a model answer.
+    if (this.breaker.state === 'open') throw new LlmUnavailableError('the model provider is failing (circuit open); answering offline');
     if (!(await this.#withinAllowance(citizen))) {
       throw new LlmUnavailableError('the citizen has used up the hourly model calls; answering offline');
     }
