@@ -367,8 +367,8 @@ function nearWith(text: string, re: RegExp, streets: boolean): ExtractedPlace[] 
   return out;
 }
 
-// "de Rivadavia 2300", "en Gurruchaga 1450": a capitalized name and a house number, no street type.
-const BARE_ADDRESS_RE = /(?<=(?:^|\s)(?:en|de|del|a|al|at|on|in)\s+)(\p{Lu}[\p{L}'’]+(?:\s+(?:de|del|la)?\s*\p{Lu}[\p{L}'’]+){0,2})\s+(\d{1,5})(?![\d\p{L}.,:])/gu;
+// "de Rivadavia 2300", "por Corrientes 1500": a capitalized name and a house number, no street type.
+const BARE_ADDRESS_RE = /(?<=(?:^|\s)(?:en|de|del|a|al|por|sobre|per|at|on|in|by)\s+)(\p{Lu}[\p{L}'’]+(?:\s+(?:de|del|la)?\s*\p{Lu}[\p{L}'’]+){0,2})\s+(\d{1,5})(?![\d\p{L}.,:])/gu;
 
 function bareAddress(text: string): ExtractedPlace[] {
   const out: ExtractedPlace[] = [];

@@ -11,6 +11,7 @@ const PLACES: ReadonlyArray<[string, Locale, string, string]> = [
   ['calle colon 12 farola apagada', 'es', 'calle colon 12', 'address'],
   ['la de calle Bravo Murillo nº 30 no funciona', 'es', 'calle Bravo Murillo nº 30', 'address'],
   ['che, en Rivadavia 2300 la vereda está rota', 'es', 'Rivadavia 2300', 'address'],
+  ['no pasa el camión por Corrientes 1500 desde el lunes', 'es', 'Corrientes 1500', 'address'],
   ["al carrer de Balmes 40 hi ha un fanal trencat", 'ca', 'carrer de Balmes 40', 'address'],
   ["a l'avinguda Diagonal 100 el semàfor no va", 'ca', 'avinguda Diagonal 100', 'address'],
   ['the lamp outside 5 Main Street flickers all night', 'en', '5 Main Street', 'address'],

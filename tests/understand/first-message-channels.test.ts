@@ -6,15 +6,15 @@ import { incoming } from '../support/baileys-socket-double';
 import { buttonsOf, TelegramChat } from '../support/telegram-chat';
 import { TelegramEmulator } from '../support/telegram-emulator';
 import { Chat, startWhatsAppApp, type WhatsAppApp } from '../channels/whatsapp-baileys/harness';
-import { CONFIRMATION, FIRST_MESSAGES, median, PICK_SERVICE, REFERENCE, type FirstMessage } from './first-messages';
+import { ASKS_CONTACT, CONFIRMATION, FIRST_MESSAGES, median, PICK_SERVICE, REFERENCE, type FirstMessage } from './first-messages';
 
 /*
  * Say it once, end to end: the whole bot (ROLE=all: queues, dialog engine, SQLite) with three channels
  * on at once — web chat over Direct Line (botframework-directlinejs), Telegram (long polling against
- * telegram-test-api) and WhatsApp (Baileys, its socket a double) — and twelve first messages that say
+ * telegram-test-api) and WhatsApp (Baileys, its socket a double) — and 24 first messages that say
  * what and where (Spain and Argentina Spanish, Catalan, English). A citizen who does what the bot asks
- * (presses the first button: "Enviar" at the confirmation, the first service if asked which) gets a
- * ticket reference within three messages, on every channel.
+ * (presses the first button: "Enviar" at the confirmation, the first service if asked which; a phone
+ * when the service requires a contact) gets a ticket reference within three messages, on every channel.
  */
 
 /** What the bot answered to one citizen message: its text and the options it offered. */
@@ -38,6 +38,10 @@ async function messagesToTicket(citizen: Citizen, first: FirstMessage): Promise<
   for (let messages = 1; ; messages++) {
     if (REFERENCE.test(reply.text)) return { messages, confirmation };
     if (messages >= 6) throw new Error(`no reference after ${messages} messages for "${first.text}"; last reply: ${reply.text}`);
+    if (ASKS_CONTACT.test(reply.text)) {
+      reply = await citizen.say('600 111 222');
+      continue;
+    }
     if (CONFIRMATION.test(reply.text)) confirmation = reply.text;
     else if (!PICK_SERVICE.test(reply.text)) throw new Error(`unexpected question for "${first.text}": ${reply.text}`);
     reply = await citizen.press(reply.options[0]!, 0);
