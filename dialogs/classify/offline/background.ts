@@ -2,7 +2,7 @@
  * Messages that name no municipal service: greetings, thanks, "I have a question", asking for a
  * person. The service model learns them as an extra "none" class that is never returned, so its
  * probability mass is what pulls the confidence of every real service down on vague messages and
- * makes the dialog ask instead of guessing. Deliberately generic: nothing here may mention a street,
+ * makes the dialog ask instead of guessing; vague messages ("something odd is going on") belong here too. Deliberately generic: nothing here may mention a street,
  * a light, water, rubbish, a tree, a park, an animal or a power cut.
  */
 export const BACKGROUND: readonly string[] = [
@@ -32,6 +32,19 @@ export const BACKGROUND: readonly string[] = [
   'cancelar',
   'che, una consulta',
   'me atiende alguien?',
+  // vague: something is wrong, but nothing says what
+  'pasa una cosa rara aquí',
+  'no sé muy bien cómo explicarlo',
+  'hay un problema',
+  'tengo un problema con una cosa',
+  'es que no sé, algo no va bien',
+  'mira, te cuento, es un poco raro',
+  'pues verás, es complicado',
+  'algo extraño ocurre por aquí',
+  'quería comentar una cosa',
+  'no sé si esto es cosa vuestra',
+  'es un tema un poco lioso',
+  'bueno, a ver, es que pasa algo',
   // ca
   'hola bon dia',
   'bona tarda, com va',
@@ -49,6 +62,11 @@ export const BACKGROUND: readonly string[] = [
   'què puc fer ací?',
   'no sé a qui preguntar',
   "vull saber l'estat del meu tiquet",
+  'passa una cosa estranya aquí',
+  'no sé ben bé com explicar-ho',
+  'hi ha un problema',
+  'és que no sé, alguna cosa no va bé',
+  'volia comentar una cosa',
   // en
   'hi there',
   'good morning',
@@ -66,4 +84,10 @@ export const BACKGROUND: readonly string[] = [
   'what can i do here?',
   "i don't know who to ask",
   'i want to know the status of my ticket',
+  'something weird is going on here',
+  "i'm not sure how to explain it",
+  'there is a problem',
+  "well, something isn't right",
+  'i wanted to mention something',
+  "not sure if this is your department",
 ];

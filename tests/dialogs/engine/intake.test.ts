@@ -90,7 +90,11 @@ describe('intake', () => {
 
   it('asks to describe it again after "Otro", and files an inquiry when nothing fits twice', async () => {
     const vague = ['algo raro pasa en la esquina', 'pues no sé bien, algo extraño'];
-    for (const text of vague) expect((await engine.classifier.classify(text, 'es')).confidence).toBeLessThan(engine.classifier.threshold);
+    // Vague: the classifier's explicit "none" outcome, or a service below the threshold.
+    for (const text of vague) {
+      const r = await engine.classifier.classify(text, 'es');
+      expect(r.service === 'none' || r.confidence < engine.classifier.threshold!).toBe(true);
+    }
     const ticket: { reference?: string } = {};
     await engine
       .adapter({ citizenId: 'unsure' })
