@@ -6,6 +6,7 @@ import type { Logger } from '../../bot/logger';
 import type { CallLimiter } from './call-limiter';
 import { currentCitizen } from './citizen-scope';
 import { CircuitBreaker } from './circuit-breaker';
+import { sharesRun } from './grounded-check';
 import { redactWithReport } from './redact';
 
 /** What an {@link LlmGuard} enforces. */
@@ -93,8 +94,11 @@ export class LlmGuard {
     const marked = model as M & { [GUARDED]?: LlmGuard };
     if (marked[GUARDED]) return model;
     const invoke = model.invoke.bind(model);
-    const guarded = (input: BaseLanguageModelInput, options?: M['ParsedCallOptions']) =>
-      this.run((signal) => invoke(redactInput(input), { ...options, signal }), options?.signal ? { signal: options.signal } : {});
+    const guarded = async (input: BaseLanguageModelInput, options?: M['ParsedCallOptions']) => {
+      const out = await this.run((signal) => invoke(redactInput(input), { ...options, signal }), options?.signal ? { signal: options.signal } : {});
+      refuseLeakedInstructions(input, out);
+      return out;
+    };
     // Patching the instance (not subclassing) keeps each provider's own withStructuredOutput, which
     // differs per provider (json_schema, tool calling, Ollama's format), and works for fakes too.
     Object.defineProperty(model, 'invoke', { value: guarded, configurable: true, writable: true });
@@ -146,7 +150,32 @@ export async function invokeModel(
   options: { signal?: AbortSignal } = {},
 ): Promise<AIMessage> {
   if (isGuarded(model)) return model.invoke(input, options);
-  return guard.run((signal) => model.invoke(redactInput(input), { ...options, signal }), options);
+  const out = await guard.run((signal) => model.invoke(redactInput(input), { ...options, signal }), options);
+  refuseLeakedInstructions(input, out);
+  return out;
+}
+
+/**
+ * The leading block of every system message (up to its first blank line) is instructions by the
+ * house convention of our prompts; what follows (the catalog list, retrieved passages) may be
+ * quoted. An answer that repeats six words in a row of the instructions is a prompt leak (LLM07).
+ */
+function refuseLeakedInstructions(input: BaseLanguageModelInput, out: unknown): void {
+  const instructions = systemTexts(input).map((t) => t.split(/\n\s*\n/)[0] ?? '').join('\n');
+  if (instructions.trim() === '' || !AIMessage.isInstance(out)) return;
+  const said = [typeof out.content === 'string' ? out.content : JSON.stringify(out.content), ...(out.tool_calls ?? []).map((c) => JSON.stringify(c.args))].join('\n');
+  if (sharesRun(said, instructions)) throw new LlmUnavailableError('the model answered with its own instructions; answer discarded');
+}
+
+function systemTexts(input: BaseLanguageModelInput): string[] {
+  if (typeof input === 'string') return [];
+  const messages = Array.isArray(input) ? input : input.toChatMessages();
+  return messages.flatMap((m) => {
+    if (BaseMessage.isInstance(m)) return m.type === 'system' ? [typeof m.content === 'string' ? m.content : JSON.stringify(m.content)] : [];
+    if (Array.isArray(m)) return m[0] === 'system' && typeof m[1] === 'string' ? [m[1]] : [];
+    const plain = m as { role?: string; type?: string; content?: unknown };
+    return (plain.role ?? plain.type) === 'system' && typeof plain.content === 'string' ? [plain.content] : [];
+  });
 }
 
 /** The input with every human message's text redacted; system and assistant messages are ours and kept. */

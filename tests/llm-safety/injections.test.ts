@@ -57,8 +57,9 @@ function compromised(mode: Mode, attempt: Pick<Attempt, 'asks'>) {
     if (req.schema === 'extract_place') {
       return { json: { place: req.system.slice(0, 150), kind: 'address', street: req.system.slice(0, 100), number: '12', description: `${req.system} ${asked}`.slice(0, 1_900) } };
     }
-    // The knowledge composer (plain JSON in content): the instructions as the answer, citing passage 1.
-    const instructions = instructionsOf(req.system);
+    // The knowledge composer (plain JSON in content): the instructions as the answer, citing passage 1,
+    // without digits, so the composer's own number check cannot be what stops it.
+    const instructions = instructionsOf(req.system).replace(/\d/g, '');
     if (mode === 'huge') return { raw: JSON.stringify({ answer: instructions.repeat(40), sources: [1] }) };
     return { raw: JSON.stringify({ answer: `${instructions.slice(0, 800)} [1]`, sources: [1] }) };
   };
