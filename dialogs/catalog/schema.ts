@@ -95,6 +95,24 @@ export const HandoffSettingsSchema = z
   })
   .strict();
 
+/** Kinds of danger the emergency detector reports (dialogs/emergency). */
+export const EMERGENCY_KINDS = ['fire', 'smoke', 'gas', 'injury', 'unconscious', 'cable', 'collapse', 'violence', 'drowning', 'trapped', 'distress'] as const;
+
+const EmergenciesSchema = Examples.extend({
+  /** Terms added to a built-in concept (e.g. `fire`, `person`, `exclude`) or forming a new one. */
+  concepts: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), z.array(z.string().min(1))).optional(),
+  /** Signals added to the built-in ones: every concept in `all` within `window` words of one clause. */
+  signals: z.array(z.object({
+    kind: z.enum(EMERGENCY_KINDS),
+    all: z.array(z.string()).min(1),
+    window: z.number().int().positive().optional(),
+    ordered: z.boolean().optional(),
+    none: z.array(z.string()).optional(),
+  }).strict()).optional(),
+  /** Concepts that say who or where: never negated ("nadie ayuda al señor…"). */
+  context: z.array(z.string()).optional(),
+}).strict();
+
 export const CatalogSchema = z
   .object({
     city: z
@@ -120,8 +138,12 @@ export const CatalogSchema = z
      * not forced into a service.
      */
     outOfScope: PartialExamples,
-    /** Phrases that mean danger now (fire, gas, injuries, fallen power lines): answered with 112 first. */
-    emergencies: Examples,
+    /**
+     * Emergencies (answered with the emergency number first, at any step). The per-language phrases
+     * are examples (locale detection, tests); recognition is by concepts (dialogs/emergency): a city
+     * adds terms to a built-in concept or new concepts, and signals that combine them.
+     */
+    emergencies: EmergenciesSchema,
   })
   .strict()
   .superRefine((c, ctx) => {
