@@ -384,12 +384,13 @@ function bareAddress(text: string): ExtractedPlace[] {
 // "street light", "road sign", "park bench": an English type word used as an adjective.
 const NOT_A_PLACE_AFTER = /^\s+(?:lights?|lamps?|lamp-?posts?|signs?|benches?|bins?|sweepers?|cleaning|furniture|works?|parking|trees?|markings?|drains?|names?)(?![\p{L}])/iu;
 
-const KIND_RANK: Record<PlaceKind, number> = { intersection: 5, near: 4, address: 3, landmark: 2, street: 1 };
+const KIND_RANK: Record<PlaceKind, number> = { address: 5, intersection: 4, near: 3, landmark: 2, street: 1 };
 
 
 /**
  * The most precise place in the message, or undefined. When several are named, the most precise
- * wins (an intersection or an address over a bare street), then the first one written.
+ * wins (an address, then an intersection, a spot in front of something, a landmark, a bare street),
+ * then the first one written.
  */
 export function extractPlace(text: string, locale?: Locale): ExtractedPlace | undefined {
   return extractPlaces(text, locale)[0];

@@ -64,8 +64,10 @@ describe('extractPlace', () => {
     expect(extractPlace('on Main Street 2 weeks ago', 'en')).toMatchObject({ text: 'Main Street' });
   });
 
-  it('prefers an intersection or an address over a bare street named in the same message', () => {
+  it('prefers an address, then an intersection, over a landmark or a bare street named in the same message', () => {
     expect(extractPlace('en la calle Mayor, a la altura de calle Colón 12', 'es')?.text).toBe('calle Colón 12');
+    expect(extractPlace('está en la calle Mayor 3, frente a la farmacia', 'es')?.text).toBe('calle Mayor 3');
+    expect(extractPlace('en la plaza Mayor, en la esquina de Mitre y Belgrano', 'es')?.text).toBe('esquina de Mitre y Belgrano');
   });
 });
 
