@@ -51,7 +51,7 @@ const ENGLISH_LANDMARK_AFTER = new Set(['park', 'roundabout', 'estate', 'bridge'
 const ENGLISH_LANDMARK_BEFORE = ['the park', 'the school', 'the station', 'the library', 'the market', 'the church', 'the playground', 'the hospital'];
 
 // Joiners inside a Spanish/Catalan name: "de la Constitución", "del Tibidabo", "de l'Àngel", "d'Aragó".
-const JOINERS = new Set(['de', 'del', 'la', 'las', 'los', 'el', 'les', 'dels', "d'", "l'", 'san', 'sant', 'santa', 'di', 'da', 'do']);
+const JOINERS = new Set(['de', 'del', 'la', 'las', 'los', 'el', 'les', 'dels', "d'", "l'", 'di', 'da', 'do']);
 // Words that end a place written in lowercase: verbs, articles and the like ("la calle no funciona").
 const STOP = new Set([
   // es
@@ -76,6 +76,7 @@ function alt(words: readonly string[]): string {
   return [...new Set(words)].sort((a, b) => b.length - a.length).join('|');
 }
 
+const TYPE_WORD = new RegExp(`^(?:${alt([...STREET_TYPES_BEFORE, ...LANDMARK_TYPES_BEFORE].filter((t) => /^[\p{L} ]+$/u.test(t)))})$`, 'iu');
 const STREET_BEFORE_RE = new RegExp(`(?<![\\p{L}])(${alt(STREET_TYPES_BEFORE)})(?:(?<=[/.])|(?![\\p{L}]))\\s*`, 'giu');
 const LANDMARK_BEFORE_RE = new RegExp(`(?<![\\p{L}])(${alt(LANDMARK_TYPES_BEFORE)})(?![\\p{L}])\\s*`, 'giu');
 const TYPE_AFTER_RE = new RegExp(`(?<![\\p{L}])(${alt(TYPES_AFTER)})(?![\\p{L}])`, 'giu');
@@ -127,8 +128,9 @@ function nameAfter(text: string, from: number, allowNumber: boolean, lowercaseAl
       if (nameStart !== -1 && !isCapitalized(next.text) && !allLower) break;
       continue;
     }
-    // "d'Aragó", "l'Àngel": the joiner is glued to the name.
+    // "d'Aragó", "l'Àngel": the joiner is glued to the name ("l'arreglaran" is a verb, not a name).
     const word = /^(?:d|l)['’](.+)$/iu.exec(t.text)?.[1] ?? t.text;
+    if (/^l['’]/iu.test(t.text) && !isCapitalized(word)) break;
     if (!isCapitalized(word)) {
       if (STOP.has(w) || GENERIC.has(w)) break;
       if (nameStart !== -1 && !allLower) break;
@@ -165,6 +167,7 @@ const GENERIC = new Set([
   'atras', 'atrás', 'detras', 'detrás', 'principal', 'peatonal', 'nueva', 'nuevo', 'vieja', 'viejo', 'antes', 'xfa', 'porfa', 'entera', 'cortada', 'sucia', 'rota', 'mojada', 'oscura', 'infantil', 'municipal',
   'municipales', 'grande', 'pequeña', 'norte', 'sur', 'este', 'oeste', 'centro', 'bien', 'mal', 'arriba', 'abajo', 'cerca', 'lejos', 'llena', 'vacía', 'vacia', 'privada', 'privado', 'publica', 'pública',
   'darrere', 'nou', 'nova', 'vell', 'vella', 'bruta', 'trencada', 'tallada', 'fosca', 'gran', 'petita', 'infantil', 'plena', 'buida', 'behind', 'main', 'new', 'old',
+  'just', 'tambe', 'també', 'abans', 'despres', 'després', 'baix', 'dalt', 'ara', 'ahora', 'luego', 'ya',
 ]);
 
 /** "calle Colón 12", "av. de la Constitución 5", "carrer de Balmes 40", "plaza Mayor". */
@@ -176,6 +179,9 @@ function typedBefore(text: string, re: RegExp, kind: 'street' | 'landmark'): Ext
     // Squares, parks and schools are places when named with a capital ("plaza Mayor") or numbered.
     const name = nameAfter(text, m.index + m[0].length, true, kind === 'street');
     if (!name) continue;
+    // "camí del parc del Clot", "carretera de la urbanització": the place is the inner one (or none).
+    const firstWord = /^(?:[dl]['’])?([\p{L}]+)/u.exec(name.name)?.[1] ?? '';
+    if (!isCapitalized(firstWord) && TYPE_WORD.test(firstWord)) continue;
     // Generic landmarks must be named with a capital ("plaza Mayor", "zona industrial" aside).
     const start = m.index;
     const placeText = text.slice(start, name.end).replace(/[\s,]+$/, '');
@@ -246,7 +252,7 @@ function typedAfter(text: string): ExtractedPlace[] {
 }
 
 // "esquina de X y Y", "cruce de X con Y", "cantonada de X amb Y", "junction of X and Y", "corner of X and Y".
-const CROSSING_RE = /(?<![\p{L}])(esquina(?:\s+(?:de|del|entre))?|cruce(?:\s+(?:de|del|entre))?|intersecci[oó]n(?:\s+(?:de|del|entre))?|cantonada(?:\s+(?:de|del|entre))?|encreuament(?:\s+(?:de|del|entre))?|cru[iï]lla(?:\s+(?:de|del|entre))?|junction\s+(?:of|between)|corner\s+of|crossing\s+of|intersection\s+of)\s+/giu;
+const CROSSING_RE = /(?<![\p{L}])(esquina(?:\s+(?:de|del|entre))?|cruce(?:\s+(?:de|del|entre))?|intersecci[oó]n(?:\s+(?:de|del|entre))?|cantonada(?:\s+(?:de|del|entre))?|encreuament(?:\s+(?:de|del|entre))?|cru[iï]lla(?:\s+(?:de|del|entre))?|junction\s+(?:of|between)|corner\s+of|crossing\s+of|intersection\s+of)(?:\s+|(?=\s*d['’]))/giu;
 const AND_WORDS = /^\s*(?:y|e|con|amb|i|and|&|with)\s+/iu;
 
 function crossingOf(text: string): ExtractedPlace[] {
@@ -271,7 +277,7 @@ function crossingOf(text: string): ExtractedPlace[] {
 /** A street name at `from`, with or without its type word ("Mitre", "la calle Mayor", "Main St"). */
 function streetAt(text: string, from: number): { name: string; end: number } | undefined {
   const rest = text.slice(from);
-  const article = /^(?:(?:la|el|les|the|l['’])\s*)?/iu.exec(rest)![0];
+  const article = /^(?:(?:la|el|les|the|l['’]|d['’])\s*)?/iu.exec(rest)![0];
   const at = from + article.length;
   STREET_BEFORE_RE.lastIndex = 0;
   const typed = new RegExp(`^(${alt(STREET_TYPES_BEFORE)})\\s*`, 'iu').exec(text.slice(at));
@@ -310,6 +316,8 @@ function bareCrossing(text: string): ExtractedPlace[] {
   const out: ExtractedPlace[] = [];
   BARE_CROSSING_RE.lastIndex = 0;
   for (let m = BARE_CROSSING_RE.exec(text); m; m = BARE_CROSSING_RE.exec(text)) {
+    // "Consell de Cent i Aragó": the "de" is inside a name, not before the crossing.
+    if (/\p{Lu}[\p{L}'’]*\s+(?:de|del)\s+$/u.test(text.slice(0, m.index))) continue;
     out.push({ text: m[0], kind: 'intersection', street: m[1]!, cross: m[2]!, index: m.index });
   }
   return out;
