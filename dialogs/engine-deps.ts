@@ -74,12 +74,18 @@ export interface HandoffRequest {
   summary: HandoffSummary;
   /** The citizen's last words, for the queue's preview. */
   preview?: string;
+  /** Queue even when nobody of the team is online (the citizen chose to wait). */
+  waitAnyway?: boolean;
 }
 
-/** Queued (with the citizen's place and a wait estimate), or the team is closed now. */
+/**
+ * Queued (with the citizen's place and a wait estimate); the team is closed now; or it is open but
+ * nobody of it is online (`unstaffed`: not queued, the citizen chooses a ticket or waiting).
+ */
 export type HandoffOutcome =
   | { kind: 'queued'; handoffId: string; position: number; waitMinutes: number }
-  | { kind: 'closed'; opensAt?: Date };
+  | { kind: 'closed'; opensAt?: Date }
+  | { kind: 'unstaffed' };
 
 /**
  * The handoff queues as the engine sees them (queues/handoff implements it). Absent: the bot never

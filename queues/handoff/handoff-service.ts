@@ -102,6 +102,8 @@ export class HandoffService implements HandoffPort {
       const opensAt = hours.nextOpening(now);
       return { kind: 'closed', ...(opensAt ? { opensAt } : {}) };
     }
+    // Open, but nobody of the team at a console: the citizen hears it now rather than after the claim window.
+    if (!req.waitAnyway && !(await this.staffed(req.team))) return { kind: 'unstaffed' };
     const h = await this.deps.store.open({
       id: randomUUID(), conversationKey: `${req.channel}:${req.conversationId}`, channel: req.channel, conversationId: req.conversationId,
       userId: req.userId, citizenId: req.citizenId, team: req.team, reason: req.reason, summary: req.summary, locale: req.locale,
@@ -113,6 +115,15 @@ export class HandoffService implements HandoffPort {
     const position = Math.max(1, order.indexOf(h.id) + 1);
     this.deps.log.info({ handoffId: h.id, team: h.team, reason: h.reason, position }, 'conversation handed off');
     return { kind: 'queued', handoffId: h.id, position, waitMinutes: await this.places.waitMinutes(h.team, position) };
+  }
+
+  /** Whether an agent of `team` (enabled) is at a console now. Presence is kept on the real clock. */
+  private async staffed(team: string): Promise<boolean> {
+    for (const id of await this.deps.presence.online()) {
+      const agent = await this.deps.agents.byId(id);
+      if (agent && !agent.disabled && agent.teams.includes(team)) return true;
+    }
+    return false;
   }
 
   async leave(hold: Hold): Promise<void> {

@@ -121,6 +121,9 @@ describe('handoff clocks and routing', () => {
 
   it('tells the citizen and files a ticket when nobody claims the conversation within the team\'s limit', async () => {
     const citizen = await reportThenAskForPerson('El semáforo de la avenida Colón está apagado y los coches no paran');
+    // Nobody of Movilidad is online: the citizen is told at once and chooses to wait all the same.
+    await citizen.botSays(/no hay nadie del equipo de Movilidad conectado/);
+    await citizen.post('Esperar');
     await citizen.botSays(/Eres el número 1 en la cola/);
     await citizen.botSays(/nadie del equipo de Movilidad pudo atenderte a tiempo/, 20_000);
     const filed = await citizen.botSays(/referencia TRA-\d{4}-\d{6}/, 10_000);
