@@ -80,10 +80,10 @@ const SEP = String.raw`[\s.\-()\/]{0,2}`;
 
 const RULES: readonly Rule[] = [
   // E-mails, also spelled out: "ana punto garcia arroba gmail punto com".
-  { kind: 'email', re: /[\p{L}\p{N}._%+-]+\s?(?:@|\(at\)|\[at\])\s?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu },
+  { kind: 'email', re: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+\s?(?:@|\(at\)|\[at\])\s?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu },
   {
     kind: 'email',
-    re: /[\p{L}\p{N}._-]+(?:\s+punto\s+[\p{L}\p{N}_-]+)*\s+(?:arroba|at|arrova)\s+\p{L}[\p{L}\p{N}-]*(?:\s*(?:\.|punto|dot|punt)\s*(?:com|es|cat|org|net|ar|eu|info|gov|gob|edu|io|co|uk|fr|de|it|pt))+\b/giu,
+    re: /(?<![\p{L}\p{N}._-])[\p{L}\p{N}._-]+(?:\s+punto\s+[\p{L}\p{N}_-]+)*\s+(?:arroba|at|arrova)\s+\p{L}[\p{L}\p{N}-]*(?:\s*(?:\.|punto|dot|punt)\s*(?:com|es|cat|org|net|ar|eu|info|gov|gob|edu|io|co|uk|fr|de|it|pt))+\b/giu,
   },
   // IBAN: two letters, two check digits, 11–30 more characters, grouped or not.
   { kind: 'iban', re: /\b[A-Za-z]{2}\d{2}(?:[\s-]?[A-Za-z0-9]){11,30}\b/g, accept: (m) => /\d{8}/.test(m.replace(/[\s-]/g, '')) },
