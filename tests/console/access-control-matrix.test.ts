@@ -107,7 +107,9 @@ async function call(persona: Persona, method: string, target: Target, fresh: boo
 /** A citizen on web chat who asked for a person: a queued handoff of the desk, or held by the holder. */
 async function handoff(status: 'queued' | 'assigned' = 'assigned'): Promise<{ id: string; citizenId: string; key: string }> {
   const citizen = await DlConversation.open(bot.url);
-  await citizen.ask('quiero hablar con una persona');
+  const { reply } = await citizen.ask('quiero hablar con una persona');
+  // With nobody of the desk at a console the citizen is told so, and chooses to wait in the queue all the same.
+  if (/no hay nadie del equipo/.test(reply.text ?? '')) await citizen.ask('Esperar');
   const key = `webchat:${citizen.conversationId}`;
   citizen.end();
   const row = await waitFor(() => db.kysely.selectFrom('handoffs').select(['id', 'citizen_id']).where('conversation_id', '=', key).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL');

@@ -123,7 +123,9 @@ async function upgradeStatus(headers: Record<string, string>): Promise<number> {
 /** A citizen on web chat who asked for a person: a queued handoff of the desk. */
 async function citizenAsking(): Promise<{ citizen: DlConversation; handoffId: string; key: string }> {
   const citizen = await DlConversation.open(bot.url);
-  await citizen.ask('quiero hablar con una persona');
+  const { reply } = await citizen.ask('quiero hablar con una persona');
+  // With nobody of the desk at a console the citizen is told so, and chooses to wait in the queue all the same.
+  if (/no hay nadie del equipo/.test(reply.text ?? '')) await citizen.ask('Esperar');
   const key = `webchat:${citizen.conversationId}`;
   const row = await waitFor(() => db.kysely.selectFrom('handoffs').select('id').where('conversation_id', '=', key).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL');
   return { citizen, handoffId: row.id, key };
