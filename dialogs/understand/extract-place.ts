@@ -79,6 +79,7 @@ function alt(words: readonly string[]): string {
 const TYPE_WORD = new RegExp(`^(?:${alt([...STREET_TYPES_BEFORE, ...LANDMARK_TYPES_BEFORE].filter((t) => /^[\p{L} ]+$/u.test(t)))})$`, 'iu');
 const STREET_BEFORE_RE = new RegExp(`(?<![\\p{L}])(${alt(STREET_TYPES_BEFORE)})(?:(?<=[/.])|(?![\\p{L}]))\\s*`, 'giu');
 const LANDMARK_BEFORE_RE = new RegExp(`(?<![\\p{L}])(${alt(LANDMARK_TYPES_BEFORE)})(?![\\p{L}])\\s*`, 'giu');
+const TYPE_AFTER_WORD = new RegExp(`^(?:${alt(TYPES_AFTER)})$`, 'iu');
 const TYPE_AFTER_RE = new RegExp(`(?<![\\p{L}])(${alt(TYPES_AFTER)})(?![\\p{L}])`, 'giu');
 
 /** A word of the message with where it is. */
@@ -232,6 +233,9 @@ function typedAfter(text: string): ExtractedPlace[] {
       count++;
     }
     const typeEnd = m.index + m[0].length;
+    // "Memorial Park playground": the place is the park, named; the playground is in it.
+    const lastName = /([\p{L}]+)\s+$/u.exec(text.slice(start, m.index))?.[1] ?? '';
+    if (!isCapitalized(m[1]!) && count > 1 && TYPE_AFTER_WORD.test(lastName)) continue;
     // "street light", "park bench": the type word is an adjective there.
     if (count === 0 || NOT_A_PLACE_AFTER.test(text.slice(typeEnd))) continue;
     let end = typeEnd;
@@ -282,6 +286,14 @@ function streetAt(text: string, from: number): { name: string; end: number } | u
   STREET_BEFORE_RE.lastIndex = 0;
   const typed = new RegExp(`^(${alt(STREET_TYPES_BEFORE)})\\s*`, 'iu').exec(text.slice(at));
   const nameFrom = typed ? at + typed[0].length : at;
+  // "3rd", "2nd Avenue": numbered streets.
+  const ordinal = /^\d{1,3}(?:st|nd|rd|th)(?![\p{L}])/iu.exec(text.slice(nameFrom));
+  if (ordinal) {
+    let end = nameFrom + ordinal[0].length;
+    const after = new RegExp(`^\\s+(${alt(TYPES_AFTER)})(?![\\p{L}])`, 'iu').exec(text.slice(end));
+    if (after) end += after[0].length;
+    return { name: text.slice(at, end).trim(), end };
+  }
   const first = text.slice(nameFrom).match(new RegExp(`^${WORD}`, 'u'))?.[0];
   if (!first || (!typed && !isCapitalized(first) && STOP.has(lower(first)))) return undefined;
   if (!typed && !isCapitalized(first)) return undefined;
@@ -326,7 +338,7 @@ function bareCrossing(text: string): ExtractedPlace[] {
 // "frente a", "frente al", "enfrente de", "delante de", "davant de", "davant del", "in front of", "opposite".
 const NEAR_RE = /(?<![\p{L}])(frente\s+(?:al|a|del|de)(?![\p{L}])|enfrente\s+(?:del|de)(?![\p{L}])|delante\s+(?:del|de)(?![\p{L}])|davant\s+(?:dels|del|de|d['’])|in\s+front\s+of|opposite(?:\s+to)?|across\s+from)\s*/giu;
 const NEAR_TARGETS = new RegExp(
-  `^(?:(?:la|el|los|las|les|els|l['’]|the|un|una|a|an)\\s*)?(${alt([...LANDMARK_TYPES_BEFORE, 'portal', 'número', 'numero', 'casa', 'edificio', 'edifici', 'farmacia', 'farmàcia', 'supermercado', 'supermercat', 'bar', 'panadería', 'panaderia', 'forn', 'banco', 'banc', 'kiosco', 'quiosco', 'parada', 'comisaría', 'comisaria', 'centro', 'centre', 'cole', 'house', 'building', 'shop', 'pharmacy', 'supermarket', 'pub', 'bakery', 'bank', 'bus stop', 'stop', 'school', 'park', 'station', 'library', 'church', 'market', 'hospital', 'post office', 'town hall', 'council', 'number', 'no\\.', 'tienda', 'botiga'])})(?![\\p{L}])`,
+  `^(?:(?:la|el|los|las|les|els|l['’]|the|un|una|a|an)\\s*)?(${alt([...LANDMARK_TYPES_BEFORE, 'edificio', 'edifici', 'farmacia', 'farmàcia', 'supermercado', 'supermercat', 'bar', 'panadería', 'panaderia', 'forn', 'banco', 'banc', 'kiosco', 'quiosco', 'parada', 'comisaría', 'comisaria', 'centro', 'centre', 'cole', 'shop', 'pharmacy', 'supermarket', 'pub', 'bakery', 'bank', 'bus stop', 'stop', 'school', 'park', 'station', 'library', 'church', 'market', 'hospital', 'post office', 'town hall', 'tienda', 'botiga'])})(?![\\p{L}])`,
   'iu',
 );
 
@@ -355,13 +367,16 @@ function nearWith(text: string, re: RegExp, streets: boolean): ExtractedPlace[] 
       end = name.end;
     } else if (target) {
       end = from + target[0].length;
-      // Its name, if any: "colegio San José", "número 12".
+      // Its name, if any: "colegio San José".
       const name = nameAfter(text, end, true, false);
       if (name) end = name.end;
-      else {
-        const num = new RegExp(`^\\s*${NUMBER}`, 'iu').exec(text.slice(end));
-        if (num) end += num[0].length;
-      }
+      // "junto al bar", "behind the church": not a place a crew can find without a name.
+      else if (!streets) continue;
+    } else if (!streets) {
+      // "outside St Mary's school", "next to Victoria Park": an English landmark, named before its type.
+      const landmark = typedAfter(text).find((p) => p.kind === 'landmark' && p.index >= from && p.index <= from + 4 && /^(?:the\s+)?$/i.test(text.slice(from, p.index)));
+      if (!landmark) continue;
+      end = landmark.index + landmark.text.length;
     } else if (streets) {
       // "frente a Colón 12", "in front of 5 Main Street", "davant de Can Ramon".
       const address = /^(?:\d{1,5}\s+)?\p{Lu}[\p{L}'’]+(?:\s+(?:de|del|la|d['’])?\s*\p{Lu}[\p{L}'’]+){0,3}(?:\s+\d{1,5})?/u.exec(rest);
@@ -410,7 +425,7 @@ export function extractPlaces(text: string, _locale?: Locale): ExtractedPlace[] 
   const streets = typedBefore(text, STREET_BEFORE_RE, 'street');
   const landmarks = typedBefore(text, LANDMARK_BEFORE_RE, 'landmark').filter((p) => isNamedLandmark(p));
   const english = typedAfter(text);
-  const found = [...crossingOf(text), ...streetWithCross(text, streets), ...bareCrossing(text), ...nearOf(text), ...streets, ...landmarks, ...english, ...bareAddress(text)];
+  const found = [...crossingOf(text), ...streetWithCross(text, [...streets, ...english]), ...bareCrossing(text), ...nearOf(text), ...streets, ...landmarks, ...english, ...bareAddress(text)];
   // Drop places inside a larger one ("calle Mayor" inside "esquina de calle Mayor y Colón").
   const kept = found.filter((p, i) => !found.some((q, j) => j !== i && contains(q, p) && (q.text.length > p.text.length || (q.text.length === p.text.length && j < i))));
   return kept.sort((a, b) => KIND_RANK[b.kind] - KIND_RANK[a.kind] || a.index - b.index);
