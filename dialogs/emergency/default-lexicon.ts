@@ -1,0 +1,173 @@
+import type { EmergencyLexicon } from './lexicon';
+
+/**
+ * The built-in emergency lexicon for es (Spain and Argentina), ca and en. Cities add to it in the
+ * catalog (`emergencies.concepts` / `emergencies.signals`). Read lexicon.ts for the term syntax.
+ *
+ * Read this before changing: every term here was weighed against ordinary reports that share its words
+ * (tests/fixtures/emergency/*.jsonl). Run `npx vitest run tests/emergency` after any change: recall on
+ * the held-out split and zero false alarms are asserted.
+ */
+export const DEFAULT_LEXICON: EmergencyLexicon = {
+  context: ['person', 'presence', 'animal', 'structure', 'cable', 'cableLive', 'electric', 'ground', 'smokeCue', 'weapon', 'fragment'],
+  concepts: {
+    // ---- modifiers ----
+    exclude: [
+      'boca de incendio', 'bocas de incendio', 'boca de riego', 'hidrante', 'salida de incendios', 'salidas de incendios', 'escalera de incendios', 'prevencion de incendios', 'incendio de precios', 'incendio de precio',
+      'fuegos artificiales', 'fuego artificial', 'a fuego lento', 'alto el fuego', 'cortafuegos', 'detector de humo', 'detectores de humo', 'alarma de humo', 'alarma de incendios', 'humo de tabaco', 'humo del tabaco', 'humo de los coches',
+      'humo de la barbacoa', 'humo de barbacoa', 'humo de las barbacoas', 'humo de los autobuses', 'humo del autobus', 'tubo de escape', 'tubos de escape', 'humo de los fumadores', 'humo de cigarro', 'humo de cigarrillo', 'humo de porros',
+      'estoy echando humo', 'estoy que echo humo', 'echa humo de la rabia', 'esta que arde', 'estan que arden', 'esto arde', 'me muero de risa', 'me muero de hambre', 'me muero de calor', 'me muero de sueno', 'me muero de ganas', 'me mata el calor',
+      'me ahogo de calor', 'nos ahogamos de calor', 'ahogado en deudas', 'ahogada en deudas', 'ahogando en deudas', 'ahogados en papeles', 'pistola de agua', 'pistolas de agua', 'pistola de silicona', 'arma de doble filo', 'tiro de piedra',
+      'cable de telefono', 'cable del telefono', 'cables de telefono', 'cables del telefono', 'cable de telefonica', 'cable de internet', 'cables de internet', 'cable de fibra', 'cable de la fibra', 'cable de la antena', 'cable de la tele', 'cable de la television',
+      'hizo una herida', 'hice una herida', 'hecho una herida', 'hizo un corte', 'gas de la factura', 'factura del gas', 'revision del gas', 'revision de gas', 'echando chispas de la rabia', 'esta que echa chispas', 'riesgo de incendio', 'peligro de incendio',
+      'boca d incendi', 'boques d incendi', 'sortida d incendis', 'sortida d emergencia', 'focs artificials', 'foc artificial', 'a foc lent', 'detector de fum', 'detectors de fum', 'fum del tabac', 'fum de tabac', 'fum dels cotxes', 'fum de la barbacoa', 'tub d escapament',
+      'em moro de riure', 'em moro de gana', 'cable de telefon', 'cable del telefon', 'cables de telefon', 'cable de fibra', 'factura del gas', 'revisio del gas', 'risc d incendi',
+      'fire hydrant', 'fire hydrants', 'fire station', 'fire exit', 'fire exits', 'fire escape', 'fire door', 'fire doors', 'fire extinguisher', 'fire hazard', 'fire risk', 'fire alarm test', 'smoke detector', 'smoke detectors', 'smoke alarm', 'smoke alarms',
+      'tobacco smoke', 'cigarette smoke', 'barbecue smoke', 'bbq smoke', 'exhaust smoke', 'exhaust fumes', 'smoke from the barbecue', 'smoke from the bbq', 'smoke from the buses', 'smoke from the cars', 'smoke from cars', 'smoke from the traffic', 'humo del trafico', 'fum del transit', 'smoke from the exhaust', 'dying of laughter', 'dying of boredom', 'drowning in paperwork', 'drowning in debt',
+      'water pistol', 'water gun', 'glue gun', 'nail gun', 'phone cable', 'phone line', 'telephone wire', 'telephone cable', 'telephone line', 'internet cable', 'fibre cable', 'fiber cable', 'tv cable', 'gas bill', 'gas meter reading', 'gas inspection',
+      'light burning', 'lights burning', 'lamp burning', 'lamps burning', 'light is burning', 'lights are burning', 'burning all day', 'burning during the day', 'burning in daylight', 'left burning', 'street light burning', 'streetlight burning', 'streetlights burning',
+      'encerrado fuera', 'encerrada fuera', 'encerrados fuera', 'locked out', 'tancat a fora', 'tancada a fora', 'fire drill', 'fire practice', 'fire safety', 'fire inspection', 'fire certificate', 'fire regulations', 'simulacro de incendio', 'simulacro de incendios', 'simulacre d incendi', 'normativa de incendios', 'normativa contra incendios',
+      'calle del ?', 'calle de la ?', 'plaza del ?', 'plaza de la ?', 'avenida del ?', 'paseo del ?', 'carrer del ?', 'carrer de la ?', 'placa del ?', 'passeig del ?',
+      'no responde a', 'no responde al', 'no responde mis', 'no responde los', 'no responde las', 'no responden a', 'no responden mis', 'no respon a', 'no respon als', 'no respon les', 'not responding to', 'isn t responding to', 'no contesta a', 'no contesta al', 'no contesta mis', 'no contesta los', 'no contesta las', 'not answering my', 'not answering the', 'not answering his', 'not answering her', 'isn t answering my', 'isn t answering the',
+      'fight fire with fire', 'under fire', 'fire away', 'pelea de gatos', 'peleas de gatos', 'pelea de perros', 'peleas de perros',
+    ],
+    negation: [
+      'no', 'ni', 'sin', 'ningun', 'ninguna', 'ninguno', 'nadie', 'tampoco', 'nunca', 'jamas', 'cap', 'sense', 'ningu', 'mai',
+      'not', 'no one', 'nobody', 'without', 'never', 'nothing', 'none', 'neither', 'isn t', 'aren t', 'wasn t', 'there s no', 'there are no', 'don t', 'doesn t',
+    ],
+    hypothetical: [
+      'si', 'si hay', 'si huele', 'si hubiera', 'si alguna vez', 'en caso de', 'que hacer si', 'que hago si', 'podria', 'podrian', 'puede que', 'va a', 'van a', 'a punto de', 'riesgo de', 'peligro de', 'amenaza con', 'amenazan con', 'por si',
+      'como se evita', 'evitar', 'prevenir', 'simulacro', 'curso de', 'charla sobre', 'taller de',
+      'en cas de', 'si hi ha', 'si fa', 'que faig si', 'podria', 'pot', 'risc de', 'perill de', 'a punt de', 'simulacre',
+      'if', 'if there', 'in case of', 'in case', 'what to do if', 'what do i do if', 'could', 'might', 'may', 'going to', 'about to', 'risk of', 'danger of', 'threatens to', 'prevent', 'drill', 'course on',
+    ],
+    past: [
+      'hace ? dia', 'hace ? dias', 'hace ? semana', 'hace ? semanas', 'hace ? mes', 'hace ? meses', 'hace ? ano', 'hace ? anos', 'hace dias', 'hace semanas', 'hace meses', 'hace anos', 'hace tiempo', 'hace mucho', 'hace bastante',
+      'ayer', 'anoche', 'anteayer', 'antier', 'la semana pasada', 'el mes pasado', 'el ano pasado', 'el otro dia', 'el finde pasado', 'el fin de semana pasado', 'el verano pasado', 'el invierno pasado', 'hubo', 'en su dia', 'el lunes pasado', 'el martes pasado', 'el viernes pasado',
+      'todos los dias', 'todas las noches', 'todas las mananas', 'todas las tardes', 'cada manana', 'cada tarde', 'cada mati', 'cada tarda', 'todas las semanas', 'cada dia', 'cada noche', 'cada semana', 'cada vez que', 'siempre', 'a menudo', 'a veces', 'cada finde', 'desde hace ? dias', 'desde hace ? semanas', 'desde hace ? meses', 'desde hace ? anos', 'desde hace dias', 'desde hace semanas', 'desde hace meses', 'desde hace anos', 'desde hace tiempo', 'lleva ? dias', 'llevan ? dias', 'lleva ? semanas', 'llevan ? semanas', 'lleva semanas', 'lleva meses', 'llevamos meses',
+      'fa ? dies', 'fa ? setmanes', 'fa ? mesos', 'fa ? anys', 'fa dies', 'fa setmanes', 'fa mesos', 'ahir', 'abans d ahir', 'la setmana passada', 'el mes passat', 'l any passat', 'l altre dia', 'hi va haver', 'cada nit', 'tots els dies', 'totes les nits', 'sempre',
+      'yesterday', 'last night', 'last week', 'last month', 'last year', 'last weekend', 'the other day', '? days ago', '? weeks ago', '? months ago', '? years ago', 'a while ago', 'there was', 'there were', 'every day', 'every night', 'every morning', 'every evening', 'every afternoon', 'each morning', 'each night', 'every week', 'incendio antiguo', 'antiguo incendio', 'old fire', 'previous fire', 'antic incendi', 'every weekend', 'always', 'for weeks', 'for months', 'for days', 'often',
+    ],
+    now: [
+      'ahora', 'ahora mismo', 'ahorita', 'en este momento', 'en este instante', 'urgente', 'rapido', 'socorro', 'auxilio', 'ara', 'ara mateix', 'en aquest moment', 'urgent', 'de pressa',
+      'now', 'right now', 'at the moment', 'currently', 'urgently', 'asap', 'hurry', 'quick',
+    ],
+    // ---- who and where ----
+    person: [
+      'persona', 'personas', 'alguien', 'senor', 'senora', 'senores', 'hombre', 'hombres', 'mujer', 'mujeres', 'nino', 'nina', 'ninos', 'ninas', 'nene', 'nena', 'nenes', 'bebe', 'chico', 'chica', 'chicos', 'chicas', 'chaval', 'chavala', 'chavales', 'pibe', 'piba', 'pibes',
+      'muchacho', 'muchacha', 'joven', 'jovenes', 'adolescente', 'crio', 'cria', 'anciano', 'anciana', 'ancianos', 'abuelo', 'abuela', 'viejito', 'viejita', 'senor mayor', 'senora mayor', 'vecino', 'vecina', 'vecinos', 'padre', 'madre', 'papa', 'mama', 'hijo', 'hija',
+      'marido', 'esposa', 'esposo', 'pareja', 'novio', 'novia', 'amigo', 'amiga', 'companero', 'companera', 'hermano', 'hermana', 'tio', 'tia', 'ciclista', 'motorista', 'peaton', 'conductor', 'conductora', 'repartidor', 'obrero', 'obreros', 'trabajador', 'albanil', 'gente', 'yo', 'estoy', 'estamos', 'me he', 'nos hemos',
+      'algu', 'senyor', 'senyora', 'un home', 'l home', 'aquest home', 'una dona', 'la dona', 'aquesta dona', 'nen', 'nens', 'nado', 'noi', 'noia', 'nois', 'avi', 'avia', 'vei', 'veina', 'veins', 'pare', 'mare', 'fill', 'filla', 'marit', 'parella', 'amic', 'gent', 'vianant', 'treballador', 'germa', 'germana', 'jo', 'estic', 'estem',
+      'person', 'people', 'someone', 'somebody', 'man', 'men', 'woman', 'women', 'guy', 'lady', 'child', 'children', 'kid', 'kids', 'baby', 'boy', 'girl', 'toddler', 'teenager', 'elderly', 'old man', 'old woman', 'old lady', 'neighbour', 'neighbor', 'father', 'mother', 'dad', 'mum', 'mom',
+      'son', 'daughter', 'husband', 'wife', 'boyfriend', 'girlfriend', 'friend', 'brother', 'sister', 'grandma', 'grandpa', 'grandmother', 'grandfather', 'cyclist', 'pedestrian', 'driver', 'worker', 'workers', 'he', 'she', 'i m', 'i am', 'we re', 'we are',
+    ],
+    presence: ['hay', 'ha habido', 'esta', 'estan', 'tenemos', 'accidente', 'choque', 'hi ha', 'hi han', 'accident', 'there is', 'there s', 'there are', 'is', 'are', 'crash'],
+    animal: ['perro', 'perros', 'perrito', 'perrita', 'gato', 'gatos', 'gatito', 'gatita', 'animal', 'animales', 'paloma', 'palomas', 'gaviota', 'gaviotas', 'pajaro', 'pajaros', 'caballo', 'rata', 'ratas', 'gos', 'gossos', 'gat', 'gats', 'ocell', 'colom', 'gavina', 'dog', 'dogs', 'puppy', 'cat', 'cats', 'kitten', 'bird', 'birds', 'pigeon', 'seagull', 'fox', 'horse'],
+    // ---- fire and smoke ----
+    fire: [
+      'incendio', 'incendios', 'incendiando', 'incendiandose', 'se incendia', 'se esta incendiando', 'se ha incendiado', 'fuego', 'hay fuego', 'en llamas', 'las llamas', 'hay llamas', 'salen llamas', 'saliendo llamas', 'llamaradas', 'ardiendo', 'arde', 'arden', 'esta quemando', 'se esta quemando', 'se estan quemando',
+      'se quema', 'se queman', 'quemandose', 'prendido fuego', 'se prendio fuego', 'prendieron fuego', 'prendiendo fuego', 'prendiendose fuego', 'agarro fuego', 'huele a quemado', 'olor a quemado', 'olor de quemado', 'calcinandose',
+      'incendi', 'incendis', 's ha incendiat', 's esta incendiant', 'foc', 'hi ha foc', 'en flames', 'les flames', 'surten flames', 's esta cremant', 'esta cremant', 'estan cremant', 'es crema', 'cremant se', 'fa olor de cremat', 'fa pudor de cremat', 'olor a cremat',
+      'fire', 'on fire', 'a fire', 'flames', 'burning', 'ablaze', 'blaze', 'caught fire', 'catching fire', 'caught on fire', 'smells like burning', 'smell of burning', 'burning smell', 'wildfire',
+    ],
+    tamedFire: ['hoguera', 'hogueras', 'fogata', 'fogatas', 'barbacoa', 'barbacoas', 'fallas', 'foguera', 'fogueres', 'bonfire', 'bonfires', 'barbecue', 'bbq', 'campfire'],
+    smoke: ['humo', 'humareda', 'fum', 'fumarada', 'smoke'],
+    smokeCue: [
+      'sale', 'salen', 'saliendo', 'salia', 'echando', 'echa', 'negro', 'negra', 'denso', 'densa', 'espeso', 'mucho', 'muchisimo', 'lleno de', 'llena de', 'todo', 'por todas partes', 'escalera', 'escaleras', 'edificio', 'piso', 'casa', 'ventana', 'ventanas', 'portal', 'cocina', 'garaje', 'sotano', 'contenedor', 'coche', 'tejado', 'monte', 'local', 'nave', 'bajo', 'rellano', 'hay',
+      'surt', 'surten', 'sortint', 'negre', 'dens', 'molt', 'ple de', 'plena de', 'escala', 'edifici', 'pis', 'finestra', 'cuina', 'garatge', 'soterrani', 'contenidor', 'cotxe', 'teulada', 'replà', 'hi ha',
+      'coming out', 'coming from', 'pouring', 'billowing', 'black', 'thick', 'lots of', 'full of', 'building', 'stairwell', 'stairs', 'flat', 'apartment', 'house', 'window', 'kitchen', 'garage', 'basement', 'roof', 'bin', 'car', 'there is', 'there s', 'everywhere',
+    ],
+    smoking: ['humeando', 'humea', 'echando humo', 'sale humo', 'saliendo humo', 'fumeja', 'fumejant', 'treu fum', 'surt fum', 'smouldering', 'smoldering', 'is smoking', 'are smoking', 'smoke pouring', 'smoke coming'],
+    // ---- gas ----
+    gas: ['gas', 'gas natural', 'butano', 'bombona', 'bombona de butano', 'propano', 'garrafa', 'garrafa de gas'],
+    gasBefore: ['huele', 'huelo', 'huelen', 'olemos', 'fa olor', 'fa pudor', 'pudor', 'huele a', 'huele mucho a', 'olor a', 'olor de', 'olor fuerte a', 'fuga de', 'fugas de', 'escape de', 'perdida de', 'pierde', 'perdiendo', 'perdent', 'sale', 'saliendo', 'se escapa', 'escapa', 'tufo a', 'peste a', 'olemos', 'huelo', 'fa olor de', 'fa olor a', 'fa pudor de', 'fa pudor a', 'olor', 'fuita de', 'fuites de', 'perd', 'smell', 'smells', 'smell of', 'smells of', 'smells like', 'smelling', 'smelt', 'smelled', 'leaking', 'leak of', 'whiff of', 'stink of', 'stinks of', 'reeks of'],
+    gasLine: ['tuberia de gas', 'tuberias de gas', 'conduccion de gas', 'canalizacion de gas', 'caneria de gas', 'canonada de gas', 'canonades de gas', 'gas pipe', 'gas pipes', 'gas main', 'gas line', 'bombona', 'bombona de butano'],
+    broken: ['roto', 'rota', 'se ha roto', 'rompio', 'rompieron', 'reventado', 'reventada', 'revento', 'pinchado', 'pinchada', 'perforado', 'perforada', 'trencada', 's ha trencat', 'rebentada', 'broken', 'burst', 'ruptured', 'damaged', 'cracked', 'punctured'],
+    smellAfter: ['huele', 'huelo', 'olor', 'fa olor', 'fa pudor', 'pudor', 'smell', 'smells', 'smelling', 'stinks', 'reeks'],
+    gasAfter: ['leak', 'leaks', 'leaking', 'smell', 'escaping', 'se escapa', 'escapandose', 'saliendo', 'fuga', 'fuita', 'que se escapa', 'que sale'],
+    // ---- people hurt ----
+    injurySevere: [
+      'sangrando', 'sangra mucho', 'desangrando', 'desangrandose', 'pierde mucha sangre', 'charco de sangre', 'herido grave', 'herida grave', 'heridos graves', 'gravemente herido', 'gravemente herida', 'muy herido', 'atropellado', 'atropellada', 'han atropellado', 'atropellaron', 'acaban de atropellar', 'electrocutado', 'electrocutada', 'se esta electrocutando',
+      'se ha roto la cabeza', 'abierto la cabeza', 'sagnant', 'sagna molt', 'esta sagnant', 'ferit greu', 'ferida greu', 'atropellat', 'atropellada', 'han atropellat', 'electrocutat',
+      'bleeding', 'bleeding badly', 'losing blood', 'badly hurt', 'seriously hurt', 'seriously injured', 'badly injured', 'run over', 'knocked down by a car', 'hit by a car', 'electrocuted', 'is hurt', 'are hurt', 'someone hurt', 'people hurt', 'person hurt', 'hurt badly',
+    ],
+    injury: ['herido', 'herida', 'heridos', 'heridas', 'lesionado', 'lesionada', 'lesionados', 'ferit', 'ferida', 'ferits', 'ferides', 'injured', 'wounded', 'casualties'],
+    // ---- collapsed, unconscious, not breathing ----
+    unconscious: [
+      'inconsciente', 'inconscientes', 'no respira', 'no respiran', 'ya no respira', 'no puede respirar', 'no puedo respirar', 'no podemos respirar', 'sin respirar', 'desmayado', 'desmayada', 'se desmayo', 'se ha desmayado', 'se desmaya', 'desvanecido', 'desvanecida', 'perdio el conocimiento', 'perdido el conocimiento', 'sin conocimiento',
+      'convulsion', 'convulsiones', 'convulsionando', 'infarto', 'ataque al corazon', 'ataque cardiaco', 'paro cardiaco', 'paro cardiorrespiratorio', 'ictus', 'se esta asfixiando', 'asfixiando', 'atragantado', 'atragantada', 'se ha atragantado', 'se atraganta', 'sobredosis', 'no reacciona', 'se desplomo', 'se ha desplomado', 'desplomado', 'desplomada',
+      'no me puedo levantar', 'no me puedo mover', 'se descompuso', 'le agarro un ataque', 'le dio un ataque',
+      'inconscient', 'inconscients', 'no pot respirar', 'no puc respirar', 's ha desmaiat', 'desmaiat', 'desmaiada', 'ha perdut el coneixement', 'atac de cor', 'infart', 's ennuega', 'ennuegat', 'no em puc aixecar', 'convulsions',
+      'unconscious', 'not breathing', 'isn t breathing', 'stopped breathing', 'can t breathe', 'cannot breathe', 'cant breathe', 'unresponsive', 'fainted', 'passed out', 'heart attack', 'cardiac arrest', 'seizure', 'fitting', 'is choking', 'choking on', 'overdose', 'having a stroke', 'i can t get up', 'cannot get up',
+    ],
+    unresponsive: [
+      'no responde', 'no contesta', 'not answering', 'isn t answering', 'no se mueve', 'no se levanta', 'no se puede levantar', 'no puede levantarse', 'no se despierta', 'no abre los ojos', 'tirado en el suelo', 'tirada en el suelo', 'tirado en la calle', 'tirada en la calle', 'tirado en la acera', 'tirada en la acera', 'tirado en la vereda', 'tirada en la vereda', 'caido en el suelo', 'caida en el suelo', 'se cayo redondo', 'se cayo redonda',
+      'no respon', 'no es mou', 'no es pot aixecar', 'no es desperta', 'estirat a terra', 'estirada a terra', 'estirat al terra', 'caigut a terra',
+      'not responding', 'not moving', 'isn t moving', 'won t wake up', 'can t get up', 'lying on the ground', 'lying in the street', 'lying on the pavement', 'lying on the floor', 'collapsed',
+    ],
+    // ---- fallen live cable, sparks ----
+    cable: ['cable', 'cables', 'cableado', 'poste de luz', 'poste electrico', 'postes de luz', 'torre electrica', 'tendido electrico', 'linea electrica', 'cable de alta tension', 'alta tension', 'cable electric', 'pal de llum', 'fil electric', 'linia electrica', 'wire', 'wires', 'power line', 'power lines', 'powerline', 'electric cable', 'live wire', 'cable de luz', 'cable de la luz'],
+    electric: ['farola', 'farolas', 'poste', 'transformador', 'caja electrica', 'cuadro electrico', 'enchufe', 'semaforo', 'registro', 'fanal', 'fanals', 'quadre electric', 'streetlight', 'street light', 'lamp post', 'lamppost', 'transformer', 'junction box', 'substation', 'electricity box', 'pylon'],
+    fallen: ['caido', 'caidos', 'caida', 'se cayo', 'se ha caido', 'se han caido', 'caigut', 'caiguts', 'ha caigut', 'fallen', 'is down', 'are down', 'came down', 'come down', 'downed', 'fell'],
+    cableLive: ['cable de luz', 'cable de la luz', 'cables de luz', 'cables de la luz', 'cable electrico', 'cables electricos', 'cable de alta tension', 'alta tension', 'cable pelado', 'poste de luz', 'cable de llum', 'cable electric', 'fil electric', 'pal de llum', 'live wire', 'live wires', 'live cable', 'power line', 'power lines', 'electric cable', 'electric wire', 'high voltage'],
+    ground: ['en el suelo', 'por el suelo', 'tirado', 'tirados', 'en la calzada', 'en la acera', 'en la vereda', 'en medio de la calle', 'en la calle', 'en el camino', 'a terra', 'al terra', 'a la vorera', 'al carrer', 'on the ground', 'on the road', 'on the pavement', 'on the sidewalk', 'in the road', 'in the street', 'lying'],
+    down: ['down'],
+    sparks: ['chispas', 'chispazos', 'chispazo', 'chisporroteando', 'echando chispas', 'echa chispas', 'arco electrico', 'espurnes', 'fa espurnes', 'guspires', 'sparks', 'sparking', 'arcing'],
+    // ---- structural collapse ----
+    collapseStrong: ['derrumbe', 'se derrumba', 'se derrumbo', 'se ha derrumbado', 'se esta derrumbando', 'derrumbandose', 'se han derrumbado', 'desplome', 'se vino abajo', 'se ha venido abajo', 's ha esfondrat', 's esta esfondrant', 'esfondrament', 's ha ensorrat', 'ensorrament', 'caved in', 'building collapsed', 'is collapsing', 'has caved in'],
+    structure: ['edificio', 'casa', 'balcon', 'balcones', 'muro', 'pared', 'tapia', 'techo', 'tejado', 'fachada', 'puente', 'andamio', 'grua', 'bloque', 'forjado', 'nave', 'edifici', 'balco', 'mur', 'paret', 'sostre', 'teulada', 'facana', 'pont', 'bastida', 'building', 'house', 'balcony', 'wall', 'roof', 'ceiling', 'facade', 'bridge', 'scaffolding', 'scaffold', 'crane'],
+    collapse: ['se cayo', 'se ha caido', 'se cae', 'se esta cayendo', 'se estan cayendo', 'cayendo', 'se han caido', 'ha caido', 'cayo', 'se hundio', 'se ha hundido', 'hundiendo', 'caerse', 'caer', 'derrumbarse', 'fell', 'fell down', 'has fallen', 'came down', 'coming down', 'falling down', 'is falling', 'collapsed', 'collapse', 'collapsing', 'fall', 's ha caigut', 'ha caigut', 'caient', 's esta caient', 'caure', 'se n ha anat a terra'],
+    fragment: ['trozo', 'trozos', 'cascote', 'cascotes', 'pedazo', 'pedazos', 'parte de', 'azulejo', 'azulejos', 'teja', 'tejas', 'piedra', 'piedras', 'ladrillo', 'ladrillos', 'pintura', 'yeso', 'pladur', 'baldosa', 'baldosas', 'cornisa', 'persiana', 'toldo', 'canalon', 'valla', 'cartel', 'piece', 'pieces', 'chunk', 'chunks', 'bits', 'tile', 'tiles', 'brick', 'bricks', 'paint', 'plaster', 'gutter', 'fence', 'sign', 'tros', 'trossos', 'rajola', 'rajoles', 'teula', 'teules', 'guix', 'tanca', 'rotul'],
+    // ---- violence ----
+    violence: [
+      'me esta pegando', 'me pega', 'le esta pegando', 'le estan pegando', 'les estan pegando', 'nos estan pegando', 'la esta pegando', 'lo estan pegando', 'pegandole', 'pegandome', 'pegandola', 'le dan una paliza', 'dando una paliza', 'dandole una paliza', 'golpiza', 'cagando a palos', 'moliendo a palos', 'cagandolo a palos', 'a golpes', 'a punetazos', 'punetazos',
+      'a punaladas', 'apunalado', 'apunalada', 'apunalaron', 'han apunalado', 'navajazo', 'navajazos', 'disparos', 'disparando', 'tiroteo', 'balacera', 'tiros', 'balazos', 'me quiere matar', 'me quiere pegar', 'le quiere pegar', 'la quiere pegar', 'me vol pegar', 'wants to hurt me', 'going to hurt me', 'wants to hit me', 'trying to hurt me', 'vol fer me mal', 'lo va a matar', 'la va a matar', 'le va a matar', 'la quiere matar', 'lo quiere matar', 'amenaza con matar', 'me amenaza con matarme', 'me esta amenazando', 'la esta amenazando',
+      'violencia de genero', 'violencia domestica', 'violencia machista', 'maltrato', 'me maltrata', 'la maltrata', 'agrediendo', 'me estan agrediendo', 'estan agrediendo', 'agresion sexual', 'violacion', 'violando', 'secuestro', 'secuestrado', 'secuestrando', 'hombre armado', 'hombres armados', 'tipo armado',
+      'm esta pegant', 'em pega', 'li esta pegant', 'li estan pegant', 'ens estan pegant', 'pallissa', 'apunyalat', 'apunyalada', 'trets', 'dispars', 'violencia masclista', 'maltractament', 'em maltracta', 'm agredeix', 'agredint', 'em vol matar', 'la vol matar', 'm esta amenacant', 'home armat',
+      'attacking', 'being attacked', 'stabbed', 'stabbing', 'shooting', 'shots fired', 'gunshots', 'gunfire', 'beating up', 'beating him', 'beating her', 'beating me', 'hitting me', 'hitting her', 'hitting him', 'punching', 'domestic violence', 'abusing me', 'abusing her', 'assaulting', 'threatening to kill', 'going to kill', 'wants to kill', 'kidnapping', 'armed man', 'armed men', 'hits me', 'beats me',
+    ],
+    weapon: ['cuchillo', 'cuchillos', 'navaja', 'navajas', 'machete', 'pistola', 'pistolas', 'arma', 'armas', 'escopeta', 'fusil', 'revolver', 'bate', 'ganivet', 'ganivets', 'navalla', 'knife', 'knives', 'gun', 'guns', 'pistol', 'rifle', 'bat', 'weapon', 'weapons'],
+    fight: ['pelea', 'peleando', 'pelean', 'se pelean', 'se estan peleando', 'rina', 'amenaza', 'amenazando', 'apuntando', 'armado', 'armados', 'con un', 'con una', 'baralla', 'barallant', 'es barallen', 'amenacant', 'apuntant', 'armat', 'amb un', 'fight', 'fighting', 'threatening', 'waving', 'pointing', 'brawl', 'armed', 'with a'],
+    hitting: ['colpejant', 'golpeando', 'pegant', 'pegando a', 'pegandole a', 'pega a', 'pegan a', 'golpeando a', 'golpea a', 'pateando a', 'pegant a', 'colpejant a', 'pega a la', 'hitting', 'beating', 'punching', 'kicking', 'strangling', 'ahorcando a', 'estrangulando a', 'escanyant'],
+    breakIn: ['estan entrant a robar', 'entrant a robar', 'entrando a robar', 
+      'estan robando', 'esta robando', 'estan entrando a robar', 'intentando entrar', 'intentan entrar', 'forzando la puerta', 'forzando la cerradura', 'forzando la ventana', 'reventando la puerta', 'hay ladrones', 'ladrones en', 'hay alguien dentro de mi casa', 'alguien en mi casa', 'se estan metiendo en', 'chorros',
+      'estan robant', 'esta robant', 'intentant entrar', 'forcant la porta', 'hi ha lladres', 'lladres a',
+      'breaking in', 'breaking into', 'break in in progress', 'burglars', 'burglar in', 'intruder', 'someone in my house', 'someone is in my house', 'someone inside my house', 'hay alguien en mi casa', 'hay alguien en casa', 'hi ha algu a casa meva', 'hi ha algu a casa', 'trying to get in', 'trying to break in', 'forcing the door', 'robbing',
+    ],
+    // ---- water, trapped ----
+    drowning: ['se esta ahogando', 'se ahoga', 'ahogandose', 'ahogando', 'se estan ahogando', 'drowning', 'is drowning', 's esta ofegant', 's ofega', 'ofegant', 'ofegant se'],
+    fellInWater: ['se cayo al agua', 'se ha caido al agua', 'se cayo al rio', 'se ha caido al rio', 'cayo al mar', 'se ha caido al mar', 'se cayo a la piscina', 'se ha caido a la piscina', 'caido al canal', 'fell into the water', 'fell in the water', 'fell into the river', 'fell in the river', 'fell into the sea', 'fell into the pool', 'ha caigut a l aigua', 'ha caigut al riu', 'ha caigut al mar', 'ha caigut a la piscina'],
+    trapped: ['atrapado', 'atrapada', 'atrapados', 'atrapadas', 'encerrado', 'encerrada', 'encerrados', 'aplastado', 'aplastada', 'sepultado', 'bajo los escombros', 'trapped', 'stuck inside', 'stuck in the lift', 'stuck in the elevator', 'crushed', 'pinned under', 'atrapat', 'atrapada', 'atrapats', 'tancat dins', 'tancada dins', 'aixafat'],
+    // ---- asking for help now ----
+    distress: ['socorro', 'auxilio', 'socors', 'auxili', 'llamen a una ambulancia', 'llamad a una ambulancia', 'necesito una ambulancia', 'manden una ambulancia', 'llamen a los bomberos', 'llamad a los bomberos', 'truqueu una ambulancia', 'truqueu als bombers', 'call an ambulance', 'need an ambulance', 'send an ambulance', 'call the fire brigade', 'mayday'],
+  },
+  signals: [
+    { kind: 'fire', all: ['fire'], none: ['tamedFire'] },
+    { kind: 'smoke', all: ['smoking'] },
+    { kind: 'smoke', all: ['smoke', 'smokeCue'], window: 5 },
+    { kind: 'gas', all: ['gasBefore', 'gas'], window: 4, ordered: true },
+    { kind: 'gas', all: ['gas', 'gasAfter'], window: 3, ordered: true },
+    { kind: 'gas', all: ['gas', 'smellAfter'], window: 6, ordered: true },
+    { kind: 'gas', all: ['gasLine', 'broken'], window: 4 },
+    { kind: 'injury', all: ['injurySevere'] },
+    { kind: 'injury', all: ['injury', 'presence'], window: 3, none: ['animal'] },
+    { kind: 'injury', all: ['injury', 'person'], window: 3, none: ['animal'] },
+    { kind: 'unconscious', all: ['unconscious'], none: ['animal'] },
+    { kind: 'unconscious', all: ['person', 'unresponsive'], window: 10, none: ['animal'] },
+    { kind: 'cable', all: ['cable', 'fallen'], window: 4 },
+    { kind: 'cable', all: ['cableLive', 'ground'], window: 6 },
+    { kind: 'cable', all: ['cable', 'down'], window: 2, ordered: true },
+    { kind: 'cable', all: ['cable', 'sparks'], window: 8 },
+    { kind: 'cable', all: ['electric', 'sparks'], window: 8 },
+    { kind: 'collapse', all: ['collapseStrong'], none: ['fragment'] },
+    { kind: 'collapse', all: ['structure', 'collapse'], window: 7, none: ['fragment'] },
+    { kind: 'violence', all: ['violence'], none: ['animal'] },
+    { kind: 'violence', all: ['weapon', 'fight'], window: 8, none: ['animal'] },
+    { kind: 'violence', all: ['hitting', 'person'], window: 3, ordered: true, none: ['animal'] },
+    { kind: 'violence', all: ['breakIn'] },
+    { kind: 'drowning', all: ['drowning'], none: ['animal'] },
+    { kind: 'drowning', all: ['fellInWater'], none: ['animal'] },
+    { kind: 'trapped', all: ['trapped', 'person'], window: 6, none: ['animal'] },
+    { kind: 'distress', all: ['distress'] },
+  ],
+};

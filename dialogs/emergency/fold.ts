@@ -1,0 +1,47 @@
+import { normalize } from '../classify/normalize';
+
+/**
+ * Spelling folding for the emergency detector: citizens in a hurry write "insendio", "umo", "yamas",
+ * "vomberos", "ke". After `normalize` (lowercase, no accents, no punctuation), letters that sound the
+ * same in Spanish and Catalan are merged, so a lexicon word and its phonetic misspellings fold to one
+ * form. Applied to both the lexicon and the message, so English words fold consistently too.
+ * @example foldWord('incendio') === foldWord('insendio') // 'insendio'
+ */
+export function foldWord(word: string): string {
+  return word
+    .replace(/ph/g, 'f')
+    .replace(/qu/g, 'k')
+    .replace(/c([ei])/g, 's$1')
+    .replace(/ch/g, 'X')
+    .replace(/c/g, 'k')
+    .replace(/X/g, 'ch')
+    .replace(/z/g, 's')
+    .replace(/v/g, 'b')
+    .replace(/ll/g, 'y')
+    .replace(/(^|[^cs])h/g, '$1')
+    .replace(/y$/, 'i');
+}
+
+/** The message's words, normalized and folded. */
+export function foldedTokens(text: string): string[] {
+  const n = normalize(text);
+  return n === '' ? [] : n.split(' ').map(foldWord);
+}
+
+/**
+ * Whether two words are at most one edit apart (insertion, deletion, substitution or the swap of two
+ * neighbours: Damerau–Levenshtein ≤ 1). Cheap: no matrix, one pass.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i += 1;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
