@@ -13,9 +13,9 @@ import { localeOf } from './turn-keys';
 /**
  * What a citizen can say at any step, checked before the active dialog sees the message:
  *
- * 1. an emergency (the catalog's phrases, any language): the emergency number at once, before
- *    anything else; then the current question is asked again, or, with nothing running, the message
- *    goes on to be handled as a report;
+ * 1. an emergency (recognised by meaning, any language: dialogs/emergency): the emergency number
+ *    at once, and nothing else in that turn (no question again, no intake); the next message
+ *    continues where the conversation was;
  * 2. help: the help text, then the current question again;
  * 3. cancel / start over: every dialog is cancelled;
  * 4. a language switch: the current question again, in the new language;
@@ -43,10 +43,11 @@ export class Interruptions {
     const running = dc.activeDialog !== undefined;
 
     if (this.isEmergency(text)) {
-      this.deps.log.warn({ conversationId: ctx.activity.conversation.id, channel: ctx.activity.channelId }, 'emergency phrase: answered with the emergency number');
+      this.deps.log.warn({ conversationId: ctx.activity.conversation.id, channel: ctx.activity.channelId }, 'emergency: answered with the emergency number only');
       await ctx.sendActivity(t(localeOf(ctx), 'emergency', { number: this.deps.catalog.city.emergencyNumber }));
-      if (!running) return undefined;
-      return this.askAgain(dc);
+      // The number and nothing else this turn: no question again, no intake, no menu (issue 13 part 5).
+      // A running dialog keeps waiting, so the next message continues where the conversation was.
+      return running ? Dialog.EndOfTurn : { status: DialogTurnStatus.complete };
     }
 
     const command = interruptionIn(text);

@@ -39,5 +39,5 @@ describe('LLM_CALLS_PER_HOUR as the app wires it (installLlmSafety + createClass
     // Another citizen still has a full allowance.
     expect((await withCitizen('telegram:42', () => two!.classify(text))).service).toBe('alumbrado');
     expect(server.seen).toHaveLength(4);
-  });
+  }, 120_000); // trains two offline classifiers, on two cores shared with other suites
 });

@@ -85,6 +85,8 @@ function expectInsideCatalog(r: Classification): void {
   expect(r.confidence).toBeLessThanOrEqual(1);
 }
 
+beforeAll(() => void shipped());
+
 describe('injection corpus', () => {
   it('has at least 50 attempts in es, ca and en, each technique the issue names, all distinct', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(50);
@@ -122,7 +124,7 @@ describe('a compromised model behind the LangChain classifier (local OpenAI-comp
         expect(sharesRun(JSON.stringify(r), instructionsOf(server.seen.at(-1)!.system)), a.id).toBe(false);
         if (a.asks) expect(JSON.stringify(r)).not.toContain(a.asks);
       }
-    });
+    }, 60_000);
   }
 
   it('a model that picks a wrong but real catalog code still routes inside the catalog', async () => {

@@ -1,7 +1,7 @@
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LlmUnavailableError } from '../../bot/errors';
 import { loadConfig } from '../../bot/config';
 import { createChatModel } from '../../dialogs/classify/chat-model';
@@ -15,6 +15,8 @@ const TEXT = 'la farola de la esquina parpadea toda la noche';
 const good = (): ModelReply => ({ json: { service: 'alumbrado', type: 'reclamo', confidence: 0.9, alternatives: [] } });
 
 let server: ModelServer | undefined;
+// Training the offline side is the slow part: done once, before the tests' own time starts.
+beforeAll(() => void shipped());
 afterEach(async () => {
   await server?.close();
   server = undefined;
