@@ -281,10 +281,10 @@ function crossingOf(text: string): ExtractedPlace[] {
 /** A street name at `from`, with or without its type word ("Mitre", "la calle Mayor", "Main St"). */
 function streetAt(text: string, from: number): { name: string; end: number } | undefined {
   const rest = text.slice(from);
-  const article = /^(?:(?:la|el|les|the|l['’]|d['’])\s*)?/iu.exec(rest)![0];
+  // Whole words only: "Elm" does not start with the article "el", nor "Avenue" with "av".
+  const article = /^(?:(?:la|el|les|the)(?=\s)\s*|[ld]['’]\s*)?/iu.exec(rest)![0];
   const at = from + article.length;
-  STREET_BEFORE_RE.lastIndex = 0;
-  const typed = new RegExp(`^(${alt(STREET_TYPES_BEFORE)})\\s*`, 'iu').exec(text.slice(at));
+  const typed = new RegExp(`^(${alt(STREET_TYPES_BEFORE)})(?:(?<=[/.])|(?![\\p{L}]))\\s*`, 'iu').exec(text.slice(at));
   const nameFrom = typed ? at + typed[0].length : at;
   // "3rd", "2nd Avenue": numbered streets.
   const ordinal = /^\d{1,3}(?:st|nd|rd|th)(?![\p{L}])/iu.exec(text.slice(nameFrom));

@@ -31,6 +31,12 @@ const PLACES: ReadonlyArray<[string, Locale, string, string]> = [
   ['a la plaça de la Vila no hi ha llum', 'ca', 'plaça de la Vila', 'landmark'],
   ['the slide in Victoria Park is broken', 'en', 'Victoria Park', 'landmark'],
   ['mattress dumped on Bridge Street ten days ago', 'en', 'Bridge Street', 'street'],
+  ['three paving stones missing at the corner of Elm and 3rd', 'en', 'corner of Elm and 3rd', 'intersection'],
+  ['lights at Kings Road and Albert Street are stuck', 'en', 'Kings Road and Albert Street', 'intersection'],
+  ["we need speed bumps outside St Mary's school", 'en', "outside St Mary's school", 'near'],
+  ['the swing in the Memorial Park playground is broken', 'en', 'Memorial Park', 'landmark'],
+  ["a la cantonada d'Aragó amb Muntaner falten rajoles", 'ca', "cantonada d'Aragó amb Muntaner", 'intersection'],
+  ['el camí del parc del Clot està a les fosques', 'ca', 'parc del Clot', 'landmark'],
 ];
 
 // Messages that name no place a crew could find.
@@ -43,6 +49,9 @@ const NO_PLACE: ReadonlyArray<[string, Locale]> = [
   ['el parque infantil tiene la valla rota', 'es'],
   ["el fanal de davant de casa no s'encén", 'ca'],
   ['hola', 'es'],
+  ['cobbles on the lane behind the church wobble', 'en'],
+  ['hanging branch outside number 30', 'en'],
+  ["el carrer de baix no té llum", 'ca'],
 ];
 
 describe('extractPlace', () => {
