@@ -245,6 +245,25 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Agents' corrections of a handoff's or a ticket's service and type: labelled examples the
+    // classifier of every process trains on (issue 13 part 3).
+    '2026_05_01_000_classifier_corrections': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('classifier_corrections')
+          .addColumn('id', autoIdType('integer'), autoId)
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('service', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('locale', 'text', (c) => c.notNull())
+          .addColumn('handoff_id', 'text')
+          .addColumn('ticket_reference', 'text')
+          .addColumn('agent_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addCheckConstraint('classifier_corrections_subject', sql`handoff_id is not null or ticket_reference is not null`)
+          .execute();
+      },
+    },
   };
 }
 

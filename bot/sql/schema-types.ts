@@ -28,6 +28,7 @@ export interface DatabaseSchema {
   handoff_events: HandoffEventsTable;
   satisfaction: SatisfactionTable;
   citizen_preferences: CitizenPreferencesTable;
+  classifier_corrections: ClassifierCorrectionsTable;
 }
 
 /** One person, whatever channels they use. */
@@ -230,4 +231,19 @@ export interface CitizenPreferencesTable {
   /** 0: the citizen opted out of ticket status updates. */
   status_updates: number;
   updated_at: string;
+}
+
+/** An agent's correction of a handoff's or a ticket's service and type: a labelled example for the classifier. */
+export interface ClassifierCorrectionsTable {
+  id: Generated<number>;
+  /** The citizen's own words (the handoff summary's description, or the ticket's description). */
+  text: string;
+  service: string;
+  type: ProcedureType;
+  locale: Locale;
+  /** What was corrected: a handoff, or a ticket (by its reference). At least one is set. */
+  handoff_id: string | null;
+  ticket_reference: string | null;
+  agent_id: string;
+  created_at: string;
 }

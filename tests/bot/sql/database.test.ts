@@ -125,6 +125,7 @@ describe('openDatabase on PostgreSQL', () => {
         'channel_identities',
         'citizen_preferences',
         'citizens',
+        'classifier_corrections',
         'conversations',
         'handoff_events',
         'handoffs',
