@@ -1,5 +1,5 @@
 import { ChatOpenAI } from '@langchain/openai';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadCatalog } from '../../dialogs/catalog/load-catalog';
 import type { Catalog } from '../../dialogs/catalog/schema';
 import { HybridClassifier } from '../../dialogs/classify/hybrid-classifier';
@@ -30,7 +30,7 @@ export interface GuardedSetup {
  * The LangChain path as the bot builds it (ChatOpenAI, guarded, inside LlmClassifier inside
  * HybridClassifier in `llm` mode so every message asks the model), against `baseURL`.
  */
-export function guardedClassifier(baseURL: string, opts: { timeoutMs?: number; failures?: number; cooldownMs?: number; limiter?: CallLimiter; maxOutputChars?: number } = {}): GuardedSetup {
+export function guardedClassifier(baseURL: string, opts: { timeoutMs?: number; failures?: number; cooldownMs?: number; limiter?: CallLimiter; maxOutputChars?: number; log?: Logger } = {}): GuardedSetup {
   const { catalog, offline } = shipped();
   let now = 1_000_000;
   const breaker = new CircuitBreaker({ failures: opts.failures ?? 3, cooldownMs: opts.cooldownMs ?? 30_000, now: () => now });
@@ -39,9 +39,10 @@ export function guardedClassifier(baseURL: string, opts: { timeoutMs?: number; f
     breaker,
     ...(opts.limiter ? { limiter: opts.limiter } : {}),
     ...(opts.maxOutputChars ? { maxOutputChars: opts.maxOutputChars } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
   });
   const model = guard.guardModel(new ChatOpenAI({ model: 'test', apiKey: 'none', configuration: { baseURL }, maxRetries: 0, temperature: 0 }));
   const llm = new LlmClassifier({ model, catalog, timeoutMs: opts.timeoutMs ?? 5_000, detectLocale: (t, f) => offline.detectLocale(t, f) });
-  const classifier = new HybridClassifier({ offline, llm, mode: 'llm', log: pino({ level: 'silent' }) });
+  const classifier = new HybridClassifier({ offline, llm, mode: 'llm', log: opts.log ?? pino({ level: 'silent' }) });
   return { classifier, guard, breaker, advance: (ms) => void (now += ms) };
 }
