@@ -155,13 +155,18 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
 
   /**
    * People hold the conversation: the bot stays silent and the message goes to them. Only an emergency
-   * is still answered at once, and while waiting the citizen can leave the queue ("cancelar").
+   * is still answered at once (the number, nothing else, and the agents see the message flagged), and
+   * while waiting the citizen can leave the queue ("cancelar").
    */
   async function heldTurn(ctx: TurnContext, port: HandoffPort, hold: Hold): Promise<void> {
     const text = ctx.activity.text ?? '';
     const locale = localeOf(ctx);
-    await port.forward(hold, ctx.activity);
-    if (isEmergency(text)) await ctx.sendActivity(t(locale, 'emergency', { number: deps.catalog.city.emergencyNumber }));
+    const emergency = isEmergency(text);
+    await port.forward(hold, ctx.activity, emergency ? { emergency } : undefined);
+    if (emergency) {
+      await ctx.sendActivity(t(locale, 'emergency', { number: deps.catalog.city.emergencyNumber }));
+      return;
+    }
     if (hold.status === 'queued' && interruptionIn(text)?.kind === 'cancel') {
       await port.leave(hold);
       await memo.delete(ctx);

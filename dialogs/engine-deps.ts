@@ -99,11 +99,17 @@ export interface HandoffPort {
   /** The citizen gave up waiting ("cancelar" while queued). */
   leave(hold: Hold): Promise<void>;
   /** Shows the citizen's message to the agents, who answer it instead of the bot. */
-  forward(hold: Hold, activity: Partial<Activity>): Promise<void>;
+  forward(hold: Hold, activity: Partial<Activity>, flags?: ForwardFlags): Promise<void>;
   /** Stores the answer to the satisfaction question asked after a closed handoff. */
   recordSatisfaction(handoffId: string, score: number, comment?: string): Promise<void>;
   /** Records the ticket filed for a handoff nobody could take (closed team, nobody claimed it in time). */
   ticketFiled(handoffId: string | undefined, reference: string): Promise<void>;
+}
+
+/** What the engine tells agents about a message it forwards. */
+export interface ForwardFlags {
+  /** The message reports an emergency: the citizen was given the emergency number; agents see it flagged. */
+  emergency?: boolean;
 }
 
 /** What a citizen chose about messages we send unasked. Absent: the choice is not offered. */

@@ -10,7 +10,7 @@
  */
 export { createCitizenBot, HANDOFF_ENDED, type CitizenBot, type CitizenBotDeps, type HandoffEnded } from './citizen-bot';
 export type { CitizenProfile } from './citizen-profile';
-export type { EngineClassifier, HandoffOutcome, HandoffPort, HandoffReason, HandoffRequest, HandoffSummary, Hold } from './engine-deps';
+export type { EngineClassifier, ForwardFlags, HandoffOutcome, HandoffPort, HandoffReason, HandoffRequest, HandoffSummary, Hold } from './engine-deps';
 export { describeOpening } from './opening-time';
 export { teamName } from './handoff-summary';
 export { t, type MessageKey } from './i18n';

@@ -1,5 +1,6 @@
 import { LOCALES, type Catalog, type Locale } from './catalog/schema';
 import { normalize } from './classify/normalize';
+import { emergencyDetectorFor } from './emergency/catalog-detector';
 import { t, type MessageKey } from './i18n';
 
 /**
@@ -181,15 +182,12 @@ export function commandIn(text: string): Command | undefined {
 }
 
 /**
- * Recognizes the catalog's emergency phrases (all languages) inside a message.
- * Built once per catalog; matching is by whole words so "hay fuego" does not fire on "jugar con fuegos".
+ * Recognizes emergencies (fire, gas, someone hurt or not breathing, a fallen live cable, a collapse,
+ * violence…) by meaning, in all languages: see dialogs/emergency. Built once per catalog.
  */
 export function emergencyMatcher(catalog: Catalog): (text: string) => boolean {
-  const phrases = wholeWords([...new Set(LOCALES.flatMap((l) => catalog.emergencies[l]).map(normalize).filter((p) => p !== ''))]);
-  return (text) => {
-    const c = normalize(text);
-    return c !== '' && containsAny(c, phrases);
-  };
+  const detector = emergencyDetectorFor(catalog);
+  return (text) => detector.detect(text) !== undefined;
 }
 
 /** Phrases padded with spaces once, so matching one message against all of them builds one string, not one per phrase. */

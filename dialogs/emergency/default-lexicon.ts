@@ -9,7 +9,7 @@ import type { EmergencyLexicon } from './lexicon';
  * the held-out split and zero false alarms are asserted.
  */
 export const DEFAULT_LEXICON: EmergencyLexicon = {
-  context: ['person', 'presence', 'animal', 'structure', 'cable', 'cableLive', 'electric', 'ground', 'smokeCue', 'weapon', 'fragment'],
+  context: ['self', 'person', 'presence', 'animal', 'structure', 'cable', 'cableLive', 'electric', 'ground', 'smokeCue', 'weapon', 'fragment'],
   concepts: {
     // ---- modifiers ----
     exclude: [
@@ -29,14 +29,14 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
       'encerrado fuera', 'encerrada fuera', 'encerrados fuera', 'locked out', 'tancat a fora', 'tancada a fora', 'fire drill', 'fire practice', 'fire safety', 'fire inspection', 'fire certificate', 'fire regulations', 'simulacro de incendio', 'simulacro de incendios', 'simulacre d incendi', 'normativa de incendios', 'normativa contra incendios',
       'calle del ?', 'calle de la ?', 'plaza del ?', 'plaza de la ?', 'avenida del ?', 'paseo del ?', 'carrer del ?', 'carrer de la ?', 'placa del ?', 'passeig del ?',
       'no responde a', 'no responde al', 'no responde mis', 'no responde los', 'no responde las', 'no responden a', 'no responden mis', 'no respon a', 'no respon als', 'no respon les', 'not responding to', 'isn t responding to', 'no contesta a', 'no contesta al', 'no contesta mis', 'no contesta los', 'no contesta las', 'not answering my', 'not answering the', 'not answering his', 'not answering her', 'isn t answering my', 'isn t answering the',
-      'fight fire with fire', 'under fire', 'fire away', 'pelea de gatos', 'peleas de gatos', 'pelea de perros', 'peleas de perros',
+      'it was hit by a car', 'it was run over', 'it s been hit', 'fue atropellado hace', 'fight fire with fire', 'under fire', 'fire away', 'pelea de gatos', 'peleas de gatos', 'pelea de perros', 'peleas de perros',
     ],
     negation: [
       'no', 'ni', 'sin', 'ningun', 'ninguna', 'ninguno', 'nadie', 'tampoco', 'nunca', 'jamas', 'cap', 'sense', 'ningu', 'mai',
       'not', 'no one', 'nobody', 'without', 'never', 'nothing', 'none', 'neither', 'isn t', 'aren t', 'wasn t', 'there s no', 'there are no', 'don t', 'doesn t',
     ],
     hypothetical: [
-      'si', 'si hay', 'si huele', 'si hubiera', 'si alguna vez', 'en caso de', 'que hacer si', 'que hago si', 'podria', 'podrian', 'puede que', 'va a', 'van a', 'a punto de', 'riesgo de', 'peligro de', 'amenaza con', 'amenazan con', 'por si',
+      'casi', 'por poco', 'nearly', 'almost', 'gairebe', 'si', 'si hay', 'si huele', 'si hubiera', 'si alguna vez', 'en caso de', 'que hacer si', 'que hago si', 'podria', 'podrian', 'puede que', 'va a', 'van a', 'a punto de', 'riesgo de', 'peligro de', 'amenaza con', 'amenazan con', 'por si',
       'como se evita', 'evitar', 'prevenir', 'simulacro', 'curso de', 'charla sobre', 'taller de',
       'en cas de', 'si hi ha', 'si fa', 'que faig si', 'podria', 'pot', 'risc de', 'perill de', 'a punt de', 'simulacre',
       'if', 'if there', 'in case of', 'in case', 'what to do if', 'what do i do if', 'could', 'might', 'may', 'going to', 'about to', 'risk of', 'danger of', 'threatens to', 'prevent', 'drill', 'course on',
@@ -56,11 +56,12 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     person: [
       'persona', 'personas', 'alguien', 'senor', 'senora', 'senores', 'hombre', 'hombres', 'mujer', 'mujeres', 'nino', 'nina', 'ninos', 'ninas', 'nene', 'nena', 'nenes', 'bebe', 'chico', 'chica', 'chicos', 'chicas', 'chaval', 'chavala', 'chavales', 'pibe', 'piba', 'pibes',
       'muchacho', 'muchacha', 'joven', 'jovenes', 'adolescente', 'crio', 'cria', 'anciano', 'anciana', 'ancianos', 'abuelo', 'abuela', 'viejito', 'viejita', 'senor mayor', 'senora mayor', 'vecino', 'vecina', 'vecinos', 'padre', 'madre', 'papa', 'mama', 'hijo', 'hija',
-      'marido', 'esposa', 'esposo', 'pareja', 'novio', 'novia', 'amigo', 'amiga', 'companero', 'companera', 'hermano', 'hermana', 'tio', 'tia', 'ciclista', 'motorista', 'peaton', 'conductor', 'conductora', 'repartidor', 'obrero', 'obreros', 'trabajador', 'albanil', 'gente', 'yo', 'estoy', 'estamos', 'me he', 'nos hemos',
-      'algu', 'senyor', 'senyora', 'un home', 'l home', 'aquest home', 'una dona', 'la dona', 'aquesta dona', 'nen', 'nens', 'nado', 'noi', 'noia', 'nois', 'avi', 'avia', 'vei', 'veina', 'veins', 'pare', 'mare', 'fill', 'filla', 'marit', 'parella', 'amic', 'gent', 'vianant', 'treballador', 'germa', 'germana', 'jo', 'estic', 'estem',
+      'marido', 'esposa', 'esposo', 'pareja', 'novio', 'novia', 'amigo', 'amiga', 'companero', 'companera', 'hermano', 'hermana', 'tio', 'tia', 'ciclista', 'motorista', 'peaton', 'conductor', 'conductora', 'repartidor', 'obrero', 'obreros', 'trabajador', 'albanil', 'gente',
+      'algu', 'senyor', 'senyora', 'un home', 'l home', 'aquest home', 'una dona', 'la dona', 'aquesta dona', 'nen', 'nens', 'nado', 'noi', 'noia', 'nois', 'avi', 'avia', 'vei', 'veina', 'veins', 'pare', 'mare', 'fill', 'filla', 'marit', 'parella', 'amic', 'gent', 'vianant', 'treballador', 'germa', 'germana',
       'person', 'people', 'someone', 'somebody', 'man', 'men', 'woman', 'women', 'guy', 'lady', 'child', 'children', 'kid', 'kids', 'baby', 'boy', 'girl', 'toddler', 'teenager', 'elderly', 'old man', 'old woman', 'old lady', 'neighbour', 'neighbor', 'father', 'mother', 'dad', 'mum', 'mom',
-      'son', 'daughter', 'husband', 'wife', 'boyfriend', 'girlfriend', 'friend', 'brother', 'sister', 'grandma', 'grandpa', 'grandmother', 'grandfather', 'cyclist', 'pedestrian', 'driver', 'worker', 'workers', 'he', 'she', 'i m', 'i am', 'we re', 'we are',
+      'son', 'daughter', 'husband', 'wife', 'boyfriend', 'girlfriend', 'friend', 'brother', 'sister', 'grandma', 'grandpa', 'grandmother', 'grandfather', 'cyclist', 'pedestrian', 'driver', 'worker', 'workers', 'he', 'she',
     ],
+    self: ['yo', 'estoy', 'estamos', 'me he', 'nos hemos', 'jo', 'estic', 'estem', 'i m', 'i am', 'we re', 'we are', 'i ve been', 'we ve been'],
     presence: ['hay', 'ha habido', 'esta', 'estan', 'tenemos', 'accidente', 'choque', 'hi ha', 'hi han', 'accident', 'there is', 'there s', 'there are', 'is', 'are', 'crash'],
     animal: ['perro', 'perros', 'perrito', 'perrita', 'gato', 'gatos', 'gatito', 'gatita', 'animal', 'animales', 'paloma', 'palomas', 'gaviota', 'gaviotas', 'pajaro', 'pajaros', 'caballo', 'rata', 'ratas', 'gos', 'gossos', 'gat', 'gats', 'ocell', 'colom', 'gavina', 'dog', 'dogs', 'puppy', 'cat', 'cats', 'kitten', 'bird', 'birds', 'pigeon', 'seagull', 'fox', 'horse'],
     // ---- fire and smoke ----
@@ -117,10 +118,10 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     collapseStrong: ['derrumbe', 'se derrumba', 'se derrumbo', 'se ha derrumbado', 'se esta derrumbando', 'derrumbandose', 'se han derrumbado', 'desplome', 'se vino abajo', 'se ha venido abajo', 's ha esfondrat', 's esta esfondrant', 'esfondrament', 's ha ensorrat', 'ensorrament', 'caved in', 'building collapsed', 'is collapsing', 'has caved in'],
     structure: ['edificio', 'casa', 'balcon', 'balcones', 'muro', 'pared', 'tapia', 'techo', 'tejado', 'fachada', 'puente', 'andamio', 'grua', 'bloque', 'forjado', 'nave', 'edifici', 'balco', 'mur', 'paret', 'sostre', 'teulada', 'facana', 'pont', 'bastida', 'building', 'house', 'balcony', 'wall', 'roof', 'ceiling', 'facade', 'bridge', 'scaffolding', 'scaffold', 'crane'],
     collapse: ['se cayo', 'se ha caido', 'se cae', 'se esta cayendo', 'se estan cayendo', 'cayendo', 'se han caido', 'ha caido', 'cayo', 'se hundio', 'se ha hundido', 'hundiendo', 'caerse', 'caer', 'derrumbarse', 'fell', 'fell down', 'has fallen', 'came down', 'coming down', 'falling down', 'is falling', 'collapsed', 'collapse', 'collapsing', 'fall', 's ha caigut', 'ha caigut', 'caient', 's esta caient', 'caure', 'se n ha anat a terra'],
-    fragment: ['trozo', 'trozos', 'cascote', 'cascotes', 'pedazo', 'pedazos', 'parte de', 'azulejo', 'azulejos', 'teja', 'tejas', 'piedra', 'piedras', 'ladrillo', 'ladrillos', 'pintura', 'yeso', 'pladur', 'baldosa', 'baldosas', 'cornisa', 'persiana', 'toldo', 'canalon', 'valla', 'cartel', 'piece', 'pieces', 'chunk', 'chunks', 'bits', 'tile', 'tiles', 'brick', 'bricks', 'paint', 'plaster', 'gutter', 'fence', 'sign', 'tros', 'trossos', 'rajola', 'rajoles', 'teula', 'teules', 'guix', 'tanca', 'rotul'],
+    fragment: ['parte del', 'part of', 'part del', 'part de', 'trozo', 'trozos', 'cascote', 'cascotes', 'pedazo', 'pedazos', 'parte de', 'azulejo', 'azulejos', 'teja', 'tejas', 'piedra', 'piedras', 'ladrillo', 'ladrillos', 'pintura', 'yeso', 'pladur', 'baldosa', 'baldosas', 'cornisa', 'persiana', 'toldo', 'canalon', 'valla', 'cartel', 'piece', 'pieces', 'chunk', 'chunks', 'bits', 'tile', 'tiles', 'brick', 'bricks', 'paint', 'plaster', 'gutter', 'fence', 'sign', 'tros', 'trossos', 'rajola', 'rajoles', 'teula', 'teules', 'guix', 'tanca', 'rotul'],
     // ---- violence ----
     violence: [
-      'me esta pegando', 'me pega', 'le esta pegando', 'le estan pegando', 'les estan pegando', 'nos estan pegando', 'la esta pegando', 'lo estan pegando', 'pegandole', 'pegandome', 'pegandola', 'le dan una paliza', 'dando una paliza', 'dandole una paliza', 'golpiza', 'cagando a palos', 'moliendo a palos', 'cagandolo a palos', 'a golpes', 'a punetazos', 'punetazos',
+      'me esta pegando', 'me pega', 'le esta pegando', 'le estan pegando', 'les estan pegando', 'nos estan pegando', 'la esta pegando', 'lo estan pegando', 'pegandole', 'pegandome', 'pegandola', 'le dan una paliza', 'dando una paliza', 'dandole una paliza', 'golpiza', 'cagando a palos', 'moliendo a palos', 'cagandolo a palos', 'pegando a golpes', 'se pegan a golpes', 'peleando a golpes', 'a punetazos', 'punetazos',
       'a punaladas', 'apunalado', 'apunalada', 'apunalaron', 'han apunalado', 'navajazo', 'navajazos', 'disparos', 'disparando', 'tiroteo', 'balacera', 'tiros', 'balazos', 'me quiere matar', 'me quiere pegar', 'le quiere pegar', 'la quiere pegar', 'me vol pegar', 'wants to hurt me', 'going to hurt me', 'wants to hit me', 'trying to hurt me', 'vol fer me mal', 'lo va a matar', 'la va a matar', 'le va a matar', 'la quiere matar', 'lo quiere matar', 'amenaza con matar', 'me amenaza con matarme', 'me esta amenazando', 'la esta amenazando',
       'violencia de genero', 'violencia domestica', 'violencia machista', 'maltrato', 'me maltrata', 'la maltrata', 'agrediendo', 'me estan agrediendo', 'estan agrediendo', 'agresion sexual', 'violacion', 'violando', 'secuestro', 'secuestrado', 'secuestrando', 'hombre armado', 'hombres armados', 'tipo armado',
       'm esta pegant', 'em pega', 'li esta pegant', 'li estan pegant', 'ens estan pegant', 'pallissa', 'apunyalat', 'apunyalada', 'trets', 'dispars', 'violencia masclista', 'maltractament', 'em maltracta', 'm agredeix', 'agredint', 'em vol matar', 'la vol matar', 'm esta amenacant', 'home armat',
@@ -130,7 +131,7 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     fight: ['pelea', 'peleando', 'pelean', 'se pelean', 'se estan peleando', 'rina', 'amenaza', 'amenazando', 'apuntando', 'armado', 'armados', 'con un', 'con una', 'baralla', 'barallant', 'es barallen', 'amenacant', 'apuntant', 'armat', 'amb un', 'fight', 'fighting', 'threatening', 'waving', 'pointing', 'brawl', 'armed', 'with a'],
     hitting: ['colpejant', 'golpeando', 'pegant', 'pegando a', 'pegandole a', 'pega a', 'pegan a', 'golpeando a', 'golpea a', 'pateando a', 'pegant a', 'colpejant a', 'pega a la', 'hitting', 'beating', 'punching', 'kicking', 'strangling', 'ahorcando a', 'estrangulando a', 'escanyant'],
     breakIn: ['estan entrant a robar', 'entrant a robar', 'entrando a robar', 
-      'estan robando', 'esta robando', 'estan entrando a robar', 'intentando entrar', 'intentan entrar', 'forzando la puerta', 'forzando la cerradura', 'forzando la ventana', 'reventando la puerta', 'hay ladrones', 'ladrones en', 'hay alguien dentro de mi casa', 'alguien en mi casa', 'se estan metiendo en', 'chorros',
+      'estan robando', 'esta robando', 'estan entrando a robar', 'intentando entrar', 'intentan entrar', 'forzando la puerta', 'forzando la cerradura', 'forzando la ventana', 'reventando la puerta', 'hay ladrones', 'ladrones en', 'hay alguien dentro de mi casa', 'alguien en mi casa', 'se estan metiendo en', 'hay chorros', 'unos chorros', 'los chorros estan',
       'estan robant', 'esta robant', 'intentant entrar', 'forcant la porta', 'hi ha lladres', 'lladres a',
       'breaking in', 'breaking into', 'break in in progress', 'burglars', 'burglar in', 'intruder', 'someone in my house', 'someone is in my house', 'someone inside my house', 'hay alguien en mi casa', 'hay alguien en casa', 'hi ha algu a casa meva', 'hi ha algu a casa', 'trying to get in', 'trying to break in', 'forcing the door', 'robbing',
     ],
@@ -139,7 +140,7 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     fellInWater: ['se cayo al agua', 'se ha caido al agua', 'se cayo al rio', 'se ha caido al rio', 'cayo al mar', 'se ha caido al mar', 'se cayo a la piscina', 'se ha caido a la piscina', 'caido al canal', 'fell into the water', 'fell in the water', 'fell into the river', 'fell in the river', 'fell into the sea', 'fell into the pool', 'ha caigut a l aigua', 'ha caigut al riu', 'ha caigut al mar', 'ha caigut a la piscina'],
     trapped: ['atrapado', 'atrapada', 'atrapados', 'atrapadas', 'encerrado', 'encerrada', 'encerrados', 'aplastado', 'aplastada', 'sepultado', 'bajo los escombros', 'trapped', 'stuck inside', 'stuck in the lift', 'stuck in the elevator', 'crushed', 'pinned under', 'atrapat', 'atrapada', 'atrapats', 'tancat dins', 'tancada dins', 'aixafat'],
     // ---- asking for help now ----
-    distress: ['socorro', 'auxilio', 'socors', 'auxili', 'llamen a una ambulancia', 'llamad a una ambulancia', 'necesito una ambulancia', 'manden una ambulancia', 'llamen a los bomberos', 'llamad a los bomberos', 'truqueu una ambulancia', 'truqueu als bombers', 'call an ambulance', 'need an ambulance', 'send an ambulance', 'call the fire brigade', 'mayday'],
+    distress: ['help emergency', 'emergency help', 'ayuda emergencia', 'emergencia ayuda', 'ajuda emergencia', 'socorro', 'auxilio', 'socors', 'auxili', 'llamen a una ambulancia', 'llamad a una ambulancia', 'necesito una ambulancia', 'manden una ambulancia', 'llamen a los bomberos', 'llamad a los bomberos', 'truqueu una ambulancia', 'truqueu als bombers', 'call an ambulance', 'need an ambulance', 'send an ambulance', 'call the fire brigade', 'mayday'],
   },
   signals: [
     { kind: 'fire', all: ['fire'], none: ['tamedFire'] },
@@ -149,12 +150,12 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     { kind: 'gas', all: ['gas', 'gasAfter'], window: 3, ordered: true },
     { kind: 'gas', all: ['gas', 'smellAfter'], window: 6, ordered: true },
     { kind: 'gas', all: ['gasLine', 'broken'], window: 4 },
-    { kind: 'injury', all: ['injurySevere'] },
+    { kind: 'injury', all: ['injurySevere'], none: ['animal'] },
     { kind: 'injury', all: ['injury', 'presence'], window: 3, none: ['animal'] },
     { kind: 'injury', all: ['injury', 'person'], window: 3, none: ['animal'] },
     { kind: 'unconscious', all: ['unconscious'], none: ['animal'] },
     { kind: 'unconscious', all: ['person', 'unresponsive'], window: 10, none: ['animal'] },
-    { kind: 'cable', all: ['cable', 'fallen'], window: 4 },
+    { kind: 'cable', all: ['cable', 'fallen'], window: 6 },
     { kind: 'cable', all: ['cableLive', 'ground'], window: 6 },
     { kind: 'cable', all: ['cable', 'down'], window: 2, ordered: true },
     { kind: 'cable', all: ['cable', 'sparks'], window: 8 },
@@ -168,6 +169,7 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     { kind: 'drowning', all: ['drowning'], none: ['animal'] },
     { kind: 'drowning', all: ['fellInWater'], none: ['animal'] },
     { kind: 'trapped', all: ['trapped', 'person'], window: 6, none: ['animal'] },
+    { kind: 'trapped', all: ['self', 'trapped'], window: 4, ordered: true },
     { kind: 'distress', all: ['distress'] },
   ],
 };

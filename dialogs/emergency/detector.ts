@@ -28,6 +28,7 @@ const MIN_FUZZY = 6;
 const NEGATION_GAP = 2;
 const HYPOTHETICAL_GAP = 3;
 const DEFAULT_WINDOW = 6;
+const NONE_REACH = 4;
 // "Sí, hay fuego": a "yes" before a comma is an answer, not the "si" of a condition.
 // "No, se ha caído todo" likewise: a "no" before a comma answers, it negates nothing after it.
 const YES_COMMA = /(?<![\p{L}])(s[ií]|yes|no)\s*,/giu;
@@ -118,12 +119,14 @@ export class EmergencyDetector {
     const options = signal.all.map(live);
     if (options.some((o) => o.length === 0)) return undefined;
     const blockers = (signal.none ?? []).flatMap(spans);
+    // A lone danger term is blocked only close by ("un perro atropellado"), not by a dog further on.
+    const reach = signal.all.length > 1 ? window : NONE_REACH;
     for (const combo of combinations(options)) {
       if (signal.ordered && !inOrder(combo)) continue;
       const start = Math.min(...combo.map((s) => s.start));
       const end = Math.max(...combo.map((s) => s.end));
       if (end - start - 1 > window && combo.length > 1) continue;
-      if (blockers.some((b) => b.end > start - window && b.start < end + window)) continue;
+      if (blockers.some((b) => b.end > start - reach && b.start < end + reach)) continue;
       return { start, end };
     }
     return undefined;

@@ -116,6 +116,8 @@ export interface ConsoleMessage {
   /** Image URLs the citizen sent. */
   images?: string[];
   location?: { lat: number; lon: number };
+  /** The bot read this citizen message as an emergency and gave the citizen the emergency number. */
+  emergency?: boolean;
   at: string;
 }
 

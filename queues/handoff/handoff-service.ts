@@ -9,7 +9,7 @@ import type { Clock } from '../../bot/clock';
 import type { Logger } from '../../bot/logger';
 import type { HistoryStore } from '../../bot/sql/history-store';
 import type { Catalog } from '../../dialogs/catalog/schema';
-import { HANDOFF_ENDED, t, teamName, type HandoffEnded, type HandoffOutcome, type HandoffPort, type HandoffRequest, type Hold } from '../../dialogs';
+import { HANDOFF_ENDED, t, teamName, type ForwardFlags, type HandoffEnded, type HandoffOutcome, type HandoffPort, type HandoffRequest, type Hold } from '../../dialogs';
 import type { AgentView, ConsoleMessage, HandoffView, QueueItem } from '../console/protocol';
 import { CitizenNotices } from '../citizen-notices';
 import { QueuePlaces } from './queue-places';
@@ -135,7 +135,7 @@ export class HandoffService implements HandoffPort {
    * Throws StaleHoldError (retryable) when SQL says the hold's handoff ended: the hold outlived it (Redis
    * failed between a close's two steps), so it is dropped and the message runs again, answered by the bot.
    */
-  async forward(hold: Hold, activity: Partial<Activity>): Promise<void> {
+  async forward(hold: Hold, activity: Partial<Activity>, flags?: ForwardFlags): Promise<void> {
     const h = await this.deps.store.byId(hold.id);
     if (!h || !ACTIVE.includes(h.status)) {
       this.deps.log.warn({ handoffId: hold.id, status: h?.status, channel: activity.channelId }, 'stale handoff hold: dropped, the bot answers the message');
@@ -144,6 +144,12 @@ export class HandoffService implements HandoffPort {
     }
     if (activity.text) await this.setPreview(h.id, activity.text);
     const message = consoleMessageOf(h, activity, this.consoleMediaUrl);
+    if (flags?.emergency) {
+      // The citizen was told to call the emergency number; the agent sees the message flagged, now and on reload.
+      message.emergency = true;
+      this.deps.log.warn({ handoffId: h.id, team: h.team }, 'emergency reported during a handoff: flagged to agents');
+      await this.deps.store.addEvent(h.id, { kind: 'emergency' });
+    }
     await this.deps.bus.publish(audienceOf(h), { type: 'message', message });
     if (h.status === 'queued') this.previewSoon(h.team);
   }

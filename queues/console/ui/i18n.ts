@@ -100,7 +100,9 @@ export const T = {
     noteHint: 'no la ve el ciudadano',
     image: 'Imagen enviada en la conversación',
     locationLink: (lat: number, lon: number) => `Ubicación compartida: ${lat}, ${lon} (ver en el mapa)`,
+    emergency: 'Posible emergencia: el bot le ha dado el número de emergencias',
     events: {
+      emergency: 'avisó de una posible emergencia (el bot le dio el número de emergencias)',
       queued: 'entró en la cola',
       claimed: 'atendió la conversación',
       assigned: 'recibió la conversación',

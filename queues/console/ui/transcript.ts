@@ -104,6 +104,7 @@ export class Transcript {
     const out = m.from !== 'citizen';
     const body = h('div', { class: `msg ${out ? 'msg-out' : 'msg-in'} msg-${m.from}`, 'data-testid': 'transcript-message', 'data-from': m.from },
       h('div', { class: 'msg-meta' }, h('span', { class: 'who', text: this.author(m) }), ' · ', timeNode(m.at)),
+      m.emergency ? h('p', { class: 'badge badge-hazard', 'data-testid': 'emergency-flag', text: `⚠ ${T.transcript.emergency}` }) : undefined,
       m.text ? h('p', { class: 'msg-text', text: m.text }) : undefined,
     );
     const pics = (m.images ?? []).map((url) => picture(url, T.transcript.image)).filter((p) => p !== undefined);
