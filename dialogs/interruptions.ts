@@ -6,6 +6,7 @@ import { DIALOG } from './dialog-ids';
 import { handoffFromStack } from './handoff-dialog';
 import type { EngineDeps } from './engine-deps';
 import { t } from './i18n';
+import { smallTalkIn } from './conversation/small-talk';
 import { emergencyMatcher, interruptionIn } from './intents';
 import { withMenu } from './menu';
 import { localeOf } from './turn-keys';
@@ -20,7 +21,8 @@ import { localeOf } from './turn-keys';
  * 3. cancel / start over: every dialog is cancelled;
  * 4. a language switch: the current question again, in the new language;
  * 5. a person ("quiero hablar con una persona"): the conversation, with what intake collected so far,
- *    goes to the team's queue (see HandoffDialog).
+ *    goes to the team's queue (see HandoffDialog);
+ * 6. while a question is open, a greeting or an insult: one polite line and the question again.
  *
  * Used by the root dialog in both `onBeginDialog` and `onContinueDialog` (botbuilder's interruption
  * pattern), so it works whether or not a dialog was running.
@@ -78,8 +80,21 @@ export class Interruptions {
         if (!command.locale) return dc.beginDialog(DIALOG.language);
         return this.switchTo(dc, command.locale, running);
       default:
-        return undefined;
+        return running ? this.smallTalk(dc) : undefined;
     }
+  }
+
+  /**
+   * "hola" or an insult while a question is open is no answer to it (it would become an address or a
+   * description): one polite line, then the question again. Thanks and "ok" may be answers ("¿Te
+   * sirvió?" → "gracias") and go through; with nothing running the root dialog answers small talk.
+   */
+  private async smallTalk(dc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const talk = smallTalkIn(dc.context.activity.text ?? '');
+    if (talk?.kind !== 'greeting' && talk?.kind !== 'insult') return undefined;
+    const locale = localeOf(dc.context);
+    await dc.context.sendActivity(talk.kind === 'greeting' ? t(locale, 'smallTalk.greeting', { city: this.deps.catalog.city.name }) : t(locale, 'smallTalk.insult'));
+    return this.askAgain(dc);
   }
 
   private async switchTo(dc: DialogContext, locale: Locale, running: boolean): Promise<DialogTurnResult> {
