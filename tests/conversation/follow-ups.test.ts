@@ -168,4 +168,18 @@ describe('numbered lists, follow-up questions and references, end to end through
         .startTest();
     }
   });
+
+  it('reads a number or an ordinal as the answer to any numbered choice the bot shows', async () => {
+    await engine
+      .adapter({ locale: 'es-ES' })
+      .send('idioma')
+      .assertReply(says(/idioma|llengua|language/i))
+      .send('la segona')
+      .assertReply(says(/^Perfecte, continuem en català\.$/))
+      .send('idioma')
+      .assertReply(says(/./))
+      .send('the third one')
+      .assertReply(says(/^Great, let's continue in English\.$/))
+      .startTest();
+  });
 });

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngine, type Engine } from '../dialogs/engine/harness';
+import { says, startEngine, type Engine } from '../dialogs/engine/harness';
 import { fileFor } from './support';
 
 /** A short reply: this text, and no menu or list of services. */
@@ -100,5 +100,25 @@ describe('small talk, end to end through the engine', () => {
         expect(a.text).toMatch(/Enllumenat públic/);
       })
       .startTest();
+  });
+
+  it('answers a greeting or an insult in the middle of a question and asks the question again, storing neither', async () => {
+    let confirm = '';
+    await engine
+      .adapter({ locale: 'es-ES' })
+      .send('Calle Colón 12')
+      .assertReply(says(/^¿Qué pasa en Calle Colón 12\?/))
+      .send('holaaa')
+      .assertReply(says(/^¡Hola! 👋 Soy el asistente/))
+      .assertReply(says(/^¿Qué pasa en Calle Colón 12\?/))
+      .send('sois unos inútiles')
+      .assertReply(says(/^Siento que estés molesto/))
+      .assertReply(says(/^¿Qué pasa en Calle Colón 12\?/))
+      .send('la farola está apagada')
+      .assertReply((a) => {
+        confirm = a.text ?? '';
+      })
+      .startTest();
+    expect(confirm).toMatch(/Alumbrado público en Calle Colón 12 — ¿lo envío\?\n📝 la farola está apagada$/);
   });
 });
