@@ -18,8 +18,8 @@ export interface FollowUp {
 const OPENERS = [
   'como va', 'como van', 'como sigue', 'como esta', 'como anda', 'que pasa con', 'que paso con', 'que hay de', 'que ha pasado con', 'que fue de', 'en que quedo',
   'hay novedades de', 'hay novedades sobre', 'hay novedades con', 'novedades de', 'novedades sobre', 'alguna novedad de', 'alguna novedad sobre', 'alguna novedad con',
-  'se sabe algo de', 'sabeis algo de', 'saben algo de', 'sabes algo de', 'y lo de', 'y mi', 'en que estado esta', 'estado de',
-  'com va', 'com van', 'com esta', 'com segueix', 'que passa amb', 'que ha passat amb', 'que hi ha de', 'hi ha novetats de', 'hi ha novetats sobre', 'novetats de', 'novetats sobre',
+  'se sabe algo de', 'sabeis algo de', 'saben algo de', 'sabes algo de', 'que sabeis de', 'que saben de', 'que sabes de', 'que se sabe de', 'y lo de', 'y mi', 'en que estado esta', 'estado de',
+  'com va', 'com van', 'com esta', 'com segueix', 'que passa amb', 'que ha passat amb', 'que hi ha de', 'hi ha novetats de', 'que hi ha de nou amb', 'que hi ha de nou de', 'que sabeu de', 'que se sap de', 'hi ha novetats sobre', 'novetats de', 'novetats sobre',
   'se sap alguna cosa de', 'sabeu alguna cosa de', 'i allo de', 'i allo del', 'y lo del', 'i el meu', 'i la meva', 'estat de',
   'what about', 'how is', 'how s', 'hows', 'how are', 'how is it going with', 'any news on', 'any news about', 'any update on', 'any updates on', 'any update about', 'any news of',
   'whats happening with', 'what s happening with', 'what is happening with', 'what happened to', 'what happened with', 'whats the status of', 'what s the status of', 'what is the status of',
@@ -27,7 +27,7 @@ const OPENERS = [
 ].sort((a, b) => b.length - a.length);
 
 // Words that point back at something already reported.
-const POINTERS = /^(?:lo (?:de|del|que)|allo (?:de|del|que)|mi|mis|my|our|the one|el meu|la meva|els meus|les meves|nuestro|nuestra|el que|la que|aquel|aquella|aquell|that)\b/;
+const POINTERS = /^(?:lo (?:de|del|que)|lo mio(?: de| del)?|allo (?:de|del|que)|mi|mis|my|our|the one|el meu|la meva|els meus|les meves|nuestro|nuestra|el que|la que|aquel|aquella|aquell|that)\b/;
 // Or a verb that says it was reported ("el bache que avisé", "the pothole i reported").
 const REPORTED = /\b(?:avise|reporte|denuncie|pedi|solicite|puse|mande|envie|comunique|avisamos|reportamos|vaig avisar|vaig demanar|vaig enviar|vaig reportar|vam avisar|reported|i reported|we reported|filed|i filed|sent|i sent|complained about|reclame|reclamamos)\b/;
 
@@ -38,7 +38,7 @@ const TICKET_WORDS = new Set([
   'complaint', 'complaints', 'request', 'requests', 'case', 'cases', 'report', 'reports', 'issue', 'issues',
 ]);
 const STOP = new Set([
-  'lo', 'de', 'del', 'la', 'el', 'los', 'las', 'mi', 'mis', 'my', 'our', 'the', 'one', 'that', 'a', 'an', 'of', 'about', 'on', 'con', 'sobre', 'que', 'allo', 'meu', 'meva', 'meus', 'meves', 'els', 'les', 'l',
+  'lo', 'mio', 'de', 'del', 'la', 'el', 'los', 'las', 'mi', 'mis', 'my', 'our', 'the', 'one', 'that', 'a', 'an', 'of', 'about', 'on', 'con', 'sobre', 'que', 'allo', 'meu', 'meva', 'meus', 'meves', 'els', 'les', 'l',
   'nuestro', 'nuestra', 'aquel', 'aquella', 'aquell', 'y', 'i', 'and', 'please', 'por', 'favor', 'si', 'us', 'plau', 'going', 'it', 'is', 'with', 'en', 'al', 'a', 'un', 'una',
 ]);
 const MAX_WORDS = 18;
