@@ -30,6 +30,8 @@ export interface TrainOptions {
   nbWeight?: number;
   /** @defaultValue 0.1 */
   nbAlpha?: number;
+  /** Return the average of the weights at the end of each pass of the second half (less variance). @defaultValue false */
+  average?: boolean;
 }
 
 /** One training document: distinct feature rows, their scaled values, and the class index. */
@@ -89,6 +91,9 @@ export class LinearModel {
     const rand = mulberry32(seed);
     const probs = new Float64Array(classes);
     let done = 0;
+    const sumW = options.average ? new Float64Array(weights.length) : undefined;
+    const sumB = options.average ? new Float64Array(classes) : undefined;
+    let snapshots = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
       shuffle(order, rand);
       const lr = learningRate / (1 + epoch * 0.1);
@@ -96,6 +101,15 @@ export class LinearModel {
         model.step(docs[i]!, lr, l2, probs);
         if (++done % slice === 0) yield;
       }
+      if (sumW && sumB && epoch >= Math.floor(epochs / 2)) {
+        for (let j = 0; j < weights.length; j++) sumW[j]! += weights[j]!;
+        for (let c = 0; c < classes; c++) sumB[c]! += model.bias[c]!;
+        snapshots++;
+      }
+    }
+    if (sumW && sumB && snapshots > 0) {
+      for (let j = 0; j < weights.length; j++) weights[j] = sumW[j]! / snapshots;
+      for (let c = 0; c < classes; c++) model.bias[c] = sumB[c]! / snapshots;
     }
     if (options.nbWeight) addNaiveBayes(docs, features, classes, weights, options.nbWeight, options.nbAlpha ?? 0.1);
     return model;
