@@ -23,17 +23,17 @@ type Part = SmallTalkKind | 'filler' | 'insultFiller';
 const PHRASES: Readonly<Record<Part, readonly string[]>> = {
   greeting: [
     'hola', 'holi', 'holis', 'ola', 'olá', 'holaa', 'wenas', 'buenas', 'buenos dias', 'buen dia', 'buenas tardes', 'buenas noches', 'muy buenas',
-    'que tal', 'que tal estas', 'como estas', 'como esta', 'como va', 'como andas', 'como andan', 'que onda', 'todo bien', 'hola que tal', 'saludos', 'un saludo',
+    'que tal', 'q tal', 'k tal', 'que tal estas', 'hay alguien', 'hay alguien ahi', 'alguien ahi', 'hola hola', 'hi ha algu', 'hi ha algu aqui', 'algu hi es', 'anyone there', 'is anyone there', 'anybody there', 'is anybody there', 'someone there', 'hello hello', 'como estas', 'como esta', 'como va', 'como andas', 'como andan', 'que onda', 'todo bien', 'hola que tal', 'saludos', 'un saludo',
     'hey', 'ey', 'ei', 'eh', 'alo', 'hi', 'hello', 'hiya', 'howdy', 'hey there', 'hi there', 'hello there', 'good morning', 'good afternoon', 'good evening', 'morning',
     'how are you', 'how are u', 'how r u', 'how s it going', 'hows it going', 'whats up', 'what s up', 'sup',
     'bon dia', 'bona tarda', 'bona nit', 'bon vespre', 'bones', 'bones tardes', 'que tal estas', 'com estas', 'com esta', 'com va', 'salutacions', 'hola bon dia',
   ],
   thanks: [
     'gracias', 'grasias', 'gracia', 'grax', 'grcs', 'grs', 'grac', 'muchas gracias', 'mil gracias', 'muchisimas gracias', 'gracias de nuevo', 'gracias otra vez', 'gracias igualmente',
-    'te lo agradezco', 'se agradece', 'muy amable', 'que amable', 'mil gracias por todo', 'gracias por todo', 'gracias por la ayuda', 'gracias por tu ayuda', 'gracias por la info', 'gracias por la informacion',
-    'gracies', 'moltes gracies', 'mil gracies', 'moltissimes gracies', 'merci', 'moltes merces', 'merces', 'gracies per tot', 'gracies per l ajuda', 'molt amable',
+    'te lo agradezco', 'se agradece', 'muy amable', 'que amable', 'mil gracias por todo', 'gracias por todo', 'gracias por la ayuda', 'gracias por tu ayuda', 'gracias por la info', 'gracias por la informacion', 'muy amables', 'que amables', 'que tengan buen dia', 'que tenga buen dia', 'que tengan un buen dia', 'super amable', 'muy util',
+    'gracies', 'moltes gracies', 'mil gracies', 'moltissimes gracies', 'merci', 'moltes merces', 'merces', 'gracies per tot', 'gracies per l ajuda', 'molt amable', 'molt amables', 'molt util',
     'thanks', 'thank you', 'thank u', 'thanx', 'thx', 'tnx', 'thnx', 'ty', 'tysm', 'cheers', 'many thanks', 'thanks a lot', 'thanks so much', 'thank you so much', 'thank you very much',
-    'much appreciated', 'appreciate it', 'thanks for the help', 'thanks for your help', 'thanks again', 'ta',
+    'much appreciated', 'appreciate it', 'thanks for the help', 'thanks for your help', 'thanks again', 'ta', 'really helpful', 'very helpful', 'so helpful', 'helpful', 'thanks for everything', 'very kind', 'so kind',
   ],
   goodbye: [
     'adios', 'adio', 'chau', 'chao', 'ciao', 'bye', 'bye bye', 'goodbye', 'good bye', 'see you', 'see ya', 'see you soon', 'see you later', 'take care', 'have a nice day', 'have a good day', 'good night',
@@ -47,7 +47,9 @@ const PHRASES: Readonly<Record<Part, readonly string[]>> = {
   insult: [
     'idiota', 'idiotas', 'imbecil', 'imbeciles', 'estupido', 'estupida', 'estupidos', 'inutil', 'inutiles', 'tonto', 'tonta', 'tontos', 'gilipollas', 'mierda', 'una mierda', 'de mierda', 'pesimo', 'pesimos',
     'pelotudo', 'pelotudos', 'forro', 'forros', 'cabron', 'cabrones', 'subnormal', 'payaso', 'payasos', 'incompetente', 'incompetentes', 'capullo', 'capullos', 'chapuza', 'chapuceros', 'ladrones', 'vagos', 'sinverguenzas',
-    'no sirves para nada', 'no servis para nada', 'no sirve para nada', 'no servis pa nada', 'no sirves pa nada', 'que asco', 'vete a la mierda', 'andate a la mierda', 'a la mierda',
+    'vete a la porra', 'a la porra', 'andate a la porra', 'chorizos', 'ladrones', 'sinverguenza', 'penoso', 'penosos', 'una verguenza', 'que verguenza', 'un chiste', 'una broma', 'cutre',
+    'no sirves para nada', 'no servis para nada', 'no servis pa nada', 'no serviu per a res', 'no serviu per res', 'lladres', 'penos', 'penosos', 'quina vergonya', 'una vergonya', 'ves a la porra',
+    'f off', 'fuck off', 'piss off', 'get lost', 'crooks', 'thieves', 'a joke', 'what a joke', 'joke', 'a disgrace', 'disgrace', 'shame on you', 'bunch of crooks', 'clowns', 'no sirve para nada', 'no servis pa nada', 'no sirves pa nada', 'que asco', 'vete a la mierda', 'andate a la mierda', 'a la mierda',
     'inutils', 'merda', 'una merda', 'de merda', 'imbecils', 'estupids', 'ximple', 'burro', 'no serveixes per a res', 'no serveix per a res', 'no serveixes per res', 'ves a la merda', 'fastigos',
     'useless', 'stupid', 'idiot', 'idiots', 'moron', 'morons', 'dumb', 'crap', 'shit', 'shitty', 'you suck', 'this sucks', 'sucks', 'fuck you', 'fuck off', 'pathetic', 'rubbish', 'worthless', 'waste of time', 'una perdida de tiempo', 'una perdua de temps',
   ],
@@ -56,11 +58,13 @@ const PHRASES: Readonly<Record<Part, readonly string[]>> = {
     'y', 'i', 'and', 'pues', 'bueno', 'bo', 'well', 'oh', 'ah', 'ahh', 'jaja', 'jajaja', 'jeje', 'haha', 'lol', 'xd', 'si', 'yes', 'yeah', 'nada', 'nothing', 'todo', 'tot', 'again', 'de nuevo', 'otra vez',
     'a todos', 'a tots', 'everyone', 'all', 'amigo', 'amiga', 'che', 'tio', 'mate', 'guys', 'chicos', 'nois', 'senor', 'senora', 'bot', 'robot', 'chatbot', 'asistente', 'assistent', 'assistant',
     'equipo', 'equip', 'team', 'ayuntamiento', 'ajuntament', 'council', 'muy', 'molt', 'very', 'so', 'much', 'mucho', 'muchas', 'moltes', 'tambien', 'tambe', 'too', 'also', 'por todo', 'per tot', 'for everything',
+    // "sois muy amables", "you are useless": these go with kind words and with insults alike.
+    'sos', 'eres', 'sois', 'ets', 'sou', 'you', 'are', 're', 'u', 'r', 'you re', 'you are',
     'entonces', 'doncs', 'then', 'por ahora', 'per ara', 'for now', 'eso es todo', 'aixo es tot', 'that s all', 'thats all', 'nada mas', 'res mes', 'nothing else',
   ],
   // Words that go with an insult ("sois unos inútiles", "you are a useless bot") and with nothing else.
   insultFiller: [
-    'sos', 'eres', 'sois', 'son', 'es', 'ets', 'sou', 'you', 'are', 're', 'u', 'r', 'you re', 'your', 'this', 'that', 'what', 'a', 'an', 'the', 'such', 'is', 'it', 'piece', 'of',
+    'son', 'es', 'uns', 'unes', 'bunch', 'bunch of', 'maquina', 'maquina estupida', 'machine', 'ayuntamiento', 'ajuntament', 'council', 'city council', 'tots', 'todos', 'your', 'this', 'that', 'what', 'a', 'an', 'the', 'such', 'is', 'it', 'piece', 'of',
     'el', 'la', 'lo', 'los', 'las', 'un', 'una', 'unos', 'unas', 'este', 'esta', 'esto', 'aixo', 'que', 'mas', 'tan', 'de', 'del', 'pedazo', 'vaya', 'menudo', 'menuda', 'quin', 'quina', 'total', 'totalment', 'totalmente',
     'complete', 'completely', 'absolute', 'absolutely', 'todos', 'tots', 'vosotros', 'vosaltres', 'ustedes', 'tu', 'vos', 'joder', 'hostia', 'coño', 'puto', 'puta', 'fucking', 'bloody', 'damn', 'servicio', 'servei', 'service',
   ],

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { followUpIn } from '../../dialogs/conversation/follow-up';
 import { smallTalkIn, withoutGreeting, type SmallTalkKind } from '../../dialogs/conversation/small-talk';
 
 interface Row {
@@ -31,6 +32,16 @@ describe('the small-talk detector on the written set', () => {
       .map((r) => ({ text: r.text, expected: r.smallTalk, got: smallTalkIn(r.text)?.kind ?? null }))
       .filter((r) => r.expected !== r.got);
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('the detectors on the labelled evaluation set (written for the classifier, not for them)', () => {
+  it.each(['es', 'ca', 'en'])('take no report in %s for small talk or a follow-up question', (locale) => {
+    const file = `tests/fixtures/eval/${locale}.jsonl`;
+    if (!existsSync(file)) return;
+    const reports = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { text: string; service: string }).filter((r) => r.service !== 'none');
+    expect(reports.length).toBeGreaterThan(100);
+    expect(reports.filter((r) => smallTalkIn(r.text) !== undefined || followUpIn(r.text) !== undefined).map((r) => r.text)).toEqual([]);
   });
 });
 
