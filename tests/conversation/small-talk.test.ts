@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useSpanishVariant } from '../../dialogs/i18n';
 import { says, startEngine, type Engine } from '../dialogs/engine/harness';
 import { fileFor } from './support';
 
@@ -120,5 +121,22 @@ describe('small talk, end to end through the engine', () => {
       })
       .startTest();
     expect(confirm).toMatch(/Alumbrado público en Calle Colón 12 — ¿lo envío\?\n📝 la farola está apagada$/);
+  });
+
+  it('speaks vos to a city that chose Rioplatense Spanish, and an Argentine "che, gracias" is thanks', async () => {
+    useSpanishVariant('es-AR');
+    try {
+      await engine
+        .adapter({ locale: 'es-AR' })
+        .send('hola che, qué onda')
+        .assertReply(plainly(/^¡Hola! 👋 Soy el asistente del municipio de .+\. Contame un problema de la calle/))
+        .send('che, gracias')
+        .assertReply(plainly(/^¡De nada! Si necesitás algo más, acá estoy\.$/))
+        .send('sos un pelotudo')
+        .assertReply(plainly(/^Lamento que estés molesto\. Quiero ayudarte: contame qué pasó/))
+        .startTest();
+    } finally {
+      useSpanishVariant('es-ES');
+    }
   });
 });
