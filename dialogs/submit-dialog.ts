@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type FoundChoice, type PromptOptions, type PromptRecognizerResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogReason, type DialogTurnResult, type FoundChoice, type PromptOptions, type PromptRecognizerResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { locationOf } from '../bot/activity';
 import { ConnectorUnavailableError, TicketRejectedError } from '../bot/errors';
 import type { TicketRef } from '../connectors/connector';
@@ -72,6 +72,26 @@ class SubmitDialog extends ComponentDialog<SubmitOptions> {
     this.addDialog(collectFieldsDialog(deps));
     this.addDialog(new ContactAsk(PROMPT.contact, deps.catalog));
     this.initialDialogId = SUBMIT_STEPS;
+  }
+
+  /**
+   * A conversation saved by the previous version (submit was a plain waterfall at its "¿Lo envío?"
+   * question) has no inner dialog state: show it the new confirmation for its draft instead of
+   * ending the intake without a word.
+   */
+  override async continueDialog(outerDc: DialogContext): Promise<DialogTurnResult> {
+    return (await this.fromPreviousVersion(outerDc)) ?? super.continueDialog(outerDc);
+  }
+
+  /** Its "¿Lo envío?" prompt answered: the same, the prompt sat above the waterfall then. */
+  override async resumeDialog(outerDc: DialogContext, reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
+    return (await this.fromPreviousVersion(outerDc)) ?? super.resumeDialog(outerDc, reason, result);
+  }
+
+  private async fromPreviousVersion(outerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const state = outerDc.activeDialog?.state as { dialogs?: unknown; options?: Partial<SubmitOptions> } | undefined;
+    if (!state || state.dialogs !== undefined || !state.options?.draft) return undefined;
+    return outerDc.replaceDialog(DIALOG.submit, { draft: state.options.draft } satisfies SubmitOptions);
   }
 }
 

@@ -21,7 +21,7 @@ export interface UnderstandEngine {
   classifier: OfflineClassifier;
   connector: BuiltinConnector;
   db: Db;
-  adapter(options?: { locale?: string; understanding?: Understanding; citizenId?: string }): TestAdapter;
+  adapter(options?: { locale?: string; understanding?: Understanding; citizenId?: string; storage?: MemoryStorage }): TestAdapter;
   close(): Promise<void>;
 }
 
@@ -44,7 +44,7 @@ export async function startUnderstandEngine(): Promise<UnderstandEngine> {
     db,
     adapter(options = {}) {
       const bot = createCitizenBot({
-        catalog, classifier, connector, storage: new MemoryStorage(), log: pino({ level: 'silent' }),
+        catalog, classifier, connector, storage: options.storage ?? new MemoryStorage(), log: pino({ level: 'silent' }),
         ...(options.understanding ? { understanding: options.understanding } : {}),
       });
       const citizenId = options.citizenId ?? `understand-citizen-${++n}`;
