@@ -13,7 +13,7 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
   concepts: {
     // ---- modifiers ----
     exclude: [
-      'boca de incendio', 'bocas de incendio', 'boca de riego', 'hidrante', 'salida de incendios', 'salidas de incendios', 'escalera de incendios', 'prevencion de incendios', 'incendio de precios', 'incendio de precio',
+      'boca de incendi*', 'bocas de incendi*', 'fire alarm', 'fire alarms', 'alarma d incendis', 'boca de riego', 'hidrante', 'salida de incendios', 'salidas de incendios', 'escalera de incendios', 'prevencion de incendios', 'incendio de precios', 'incendio de precio',
       'fuegos artificiales', 'fuego artificial', 'a fuego lento', 'alto el fuego', 'cortafuegos', 'detector de humo', 'detectores de humo', 'alarma de humo', 'alarma de incendios', 'humo de tabaco', 'humo del tabaco', 'humo de los coches',
       'humo de la barbacoa', 'humo de barbacoa', 'humo de las barbacoas', 'humo de los autobuses', 'humo del autobus', 'tubo de escape', 'tubos de escape', 'humo de los fumadores', 'humo de cigarro', 'humo de cigarrillo', 'humo de porros',
       'estoy echando humo', 'estoy que echo humo', 'echa humo de la rabia', 'esta que arde', 'estan que arden', 'esto arde', 'me muero de risa', 'me muero de hambre', 'me muero de calor', 'me muero de sueno', 'me muero de ganas', 'me mata el calor',
@@ -57,7 +57,7 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
       'persona', 'personas', 'alguien', 'senor', 'senora', 'senores', 'hombre', 'hombres', 'mujer', 'mujeres', 'nino', 'nina', 'ninos', 'ninas', 'nene', 'nena', 'nenes', 'bebe', 'chico', 'chica', 'chicos', 'chicas', 'chaval', 'chavala', 'chavales', 'pibe', 'piba', 'pibes',
       'muchacho', 'muchacha', 'joven', 'jovenes', 'adolescente', 'crio', 'cria', 'anciano', 'anciana', 'ancianos', 'abuelo', 'abuela', 'viejito', 'viejita', 'senor mayor', 'senora mayor', 'vecino', 'vecina', 'vecinos', 'padre', 'madre', 'papa', 'mama', 'hijo', 'hija',
       'marido', 'esposa', 'esposo', 'pareja', 'novio', 'novia', 'amigo', 'amiga', 'companero', 'companera', 'hermano', 'hermana', 'tio', 'tia', 'ciclista', 'motorista', 'peaton', 'conductor', 'conductora', 'repartidor', 'obrero', 'obreros', 'trabajador', 'albanil', 'gente',
-      'algu', 'senyor', 'senyora', 'un home', 'l home', 'aquest home', 'una dona', 'la dona', 'aquesta dona', 'nen', 'nens', 'nado', 'noi', 'noia', 'nois', 'avi', 'avia', 'vei', 'veina', 'veins', 'pare', 'mare', 'fill', 'filla', 'marit', 'parella', 'amic', 'gent', 'vianant', 'treballador', 'germa', 'germana',
+      'algu', 'persones', 'senyor', 'senyora', 'meva dona', 'seva dona', 'un home', 'l home', 'aquest home', 'una dona', 'la dona', 'aquesta dona', 'nen', 'nens', 'nado', 'noi', 'noia', 'nois', 'avi', 'avia', 'vei', 'veina', 'veins', 'pare', 'mare', 'fill', 'filla', 'marit', 'parella', 'amic', 'gent', 'vianant', 'treballador', 'germa', 'germana',
       'person', 'people', 'someone', 'somebody', 'man', 'men', 'woman', 'women', 'guy', 'lady', 'child', 'children', 'kid', 'kids', 'baby', 'boy', 'girl', 'toddler', 'teenager', 'elderly', 'old man', 'old woman', 'old lady', 'neighbour', 'neighbor', 'father', 'mother', 'dad', 'mum', 'mom',
       'son', 'daughter', 'husband', 'wife', 'boyfriend', 'girlfriend', 'friend', 'brother', 'sister', 'grandma', 'grandpa', 'grandmother', 'grandfather', 'cyclist', 'pedestrian', 'driver', 'worker', 'workers', 'he', 'she',
     ],
@@ -71,7 +71,8 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
       'incendi', 'incendis', 's ha incendiat', 's esta incendiant', 'foc', 'hi ha foc', 'en flames', 'les flames', 'surten flames', 's esta cremant', 'esta cremant', 'estan cremant', 'es crema', 'cremant se', 'fa olor de cremat', 'fa pudor de cremat', 'olor a cremat',
       'fire', 'on fire', 'a fire', 'flames', 'burning', 'ablaze', 'blaze', 'caught fire', 'catching fire', 'caught on fire', 'smells like burning', 'smell of burning', 'burning smell', 'wildfire',
     ],
-    tamedFire: ['hoguera', 'hogueras', 'fogata', 'fogatas', 'barbacoa', 'barbacoas', 'fallas', 'foguera', 'fogueres', 'bonfire', 'bonfires', 'barbecue', 'bbq', 'campfire'],
+    tamedFire: ['rastrojos', 'quema de rastrojos', 'queman rastrojos', 'quema agricola', 'stubble', 'rostolls', 'crema de rostolls', 'hoguera', 'hogueras', 'fogata', 'fogatas', 'barbacoa', 'barbacoas', 'fallas', 'foguera', 'fogueres', 'bonfire', 'bonfires', 'barbecue', 'bbq', 'campfire'],
+    tamedSmoke: ['fuma', 'fuman', 'fumando', 'fumar', 'fumador', 'fumadores', 'tabaco', 'cigarro', 'cigarros', 'cigarrillo', 'porro', 'porros', 'pipa', 'cachimba', 'fumen', 'fumant', 'tabac', 'cigarreta', 'smokes', 'smoking', 'smoker', 'smokers', 'cigarette', 'cigarettes', 'cigar', 'vape', 'vaping', 'barbacoa', 'bbq', 'barbecue', 'shisha'],
     smoke: ['humo', 'humareda', 'fum', 'fumarada', 'smoke'],
     smokeCue: [
       'sale', 'salen', 'saliendo', 'salia', 'echando', 'echa', 'negro', 'negra', 'denso', 'densa', 'espeso', 'mucho', 'muchisimo', 'lleno de', 'llena de', 'todo', 'por todas partes', 'escalera', 'escaleras', 'edificio', 'piso', 'casa', 'ventana', 'ventanas', 'portal', 'cocina', 'garaje', 'sotano', 'contenedor', 'coche', 'tejado', 'monte', 'local', 'nave', 'bajo', 'rellano', 'hay',
@@ -88,21 +89,21 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     gasAfter: ['leak', 'leaks', 'leaking', 'smell', 'escaping', 'se escapa', 'escapandose', 'saliendo', 'fuga', 'fuita', 'que se escapa', 'que sale'],
     // ---- people hurt ----
     injurySevere: [
-      'sangrando', 'sangra mucho', 'desangrando', 'desangrandose', 'pierde mucha sangre', 'charco de sangre', 'herido grave', 'herida grave', 'heridos graves', 'gravemente herido', 'gravemente herida', 'muy herido', 'atropellado', 'atropellada', 'han atropellado', 'atropellaron', 'acaban de atropellar', 'electrocutado', 'electrocutada', 'se esta electrocutando',
-      'se ha roto la cabeza', 'abierto la cabeza', 'sagnant', 'sagna molt', 'esta sagnant', 'ferit greu', 'ferida greu', 'atropellat', 'atropellada', 'han atropellat', 'electrocutat',
+      'sangrando', 'sangra mucho', 'sangra muchisimo', 'sangra sin parar', 'no para de sangrar', 'sagna molt', 'no para de sagnar', 'bleeding a lot', 'won t stop bleeding', 'desangrando', 'desangrandose', 'pierde mucha sangre', 'charco de sangre', 'herido grave', 'herida grave', 'heridos graves', 'gravemente herido', 'gravemente herida', 'muy herido', 'atropellado', 'atropellada', 'han atropellado', 'atropellaron', 'acaban de atropellar', 'electrocutado', 'electrocutada', 'se esta electrocutando',
+      'se ha roto la cabeza', 'abierto la cabeza', 'cabeza abierta', 'brecha en la cabeza', 'mucha sangre', 'sale mucha sangre', 'sangre por todas partes', 'cap obert', 'molta sang', 'head wound', 'a lot of blood', 'lots of blood', 'blood everywhere', 'sagnant', 'sagna molt', 'esta sagnant', 'ferit greu', 'ferida greu', 'atropellat', 'atropellada', 'han atropellat', 'electrocutat',
       'bleeding', 'bleeding badly', 'losing blood', 'badly hurt', 'seriously hurt', 'seriously injured', 'badly injured', 'run over', 'knocked down by a car', 'hit by a car', 'electrocuted', 'is hurt', 'are hurt', 'someone hurt', 'people hurt', 'person hurt', 'hurt badly',
     ],
     injury: ['herido', 'herida', 'heridos', 'heridas', 'lesionado', 'lesionada', 'lesionados', 'ferit', 'ferida', 'ferits', 'ferides', 'injured', 'wounded', 'casualties'],
     // ---- collapsed, unconscious, not breathing ----
     unconscious: [
-      'inconsciente', 'inconscientes', 'no respira', 'no respiran', 'ya no respira', 'no puede respirar', 'no puedo respirar', 'no podemos respirar', 'sin respirar', 'desmayado', 'desmayada', 'se desmayo', 'se ha desmayado', 'se desmaya', 'desvanecido', 'desvanecida', 'perdio el conocimiento', 'perdido el conocimiento', 'sin conocimiento',
+      'inconsciente', 'inconscientes', 'no respira', 'no respiran', 'ya no respira', 'no puede respirar', 'no puedo respirar', 'no podemos respirar', 'sin respirar', 'desmay*', 'desmai*', 's ha desplomat', 'desplomat', 'desplomada', 'desmayado', 'desmayada', 'se desmayo', 'se ha desmayado', 'se desmaya', 'desvanecido', 'desvanecida', 'perdio el conocimiento', 'perdido el conocimiento', 'sin conocimiento',
       'convulsion', 'convulsiones', 'convulsionando', 'infarto', 'ataque al corazon', 'ataque cardiaco', 'paro cardiaco', 'paro cardiorrespiratorio', 'ictus', 'se esta asfixiando', 'asfixiando', 'atragantado', 'atragantada', 'se ha atragantado', 'se atraganta', 'sobredosis', 'no reacciona', 'se desplomo', 'se ha desplomado', 'desplomado', 'desplomada',
-      'no me puedo levantar', 'no me puedo mover', 'se descompuso', 'le agarro un ataque', 'le dio un ataque',
+      'no me puedo levantar', 'no me puedo mover', 'muchas pastillas', 'un bote de pastillas', 'moltes pastilles', 'took a lot of pills', 'took too many pills', 'lots of pills', 'se descompuso', 'le agarro un ataque', 'le dio un ataque',
       'inconscient', 'inconscients', 'no pot respirar', 'no puc respirar', 's ha desmaiat', 'desmaiat', 'desmaiada', 'ha perdut el coneixement', 'atac de cor', 'infart', 's ennuega', 'ennuegat', 'no em puc aixecar', 'convulsions',
       'unconscious', 'not breathing', 'isn t breathing', 'stopped breathing', 'can t breathe', 'cannot breathe', 'cant breathe', 'unresponsive', 'fainted', 'passed out', 'heart attack', 'cardiac arrest', 'seizure', 'fitting', 'is choking', 'choking on', 'overdose', 'having a stroke', 'i can t get up', 'cannot get up',
     ],
     unresponsive: [
-      'no responde', 'no contesta', 'not answering', 'isn t answering', 'no se mueve', 'no se levanta', 'no se puede levantar', 'no puede levantarse', 'no se despierta', 'no abre los ojos', 'tirado en el suelo', 'tirada en el suelo', 'tirado en la calle', 'tirada en la calle', 'tirado en la acera', 'tirada en la acera', 'tirado en la vereda', 'tirada en la vereda', 'caido en el suelo', 'caida en el suelo', 'se cayo redondo', 'se cayo redonda',
+      'sin moverse', 'sin reaccionar', 'sin responder', 'sin sentido', 'no despierta', 'no vuelve en si', 'without moving', 'sense moure s', 'sense respondre', 'no es desperta', 'no responde', 'no contesta', 'not answering', 'isn t answering', 'no se mueve', 'no se levanta', 'no se puede levantar', 'no puede levantarse', 'no se despierta', 'no abre los ojos', 'tirado en el suelo', 'tirada en el suelo', 'tirado en la calle', 'tirada en la calle', 'tirado en la acera', 'tirada en la acera', 'tirado en la vereda', 'tirada en la vereda', 'caido en el suelo', 'caida en el suelo', 'se cayo redondo', 'se cayo redonda',
       'no respon', 'no es mou', 'no es pot aixecar', 'no es desperta', 'estirat a terra', 'estirada a terra', 'estirat al terra', 'caigut a terra',
       'not responding', 'not moving', 'isn t moving', 'won t wake up', 'can t get up', 'lying on the ground', 'lying in the street', 'lying on the pavement', 'lying on the floor', 'collapsed',
     ],
@@ -115,6 +116,7 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     down: ['down'],
     sparks: ['chispas', 'chispazos', 'chispazo', 'chisporroteando', 'echando chispas', 'echa chispas', 'arco electrico', 'espurnes', 'fa espurnes', 'guspires', 'sparks', 'sparking', 'arcing'],
     // ---- structural collapse ----
+    shaking: ['esta temblando', 'estan temblando', 'is shaking', 'esta tremolant', 'is swaying'],
     collapseStrong: ['derrumbe', 'se derrumba', 'se derrumbo', 'se ha derrumbado', 'se esta derrumbando', 'derrumbandose', 'se han derrumbado', 'desplome', 'se vino abajo', 'se ha venido abajo', 's ha esfondrat', 's esta esfondrant', 'esfondrament', 's ha ensorrat', 'ensorrament', 'caved in', 'building collapsed', 'is collapsing', 'has caved in'],
     structure: ['edificio', 'casa', 'balcon', 'balcones', 'muro', 'pared', 'tapia', 'techo', 'tejado', 'fachada', 'puente', 'andamio', 'grua', 'bloque', 'forjado', 'nave', 'edifici', 'balco', 'mur', 'paret', 'sostre', 'teulada', 'facana', 'pont', 'bastida', 'building', 'house', 'balcony', 'wall', 'roof', 'ceiling', 'facade', 'bridge', 'scaffolding', 'scaffold', 'crane'],
     collapse: ['se cayo', 'se ha caido', 'se cae', 'se esta cayendo', 'se estan cayendo', 'cayendo', 'se han caido', 'ha caido', 'cayo', 'se hundio', 'se ha hundido', 'hundiendo', 'caerse', 'caer', 'derrumbarse', 'fell', 'fell down', 'has fallen', 'came down', 'coming down', 'falling down', 'is falling', 'collapsed', 'collapse', 'collapsing', 'fall', 's ha caigut', 'ha caigut', 'caient', 's esta caient', 'caure', 'se n ha anat a terra'],
@@ -122,13 +124,13 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     // ---- violence ----
     violence: [
       'me esta pegando', 'me pega', 'le esta pegando', 'le estan pegando', 'les estan pegando', 'nos estan pegando', 'la esta pegando', 'lo estan pegando', 'pegandole', 'pegandome', 'pegandola', 'le dan una paliza', 'dando una paliza', 'dandole una paliza', 'golpiza', 'cagando a palos', 'moliendo a palos', 'cagandolo a palos', 'pegando a golpes', 'se pegan a golpes', 'peleando a golpes', 'a punetazos', 'punetazos',
-      'a punaladas', 'apunalado', 'apunalada', 'apunalaron', 'han apunalado', 'navajazo', 'navajazos', 'disparos', 'disparando', 'tiroteo', 'balacera', 'tiros', 'balazos', 'me quiere matar', 'me quiere pegar', 'le quiere pegar', 'la quiere pegar', 'me vol pegar', 'wants to hurt me', 'going to hurt me', 'wants to hit me', 'trying to hurt me', 'vol fer me mal', 'lo va a matar', 'la va a matar', 'le va a matar', 'la quiere matar', 'lo quiere matar', 'amenaza con matar', 'me amenaza con matarme', 'me esta amenazando', 'la esta amenazando',
+      'a punaladas', 'apunalado', 'apunalada', 'apunalaron', 'han apunalado', 'navajazo', 'navajazos', 'disparos', 'disparando', 'pegaron un tiro', 'pego un tiro', 'le dispararon', 'han disparado', 'le han disparado', 'balearon', 'baleado', 'baleada', 'a punta de navaja', 'a punta de pistola', 'atracando', 'acaban de atracar', 'han atracado', 'atracaron', 'li han disparat', 'han atracat', 'been shot', 'was shot', 'got shot', 'shot at', 'shot him', 'shot her', 'knifepoint', 'gunpoint', 'mugged', 'mugging', 'being robbed', 'tiroteo', 'balacera', 'tiros', 'balazos', 'me quiere matar', 'me quiere pegar', 'le quiere pegar', 'la quiere pegar', 'me vol pegar', 'wants to hurt me', 'going to hurt me', 'wants to hit me', 'trying to hurt me', 'vol fer me mal', 'lo va a matar', 'la va a matar', 'le va a matar', 'la quiere matar', 'lo quiere matar', 'amenaza con matar', 'me amenaza con matarme', 'me esta amenazando', 'la esta amenazando',
       'violencia de genero', 'violencia domestica', 'violencia machista', 'maltrato', 'me maltrata', 'la maltrata', 'agrediendo', 'me estan agrediendo', 'estan agrediendo', 'agresion sexual', 'violacion', 'violando', 'secuestro', 'secuestrado', 'secuestrando', 'hombre armado', 'hombres armados', 'tipo armado',
       'm esta pegant', 'em pega', 'li esta pegant', 'li estan pegant', 'ens estan pegant', 'pallissa', 'apunyalat', 'apunyalada', 'trets', 'dispars', 'violencia masclista', 'maltractament', 'em maltracta', 'm agredeix', 'agredint', 'em vol matar', 'la vol matar', 'm esta amenacant', 'home armat',
       'attacking', 'being attacked', 'stabbed', 'stabbing', 'shooting', 'shots fired', 'gunshots', 'gunfire', 'beating up', 'beating him', 'beating her', 'beating me', 'hitting me', 'hitting her', 'hitting him', 'punching', 'domestic violence', 'abusing me', 'abusing her', 'assaulting', 'threatening to kill', 'going to kill', 'wants to kill', 'kidnapping', 'armed man', 'armed men', 'hits me', 'beats me',
     ],
-    weapon: ['cuchillo', 'cuchillos', 'navaja', 'navajas', 'machete', 'pistola', 'pistolas', 'arma', 'armas', 'escopeta', 'fusil', 'revolver', 'bate', 'ganivet', 'ganivets', 'navalla', 'knife', 'knives', 'gun', 'guns', 'pistol', 'rifle', 'bat', 'weapon', 'weapons'],
-    fight: ['pelea', 'peleando', 'pelean', 'se pelean', 'se estan peleando', 'rina', 'amenaza', 'amenazando', 'apuntando', 'armado', 'armados', 'con un', 'con una', 'baralla', 'barallant', 'es barallen', 'amenacant', 'apuntant', 'armat', 'amb un', 'fight', 'fighting', 'threatening', 'waving', 'pointing', 'brawl', 'armed', 'with a'],
+    weapon: ['cuchillo', 'cuchillos', 'navaja', 'navajas', 'machete', 'pistola', 'pistolas', 'arma', 'armas', 'escopeta', 'fusil', 'revolver', 'bate', 'ganivet', 'ganivets', 'navalla', 'navalles', 'matxet', 'knife', 'knives', 'gun', 'guns', 'pistol', 'rifle', 'bat', 'weapon', 'weapons'],
+    fight: ['pegando', 'pegandose', 'se pegan', 'se estan pegando', 'barallen', 'es peguen', 'pelea', 'peleando', 'pelean', 'se pelean', 'se estan peleando', 'rina', 'amenaza', 'amenazando', 'apuntando', 'armado', 'armados', 'con un', 'con una', 'baralla', 'barallant', 'es barallen', 'amenacant', 'apuntant', 'armat', 'amb un', 'fight', 'fighting', 'threatening', 'waving', 'pointing', 'brawl', 'armed', 'with a'],
     hitting: ['colpejant', 'golpeando', 'pegant', 'pegando a', 'pegandole a', 'pega a', 'pegan a', 'golpeando a', 'golpea a', 'pateando a', 'pegant a', 'colpejant a', 'pega a la', 'hitting', 'beating', 'punching', 'kicking', 'strangling', 'ahorcando a', 'estrangulando a', 'escanyant'],
     breakIn: ['estan entrant a robar', 'entrant a robar', 'entrando a robar', 
       'estan robando', 'esta robando', 'estan entrando a robar', 'intentando entrar', 'intentan entrar', 'forzando la puerta', 'forzando la cerradura', 'forzando la ventana', 'reventando la puerta', 'hay ladrones', 'ladrones en', 'hay alguien dentro de mi casa', 'alguien en mi casa', 'se estan metiendo en', 'hay chorros', 'unos chorros', 'los chorros estan',
@@ -138,14 +140,16 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     // ---- water, trapped ----
     drowning: ['se esta ahogando', 'se ahoga', 'ahogandose', 'ahogando', 'se estan ahogando', 'drowning', 'is drowning', 's esta ofegant', 's ofega', 'ofegant', 'ofegant se'],
     fellInWater: ['se cayo al agua', 'se ha caido al agua', 'se cayo al rio', 'se ha caido al rio', 'cayo al mar', 'se ha caido al mar', 'se cayo a la piscina', 'se ha caido a la piscina', 'caido al canal', 'fell into the water', 'fell in the water', 'fell into the river', 'fell in the river', 'fell into the sea', 'fell into the pool', 'ha caigut a l aigua', 'ha caigut al riu', 'ha caigut al mar', 'ha caigut a la piscina'],
-    trapped: ['atrapado', 'atrapada', 'atrapados', 'atrapadas', 'encerrado', 'encerrada', 'encerrados', 'aplastado', 'aplastada', 'sepultado', 'bajo los escombros', 'trapped', 'stuck inside', 'stuck in the lift', 'stuck in the elevator', 'crushed', 'pinned under', 'atrapat', 'atrapada', 'atrapats', 'tancat dins', 'tancada dins', 'aixafat'],
+    fellIn: ['se cayo al', 'se ha caido al', 'se ha caido a la', 'se cayo a la', 'cayo al', 'caido al', 'caido a la', 'se ha caido en el', 'se ha caido en la', 'ha caigut al', 'ha caigut a la', 'ha caigut a l', 'fell into the', 'fell in the', 'fell into a', 'fell in a', 'has fallen into', 'fallen into the'],
+    waterBody: ['agua', 'rio', 'mar', 'piscina', 'fuente', 'estanque', 'lago', 'canal', 'pozo', 'embalse', 'acequia', 'puerto', 'aigua', 'riu', 'font', 'estany', 'llac', 'bassa', 'pou', 'sequia', 'port', 'water', 'river', 'sea', 'pool', 'fountain', 'pond', 'lake', 'well', 'reservoir', 'harbour', 'canal'],
+    trapped: ['atrapades', 'atrapado', 'atrapada', 'atrapados', 'atrapadas', 'encerrado', 'encerrada', 'encerrados', 'aplastado', 'aplastada', 'sepultado', 'bajo los escombros', 'trapped', 'stuck inside', 'stuck in the lift', 'stuck in the elevator', 'locked in', 'locked inside', 'encerrado en', 'encerrada en', 'tancat en', 'tancada en', 'crushed', 'pinned under', 'atrapat', 'atrapada', 'atrapats', 'tancat dins', 'tancada dins', 'aixafat'],
     // ---- asking for help now ----
-    distress: ['help emergency', 'emergency help', 'ayuda emergencia', 'emergencia ayuda', 'ajuda emergencia', 'socorro', 'auxilio', 'socors', 'auxili', 'llamen a una ambulancia', 'llamad a una ambulancia', 'necesito una ambulancia', 'manden una ambulancia', 'llamen a los bomberos', 'llamad a los bomberos', 'truqueu una ambulancia', 'truqueu als bombers', 'call an ambulance', 'need an ambulance', 'send an ambulance', 'call the fire brigade', 'mayday'],
+    distress: ['colgando del puente', 'se quiere tirar', 'quiere tirarse', 'va a saltar', 'a punto de saltar', 'se quiere suicidar', 'intento de suicidio', 'suicidarse', 'se ha ahorcado', 'es vol tirar', 'vol saltar', 'threatening to jump', 'about to jump', 'going to jump', 'wants to jump', 'suicide attempt', 'on the ledge', 'help emergency', 'emergency help', 'ayuda emergencia', 'emergencia ayuda', 'ajuda emergencia', 'socorro', 'auxilio', 'socors', 'auxili', 'llamen a una ambulancia', 'llamad a una ambulancia', 'necesito una ambulancia', 'manden una ambulancia', 'llamen a los bomberos', 'llamad a los bomberos', 'truqueu una ambulancia', 'truqueu als bombers', 'call an ambulance', 'need an ambulance', 'send an ambulance', 'call the fire brigade', 'mayday'],
   },
   signals: [
     { kind: 'fire', all: ['fire'], none: ['tamedFire'] },
     { kind: 'smoke', all: ['smoking'] },
-    { kind: 'smoke', all: ['smoke', 'smokeCue'], window: 5 },
+    { kind: 'smoke', all: ['smoke', 'smokeCue'], window: 5, none: ['tamedSmoke'] },
     { kind: 'gas', all: ['gasBefore', 'gas'], window: 4, ordered: true },
     { kind: 'gas', all: ['gas', 'gasAfter'], window: 3, ordered: true },
     { kind: 'gas', all: ['gas', 'smellAfter'], window: 6, ordered: true },
@@ -161,6 +165,7 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     { kind: 'cable', all: ['cable', 'sparks'], window: 8 },
     { kind: 'cable', all: ['electric', 'sparks'], window: 8 },
     { kind: 'collapse', all: ['collapseStrong'], none: ['fragment'] },
+    { kind: 'collapse', all: ['structure', 'shaking'], window: 3 },
     { kind: 'collapse', all: ['structure', 'collapse'], window: 7, none: ['fragment'] },
     { kind: 'violence', all: ['violence'], none: ['animal'] },
     { kind: 'violence', all: ['weapon', 'fight'], window: 8, none: ['animal'] },
@@ -168,6 +173,7 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     { kind: 'violence', all: ['breakIn'] },
     { kind: 'drowning', all: ['drowning'], none: ['animal'] },
     { kind: 'drowning', all: ['fellInWater'], none: ['animal'] },
+    { kind: 'drowning', all: ['fellIn', 'waterBody'], window: 6, ordered: true, none: ['animal'] },
     { kind: 'trapped', all: ['trapped', 'person'], window: 6, none: ['animal'] },
     { kind: 'trapped', all: ['self', 'trapped'], window: 4, ordered: true },
     { kind: 'distress', all: ['distress'] },

@@ -35,6 +35,11 @@ const YES_COMMA = /(?<![\p{L}])(s[ií]|yes|no)\s*,/giu;
 // Clauses: sentences, and the turn of a story at "but" ("no hay fuego pero sí mucho humo").
 const SENTENCE = /[.!?;¿¡\n]+/u;
 const TURNS = new Set(['pero', 'but', 'aunque', 'although', 'mientras que', 'sino']);
+// English contractions typed without the apostrophe ("isnt breathing") read as with it ("isn t").
+const CONTRACTIONS: Readonly<Record<string, string>> = {
+  isnt: 'isn t', cant: 'can t', wont: 'won t', dont: 'don t', doesnt: 'doesn t', arent: 'aren t', wasnt: 'wasn t', hasnt: 'hasn t',
+  havent: 'haven t', didnt: 'didn t', couldnt: 'couldn t', theres: 'there s', im: 'i m', hes: 'he s', shes: 'she s', ive: 'i ve',
+};
 
 /**
  * Recognises emergencies by meaning: concepts (danger, people, places, weapons…) from a lexicon, seen
@@ -126,7 +131,7 @@ export class EmergencyDetector {
       const start = Math.min(...combo.map((s) => s.start));
       const end = Math.max(...combo.map((s) => s.end));
       if (end - start - 1 > window && combo.length > 1) continue;
-      if (blockers.some((b) => b.end > start - reach && b.start < end + reach)) continue;
+      if (blockers.some((b) => b.end >= start - reach && b.start <= end + reach)) continue;
       return { start, end };
     }
     return undefined;
@@ -162,7 +167,7 @@ function clausesOf(text: string): string[][] {
   const out: string[][] = [];
   for (const sentence of text.replace(YES_COMMA, ' ').split(SENTENCE)) {
     let current: string[] = [];
-    for (const w of normalize(sentence).split(' ')) {
+    for (const w of normalize(sentence).split(' ').flatMap((x) => CONTRACTIONS[x]?.split(' ') ?? [x])) {
       if (w === '') continue;
       if (TURNS.has(w) && current.length > 0) {
         out.push(current);
