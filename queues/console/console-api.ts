@@ -16,6 +16,7 @@ import { OfficeHours } from '../handoff/office-hours';
 import type { Presence } from '../handoff/presence';
 import type { TeamQueues } from '../handoff/team-queues';
 import type { AgentStore } from './agent-store';
+import type { CorrectionsStore } from '../../bot/sql/corrections-store';
 import { agentOf } from './auth';
 import type { AgentPresence, AgentView, Citizen360, ConsoleMessage, HandoffDetail, LiveConversation, SupervisorStats, TicketView } from './protocol';
 
@@ -36,6 +37,8 @@ export interface ConsoleApiDeps {
   deliveries: DeliveryStore;
   delivery: Pick<TicketDelivery, 'enqueue'>;
   catalog: Catalog;
+  /** Agents' corrections of service and type: stored, then announced to every process's classifier. */
+  corrections: { store: CorrectionsStore; announce(): Promise<void> };
   requireAgent: RequestHandler;
   requireRole(min: AgentView['role']): RequestHandler;
   log: Logger;
@@ -181,6 +184,38 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     await store.setTicket(h.id, reference, agentOf(res).id);
     const status = await deps.connector.getStatus(reference);
     return status ? ticketView(status) : { reference };
+  }));
+
+  // An agent corrects the service and type the bot understood: a labelled example for every process's
+  // classifier (issue 13 part 3). Who may not see the handoff or the ticket gets the unknown id's 404.
+  const serviceCodes = new Set(catalog.services.map((x) => x.code));
+  const Correction = z.object({ service: z.string().refine((code) => serviceCodes.has(code), 'no such service in the catalog'), type: z.enum(PROCEDURE_TYPES) }).strict();
+  const announce = () => deps.corrections.announce().catch((err: unknown) => deps.log.warn({ err }, 'correction stored but not announced: processes read it at their next reload'));
+
+  api.post('/handoffs/:id/correction', route(async (req, res) => {
+    const h = await visible(res, String(req.params.id));
+    const { service: code, type } = Correction.parse(req.body);
+    const text = h.summary.description?.trim();
+    // A handoff asked for before anything was described has no words of the citizen's to learn from.
+    if (!text) return void res.status(409).json({ error: { code: 'E_NO_TEXT', message: 'El ciudadano no describió nada de lo que aprender.' } });
+    const agent = agentOf(res);
+    const c = await deps.corrections.store.add({ text, service: code, type, locale: h.locale, handoffId: h.id, agentId: agent.id });
+    await store.addEvent(h.id, { kind: 'corrected', agentId: agent.id, note: `${code} · ${type}` }, c.createdAt);
+    await announce();
+    res.status(201);
+    return { id: c.id, service: code, type, agentId: agent.id, createdAt: c.createdAt.toISOString() };
+  }));
+
+  api.post('/tickets/:reference/correction', route(async (req, res) => {
+    const reference = String(req.params.reference).toUpperCase();
+    const ticket = await deps.corrections.store.ticket(reference);
+    if (!ticket || !maySee(agentOf(res), { team: teamOfService(ticket.service) })) throw new HandoffActionError('E_NOT_FOUND', 'No existe un trámite con esa referencia.', 404);
+    const { service: code, type } = Correction.parse(req.body);
+    const agent = agentOf(res);
+    const { correction: c, ticketUpdated } = await deps.corrections.store.addForTicket({ text: ticket.description, service: code, type, locale: ticket.locale, ticketReference: reference, agentId: agent.id });
+    await announce();
+    res.status(201);
+    return { id: c.id, service: code, type, agentId: agent.id, createdAt: c.createdAt.toISOString(), reference, ticketUpdated };
   }));
 
   api.post('/conversations/:key/pull', route(async (req, res) => {
