@@ -11,7 +11,7 @@ import { createWidgetAssets } from '../channels/webchat/widget-assets';
 import { BuiltinConnector } from '../connectors/builtin/builtin-connector';
 import { countedConnector } from '../connectors/counted-connector';
 import { loadCatalog } from '../dialogs/catalog/load-catalog';
-import { createClassifier } from '../dialogs/classify/create-classifier';
+import { createLearningClassifier } from './learning-classifier';
 import { createCitizenBot, t } from '../dialogs';
 import { useSpanishVariant } from '../dialogs/i18n';
 import { createKnowledge, type RunningKnowledge } from '../dialogs/knowledge/create-knowledge';
@@ -37,6 +37,8 @@ import { connectRedis, ensureRedis } from './redis';
 import { RedisStorage } from './redis-storage';
 import { openDatabase } from './sql/database';
 import { HistoryStore } from './sql/history-store';
+import { CorrectionsStore } from './sql/corrections-store';
+import { CorrectionFeed } from '../queues/console/correction-feed';
 import { TranscriptOutbox } from '../queues/transcript-outbox';
 import { CitizenDirectory } from './citizen-directory';
 import type { MakeBaileysSocket } from '../channels/whatsapp-baileys/baileys-socket';
@@ -182,6 +184,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     log: log.child({ module: 'queues/ticket-delivery' }),
   });
   const connector = countedConnector(deliveringConnector(builtin, delivery), metrics);
+  // Agents' corrections of service and type (console, web role) reach every classifier (worker role).
+  const corrections = new CorrectionsStore(db);
+  const correctionFeed = new CorrectionFeed({ redis, prefix, store: corrections, catalog, log: log.child({ module: 'queues/console' }) });
   const ticketsConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-tickets`, log) : undefined;
   let timersWorker: Worker | undefined;
   let open311Questions: Open311Questions | undefined;
@@ -189,7 +194,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const timersConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-timers`, log) : undefined;
 
   if (config.ROLE !== 'web') {
-    const classifier = await createClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
+    const { classifier, live } = await createLearningClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
+    // Trains on the corrections in the background now and whenever an agent corrects; turns go on meanwhile.
+    void correctionFeed.follow(live).catch((err: unknown) => log.error({ err }, 'agent corrections not followed'));
     const storage = new RedisStorage(redis, { prefix: `${prefix}:state:` });
     const citizens = new CitizenDirectory(redis, prefix, history);
     const phones = createPhoneLinks({ channels, outbound, history, transcriptOutbox, citizens, limits: new LinkAttemptLimits(redis, prefix, hooks.clock) });
@@ -272,6 +279,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     app.use(auth.router);
     app.use(createConsoleApi({
       service: handoff, store: handoffStore, queues: teamQueues, presence, agents, history, transcriptOutbox, connector, deliveries, delivery, catalog,
+      corrections: { store: corrections, announce: () => correctionFeed.announce() },
       requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'queues/console' }),
     }));
     app.use(await createConsoleAssets({ title: catalog.city.name, publicUrl }));
@@ -307,6 +315,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await timersWorker?.close();
       open311Questions?.stop();
       knowledge?.close();
+      correctionFeed.close();
       await delivery.close();
       await ticketsConnection?.quit();
       await timers.close();
