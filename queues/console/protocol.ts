@@ -25,6 +25,10 @@
  * - `POST /handoffs/:id/release` → HandoffView               the bot answers again
  * - `POST /handoffs/:id/close` {resolution} → HandoffView    the citizen gets the satisfaction question
  * - `POST /handoffs/:id/ticket` {reference} | {create: {service, type, description}} → TicketView
+ * - `POST /handoffs/:id/correction` {service, type} → CorrectionView   201; the classifier learns the citizen's
+ *   description as that service and type; 409 E_NO_TEXT when the citizen described nothing
+ * - `POST /tickets/:reference/correction` {service, type} → CorrectionView   201; agents of the service's team,
+ *   supervisors, admins (404 otherwise); our own (built-in) ticket takes the new service and type
  * - `POST /conversations/:key/pull` → HandoffView            take a conversation from the bot
  * - `GET  /agents?team=` → { items: AgentPresence[] }        for transfers
  * - `GET  /supervisor` → SupervisorStats                     supervisors and admins only
@@ -128,6 +132,19 @@ export interface HandoffEvent {
   team?: string;
   note?: string;
   at: string;
+}
+
+/** An agent's correction of the service and type, as stored (a labelled example for the classifier). */
+export interface CorrectionView {
+  id: number;
+  service: string;
+  type: string;
+  agentId: string;
+  createdAt: string;
+  /** Ticket corrections only. */
+  reference?: string;
+  /** Ticket corrections only: whether our ticket record took the new service and type. */
+  ticketUpdated?: boolean;
 }
 
 export interface TicketView {
