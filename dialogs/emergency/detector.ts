@@ -39,6 +39,8 @@ const TURNS = new Set(['pero', 'but', 'aunque', 'although', 'mientras que', 'sin
 const CONTRACTIONS: Readonly<Record<string, string>> = {
   isnt: 'isn t', cant: 'can t', wont: 'won t', dont: 'don t', doesnt: 'doesn t', arent: 'aren t', wasnt: 'wasn t', hasnt: 'hasn t',
   havent: 'haven t', didnt: 'didn t', couldnt: 'couldn t', theres: 'there s', im: 'i m', hes: 'he s', shes: 'she s', ive: 'i ve',
+  // Spanish and Catalan text-message spellings.
+  sta: 'esta', stan: 'estan', toy: 'estoy', tamos: 'estamos', q: 'que', k: 'que', ke: 'que', xq: 'porque', pq: 'porque', d: 'de', x: 'por', xfa: 'por favor', tb: 'tambien', tmb: 'tambien',
 };
 
 /**
