@@ -143,6 +143,13 @@ async function rejectedTicket(service: string): Promise<string> {
   return reference;
 }
 
+/** A handoff whose summary has the citizen's description (what a correction of it learns from). */
+async function describedHandoff(): Promise<string> {
+  const { id } = await handoff();
+  await db.kysely.updateTable('handoffs').set({ summary: JSON.stringify({ description: 'El banco del parque está roto', service: 'alumbrado', type: 'reclamo' }) }).where('id', '=', id).execute();
+  return id;
+}
+
 const note = 'Para el equipo de aguas';
 const ROWS: Row[] = [
   // Sessions and accounts (queues/console/auth.ts).
@@ -196,6 +203,11 @@ const ROWS: Row[] = [
       return { path: `/handoffs/${id}/ticket`, body: { reference: await ticket('agua', id) } };
     },
   },
+
+  // Corrections of the service and type the bot understood (issue 13 part 3): who may see the handoff, or
+  // an agent of the ticket's service's team, a supervisor or an admin.
+  { route: 'POST /handoffs/:id/correction', target: async () => ({ path: `/handoffs/${await describedHandoff()}/correction`, body: { service: 'parques', type: 'reclamo' } }), expect: cells(201, 201, 404, 201, 201) },
+  { route: 'POST /tickets/:reference/correction', fresh: true, target: async () => ({ path: `/tickets/${await ticket('alumbrado')}/correction`, body: { service: 'calles', type: 'solicitud' } }), expect: cells(201, 201, 404, 201, 201) },
 
   // Conversations with the bot belong to the citizen desk: who may see it may take one (and only a live one).
   { route: 'POST /conversations/:key/pull', fresh: true, target: async () => ({ path: `/conversations/${encodeURIComponent(await liveConversation())}/pull`, body: {} }), expect: cells(201, 201, 404, 201, 201) },

@@ -28,11 +28,11 @@ const ROUTES = [
   'GET /queue', 'GET /mine', 'GET /live', 'GET /handoffs/:p', 'POST /handoffs/:p/claim', 'POST /handoffs/:p/messages',
   'POST /handoffs/:p/notes', 'POST /handoffs/:p/typing', 'POST /handoffs/:p/transfer', 'POST /handoffs/:p/release',
   'POST /handoffs/:p/close', 'POST /handoffs/:p/ticket', 'POST /conversations/:p/pull', 'GET /agents', 'GET /supervisor',
-  'GET /reviews', 'POST /reviews/:p/retry',
+  'GET /reviews', 'POST /reviews/:p/retry', 'POST /handoffs/:p/correction', 'POST /tickets/:p/correction',
 ] as const;
 /** A body with a bit of every route's fields, for mutations to start from. */
 const SOME_BODY = {
-  text: 'hola', team: 'aguas', agentId: 'x', resolution: 'resolved', reference: 'ALU-2026-000001', service: 'alumbrado',
+  text: 'hola', team: 'aguas', agentId: 'x', resolution: 'resolved', reference: 'ALU-2026-000001', service: 'alumbrado', type: 'reclamo',
   email: 'x@y.example', name: 'X', role: 'agent', password: 'a long password', teams: ['aguas'], maxConcurrent: 5, disabled: false,
 };
 
