@@ -45,6 +45,12 @@ export const BACKGROUND: readonly string[] = [
   'no sé si esto es cosa vuestra',
   'es un tema un poco lioso',
   'bueno, a ver, es que pasa algo',
+  // a place but no problem: still nothing to act on
+  'pasa algo raro en mi calle',
+  'hay algo extraño en la plaza',
+  'algo pasa al lado de mi casa',
+  'ocurre una cosa en el cruce de mi barrio',
+  'hay un tema en la esquina de abajo',
   // ca
   'hola bon dia',
   'bona tarda, com va',
@@ -67,6 +73,8 @@ export const BACKGROUND: readonly string[] = [
   'hi ha un problema',
   'és que no sé, alguna cosa no va bé',
   'volia comentar una cosa',
+  'passa alguna cosa estranya al meu carrer',
+  'hi ha un tema a la cantonada',
   // en
   'hi there',
   'good morning',
@@ -90,4 +98,6 @@ export const BACKGROUND: readonly string[] = [
   "well, something isn't right",
   'i wanted to mention something',
   "not sure if this is your department",
+  'something odd is happening on my road',
+  "there's an issue at the corner near me",
 ];
