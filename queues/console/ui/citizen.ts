@@ -1,5 +1,7 @@
 import type { Citizen360, TicketView } from '../protocol';
 import type { Ctx } from './context';
+import { seg } from './api';
+import { correctionControl } from './correction';
 import { h } from './dom';
 import { channelBadge, statusName, typeName, when } from './format';
 import { T } from './i18n';
@@ -38,6 +40,7 @@ function ticketItem(t: TicketView, ctx: Ctx): HTMLElement {
     h('div', { text: `${typeName(t.type)} · ${ctx.serviceName(t.service)}` }),
     t.note ? h('div', { class: 'desc' }, h('span', { class: 'muted', text: `${T.citizen.officeNote}: ` }), t.note) : undefined,
     h('div', { class: 'muted', text: T.citizen.ticketDates(when(t.createdAt, true), when(t.updatedAt)) }),
+    correctionControl(ctx, `/tickets/${seg(t.reference)}/correction`, t),
   );
 }
 

@@ -7,6 +7,7 @@ import { fill, h } from './dom';
 import { channelBadge, errorText, statusName } from './format';
 import { T } from './i18n';
 import { renderSummary } from './summary';
+import { correctionControl } from './correction';
 import { Transcript } from './transcript';
 
 export interface ConversationHooks {
@@ -37,6 +38,8 @@ export class ConversationView {
   private readonly transcript: Transcript;
   private readonly composer: Composer;
   private detail: HandoffDetail | undefined;
+  /** The "Corregir clasificación" control of the open handoff, kept across its updates (a choice in progress stays). */
+  private correction: { id: string; el: HTMLElement } | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ctx: Ctx, private readonly hooks: ConversationHooks) {
@@ -100,7 +103,12 @@ export class ConversationView {
     if (!this.detail || this.detail.handoff.id !== handoff.id) return;
     this.detail.handoff = handoff;
     this.renderHead(handoff);
-    fill(this.summaryHost, renderSummary(handoff.summary, handoff.ticketReference, this.ctx));
+    if (this.correction?.id !== handoff.id) {
+      this.correction = { id: handoff.id, el: correctionControl(this.ctx, `/handoffs/${seg(handoff.id)}/correction`, handoff.summary, (c) =>
+        this.transcript.addEvent({ kind: 'corrected', at: c.createdAt, agentId: c.agentId, agentName: this.ctx.me.agent.name, note: `${c.service} · ${c.type}` })) };
+    }
+    // Only the citizen's own description is learnt from: with none, there is nothing to correct.
+    fill(this.summaryHost, renderSummary(handoff.summary, handoff.ticketReference, this.ctx), handoff.summary.description ? this.correction.el : undefined);
     this.composer.setHandoff(handoff);
     const holds = this.ctx.holds(handoff);
     if (!holds) {

@@ -114,6 +114,7 @@ export const T = {
       pulled: 'tomó el control desde el bot',
       ticket: 'vinculó el ticket',
       requeued: 'volvió a la cola',
+      corrected: 'corrigió la clasificación',
     } as Record<string, string>,
     toTeam: (team: string) => `al equipo ${team}`,
     system: 'Sistema',
@@ -158,6 +159,15 @@ export const T = {
     description: 'Descripción',
     create: 'Crear ticket',
     done: (ref: string) => `Ticket ${ref} vinculado.`,
+  },
+  correction: {
+    title: 'Corregir clasificación',
+    hint: 'El bot aprende de la corrección: el mismo texto irá a este servicio y tipo.',
+    service: 'Servicio correcto',
+    type: 'Tipo correcto',
+    submit: 'Guardar corrección',
+    done: (service: string, type: string, ticketUpdated?: boolean) =>
+      `Corregido: ${service} · ${type}.${ticketUpdated === false ? ' El ticket enviado al departamento no cambia.' : ''}`,
   },
   citizen: {
     title: 'Ciudadano/a: visión completa',
