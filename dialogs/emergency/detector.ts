@@ -32,6 +32,8 @@ const NONE_REACH = 4;
 // "Sí, hay fuego": a "yes" before a comma is an answer, not the "si" of a condition.
 // "No, se ha caído todo" likewise: a "no" before a comma answers, it negates nothing after it.
 const YES_COMMA = /(?<![\p{L}])(s[ií]|yes|no)\s*,/giu;
+// "Sí" with its accent is always "yes", never the "si" of a condition ("no hay fuego pero sí humo").
+const YES = /(?<![\p{L}])sí(?![\p{L}])/giu;
 // Clauses: sentences, and the turn of a story at "but" ("no hay fuego pero sí mucho humo").
 const SENTENCE = /[.!?;¿¡\n]+/u;
 const TURNS = new Set(['pero', 'but', 'aunque', 'although', 'mientras que', 'sino']);
@@ -167,7 +169,7 @@ export class EmergencyDetector {
 /** The message's clauses, each as normalized words. */
 function clausesOf(text: string): string[][] {
   const out: string[][] = [];
-  for (const sentence of text.replace(YES_COMMA, ' ').split(SENTENCE)) {
+  for (const sentence of text.replace(YES_COMMA, ' ').replace(YES, ' ').split(SENTENCE)) {
     let current: string[] = [];
     for (const w of normalize(sentence).split(' ').flatMap((x) => CONTRACTIONS[x]?.split(' ') ?? [x])) {
       if (w === '') continue;
