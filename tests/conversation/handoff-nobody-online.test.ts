@@ -49,6 +49,22 @@ describe('a handoff to a team with nobody online', () => {
     citizen.end();
   });
 
+  it('files what intake collected for the service\'s team at once when the citizen had already said it', async () => {
+    const citizen = await DlConversation.open(bot.url);
+    await citizen.botSays(/Hola/);
+    const { reply: confirm } = await citizen.ask('Hay una farola apagada en la calle Colón 12 desde hace una semana');
+    expect(confirm.text).toMatch(/Alumbrado público en calle Colón 12/);
+    const { reply: offer } = await citizen.ask('prefiero hablar con una persona');
+    expect(offer.text).toMatch(/^Ahora mismo no hay nadie del equipo de .+ conectado\./);
+    // "1" picks the first button, as on channels that show the choice as numbered text.
+    const { reply: filed } = await citizen.ask('1');
+    expect(filed.text).toMatch(/^Quedó registrado con la referencia ALU-\d{4}-\d{6}\./);
+    const ticket = await db.kysely.selectFrom('tickets').selectAll().where('conversation_id', '=', citizen.conversationId!).executeTakeFirstOrThrow();
+    expect(ticket).toMatchObject({ service: 'alumbrado', address: 'calle Colón 12' });
+    expect(await handoffsOf(citizen.conversationId)).toEqual([]);
+    citizen.end();
+  });
+
   it('queues the citizen all the same when they choose to wait (en)', async () => {
     const citizen = await DlConversation.open(bot.url);
     await citizen.botSays(/Hola|Hello/);
