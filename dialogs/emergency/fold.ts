@@ -19,7 +19,9 @@ export function foldWord(word: string): string {
     .replace(/v/g, 'b')
     .replace(/ll/g, 'y')
     .replace(/(^|[^cs])h/g, '$1')
-    .replace(/y$/, 'i');
+    .replace(/y$/, 'i')
+    // "fuegoo", "socorroo": a doubled last letter is a slip of the finger.
+    .replace(/([a-z])\1$/, '$1');
 }
 
 /** The message's words, normalized and folded. */

@@ -48,7 +48,7 @@ describe('EmergencyDetector on the held-out split', () => {
   });
 
   it('recognises held-out emergency phrasings it was never tuned on (recall floor, measured blind)', () => {
-    // The held-out round was written before the lexicon last changed and measured once: 42/58.
+    // The held-out round was written before the lexicon last changed and measured once, blind: 34/47.
     expect(score('test').recall).toBeGreaterThanOrEqual(0.72);
   });
 
@@ -60,7 +60,7 @@ describe('EmergencyDetector on the held-out split', () => {
 
   it("recognises the catalog's own emergency phrases", () => {
     const missed = LOCALES.flatMap((l) => catalog.emergencies[l]).filter((p) => !detector.detect(p));
-    expect(missed).toEqual(['help, emergency'].filter((p) => missed.includes(p)));
+    expect(missed).toEqual([]);
   });
 });
 
