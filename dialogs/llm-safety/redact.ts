@@ -138,8 +138,12 @@ export function redactWithReport(text: string): { text: string; report: Redactio
       return PLACEHOLDER[rule.kind];
     });
   };
-  // E-mails first: "ana.1.1.00@example.com" holds what looks like a date.
-  RULES.filter((r) => r.kind === 'email').forEach(apply);
+  // E-mails first: "ana.1.1.00@example.com" holds what looks like a date. Until nothing changes: an
+  // address glued to the one before ("a@b.c_d@e.com") starts at no token boundary until that one is gone.
+  for (let before = ''; before !== out; ) {
+    before = out;
+    RULES.filter((r) => r.kind === 'email').forEach(apply);
+  }
   for (const { re, accept } of KEEP) {
     out = out.replace(re, (m) => (accept && !accept(m) ? m : `\ue000${String.fromCharCode(0xe100 + kept.push(m) - 1)}`));
   }

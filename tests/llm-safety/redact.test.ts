@@ -71,6 +71,11 @@ describe('redactForModel', () => {
     );
   });
 
+  it('removes an e-mail address glued to the one before it (found by the property above)', () => {
+    expect(redactForModel('a@a.a_a0@a-a.com')).toBe('[EMAIL][EMAIL]');
+    expect(redactForModel('escribid a x@b.co_ana@example.org')).toBe('escribid a [EMAIL][EMAIL]');
+  });
+
   it('reports counts by kind, never the values', () => {
     const { report } = redactWithReport('612 345 678 y 699 111 222, a@b.es');
     expect(report).toEqual({ phone: 2, email: 1 });
