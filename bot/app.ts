@@ -195,8 +195,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 
   if (config.ROLE !== 'web') {
     const { classifier, live } = await createLearningClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
-    // Trains on the corrections in the background now and whenever an agent corrects; turns go on meanwhile.
-    void correctionFeed.follow(live).catch((err: unknown) => log.error({ err }, 'agent corrections not followed'));
+    // Agents' corrections are in the model before the first turn, and retrained in the background
+    // whenever an agent corrects (turns go on meanwhile with the previous model).
+    await correctionFeed.follow(live);
     const storage = new RedisStorage(redis, { prefix: `${prefix}:state:` });
     const citizens = new CitizenDirectory(redis, prefix, history);
     const phones = createPhoneLinks({ channels, outbound, history, transcriptOutbox, citizens, limits: new LinkAttemptLimits(redis, prefix, hooks.clock) });

@@ -133,4 +133,13 @@ describe('agent corrections across two processes', () => {
     expect(worker.exitCode).toBeNull();
     expect(worker.pid).toBe(workerPid);
   }, 180_000);
+
+  it('a worker started later trains on the stored corrections from the start', async () => {
+    const late = startBot({ ROLE: 'worker' });
+    await waitFor(async () => (((await redis.pubsub('NUMSUB', `${prefix}:classifier-corrections`)) as [string, number])[1] >= 2 ? true : undefined), 'the second worker following corrections', 40_000);
+    await stopBot(worker); // from now on only the new worker runs turns (it takes them only after its start-up)
+    // It subscribes only once its first model (catalog + corrections) is trained: its first answer is the corrected one.
+    expect(await firstReading()).toMatch(/Tráfico y señalización/);
+    expect(late.exitCode).toBeNull();
+  }, 180_000);
 });
