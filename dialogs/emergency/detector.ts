@@ -18,9 +18,11 @@ export interface EmergencyDetectorOptions {
 }
 
 /** One word of a term: exact (folded), a prefix, or any word. */
-type Part = { kind: 'word' | 'prefix'; text: string } | { kind: 'any' };
+type Part = { kind: 'word' | 'prefix'; text: string; key: string } | { kind: 'any' };
 interface Term { parts: readonly Part[] }
 interface Span { start: number; end: number }
+/** A clause's words: which lexicon words each matches, and which were blanked out as `exclude`. */
+interface Clause { length: number; matched: Array<ReadonlySet<string>>; blank: boolean[] }
 
 // Below this length a typo is too likely to make another real word ("gas"/"gps", "fuego"/"juego").
 const MIN_FUZZY = 6;
@@ -29,6 +31,8 @@ const NEGATION_GAP = 2;
 const HYPOTHETICAL_GAP = 3;
 const DEFAULT_WINDOW = 6;
 const NONE_REACH = 4;
+// Distinct message words whose matches are remembered (a bounded cache, cleared when full).
+const MATCH_CACHE = 20_000;
 // "Sí, hay fuego": a "yes" before a comma is an answer, not the "si" of a condition.
 // "No, se ha caído todo" likewise: a "no" before a comma answers, it negates nothing after it.
 const YES_COMMA = /(?<![\p{L}])(s[ií]|yes|no)\s*,/giu;
@@ -51,18 +55,36 @@ const CONTRACTIONS: Readonly<Record<string, string>> = {
  * the past or a habit ("hace un mes", "todas las noches") and figures of speech ("me muero de risa")
  * taken into account. Typos and missing accents are tolerated (see fold.ts).
  *
- * Pure and synchronous: built once per catalog, then about a few microseconds per message.
+ * Pure and synchronous: built once per catalog (words indexed by their first word and length), then
+ * about a quarter of a millisecond per message on one core (bench/emergency-speed.ts).
  * @example new EmergencyDetector(DEFAULT_LEXICON).detect('hay olor a gas en mi edificio')?.kind === 'gas'
  */
 export class EmergencyDetector {
-  private readonly concepts = new Map<string, readonly Term[]>();
+  /** Each concept's terms, by the key of their first word (terms starting with `?` under ''). */
+  private readonly concepts = new Map<string, ReadonlyMap<string, readonly Term[]>>();
   private readonly signals: readonly EmergencySignal[];
   private readonly context: ReadonlySet<string>;
   private readonly known: ReadonlySet<string>;
   private readonly lexiconWords = new Set<string>();
+  /** Every distinct word of the lexicon, so a message word is compared with each once per clause. */
+  private readonly parts = new Map<string, Extract<Part, { text: string }>>();
+  private readonly prefixes: Array<Extract<Part, { text: string }>> = [];
+  /** Words long enough to match with a typo, by length. */
+  private readonly wordsOfLength = new Map<number, Array<Extract<Part, { text: string }>>>();
+  private readonly matchCache = new Map<string, ReadonlySet<string>>();
 
   constructor(lexicon: EmergencyLexicon, options: EmergencyDetectorOptions = {}) {
-    for (const [name, terms] of Object.entries(lexicon.concepts)) if (name !== MODIFIERS.known) this.concepts.set(name, terms.map((t) => this.compile(t)).filter((t) => t.parts.length > 0));
+    for (const [name, terms] of Object.entries(lexicon.concepts)) {
+      if (name === MODIFIERS.known) continue;
+      const byFirst = new Map<string, Term[]>();
+      for (const term of terms.map((t) => this.compile(t))) {
+        const first = term.parts[0];
+        if (!first) continue;
+        const key = first.kind === 'any' ? '' : first.key;
+        byFirst.set(key, [...(byFirst.get(key) ?? []), term]);
+      }
+      this.concepts.set(name, byFirst);
+    }
     for (const s of lexicon.signals) {
       for (const c of [...s.all, ...(s.none ?? [])]) if (!this.concepts.has(c)) throw new Error(`emergency signal ${s.kind} names an unknown concept "${c}"`);
     }
@@ -75,6 +97,10 @@ export class EmergencyDetector {
       if (!this.lexiconWords.has(f)) known.add(f);
     }
     this.known = known;
+    for (const p of this.parts.values()) {
+      if (p.kind === 'prefix') this.prefixes.push(p);
+      else if (p.text.length >= MIN_FUZZY) this.wordsOfLength.set(p.text.length, [...(this.wordsOfLength.get(p.text.length) ?? []), p]);
+    }
   }
 
   /** Whether the text reports an emergency now; undefined for anything else. */
@@ -91,15 +117,27 @@ export class EmergencyDetector {
       if (raw === '?') return [{ kind: 'any' }];
       const words = normalize(raw).split(' ').filter((w) => w !== '').map(foldWord);
       // A prefix mark belongs to the raw word's last piece ("s'esfondr*" → "s", "esfondr*").
-      return words.map((w, i) => ({ kind: raw.endsWith('*') && i === words.length - 1 ? 'prefix' : 'word', text: w }));
+      return words.map((w, i): Part => {
+        const kind = raw.endsWith('*') && i === words.length - 1 ? 'prefix' : 'word';
+        return { kind, text: w, key: `${kind}:${w}` };
+      });
     });
-    for (const p of parts) if (p.kind !== 'any') this.lexiconWords.add(p.text);
+    for (const p of parts) {
+      if (p.kind === 'any') continue;
+      this.lexiconWords.add(p.text);
+      this.parts.set(p.key, p);
+    }
     return { parts };
   }
 
   private inClause(words: readonly string[]): EmergencyFinding | undefined {
     const tokens = this.masked(words);
-    const spans = (name: string): Span[] => this.find(name, tokens);
+    const seen = new Map<string, Span[]>();
+    const spans = (name: string): Span[] => {
+      let found = seen.get(name);
+      if (!found) seen.set(name, (found = this.find(name, tokens)));
+      return found;
+    };
     const past = spans(MODIFIERS.past).length > 0 && spans(MODIFIERS.now).length === 0;
     if (past) return undefined;
     const negations = spans(MODIFIERS.negation);
@@ -116,11 +154,22 @@ export class EmergencyDetector {
     return undefined;
   }
 
-  /** The clause's words with those of `exclude` terms blanked out ("boca de incendio" is a hydrant). */
-  private masked(words: readonly string[]): string[] {
-    const tokens = words.map(foldWord);
-    for (const s of this.find(MODIFIERS.exclude, tokens)) for (let i = s.start; i < s.end; i += 1) tokens[i] = '';
-    return tokens;
+  /** The clause, indexed, with the words of `exclude` terms blanked out ("boca de incendio" is a hydrant). */
+  private masked(words: readonly string[]): Clause {
+    const clause = this.indexed(words.map(foldWord));
+    for (const s of this.find(MODIFIERS.exclude, clause)) {
+      for (let i = s.start; i < s.end; i += 1) {
+        clause.matched[i] = new Set();
+        clause.blank[i] = true;
+      }
+    }
+    return clause;
+  }
+
+  /** For each word of the clause, the lexicon words it matches (exactly, by prefix or with one typo). */
+  private indexed(tokens: readonly string[]): Clause {
+    const matched = tokens.map((token) => this.wordsMatching(token));
+    return { length: tokens.length, matched, blank: tokens.map(() => false) };
   }
 
   private fires(signal: EmergencySignal, live: (c: string) => Span[], spans: (c: string) => Span[]): Span | undefined {
@@ -142,19 +191,41 @@ export class EmergencyDetector {
   }
 
   /** Every place a concept's term occurs in the tokens. */
-  private find(concept: string, tokens: readonly string[]): Span[] {
+  private find(concept: string, clause: Clause): Span[] {
     const out: Span[] = [];
-    for (const term of this.concepts.get(concept) ?? []) {
-      for (let i = 0; i + term.parts.length <= tokens.length; i += 1) {
-        if (term.parts.every((p, k) => this.matches(p, tokens[i + k]!))) out.push({ start: i, end: i + term.parts.length });
+    const at = (p: Part, i: number): boolean => (p.kind === 'any' ? !clause.blank[i] : clause.matched[i]!.has(p.key));
+    const byFirst = this.concepts.get(concept);
+    if (!byFirst) return out;
+    for (let i = 0; i < clause.length; i += 1) {
+      for (const key of ['', ...clause.matched[i]!]) {
+        for (const term of byFirst.get(key) ?? []) {
+          if (i + term.parts.length <= clause.length && term.parts.every((p, k) => at(p, i + k))) out.push({ start: i, end: i + term.parts.length });
+        }
       }
     }
     return out;
   }
 
-  private matches(part: Part, token: string): boolean {
-    if (token === '') return false;
-    if (part.kind === 'any') return true;
+  /** Keys of the lexicon words a message word matches; cached per word (messages repeat words). */
+  private wordsMatching(token: string): ReadonlySet<string> {
+    const cached = this.matchCache.get(token);
+    if (cached) return cached;
+    const keys = new Set<string>();
+    const exact = `word:${token}`;
+    if (this.parts.has(exact)) keys.add(exact);
+    const typoAllowed = !this.known.has(token) && !this.lexiconWords.has(token);
+    for (const p of this.prefixes) if (this.matches(p, token)) keys.add(p.key);
+    if (typoAllowed) {
+      for (let n = token.length - 1; n <= token.length + 1; n += 1) {
+        for (const p of this.wordsOfLength.get(n) ?? []) if (withinOneEdit(token, p.text)) keys.add(p.key);
+      }
+    }
+    if (this.matchCache.size > MATCH_CACHE) this.matchCache.clear();
+    this.matchCache.set(token, keys);
+    return keys;
+  }
+
+  private matches(part: Extract<Part, { text: string }>, token: string): boolean {
     if (part.kind === 'word') {
       if (token === part.text) return true;
       return part.text.length >= MIN_FUZZY && !this.known.has(token) && !this.lexiconWords.has(token) && withinOneEdit(token, part.text);
