@@ -255,12 +255,12 @@ function submitSteps(deps: EngineDeps): WaterfallDialog<SubmitOptions> {
   }
 }
 
-const SEND_WORDS = ['si', 'sí', 'yes', 'y', 'vale', 'dale', 'ok', 'okay', 'claro', 'correcto', 'perfecto', 'de acuerdo', "d'acord", 'dacord', 'correcte', 'perfecte', 'endavant', 'sure', 'correct', 'go ahead', 'send it', 'envialo', 'envíalo', 'enviar', 'envía', 'envia', "envia-ho", 'envialo ya', 'mandalo', 'mándalo', 'send', '👍'];
 
 /** The confirmation's buttons. */
 function confirmChoices(draft: IntakeDraft): ChoiceSpec[] {
   return [
-    { value: 'send', label: say('confirm.send'), synonyms: SEND_WORDS },
+    // The shared yes-words ("sí", "dale", "envíalo", "send it"…) by name: dialog state stays small.
+    { value: 'send', label: say('confirm.send'), synonyms: 'yes' },
     { value: 'photo', label: say('confirm.addPhoto'), synonyms: ['foto', 'una foto', 'photo', 'picture', 'añadir foto', 'afegir foto', 'add photo'] },
     { value: 'type', label: say('confirm.changeType'), synonyms: ['tipo', 'tipus', 'type', 'cambiar tipo', 'canviar tipus', 'change type'] },
     { value: 'service', label: say('confirm.changeService'), synonyms: ['servicio', 'servei', 'service', 'cambiar servicio', 'canviar servei', 'change service'] },
