@@ -98,6 +98,9 @@ fieldset:disabled{opacity:.7}
 .summary dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:6px 0}
 .summary dt{font-weight:600;color:var(--muted)}
 .summary dd{margin:0;overflow-wrap:anywhere;white-space:pre-wrap}
+.correction{padding:4px 0 8px}
+.correction>summary{cursor:pointer;color:var(--muted);font-size:13px}
+.correction-form{display:flex;flex-wrap:wrap;align-items:flex-end;gap:0 10px}
 .pics{display:flex;gap:6px;flex-wrap:wrap}
 .pic{max-height:120px;max-width:180px;border-radius:6px;display:block;border:1px solid var(--line)}
 .transcript{flex:1;min-height:120px;overflow-y:auto;padding:12px 16px;display:flex;flex-direction:column;gap:8px}
