@@ -46,7 +46,7 @@ describe('phone numbers in the logs', () => {
     const waId = newWaId();
     expect((await postWebhook(app.url!, webhook(graph, { messages: [text(waId, 'huele a gas en toda la escalera')] }))).status).toBe(200);
     await waitFor(() => graph.messages.find((m) => m.to === waId && /llama YA al 112/.test(textOfMessage(m.body))), 'the emergency answer');
-    const warning = await waitFor(() => lines.find((l) => l.includes('emergency phrase')), 'the emergency warning');
+    const warning = await waitFor(() => lines.find((l) => l.includes('emergency: answered')), 'the emergency warning');
     expect(JSON.parse(warning)).toMatchObject({ level: 40, channel: 'whatsapp-cloud', conversationId: `…${waId.slice(-3)}` });
     // Nor any 7-digit part of it, anywhere, at any level.
     const pieces = Array.from({ length: waId.length - 6 }, (_, i) => waId.slice(i, i + 7));
