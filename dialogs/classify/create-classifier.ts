@@ -29,6 +29,15 @@ export async function createClassifier(
   const offline = files.length > 0
     ? LiveOfflineClassifier.start({ catalog, files, ...(log ? { log } : {}), ...history })
     : OfflineClassifier.train(catalog);
+  return withModel(config, catalog, offline, log);
+}
+
+/**
+ * `offline` as the bot uses it: alone without `LLM_PROVIDER`; with one, inside a
+ * {@link HybridClassifier} with an {@link LlmClassifier} in `LLM_MODE` (timeout `LLM_TIMEOUT_MS`).
+ * Also used by bot/learning-classifier.ts, whose offline side learns from agents' corrections.
+ */
+export async function withModel(config: Config, catalog: Catalog, offline: OfflineClassifier | LiveOfflineClassifier, log?: Logger): Promise<Classifier> {
   if (!config.LLM_PROVIDER) return offline;
   const [{ createChatModel }, { HybridClassifier }, { LlmClassifier }] = await Promise.all([
     import('./chat-model'), import('./hybrid-classifier'), import('./llm-classifier'),
