@@ -16,26 +16,13 @@ import { LOCALES, PROCEDURE_TYPES, type Catalog, type Locale } from '../dialogs/
 import { NONE } from '../dialogs/classify/classifier';
 import { DEFAULT_OPTIONS, OfflineClassifier, type LabelledText, type OfflineOptions } from '../dialogs/classify/offline-classifier';
 import { foldOf } from '../dialogs/classify/offline/calibrate';
+import { classificationsPerSecond } from './classifier';
+import { calibration } from './eval/metrics';
 
 const { values: args } = parseArgs({ options: { cv: { type: 'boolean', default: false }, set: { type: 'string' }, folds: { type: 'string', default: '5' }, rows: { type: 'string', default: '10000' } } });
 const options: OfflineOptions = merge(DEFAULT_OPTIONS, args.set ? (JSON.parse(args.set) as Partial<OfflineOptions>) : {});
 const catalog = loadCatalog(fileURLToPath(new URL('../config/catalog.yaml', import.meta.url)));
 
-/** Messages not in the catalog: short, long, vague, typo-ridden, in all three languages. */
-const MESSAGES = [
-  'Hay una farola apagada en la calle Colón 12 desde hace una semana',
-  "la farola del meu carrer no s'encén",
-  "there's a huge pothole on Main Street",
-  'se perdió mi perro',
-  '¿qué días pasa el camión de la basura?',
-  'hola',
-  'tengo un problema',
-  'xq nadie viene a arreglar el semaforo?? llevamos 3 dias asi, un dia de estos hay un accidente',
-  'buenas tardes, les escribo porque desde que hicieron las obras en la calle de atrás, cada vez que llueve se inunda toda la esquina y el agua entra en los portales, ya lo avisamos dos veces y seguimos igual',
-  'el contenidor de vidre està ple fins dalt',
-  'power cut in the whole block since this morning',
-  'una rama enorme cuelga encima del parque infantil',
-];
 
 function merge(a: OfflineOptions, b: Partial<OfflineOptions>): OfflineOptions {
   return {
@@ -77,31 +64,7 @@ export function syntheticHistory(c: Catalog, n: number, seed = 1): LabelledText[
   return out;
 }
 
-function throughput(offline: OfflineClassifier, ms = 2_000): number {
-  let count = 0;
-  let sink = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
-    for (const text of MESSAGES) sink += offline.classifySync(text).confidence;
-    count += MESSAGES.length;
-    now = performance.now();
-  }
-  if (!Number.isFinite(sink)) throw new Error('non-finite confidence');
-  return Math.round(count / ((now - start) / 1000));
-}
 
-/** Expected calibration error over 10 equal-width bins. */
-function ece(conf: number[], right: boolean[]): number {
-  const bins = Array.from({ length: 10 }, () => ({ n: 0, c: 0, a: 0 }));
-  conf.forEach((c, i) => {
-    const b = bins[Math.min(9, Math.floor(c * 10))]!;
-    b.n++;
-    b.c += c;
-    b.a += right[i] ? 1 : 0;
-  });
-  return bins.reduce((s, b) => s + (b.n ? (b.n / conf.length) * Math.abs(b.c / b.n - b.a / b.n) : 0), 0);
-}
 
 /** k-fold CV over the catalog's service, type and out-of-scope examples, per language. */
 function crossValidate(folds: number): void {
@@ -150,7 +113,7 @@ function crossValidate(folds: number): void {
   console.log(`cv service accuracy by threshold: ${sweep.map((t, k) => `${t}: ${(atThreshold[k]!.r / atThreshold[k]!.n).toFixed(3)}`).join(', ')}`);
   for (const l of LOCALES) {
     const p = per.get(l)!;
-    console.log(`cv ${l}: service accuracy ${(p.sr / p.sn).toFixed(3)} (n ${p.sn}), type accuracy ${(p.tr / p.tn).toFixed(3)} (n ${p.tn}), ECE ${ece(p.conf, p.right).toFixed(3)}`);
+    console.log(`cv ${l}: service accuracy ${(p.sr / p.sn).toFixed(3)} (n ${p.sn}), type accuracy ${(p.tr / p.tn).toFixed(3)} (n ${p.tn}), ECE ${calibration(p.conf, p.right).ece.toFixed(3)}`);
   }
 }
 
@@ -169,5 +132,5 @@ c0 = process.cpuUsage();
 const t1 = performance.now();
 const withHistory = OfflineClassifier.train(catalog, history, options);
 console.log(`trained from the catalog + ${history.length} history rows in ${Math.round(performance.now() - t1)} ms (${cpuMs(c0)} ms CPU): ${JSON.stringify(withHistory.stats)}`);
-console.log(`classifications/s (one thread): ${throughput(offline)} (catalog model), ${throughput(withHistory)} (with history)`);
+console.log(`classifications/s (one thread): ${classificationsPerSecond(offline)} (catalog model), ${classificationsPerSecond(withHistory)} (with history)`);
 if (args.cv) crossValidate(Number(args.folds));
