@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import { DlConversation, waitFor } from '../e2e/support';
  * part 3): one ROLE=web process (Direct Line + the console) and one ROLE=worker process (the turns,
  * so the classifier), each a real `node --import tsx bot/main.ts`, sharing one Redis prefix and one
  * SQLite file. The agent corrects on the web process; the worker's next reading of the same words
- * follows the correction.
+ * follows the correction. Last, the same for a change of a worker's CLASSIFIER_HISTORY file.
  */
 
 /** A leaning post: the catalog alone reads street lighting; the agents know it is a traffic sign's post. */
@@ -29,6 +29,7 @@ let baseUrl: string;
 let redis: Redis;
 let db: Db;
 let worker: ChildProcess;
+let lateWorker: ChildProcess | undefined;
 const procs: ChildProcess[] = [];
 const conversations: DlConversation[] = [];
 
@@ -90,11 +91,11 @@ afterAll(async () => {
 });
 
 /** A new citizen says TEXT; resolves with the worker's first answer. */
-async function firstReading(): Promise<string> {
+async function firstReading(text = TEXT): Promise<string> {
   const c = await DlConversation.open(baseUrl);
   conversations.push(c);
   await c.botSays(/Hola/, 20_000);
-  const { reply } = await c.ask(TEXT, 20_000);
+  const { reply } = await c.ask(text, 20_000);
   c.end();
   return reply.text ?? '';
 }
@@ -135,11 +136,32 @@ describe('agent corrections across two processes', () => {
   }, 180_000);
 
   it('a worker started later trains on the stored corrections from the start', async () => {
-    const late = startBot({ ROLE: 'worker' });
+    const late = (lateWorker = startBot({ ROLE: 'worker' }));
     await waitFor(async () => (((await redis.pubsub('NUMSUB', `${prefix}:classifier-corrections`)) as [string, number])[1] >= 2 ? true : undefined), 'the second worker following corrections', 40_000);
     await stopBot(worker); // from now on only the new worker runs turns (it takes them only after its start-up)
     // It subscribes only once its first model (catalog + corrections) is trained: its first answer is the corrected one.
     expect(await firstReading()).toMatch(/Tráfico y señalización/);
     expect(late.exitCode).toBeNull();
+  }, 180_000);
+
+  it("a worker follows a change of its CLASSIFIER_HISTORY file (the city's own history), with no restart", async () => {
+    const bench = 'El banco del parque de la calle Mayor 5 tiene las tablas rotas';
+    const file = path.join(dataDir, 'history.csv');
+    await writeFile(file, 'text,service,type\n');
+    const reader = startBot({ ROLE: 'worker', CLASSIFIER_HISTORY: file });
+    await waitFor(async () => (((await redis.pubsub('NUMSUB', `${prefix}:classifier-corrections`)) as [string, number])[1] >= 2 ? true : undefined), 'the history worker started', 40_000);
+    if (lateWorker) await stopBot(lateWorker);
+    expect(await firstReading(bench)).toMatch(/Parques/);
+    const readerPid = reader.pid;
+
+    // The city's history says such benches are street furniture (an invented rule: what matters is that the file decides).
+    await appendFile(file, Array.from({ length: 6 }, () => `"${bench}",calles,reclamo\n`).join(''));
+    const reading = await waitFor(async () => {
+      const text = await firstReading(bench);
+      return /Calles y aceras/.test(text) ? text : undefined;
+    }, 'the worker reading the text as the history says', 60_000);
+    expect(reading).not.toMatch(/Parques/);
+    expect(reader.exitCode).toBeNull();
+    expect(reader.pid).toBe(readerPid);
   }, 180_000);
 });
