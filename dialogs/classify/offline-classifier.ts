@@ -4,7 +4,7 @@
  *
  * Two softmax heads over the same hashed features of the masked text (text-features.ts: street
  * names, proper nouns and numbers masked; light stemming per language; word stems, stem bigrams
- * and character n-grams inside words): one picks the service or the explicit {@link NONE} outcome
+ * and character n-grams inside words; the first clause counted twice): one picks the service or the explicit {@link NONE} outcome
  * (out-of-scope text, trained from the catalog's `outOfScope` and a built-in background), the other
  * the procedure type. Each head's temperature is fitted on held-out folds of its own training data,
  * so a confidence of 0.8 means right about 8 times in 10 on text like the training text.
@@ -53,8 +53,9 @@ export interface OfflineOptions {
 }
 
 export const DEFAULT_OPTIONS: OfflineOptions = {
-  features: { minChar: 4, maxChar: 5, bigrams: true },
-  service: { epochs: 12, learningRate: 1, l2: 1e-6, nbWeight: 0.3 },
+  features: { minChar: 4, maxChar: 5, bigrams: true, leadClause: true },
+  // A sharper naive Bayes share (alpha 0.01, not 0.1): 5-fold CV on the catalog 0.893 → 0.899 with leadClause.
+  service: { epochs: 12, learningRate: 1, l2: 1e-6, nbWeight: 0.4, nbAlpha: 0.01 },
   type: { epochs: 12, learningRate: 1, l2: 1e-6, nbWeight: 0.1 },
   noneWeight: 1,
   calibrationFolds: 3,

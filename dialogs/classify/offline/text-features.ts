@@ -23,6 +23,12 @@ export interface TextFeatureOptions {
   minChar: number;
   maxChar: number;
   bigrams: boolean;
+  /**
+   * Count the features of the first clause twice when more text follows it. Citizens lead with what
+   * they want ("sin agua desde las 10, y encima la calle levantada…"); what comes after adds context
+   * or a second problem and should not outvote it. @defaultValue false
+   */
+  leadClause?: boolean;
   /** Also a feature for the first this-many letters of each longer word (0: none). */
   prefix?: number;
 }
@@ -245,7 +251,24 @@ export function textFeatures(text: string, locale: Locale, vocabulary: Vocabular
   out.length = 0;
   const { stemmed, plain } = analyse(text, locale, vocabulary);
   hashWords(stemmed, plain, opts, out);
+  if (opts.leadClause) hashLeadClause(text, locale, vocabulary, opts, out);
   if (QUESTION_MARKS.test(text)) out.push(QUESTION);
+}
+
+// A clause ends at punctuation; the lead counts only with 3+ words of its own and 12+ characters after it.
+const LEAD_END = /[,.;:!?\n]/g;
+const LEAD_MIN_WORDS = 3;
+const LEAD_MIN_REST = 12;
+
+/** Appends the hashes of the first clause of `text` again, when it is a clause and not the whole text. */
+function hashLeadClause(text: string, locale: Locale, vocabulary: Vocabulary, opts: TextFeatureOptions, out: IntBuffer): void {
+  const start = text.search(/[\p{L}\p{N}]/u);
+  if (start < 0) return;
+  LEAD_END.lastIndex = start;
+  const end = LEAD_END.exec(text)?.index ?? -1;
+  if (end < 0 || text.length - end <= LEAD_MIN_REST) return;
+  const lead = analyse(text.slice(0, end), locale, vocabulary);
+  if (lead.plain.length >= LEAD_MIN_WORDS) hashWords(lead.stemmed, lead.plain, opts, out);
 }
 
 /**
