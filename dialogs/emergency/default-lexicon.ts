@@ -1,4 +1,5 @@
-import type { EmergencyLexicon } from './lexicon';
+import { BROADER_LEXICON } from './broader-lexicon';
+import { mergeLexicon, type EmergencyLexicon } from './lexicon';
 
 /**
  * The built-in emergency lexicon for es (Spain and Argentina), ca and en. Cities add to it in the
@@ -8,7 +9,7 @@ import type { EmergencyLexicon } from './lexicon';
  * (tests/fixtures/emergency/*.jsonl). Run `npx vitest run tests/emergency` after any change: recall on
  * the held-out split and zero false alarms are asserted.
  */
-export const DEFAULT_LEXICON: EmergencyLexicon = {
+const BASE_LEXICON: EmergencyLexicon = {
   context: ['self', 'person', 'presence', 'animal', 'structure', 'cable', 'cableLive', 'electric', 'ground', 'smokeCue', 'weapon', 'fragment'],
   concepts: {
     // ---- modifiers ----
@@ -163,7 +164,7 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
   signals: [
     { kind: 'fire', all: ['fire'], none: ['tamedFire', 'gunWords'] },
     { kind: 'fire', all: ['explosion'], none: ['tamedFire'] },
-    { kind: 'smoke', all: ['smoking'] },
+    { kind: 'smoke', all: ['smoking'], none: ['tamedSmoke'], window: 12 },
     { kind: 'smoke', all: ['smoke', 'smokeCue'], window: 5, none: ['tamedSmoke'] },
     { kind: 'gas', all: ['gasBefore', 'gas'], window: 4, ordered: true },
     { kind: 'gas', all: ['gas', 'gasAfter'], window: 3, ordered: true },
@@ -201,3 +202,6 @@ export const DEFAULT_LEXICON: EmergencyLexicon = {
     { kind: 'distress', all: ['distress'] },
   ],
 };
+
+/** The base lexicon (rounds 1–8) and round 9's broader synonyms (broader-lexicon.ts). */
+export const DEFAULT_LEXICON: EmergencyLexicon = mergeLexicon(BASE_LEXICON, BROADER_LEXICON);

@@ -1,4 +1,5 @@
 import { normalize } from '../classify/normalize';
+import { eachClause } from './clauses';
 import { foldWord, withinOneEdit } from './fold';
 import { MODIFIERS, type EmergencyKind, type EmergencyLexicon, type EmergencySignal } from './lexicon';
 
@@ -17,12 +18,16 @@ export interface EmergencyDetectorOptions {
   vocabulary?: Iterable<string>;
 }
 
-/** One word of a term: exact (folded), a prefix, or any word. */
-type Part = { kind: 'word' | 'prefix'; text: string; key: string } | { kind: 'any' };
-interface Term { parts: readonly Part[] }
-interface Span { start: number; end: number }
-/** A clause's words: which lexicon words each matches, and which were blanked out as `exclude`. */
-interface Clause { length: number; matched: Array<ReadonlySet<string>>; blank: boolean[] }
+/**
+ * A term: the ids of the lexicon words it needs (-1: any word), and which of them is its anchor (its
+ * longest word, the rarest: terms are looked up by it, so "a" or "de" never start a search).
+ */
+interface Term { concept: number; parts: Int32Array; anchor: number }
+/** Spans of one concept in a clause, as flat [start, end, start, end…]. */
+type Spans = number[];
+interface CompiledSignal { kind: EmergencyKind; all: number[]; none: number[]; window: number; reach: number; ordered: boolean }
+/** What a distinct message word matches: its lexicon word ids, and whether any is a signal's trigger. */
+interface WordInfo { ids: Int32Array; trigger: boolean }
 
 // Below this length a typo is too likely to make another real word ("gas"/"gps", "fuego"/"juego").
 const MIN_FUZZY = 6;
@@ -32,22 +37,8 @@ const HYPOTHETICAL_GAP = 3;
 const DEFAULT_WINDOW = 6;
 const NONE_REACH = 4;
 // Distinct message words whose matches are remembered (a bounded cache, cleared when full).
-const MATCH_CACHE = 20_000;
-// "Sí, hay fuego": a "yes" before a comma is an answer, not the "si" of a condition.
-// "No, se ha caído todo" likewise: a "no" before a comma answers, it negates nothing after it.
-const YES_COMMA = /(?<![\p{L}])(s[ií]|yes|no)\s*,/giu;
-// "Sí" with its accent is always "yes", never the "si" of a condition ("no hay fuego pero sí humo").
-const YES = /(?<![\p{L}])sí(?![\p{L}])/giu;
-// Clauses: sentences, and the turn of a story at "but" ("no hay fuego pero sí mucho humo").
-const SENTENCE = /[.!?;¿¡\n]+/u;
-const TURNS = new Set(['pero', 'but', 'aunque', 'although', 'mientras que', 'sino']);
-// English contractions typed without the apostrophe ("isnt breathing") read as with it ("isn t").
-const CONTRACTIONS: Readonly<Record<string, string>> = {
-  isnt: 'isn t', cant: 'can t', wont: 'won t', dont: 'don t', doesnt: 'doesn t', arent: 'aren t', wasnt: 'wasn t', hasnt: 'hasn t',
-  havent: 'haven t', didnt: 'didn t', couldnt: 'couldn t', theres: 'there s', im: 'i m', hes: 'he s', shes: 'she s', ive: 'i ve',
-  // Spanish and Catalan text-message spellings.
-  sta: 'esta', stan: 'estan', toy: 'estoy', tamos: 'estamos', q: 'que', k: 'que', ke: 'que', xq: 'porque', pq: 'porque', d: 'de', x: 'por', xfa: 'por favor', tb: 'tambien', tmb: 'tambien',
-};
+const WORD_CACHE = 20_000;
+const NO_IDS = new Int32Array(0);
 
 /**
  * Recognises emergencies by meaning: concepts (danger, people, places, weapons…) from a lexicon, seen
@@ -55,220 +46,303 @@ const CONTRACTIONS: Readonly<Record<string, string>> = {
  * the past or a habit ("hace un mes", "todas las noches") and figures of speech ("me muero de risa")
  * taken into account. Typos and missing accents are tolerated (see fold.ts).
  *
- * Pure and synchronous: built once per catalog (words indexed by their first word and length), then
- * about a quarter of a millisecond per message on one core (bench/emergency-speed.ts).
+ * Read this before changing: it runs on every message of every conversation, so the hot path is
+ * allocation-light. Each distinct message word is matched against the lexicon once and cached (with
+ * whether it can start any signal: a message with no such word leaves at once); a clause's terms are
+ * found in one pass for all concepts, by the id of their first word.
  * @example new EmergencyDetector(DEFAULT_LEXICON).detect('hay olor a gas en mi edificio')?.kind === 'gas'
  */
 export class EmergencyDetector {
-  /** Each concept's terms, by the key of their first word (terms starting with `?` under ''). */
-  private readonly concepts = new Map<string, ReadonlyMap<string, readonly Term[]>>();
-  private readonly signals: readonly EmergencySignal[];
-  private readonly context: ReadonlySet<string>;
-  private readonly known: ReadonlySet<string>;
-  private readonly lexiconWords = new Set<string>();
-  /** Every distinct word of the lexicon, so a message word is compared with each once per clause. */
-  private readonly parts = new Map<string, Extract<Part, { text: string }>>();
-  private readonly prefixes: Array<Extract<Part, { text: string }>> = [];
+  private readonly conceptIds = new Map<string, number>();
+  /** Lexicon words (folded) and their ids; prefixes apart. */
+  private readonly wordIds = new Map<string, number>();
+  private readonly prefixes: Array<{ text: string; id: number }> = [];
   /** Words long enough to match with a typo, by length. */
-  private readonly wordsOfLength = new Map<number, Array<Extract<Part, { text: string }>>>();
-  private readonly matchCache = new Map<string, ReadonlySet<string>>();
+  private readonly fuzzyByLength = new Map<number, Array<{ text: string; id: number }>>();
+  /** Each lexicon word's text, by id. */
+  private readonly textOf: string[] = [];
+  /** Terms by the id of their anchor word (terms of only `?` under -1); `exclude` terms apart. */
+  private readonly terms = new Map<number, Term[]>();
+  private readonly excludeTerms = new Map<number, Term[]>();
+  private readonly signals: CompiledSignal[];
+  private readonly context: boolean[];
+  private readonly known = new Set<string>();
+  private readonly triggers = new Set<number>();
+  private readonly words = new Map<string, WordInfo>();
+  /** Per-clause scratch, reused (detect is synchronous): each concept's spans, and which are non-empty. */
+  private readonly spanBuf: Spans[] = [];
+  private readonly liveBuf: Spans[] = [];
+  private readonly touched: number[] = [];
+  private readonly infoBuf: WordInfo[] = [];
+  private readonly special: { negation: number; hypothetical: number; past: number; now: number; joke: number };
 
   constructor(lexicon: EmergencyLexicon, options: EmergencyDetectorOptions = {}) {
-    for (const [name, terms] of Object.entries(lexicon.concepts)) {
-      if (name === MODIFIERS.known) continue;
-      const byFirst = new Map<string, Term[]>();
-      for (const term of terms.map((t) => this.compile(t))) {
-        const first = term.parts[0];
-        if (!first) continue;
-        const key = first.kind === 'any' ? '' : first.key;
-        byFirst.set(key, [...(byFirst.get(key) ?? []), term]);
+    const names = Object.keys(lexicon.concepts).filter((n) => n !== MODIFIERS.known);
+    names.forEach((n, i) => this.conceptIds.set(n, i));
+    const compiled = names.map((n) => (lexicon.concepts[n] ?? []).map((t) => this.compile(t, this.conceptIds.get(n)!)));
+    compiled.forEach((terms, c) => {
+      for (const term of terms) {
+        const into = names[c] === MODIFIERS.exclude ? this.excludeTerms : this.terms;
+        const key = term.anchor < 0 ? -1 : term.parts[term.anchor]!;
+        let list = into.get(key);
+        if (!list) into.set(key, (list = []));
+        list.push(term);
       }
-      this.concepts.set(name, byFirst);
+    });
+    this.signals = lexicon.signals.map((s) => this.compileSignal(s));
+    const id = (n: string) => this.conceptIds.get(n) ?? -1;
+    this.special = { negation: id(MODIFIERS.negation), hypothetical: id(MODIFIERS.hypothetical), past: id(MODIFIERS.past), now: id(MODIFIERS.now), joke: id(MODIFIERS.joke) };
+    this.context = names.map((n) => lexicon.context.includes(n));
+    for (let c = 0; c < names.length; c += 1) {
+      this.spanBuf.push([]);
+      this.liveBuf.push([]);
     }
-    for (const s of lexicon.signals) {
-      for (const c of [...s.all, ...(s.none ?? [])]) if (!this.concepts.has(c)) throw new Error(`emergency signal ${s.kind} names an unknown concept "${c}"`);
-    }
-    this.signals = lexicon.signals;
-    this.context = new Set(lexicon.context);
-    const known = new Set<string>();
-    for (const term of lexicon.concepts[MODIFIERS.known] ?? []) for (const w of normalize(term).split(' ')) if (w) known.add(foldWord(w));
+    this.chooseTriggers(compiled);
+    for (const term of lexicon.concepts[MODIFIERS.known] ?? []) for (const w of normalize(term).split(' ')) if (w) this.known.add(foldWord(w));
     for (const w of options.vocabulary ?? []) {
       const f = foldWord(w);
-      if (!this.lexiconWords.has(f)) known.add(f);
-    }
-    this.known = known;
-    for (const p of this.parts.values()) {
-      if (p.kind === 'prefix') this.prefixes.push(p);
-      else if (p.text.length >= MIN_FUZZY) this.wordsOfLength.set(p.text.length, [...(this.wordsOfLength.get(p.text.length) ?? []), p]);
+      if (!this.wordIds.has(f)) this.known.add(f);
     }
   }
 
   /** Whether the text reports an emergency now; undefined for anything else. */
   detect(text: string): EmergencyFinding | undefined {
-    for (const clause of clausesOf(text)) {
-      const found = this.inClause(clause);
-      if (found) return found;
-    }
-    return undefined;
+    let found: EmergencyFinding | undefined;
+    eachClause(text, (words) => {
+      found = this.inClause(words);
+      return found !== undefined;
+    });
+    return found;
   }
 
-  private compile(term: string): Term {
-    const parts: Part[] = term.trim().split(/\s+/).flatMap((raw): Part[] => {
-      if (raw === '?') return [{ kind: 'any' }];
+  private compile(term: string, concept: number): Term {
+    const ids: number[] = [];
+    for (const raw of term.trim().split(/\s+/)) {
+      if (raw === '?') {
+        ids.push(-1);
+        continue;
+      }
       const words = normalize(raw).split(' ').filter((w) => w !== '').map(foldWord);
       // A prefix mark belongs to the raw word's last piece ("s'esfondr*" → "s", "esfondr*").
-      return words.map((w, i): Part => {
-        const kind = raw.endsWith('*') && i === words.length - 1 ? 'prefix' : 'word';
-        return { kind, text: w, key: `${kind}:${w}` };
-      });
-    });
-    for (const p of parts) {
-      if (p.kind === 'any') continue;
-      this.lexiconWords.add(p.text);
-      this.parts.set(p.key, p);
+      words.forEach((w, i) => ids.push(this.idOf(w, raw.endsWith('*') && i === words.length - 1)));
     }
-    return { parts };
+    let anchor = -1;
+    ids.forEach((p, k) => {
+      if (p >= 0 && (anchor < 0 || this.textOf[p]!.length > this.textOf[ids[anchor]!]!.length)) anchor = k;
+    });
+    return { concept, parts: Int32Array.from(ids), anchor };
+  }
+
+  private idOf(word: string, prefix: boolean): number {
+    const key = prefix ? `${word}*` : word;
+    let id = this.wordIds.get(key);
+    if (id !== undefined) return id;
+    id = this.textOf.length;
+    this.textOf.push(word);
+    this.wordIds.set(key, id);
+    if (prefix) this.prefixes.push({ text: word, id });
+    else if (word.length >= MIN_FUZZY) {
+      const list = this.fuzzyByLength.get(word.length) ?? [];
+      list.push({ text: word, id });
+      this.fuzzyByLength.set(word.length, list);
+    }
+    return id;
+  }
+
+  private compileSignal(s: EmergencySignal): CompiledSignal {
+    const ids = (names: readonly string[]) => names.map((c) => {
+      const id = this.conceptIds.get(c);
+      if (id === undefined || c === MODIFIERS.exclude) throw new Error(`emergency signal ${s.kind} names an unknown concept "${c}"`);
+      return id;
+    });
+    return { kind: s.kind, all: ids(s.all), none: ids(s.none ?? []), window: s.window ?? DEFAULT_WINDOW, reach: s.window ?? NONE_REACH, ordered: s.ordered ?? false };
+  }
+
+  /**
+   * The words that can start a signal: for each signal, the words of its rarest concept that is not
+   * context (a term needs all its words, so one fixed word of each term is enough to look for).
+   */
+  private chooseTriggers(compiled: Term[][]): void {
+    for (const s of this.signals) {
+      const pick = [...s.all].sort((a, b) => Number(this.context[a]) - Number(this.context[b]) || compiled[a]!.length - compiled[b]!.length)[0]!;
+      for (const term of compiled[pick]!) {
+        if (term.anchor < 0) return this.triggers.clear(); // a term of only `?`: no pre-filter is safe
+        this.triggers.add(term.parts[term.anchor]!);
+      }
+    }
   }
 
   private inClause(words: readonly string[]): EmergencyFinding | undefined {
-    const tokens = this.masked(words);
-    const seen = new Map<string, Span[]>();
-    const spans = (name: string): Span[] => {
-      let found = seen.get(name);
-      if (!found) seen.set(name, (found = this.find(name, tokens)));
-      return found;
-    };
-    const past = spans(MODIFIERS.past).length > 0 && spans(MODIFIERS.now).length === 0;
-    if (past) return undefined;
-    const negations = spans(MODIFIERS.negation);
-    const conditions = spans(MODIFIERS.hypothetical);
-    const live = (concept: string): Span[] => {
-      const found = spans(concept);
-      if (this.context.has(concept)) return found;
-      return found.filter((s) => !precededBy(s, negations, NEGATION_GAP) && !precededBy(s, conditions, HYPOTHETICAL_GAP));
-    };
-    for (const signal of this.signals) {
-      const hit = this.fires(signal, live, spans);
-      if (hit) return { kind: signal.kind, evidence: words.slice(hit.start, hit.end).join(' ') };
+    const n = words.length;
+    const infos = this.infoBuf;
+    infos.length = n;
+    let anyTrigger = false;
+    for (let i = 0; i < n; i += 1) {
+      const info = this.wordInfo(words[i]!);
+      infos[i] = info;
+      if (info.trigger) anyTrigger = true;
     }
-    return undefined;
-  }
-
-  /** The clause, indexed, with the words of `exclude` terms blanked out ("boca de incendio" is a hydrant). */
-  private masked(words: readonly string[]): Clause {
-    const clause = this.indexed(words.map(foldWord));
-    for (const s of this.find(MODIFIERS.exclude, clause)) {
-      for (let i = s.start; i < s.end; i += 1) {
-        clause.matched[i] = new Set();
-        clause.blank[i] = true;
+    if (!anyTrigger && this.triggers.size > 0) return undefined;
+    const spans = this.spansOf(infos, this.blanked(infos));
+    const { negation, hypothetical, past, now, joke } = this.special;
+    // History, a habit or a joke, unless the clause also says it happens now.
+    if ((has(spans, past) || has(spans, joke)) && !has(spans, now)) return undefined;
+    const live = this.liveBuf;
+    const negations = has(spans, negation) ? spans[negation] : undefined;
+    const conditions = has(spans, hypothetical) ? spans[hypothetical] : undefined;
+    for (const c of this.touched) {
+      const out = live[c]!;
+      out.length = 0;
+      const found = spans[c]!;
+      for (let k = 0; k < found.length; k += 2) {
+        // Not just after a negation ("no hay heridos") or an "if" ("si huele a gas"); who and where always count.
+        if (!this.context[c] && (precededBy(found[k]!, negations, NEGATION_GAP) || precededBy(found[k]!, conditions, HYPOTHETICAL_GAP))) continue;
+        out.push(found[k]!, found[k + 1]!);
       }
     }
-    return clause;
-  }
-
-  /** For each word of the clause, the lexicon words it matches (exactly, by prefix or with one typo). */
-  private indexed(tokens: readonly string[]): Clause {
-    const matched = tokens.map((token) => this.wordsMatching(token));
-    return { length: tokens.length, matched, blank: tokens.map(() => false) };
-  }
-
-  private fires(signal: EmergencySignal, live: (c: string) => Span[], spans: (c: string) => Span[]): Span | undefined {
-    const window = signal.window ?? DEFAULT_WINDOW;
-    const options = signal.all.map(live);
-    if (options.some((o) => o.length === 0)) return undefined;
-    const blockers = (signal.none ?? []).flatMap(spans);
-    // A lone danger term is blocked only close by ("un perro atropellado"), not by a dog further on.
-    const reach = signal.all.length > 1 ? window : NONE_REACH;
-    for (const combo of combinations(options)) {
-      if (signal.ordered && !inOrder(combo)) continue;
-      const start = Math.min(...combo.map((s) => s.start));
-      const end = Math.max(...combo.map((s) => s.end));
-      if (end - start - 1 > window && combo.length > 1) continue;
-      if (blockers.some((b) => b.end >= start - reach && b.start <= end + reach)) continue;
-      return { start, end };
+    for (const signal of this.signals) {
+      const hit = fires(signal, live, spans);
+      if (hit) return { kind: signal.kind, evidence: words.slice(hit[0], hit[1]).join(' ') };
     }
     return undefined;
   }
 
-  /** Every place a concept's term occurs in the tokens. */
-  private find(concept: string, clause: Clause): Span[] {
-    const out: Span[] = [];
-    const at = (p: Part, i: number): boolean => (p.kind === 'any' ? !clause.blank[i] : clause.matched[i]!.has(p.key));
-    const byFirst = this.concepts.get(concept);
-    if (!byFirst) return out;
-    for (let i = 0; i < clause.length; i += 1) {
-      for (const key of ['', ...clause.matched[i]!]) {
-        for (const term of byFirst.get(key) ?? []) {
-          if (i + term.parts.length <= clause.length && term.parts.every((p, k) => at(p, i + k))) out.push({ start: i, end: i + term.parts.length });
+  /** Words covered by an `exclude` term ("boca de incendio" is a hydrant), or null when none. */
+  private blanked(infos: readonly WordInfo[]): boolean[] | null {
+    let blank: boolean[] | null = null;
+    const n = infos.length;
+    for (let i = 0; i < n; i += 1) {
+      for (const id of infos[i]!.ids) {
+        const list = this.excludeTerms.get(id);
+        if (list) for (const term of list) {
+          const start = i - term.anchor;
+          if (!termAt(term, infos, null, start)) continue;
+          blank ??= new Array<boolean>(n).fill(false);
+          for (let k = 0; k < term.parts.length; k += 1) blank[start + k] = true;
         }
       }
     }
-    return out;
+    return blank;
   }
 
-  /** Keys of the lexicon words a message word matches; cached per word (messages repeat words). */
-  private wordsMatching(token: string): ReadonlySet<string> {
-    const cached = this.matchCache.get(token);
+  /** Every concept's spans in the clause (empty where it does not occur), in one pass. */
+  private spansOf(infos: readonly WordInfo[], blank: boolean[] | null): Spans[] {
+    const spans = this.spanBuf;
+    for (const c of this.touched) {
+      spans[c]!.length = 0;
+      this.liveBuf[c]!.length = 0;
+    }
+    this.touched.length = 0;
+    const anyWord = this.terms.get(-1);
+    for (let i = 0; i < infos.length; i += 1) {
+      if (anyWord) for (const term of anyWord) if (termAt(term, infos, blank, i)) this.add(term, i);
+      for (const id of infos[i]!.ids) {
+        const list = this.terms.get(id);
+        if (list) for (const term of list) if (termAt(term, infos, blank, i - term.anchor)) this.add(term, i - term.anchor);
+      }
+    }
+    return spans;
+  }
+
+  private add(term: Term, start: number): void {
+    const spans = this.spanBuf[term.concept]!;
+    if (spans.length === 0) this.touched.push(term.concept);
+    spans.push(start, start + term.parts.length);
+  }
+
+  /** The lexicon words a message word matches (exactly, by prefix or with one typo); cached per word. */
+  private wordInfo(word: string): WordInfo {
+    const cached = this.words.get(word);
     if (cached) return cached;
-    const keys = new Set<string>();
-    const exact = `word:${token}`;
-    if (this.parts.has(exact)) keys.add(exact);
-    const typoAllowed = !this.known.has(token) && !this.lexiconWords.has(token);
-    for (const p of this.prefixes) if (this.matches(p, token)) keys.add(p.key);
-    if (typoAllowed) {
-      for (let n = token.length - 1; n <= token.length + 1; n += 1) {
-        for (const p of this.wordsOfLength.get(n) ?? []) if (withinOneEdit(token, p.text)) keys.add(p.key);
+    const token = foldWord(word);
+    const ids = new Set<number>();
+    const exact = this.wordIds.get(token);
+    if (exact !== undefined) ids.add(exact);
+    for (const p of this.prefixes) if (token.startsWith(p.text)) ids.add(p.id);
+    if (!this.known.has(token) && exact === undefined && !this.wordIds.has(`${token}*`)) this.addTypos(token, ids);
+    const info: WordInfo = { ids: ids.size > 0 ? Int32Array.from(ids) : NO_IDS, trigger: false };
+    for (const id of info.ids) if (this.triggers.has(id)) info.trigger = true;
+    if (this.words.size > WORD_CACHE) this.words.clear();
+    this.words.set(word, info);
+    return info;
+  }
+
+  /** Lexicon words one typo away from the token (and prefixes one typo away from its start). */
+  private addTypos(token: string, ids: Set<number>): void {
+    for (let n = token.length - 1; n <= token.length + 1; n += 1) {
+      for (const p of this.fuzzyByLength.get(n) ?? []) if (withinOneEdit(token, p.text)) ids.add(p.id);
+    }
+    for (const p of this.prefixes) {
+      const n = p.text.length;
+      if (n < MIN_FUZZY || token.startsWith(p.text)) continue;
+      if (withinOneEdit(token.slice(0, n - 1), p.text) || withinOneEdit(token.slice(0, n), p.text) || withinOneEdit(token.slice(0, n + 1), p.text)) ids.add(p.id);
+    }
+  }
+}
+
+function termAt(term: Term, infos: readonly WordInfo[], blank: boolean[] | null, i: number): boolean {
+  const parts = term.parts;
+  if (i < 0 || i + parts.length > infos.length) return false;
+  for (let k = 0; k < parts.length; k += 1) {
+    const p = parts[k]!;
+    // A word blanked by `exclude` is matched by nothing, not even `?`.
+    if (blank?.[i + k] === true || (p !== -1 && !infos[i + k]!.ids.includes(p))) return false;
+  }
+  return true;
+}
+
+function has(spans: readonly Spans[], concept: number): boolean {
+  return concept >= 0 && spans[concept]!.length > 0;
+}
+
+function precededBy(start: number, modifiers: Spans | undefined, gap: number): boolean {
+  if (!modifiers) return false;
+  for (let k = 0; k < modifiers.length; k += 2) {
+    const end = modifiers[k + 1]!;
+    if (end <= start && start - end <= gap) return true;
+  }
+  return false;
+}
+
+/** The span [start, end] where the signal's concepts all occur (within its window, in order…), if any. */
+function fires(signal: CompiledSignal, live: readonly Spans[], spans: readonly Spans[]): [number, number] | undefined {
+  const all = signal.all;
+  for (const c of all) if (live[c]!.length === 0) return undefined;
+  // A lone danger term is blocked only close by ("un perro atropellado"), not by a dog further on,
+  // unless the signal sets its own window ("treu fum de la cuina… olor de fregit").
+  const reach = all.length > 1 ? signal.window : signal.reach;
+  const a = live[all[0]!]!;
+  const b = all.length > 1 ? live[all[1]!]! : null;
+  const c = all.length > 2 ? live[all[2]!]! : null;
+  if (all.length > 3) throw new Error(`emergency signal ${signal.kind}: at most three concepts`);
+  for (let i = 0; i < a.length; i += 2) {
+    for (let j = 0; j < (b ? b.length : 1); j += 2) {
+      for (let k = 0; k < (c ? c.length : 1); k += 2) {
+        let start = a[i]!;
+        let end = a[i + 1]!;
+        if (b) {
+          if (signal.ordered && b[j]! < end) continue;
+          start = Math.min(start, b[j]!);
+          end = Math.max(end, b[j + 1]!);
+        }
+        if (c) {
+          if (signal.ordered && c[k]! < b![j + 1]!) continue;
+          start = Math.min(start, c[k]!);
+          end = Math.max(end, c[k + 1]!);
+        }
+        if (b && end - start - 1 > signal.window) continue;
+        if (blocked(signal.none, spans, start - reach, end + reach)) continue;
+        return [start, end];
       }
     }
-    if (this.matchCache.size > MATCH_CACHE) this.matchCache.clear();
-    this.matchCache.set(token, keys);
-    return keys;
   }
-
-  private matches(part: Extract<Part, { text: string }>, token: string): boolean {
-    if (part.kind === 'word') {
-      if (token === part.text) return true;
-      return part.text.length >= MIN_FUZZY && !this.known.has(token) && !this.lexiconWords.has(token) && withinOneEdit(token, part.text);
-    }
-    if (token.startsWith(part.text)) return true;
-    if (part.text.length < MIN_FUZZY || this.known.has(token) || this.lexiconWords.has(token)) return false;
-    const n = part.text.length;
-    return [n - 1, n, n + 1].some((k) => withinOneEdit(token.slice(0, k), part.text));
-  }
+  return undefined;
 }
 
-/** The message's clauses, each as normalized words. */
-function clausesOf(text: string): string[][] {
-  const out: string[][] = [];
-  for (const sentence of text.replace(YES_COMMA, ' ').replace(YES, ' ').split(SENTENCE)) {
-    let current: string[] = [];
-    for (const w of normalize(sentence).split(' ').flatMap((x) => CONTRACTIONS[x]?.split(' ') ?? [x])) {
-      if (w === '') continue;
-      if (TURNS.has(w) && current.length > 0) {
-        out.push(current);
-        current = [];
-        continue;
-      }
-      current.push(w);
-    }
-    if (current.length > 0) out.push(current);
+function blocked(none: readonly number[], spans: readonly Spans[], from: number, to: number): boolean {
+  for (const c of none) {
+    const s = spans[c]!;
+    for (let k = 0; k < s.length; k += 2) if (s[k + 1]! >= from && s[k]! <= to) return true;
   }
-  return out;
-}
-
-function precededBy(span: Span, modifiers: readonly Span[], gap: number): boolean {
-  return modifiers.some((m) => m.end <= span.start && span.start - m.end <= gap);
-}
-
-function inOrder(combo: readonly Span[]): boolean {
-  return combo.every((s, i) => i === 0 || combo[i - 1]!.end <= s.start);
-}
-
-/** Each way to pick one span per concept (clauses are short: the product stays small). */
-function* combinations(options: readonly Span[][], i = 0, picked: Span[] = []): Generator<Span[]> {
-  if (i === options.length) {
-    yield picked;
-    return;
-  }
-  for (const s of options[i]!) yield* combinations(options, i + 1, [...picked, s]);
+  return false;
 }

@@ -25,6 +25,8 @@ export const MODIFIERS = {
   hypothetical: 'hypothetical',
   /** Anywhere in the clause, puts it in the past or makes it a habit ("hace un mes", "every night"). */
   past: 'past',
+  /** Anywhere in the clause, makes it a joke ("jajaja", "lol"), unless `now` is there too. */
+  joke: 'joke',
   /** Anywhere in the clause, brings it back to now ("todavía", "right now", "ara mateix"). */
   now: 'now',
   /** Real words one typo away from a danger word ("quemado", "quedando"): never read as typos. */
@@ -35,7 +37,7 @@ export interface EmergencySignal {
   kind: EmergencyKind;
   /** Every one of these concepts must occur in the same clause... */
   all: readonly string[];
-  /** ...within this many words from the first to the last. @defaultValue 6 */
+  /** ...within this many words from the first to the last (for a one-concept signal: how far `none` reaches, default 4). @defaultValue 6 */
   window?: number;
   /** ...in this order. @defaultValue false */
   ordered?: boolean;

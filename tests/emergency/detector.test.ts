@@ -4,6 +4,7 @@ import { CatalogSchema, LOCALES, type Catalog } from '../../dialogs/catalog/sche
 import { normalize } from '../../dialogs/classify/normalize';
 import { emergencyDetectorFor } from '../../dialogs/emergency/catalog-detector';
 import { DEFAULT_LEXICON } from '../../dialogs/emergency/default-lexicon';
+import { eachClause } from '../../dialogs/emergency/clauses';
 import { EmergencyDetector } from '../../dialogs/emergency/detector';
 import { emergencyCases, type EmergencyCase } from './fixtures';
 
@@ -48,9 +49,10 @@ describe('EmergencyDetector on the held-out split', () => {
   });
 
   it('recognises held-out emergency phrasings it was never tuned on (recall floor, measured blind)', () => {
-    // The held-out round (the eighth) was written before the lexicon last changed and measured once, blind:
-    // 20/34. Pooled over every round written after the first tuning (2nd to 8th), blind recall is 333/427.
-    expect(score('test').recall).toBeGreaterThanOrEqual(0.58);
+    // The test split holds rounds 8 and 9. Round 9 (180 emergencies) was written before the lexicon changed
+    // and measured blind at 145/180; the broader lexicon (broader-lexicon.ts) brought the split to 199/214,
+    // but round 9's author also wrote that lexicon, so read 0.93 as an upper bound (docs/emergencies.md).
+    expect(score('test').recall).toBeGreaterThanOrEqual(0.9);
   });
 
   it('recognises every dev phrasing and raises no alarm on dev either', () => {
@@ -116,6 +118,19 @@ describe('EmergencyDetector by meaning', () => {
     expect(guarded.detect('se esta quemando la calle')?.kind).toBe('fire');
   });
 
+  it('reads a laugh as a joke, and cooking smoke or a habit as no danger', () => {
+    expect(kind('se me quemo la sopa y huele a quemado jajaja')).toBeUndefined();
+    expect(kind('el bar de sota treu fum de la cuina i fa olor de fregit a tot el pati')).toBeUndefined();
+    expect(kind('the neighbours have a barbecue every sunday and the smoke is everywhere')).toBeUndefined();
+    expect(kind('huele a quemado y sale humo del piso de arriba, urgente jaja no es broma')).toBe('fire');
+  });
+
+  it('finds a term by its rarest word, wherever that word sits in it ("a punetazos", "hace ? dias")', () => {
+    expect(kind('se estan dando a punetazos en la puerta del bar')).toBe('violence');
+    expect(kind('hace tres dias se quemo el contenedor')).toBeUndefined();
+    expect(kind('three days ago the bin was on fire')).toBeUndefined();
+  });
+
   it('refuses a signal that names an unknown concept', () => {
     expect(() => new EmergencyDetector({ ...DEFAULT_LEXICON, signals: [{ kind: 'fire', all: ['dragons'] }] })).toThrow(/unknown concept "dragons"/);
   });
@@ -142,5 +157,28 @@ describe('a city extends the lexicon in its catalog', () => {
 
   it('rejects a signal of an unknown kind when the catalog loads', () => {
     expect(() => withEmergencies({ signals: [{ kind: 'meteor', all: ['fire'] }] })).toThrow();
+  });
+});
+
+describe('eachClause', () => {
+  const clauses = (text: string) => {
+    const out: string[] = [];
+    eachClause(text, (words) => { out.push(words.join(' ')); return false; });
+    return out;
+  };
+
+  it('splits at sentence marks and at "but", with the words normalize() gives', () => {
+    expect(clauses('No hay fuego, pero sí mucho HUMO!!! ¿Qué hago?')).toEqual(['no hay fuego', 'mucho humo', 'que hago']);
+    expect(clauses("L'escala del col·legi fa olor de gaaas")).toEqual(['l escala del collegi fa olor de gas']);
+    expect(clauses('my neighbour isnt breathing, xq?')).toEqual(['my neighbour isn t breathing porque']);
+  });
+
+  it('gives the same words as normalize() for every fixture without sentence marks', () => {
+    for (const c of cases) {
+      // Clause breaks, "but" and the spellings read as written out ("isnt", "xq") are the intended differences.
+      const unchanged = /^(?!.*\b(pero|but|aunque|although|sino|isnt|cant|wont|dont|doesnt|arent|wasnt|hasnt|havent|didnt|couldnt|theres|im|hes|shes|ive|sta|stan|toy|tamos|q|k|ke|xq|pq|d|x|xfa|tb|tmb)\b)/;
+      if (/[.!?;¿¡\n,]/.test(c.text) || !unchanged.test(normalize(c.text))) continue;
+      expect(clauses(c.text).join(' '), c.text).toBe(normalize(c.text));
+    }
   });
 });
