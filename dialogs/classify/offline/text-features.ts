@@ -262,13 +262,20 @@ const LEAD_MIN_REST = 12;
 
 /** Appends the hashes of the first clause of `text` again, when it is a clause and not the whole text. */
 function hashLeadClause(text: string, locale: Locale, vocabulary: Vocabulary, opts: TextFeatureOptions, out: IntBuffer): void {
-  const start = text.search(/[\p{L}\p{N}]/u);
+  let start = text.search(/[\p{L}\p{N}]/u);
   if (start < 0) return;
-  LEAD_END.lastIndex = start;
-  const end = LEAD_END.exec(text)?.index ?? -1;
-  if (end < 0 || text.length - end <= LEAD_MIN_REST) return;
-  const lead = analyse(text.slice(0, end), locale, vocabulary);
-  if (lead.plain.length >= LEAD_MIN_WORDS) hashWords(lead.stemmed, lead.plain, opts, out);
+  for (let tries = 0; tries < 3; tries++) {
+    LEAD_END.lastIndex = start;
+    const end = LEAD_END.exec(text)?.index ?? -1;
+    if (end < 0 || text.length - end <= LEAD_MIN_REST) return;
+    const lead = analyse(text.slice(start, end), locale, vocabulary);
+    if (lead.plain.length >= LEAD_MIN_WORDS) {
+      hashWords(lead.stemmed, lead.plain, opts, out);
+      return;
+    }
+    // "Hola, buenas, …": a greeting is not the lead; try the next clause
+    start = end + 1;
+  }
 }
 
 /**
