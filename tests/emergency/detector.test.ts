@@ -125,6 +125,20 @@ describe('EmergencyDetector by meaning', () => {
     expect(kind('huele a quemado y sale humo del piso de arriba, urgente jaja no es broma')).toBe('fire');
   });
 
+  it('keeps modifiers clear of short words that fold together ("ll", "y" and "hi" all fold to "i")', () => {
+    expect(kind("hi ha foc a l'escala")).toBe('fire');
+    expect(kind('me he caido y no me puedo levantar')).toBe('unconscious');
+    expect(kind('someone will get hurt if you dont fix this pavement')).toBeUndefined();
+    expect(kind('el andamio se mueve mucho cuando hace viento')).toBeUndefined();
+  });
+
+  it('recognises situations by their signs: a heater and drowsiness, a hissing gas bottle, a van on its side', () => {
+    expect(kind('tiene el brasero encendido y no la despierto')).toBe('gas');
+    expect(kind('the gas bottle on the balcony is hissing')).toBe('gas');
+    expect(kind('se ha volcado una furgoneta en la rotonda')).toBe('injury');
+    expect(kind('el camion de la basura ha volcado el contenedor')).toBeUndefined();
+  });
+
   it('finds a term by its rarest word, wherever that word sits in it ("a punetazos", "hace ? dias")', () => {
     expect(kind('se estan dando a punetazos en la puerta del bar')).toBe('violence');
     expect(kind('hace tres dias se quemo el contenedor')).toBeUndefined();
