@@ -1,13 +1,15 @@
 /**
  * The dialog engine alone: CPU per turn of the web chat benchmark's script, run in this process with
  * the state in memory (no Redis, no queue, no channel), exactly as the turn worker runs a turn
- * (QueueAdapter, TurnStore). It tells what share of a worker's CPU per message is the dialog turn itself.
+ * (QueueAdapter, TurnStore), with the parts the app builds from the default configuration (knowledge
+ * base, understanding). It tells what share of a worker's CPU per message is the dialog turn itself.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import pino from 'pino';
+import { loadConfig } from '../bot/config';
 import { QueueAdapter } from '../bot/queue-adapter';
 import type { RedisStorage } from '../bot/redis-storage';
 import { openDatabase } from '../bot/sql/database';
@@ -16,6 +18,8 @@ import { BuiltinConnector } from '../connectors/builtin/builtin-connector';
 import type { Catalog } from '../dialogs/catalog/schema';
 import { OfflineClassifier } from '../dialogs/classify/offline-classifier';
 import { CITIZEN_ID, createCitizenBot } from '../dialogs/index';
+import { createKnowledge, type RunningKnowledge } from '../dialogs/knowledge/create-knowledge';
+import { createUnderstanding } from '../dialogs/understand/create-understanding';
 import { SCRIPT } from './directline-load';
 
 const CONVERSATIONS = 200;
@@ -24,12 +28,17 @@ const CONVERSATIONS = 200;
 export async function benchDialogTurn(catalog: Catalog, turns = 20_000): Promise<{ cpuMicrosPerTurn: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'citybot-turn-'));
   const db = await openDatabase({ sqlitePath: join(dir, 'bot.sqlite') });
+  let knowledge: RunningKnowledge | undefined;
   try {
     const saved = new Map<string, string>();
     // TurnStore only reads through readJson(With); the commit is the map update below.
     const readJson = async (keys: string[]) => keys.map((k) => saved.get(k) ?? null);
     const storage = { readJson, readJsonWith: async (keys: string[]) => ({ json: await readJson(keys), others: [] }) } as unknown as RedisStorage;
-    const bot = createCitizenBot({ catalog, classifier: OfflineClassifier.train(catalog), connector: new BuiltinConnector(db, catalog), storage, log: pino({ level: 'silent' }) });
+    const log = pino({ level: 'silent' });
+    const config = loadConfig({});
+    knowledge = await createKnowledge(config, catalog, log);
+    const understanding = await createUnderstanding(config, catalog, log);
+    const bot = createCitizenBot({ catalog, classifier: OfflineClassifier.train(catalog), connector: new BuiltinConnector(db, catalog), storage, understanding, log, ...(knowledge ? { knowledge: knowledge.port } : {}) });
     const adapter = new QueueAdapter();
     let n = 0;
     const turn = async (): Promise<void> => {
@@ -51,6 +60,7 @@ export async function benchDialogTurn(catalog: Catalog, turns = 20_000): Promise
     const used = process.cpuUsage(before);
     return { cpuMicrosPerTurn: (used.user + used.system) / turns };
   } finally {
+    knowledge?.close();
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   }

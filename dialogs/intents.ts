@@ -1,7 +1,7 @@
 import { LOCALES, type Catalog, type Locale } from './catalog/schema';
 import { normalize } from './classify/normalize';
 import { emergencyDetectorFor } from './emergency/catalog-detector';
-import { t, type MessageKey } from './i18n';
+import { spanishVariant, t, type MessageKey } from './i18n';
 
 /**
  * Recognizes the few things a citizen can say that are not a new report: commands (help, cancel,
@@ -202,13 +202,27 @@ function containsAny(text: string, padded: readonly string[]): boolean {
 }
 
 const MENU_KEYS: readonly MessageKey[] = ['menu.report', 'menu.myTickets', 'menu.help'];
+// The greeting buttons' labels, normalized once per Spanish variant (read on every message). A label
+// shared by two languages keeps the first in LOCALES order.
+const menuLabelsByVariant = new Map<string, Map<string, { key: MessageKey; locale: Locale }>>();
+function menuLabels(): Map<string, { key: MessageKey; locale: Locale }> {
+  let labels = menuLabelsByVariant.get(spanishVariant());
+  if (!labels) {
+    labels = new Map();
+    for (const locale of LOCALES) for (const key of MENU_KEYS) {
+      const label = normalize(t(locale, key));
+      if (!labels.has(label)) labels.set(label, { key, locale });
+    }
+    menuLabelsByVariant.set(spanishVariant(), labels);
+  }
+  return labels;
+}
 
 /** The language of a greeting button's label ("Ver mis tickets" → es), if the text is one. */
 export function menuLocaleOf(text: string): Locale | undefined {
-  const c = clean(text);
-  return LOCALES.find((l) => MENU_KEYS.some((k) => normalize(t(l, k)) === c));
+  return menuLabels().get(clean(text))?.locale;
 }
 
 function matchesMenu(c: string, key: MessageKey): boolean {
-  return LOCALES.some((l) => normalize(t(l, key)) === c);
+  return menuLabels().get(c)?.key === key;
 }
