@@ -175,7 +175,7 @@ const BASE_LEXICON: EmergencyLexicon = {
     { kind: 'injury', all: ['vehicle', 'vehicleHit', 'person'], window: 6, ordered: true },
     { kind: 'injury', all: ['fellOn', 'person'], window: 3, ordered: true, none: ['animal'] },
     { kind: 'injury', all: ['person', 'fallVerb', 'heightPlace'], window: 8, ordered: true, none: ['animal'] },
-    { kind: 'injury', all: ['fallVerb', 'fellOnPrep', 'person'], window: 8, ordered: true, none: ['animal'] },
+    { kind: 'injury', all: ['fallVerb', 'fellOnPrep', 'person'], window: 8, ordered: true, none: ['animal', 'lightFall'] },
     { kind: 'injury', all: ['drank', 'poison'], window: 4, ordered: true, none: ['animal'] },
     { kind: 'injury', all: ['animal', 'attackVerb', 'person'], window: 6, ordered: true },
     { kind: 'injury', all: ['injury', 'person'], window: 3, none: ['animal'] },
@@ -199,7 +199,7 @@ const BASE_LEXICON: EmergencyLexicon = {
     { kind: 'drowning', all: ['fellIn', 'waterBody'], window: 6, ordered: true, none: ['animal'] },
     { kind: 'trapped', all: ['trapped', 'person'], window: 8, none: ['animal'] },
     { kind: 'trapped', all: ['self', 'trapped'], window: 4, ordered: true },
-    { kind: 'distress', all: ['distress'] },
+    { kind: 'distress', all: ['distress'], none: ['animal'] },
   ],
 };
 
