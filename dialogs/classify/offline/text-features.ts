@@ -12,6 +12,10 @@
  *    "farola" and "farol" share a word feature.
  * 4. Features: word stems, stem bigrams, and character n-grams inside each (unstemmed) word, padded
  *    with a space each side — they absorb typos ("farla", "semaforo", "contenedr").
+ * 5. **Lead clause.** The features of the first clause of 3+ words are added once more when other
+ *    clauses follow: "sin agua desde las 10, y encima las farolas apagadas" is about water. On the
+ *    labelled sets this raised service and type accuracy in every language (the type most: requests
+ *    and questions are usually stated first, context after).
  */
 import type { Locale } from '../../catalog/schema';
 import { normalize } from '../normalize';
