@@ -38,7 +38,7 @@ export const BROADER_LEXICON: Pick<EmergencyLexicon, 'concepts' | 'signals'> = {
     vulnerable: ['alzheimer', 'demencia', 'dementia', 'nino', 'nina', 'hijo', 'hija', 'crio', 'nen', 'nena', 'fill', 'filla', 'child', 'son', 'daughter', 'toddler', 'kid', 'boy', 'girl', 'nene', 'pibe', 'piba'],
     missing: ['desaparecido', 'desaparecida', 'ha desaparecido', 'no lo encontramos', 'no la encontramos', 'gone missing', 'desaparegut', 'desapareguda', 'no el trobem', 'no la trobem', 'has gone missing', 'went missing', 'been missing', 'missing since', 'missing for hours', 'missing for'],
     chemical: ['producto quimico', 'productos quimicos', 'olor quimico', 'olor a quimico', 'olor quimica', 'chemical smell', 'chemical', 'chemicals', 'quimic', 'quimica', 'amoniaco', 'cloro', 'chlorine', 'ammonia', 'fumes'],
-    chemSymptom: ['pican los ojos', 'pica la garganta', 'pican la garganta', 'tose', 'tosen', 'tosiendo', 'coughing', 'stinging', 'eyes are stinging', 'can t breathe', 'no podemos respirar', 'mareados', 'mareo', 'dizzy', 'vomitando', 'vomiting', 'piquen els ulls', 'tossint', 'marejats', 'being sick', 'burning eyes'],
+    chemSymptom: ['pican los ojos', 'pica la garganta', 'pican la garganta', 'tose mucho', 'tosen', 'tosiendo', 'coughing', 'stinging', 'eyes are stinging', 'can t breathe', 'no podemos respirar', 'mareados', 'mareo', 'dizzy', 'vomitando', 'vomiting', 'piquen els ulls', 'tossint', 'marejats', 'being sick', 'burning eyes'],
     sinkhole: ['socavon', 'sot', 'sinkhole', 'crater', 'boquete'],
     fellInto: ['ha caido dentro', 'caido dentro', 'ha caido', 'fell in', 'fell into it', 'hi ha caigut', 'se ha tragado', 'swallowed', 'se ha hundido', 'has fallen in', 'ha caigut a dins'],
     fallingNow: ['se estan cayendo', 'estan cayendo', 'cauen', 'caen', 'are falling', 'falling', 'se desprenden', 'se caen', 'caient'],
@@ -59,8 +59,8 @@ export const BROADER_LEXICON: Pick<EmergencyLexicon, 'concepts' | 'signals'> = {
       'llar de foc', 'llars de foc', 'wood burner', 'log burner', 'wood stove', 'estufa de lena', 'donar sangre', 'donacion de sangre', 'donar sang', 'donate blood', 'blood donation', 'analisis de sangre',
       'analitica de sangre', 'analitica de sang', 'blood test', 'blood tests', 'manchas de sangre', 'mancha de sangre', 'restos de sangre', 'blood stains', 'blood stain', 'dried blood', 'taques de sang', 'taca de sang', 'sangre fria', 'me hierve la sangre', 'me quema la sangre', 'killing me', 'me mata', 'me matan', 'em mata',
       'crema solar', 'crema catalana', 'crema de', 'crema hidratante', 'sun cream', 'ground floor', 'ground level', 'planta baja', 'missing school', 'missing class', 'missing the bus', 'missing the train'],
-    // Not "ll": it folds to "i", like "y" and "hi" (fold.ts).
-    hypothetical: ['will', 'would', 'gonna', 'se va a hacer', 'se podria', 'es podria', 'es pot fer', 'alguien se va a', 'algun dia', 'some day', 'one day'],
+    // Not "ll" (it folds to "i", like "y" and "hi") nor "will" (to "wi", like "why"): see fold.ts.
+    hypothetical: ['will get', 'will be', 'will end up', 'will happen', 'someone will', 'somebody will', 'kid will', 'child will', 'people will', 'someone s going to', 'would', 'gonna', 'se va a hacer', 'se podria', 'es podria', 'es pot fer', 'alguien se va a', 'algun dia', 'some day', 'one day'],
     now: ['sin dar senales', 'sin dar senales de vida', 'sense donar senyals', 'no one has seen him', 'no one has seen her', 'nobody has seen him', 'nobody has seen her', 'nadie le ha visto', 'nadie la ha visto', 'nadie lo ha visto'],
     past: [
       'cuando hace viento', 'cuando llueve', 'cuando pasa', 'cuando pasan', 'when it s windy', 'when it rains', 'whenever', 'quan fa vent', 'quan plou', 'quan passa', 'cada vez que llueve',

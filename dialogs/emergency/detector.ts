@@ -56,9 +56,10 @@ export class EmergencyDetector {
   private readonly conceptIds = new Map<string, number>();
   /** Lexicon words (folded) and their ids; prefixes apart. */
   private readonly wordIds = new Map<string, number>();
-  private readonly prefixes: Array<{ text: string; id: number }> = [];
+  /** Prefixes by their first letter (a typo never touches the first letter: see withinOneEdit). */
+  private readonly prefixes = new Map<string, Array<{ text: string; id: number }>>();
   /** Words long enough to match with a typo, by length. */
-  private readonly fuzzyByLength = new Map<number, Array<{ text: string; id: number }>>();
+  private readonly fuzzy = new Map<string, Array<{ text: string; id: number }>>();
   /** Each lexicon word's text, by id. */
   private readonly textOf: string[] = [];
   /** Terms by the id of their anchor word (terms of only `?` under -1); `exclude` terms apart. */
@@ -140,12 +141,9 @@ export class EmergencyDetector {
     id = this.textOf.length;
     this.textOf.push(word);
     this.wordIds.set(key, id);
-    if (prefix) this.prefixes.push({ text: word, id });
-    else if (word.length >= MIN_FUZZY) {
-      const list = this.fuzzyByLength.get(word.length) ?? [];
-      list.push({ text: word, id });
-      this.fuzzyByLength.set(word.length, list);
-    }
+    if (prefix) listIn(this.prefixes, word[0]!).push({ text: word, id });
+    // Words long enough to match with a typo, by first letter and length ("f6" for "fuego…").
+    else if (word.length >= MIN_FUZZY) listIn(this.fuzzy, `${word[0]}${word.length}`).push({ text: word, id });
     return id;
   }
 
@@ -258,7 +256,8 @@ export class EmergencyDetector {
     const ids = new Set<number>();
     const exact = this.wordIds.get(token);
     if (exact !== undefined) ids.add(exact);
-    for (const p of this.prefixes) if (token.startsWith(p.text)) ids.add(p.id);
+    const prefixes = this.prefixes.get(token[0] ?? '');
+    if (prefixes) for (const p of prefixes) if (token.startsWith(p.text)) ids.add(p.id);
     if (!this.known.has(token) && exact === undefined && !this.wordIds.has(`${token}*`)) this.addTypos(token, ids);
     const info: WordInfo = { ids: ids.size > 0 ? Int32Array.from(ids) : NO_IDS, trigger: false };
     for (const id of info.ids) if (this.triggers.has(id)) info.trigger = true;
@@ -269,15 +268,18 @@ export class EmergencyDetector {
 
   /** Lexicon words one typo away from the token (and prefixes one typo away from its start). */
   private addTypos(token: string, ids: Set<number>): void {
+    const first = token[0] ?? '';
     for (let n = token.length - 1; n <= token.length + 1; n += 1) {
-      for (const p of this.fuzzyByLength.get(n) ?? []) if (withinOneEdit(token, p.text)) ids.add(p.id);
+      const words = this.fuzzy.get(`${first}${n}`);
+      if (words) for (const p of words) if (withinOneEdit(token, p.text)) ids.add(p.id);
     }
-    for (const p of this.prefixes) {
+    for (const p of this.prefixes.get(first) ?? []) {
       const n = p.text.length;
       if (n < MIN_FUZZY || token.startsWith(p.text)) continue;
       if (withinOneEdit(token.slice(0, n - 1), p.text) || withinOneEdit(token.slice(0, n), p.text) || withinOneEdit(token.slice(0, n + 1), p.text)) ids.add(p.id);
     }
   }
+
 }
 
 function termAt(term: Term, infos: readonly WordInfo[], blank: boolean[] | null, i: number): boolean {
@@ -289,6 +291,12 @@ function termAt(term: Term, infos: readonly WordInfo[], blank: boolean[] | null,
     if (blank?.[i + k] === true || (p !== -1 && !infos[i + k]!.ids.includes(p))) return false;
   }
   return true;
+}
+
+function listIn<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
 }
 
 function has(spans: readonly Spans[], concept: number): boolean {

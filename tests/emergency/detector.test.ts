@@ -6,6 +6,7 @@ import { emergencyDetectorFor } from '../../dialogs/emergency/catalog-detector';
 import { DEFAULT_LEXICON } from '../../dialogs/emergency/default-lexicon';
 import { eachClause } from '../../dialogs/emergency/clauses';
 import { EmergencyDetector } from '../../dialogs/emergency/detector';
+import { foldWord } from '../../dialogs/emergency/fold';
 import { emergencyCases, type EmergencyCase } from './fixtures';
 
 const catalog = loadCatalog('config/catalog.yaml');
@@ -147,6 +148,24 @@ describe('EmergencyDetector by meaning', () => {
 
   it('refuses a signal that names an unknown concept', () => {
     expect(() => new EmergencyDetector({ ...DEFAULT_LEXICON, signals: [{ kind: 'fire', all: ['dragons'] }] })).toThrow(/unknown concept "dragons"/);
+  });
+});
+
+describe('the built-in lexicon and spelling folding', () => {
+  // Folding merges sound-alikes ("insendio" = "incendio"), but it also merges some real words: "haha" folds
+  // to "a", "ll" to "i" (like "y" and "hi"), "will" to "wi" (like "why"), "cosina" (ca: cousin) to "cocina".
+  // A one-word modifier that lands on another common word would turn off danger in every message using it.
+  it('has no one-word modifier that folds onto a different word of the catalog examples', () => {
+    const catalogWords = new Set(catalog.services.flatMap((s) => LOCALES.flatMap((l) => s.examples[l])).flatMap((t) => normalize(t).split(' ')));
+    const byFold = new Map<string, string[]>();
+    for (const w of catalogWords) byFold.set(foldWord(w), [...(byFold.get(foldWord(w)) ?? []), w]);
+    // Accepted: "mai" (ca: never) is a negation anyway; "dry" before a danger word is rare.
+    const accepted = new Set(['may', 'drill']);
+    const clashes = ['negation', 'hypothetical', 'past', 'now', 'joke'].flatMap((concept) => (DEFAULT_LEXICON.concepts[concept] ?? [])
+      .map((t) => normalize(t))
+      .filter((t) => !t.includes(' ') && !accepted.has(t))
+      .flatMap((t) => (byFold.get(foldWord(t)) ?? []).filter((w) => w !== t).map((w) => `${concept}: ${t} ~ ${w}`)));
+    expect(clashes).toEqual([]);
   });
 });
 
