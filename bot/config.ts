@@ -7,6 +7,25 @@ const csv = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
+/**
+ * `host:port,host:port,…` (an IPv6 host in brackets: `[::1]:26379`) as `{ host, port }`. A bad entry is
+ * named by its position, not its text (config errors never print values).
+ */
+const hostPortList = z.string().transform((s, ctx) => {
+  const entries = s.split(',').map((x) => x.trim()).filter(Boolean);
+  if (entries.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'needs at least one host:port, e.g. 10.0.0.5:26379,10.0.0.6:26379' });
+    return z.NEVER;
+  }
+  const parsed = entries.map((e) => /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(e));
+  const bad = parsed.findIndex((m) => !m || Number(m[3]) < 1 || Number(m[3]) > 65_535);
+  if (bad !== -1) {
+    ctx.addIssue({ code: 'custom', message: `entry ${bad + 1} of ${entries.length} is not host:port (a comma-separated list such as 10.0.0.5:26379,10.0.0.6:26379)` });
+    return z.NEVER;
+  }
+  return parsed.map((m) => ({ host: m![1] ?? m![2]!, port: Number(m![3]) }));
+});
+
 /** Every environment variable the bot reads. Only this file touches process.env. */
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -17,6 +36,17 @@ export const ConfigSchema = z.object({
   /** Public base URL (used in Direct Line streamUrl); defaults to http://localhost:PORT. */
   PUBLIC_URL: z.url().optional(),
   REDIS_URL: z.url().optional(),
+  /**
+   * Redis Sentinel (high availability): the sentinels as `host:port,host:port,…`. When set, every
+   * connection asks them for the current master (REDIS_URL must then be unset) and follows a failover.
+   */
+  REDIS_SENTINELS: hostPortList.optional(),
+  /** The master group the sentinels monitor (their `sentinel monitor <name> …`). */
+  REDIS_MASTER_NAME: z.string().min(1).default('mymaster'),
+  /** Sentinel mode: the password of the master and replicas (with REDIS_URL, put it in the URL). */
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  /** Sentinel mode: the sentinels' own password (their `requirepass`), when they have one. */
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
   /** Prefix of every Redis key and BullMQ queue, so several bots (or tests) share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('citybot'),
   /** PostgreSQL URL; when absent the SQLite file at SQLITE_PATH is used. */
@@ -117,7 +147,12 @@ export const ConfigSchema = z.object({
   MEDIA_DIR: z.string().optional(),
   /** Signs the expiring photo URLs given to back offices; by default one is made and kept in Redis for all processes. */
   MEDIA_URL_SECRET: z.string().min(16).optional(),
-  MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 86_400),
+  /**
+   * How long a photo link handed to a back office (Open311 `media_url`, webhook `mediaUrls`) works. It
+   * must outlive the ticket in the city's system, where a clerk may open it months or years later:
+   * 10 years by default. The link is unguessable and signed; the file itself is never deleted by the bot.
+   */
+  MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(10 * 365 * 86_400),
 });
 
 export type Config = Readonly<Omit<z.infer<typeof ConfigSchema>, 'SQLITE_PATH'> & { SQLITE_PATH: string }>;
@@ -128,6 +163,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  if (r.data.REDIS_SENTINELS && r.data.REDIS_URL) {
+    throw new ConfigError('invalid environment:\n  REDIS_URL, REDIS_SENTINELS: set one (with sentinels the master is asked of them)');
+  }
+  if (!r.data.REDIS_SENTINELS && (r.data.REDIS_PASSWORD || r.data.REDIS_SENTINEL_PASSWORD)) {
+    throw new ConfigError('invalid environment:\n  REDIS_PASSWORD, REDIS_SENTINEL_PASSWORD: only with REDIS_SENTINELS (with REDIS_URL, put the password in the URL)');
   }
   if (r.data.LLM_PROVIDER && !r.data.LLM_MODEL) {
     throw new ConfigError('invalid environment:\n  LLM_MODEL: required when LLM_PROVIDER is set');

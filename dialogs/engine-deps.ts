@@ -131,6 +131,10 @@ export interface ServiceQuestion {
   multiple?: boolean;
   /** Free text that must be a number. */
   numeric?: boolean;
+  /** Free text that must be a date and time (sent as a W3C datetime, see dialogs/datetime-answer). */
+  datetime?: boolean;
+  /** Not a question: a notice of the back office shown to the citizen (Open311 `variable: false`). */
+  informational?: boolean;
 }
 
 /** What the dialogs need from the outside world. */

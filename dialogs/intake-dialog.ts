@@ -118,7 +118,7 @@ export class IntakeDialog extends ComponentDialog {
     this.addDialog(collectFieldsDialog(deps));
     this.addDialog(submitDialog(deps));
     this.addDialog(handoffDialog(deps, memo));
-    this.addDialog(backOfficeQuestionsDialog());
+    this.addDialog(backOfficeQuestionsDialog(catalog.city.timezone));
     this.addDialog(new AnswerQuestionDialog(deps, memo));
     this.addDialog(new TextAsk(PROMPT.answer, catalog, 1));
     this.addDialog(new ChoiceAsk(PROMPT.choice, catalog));

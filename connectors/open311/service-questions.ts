@@ -8,7 +8,7 @@ const REFRESH_MS = 10 * 60_000;
 
 /**
  * What the Open311 server wants to know about each service (its definitions' attributes), read at start
- * and every few minutes, as questions the intake dialog asks. Also checks at start that every service
+ * and every few minutes, as questions the intake dialog asks (and notices it shows). Also checks at start that every service
  * code the catalog maps to Open311 exists on the server, and says which do not.
  */
 export class Open311Questions {
@@ -48,7 +48,8 @@ export class Open311Questions {
       const next = new Map<string, ServiceQuestion[]>();
       for (const s of services.filter((x) => x.metadata && this.codes.includes(x.serviceCode))) {
         const definition = await this.client.serviceDefinition(s.serviceCode);
-        next.set(s.serviceCode, definition.attributes.filter((a) => a.variable).sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map(questionOf));
+        // Informational attributes (`variable: false`) are shown to the citizen in their place, not asked.
+        next.set(s.serviceCode, [...definition.attributes].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map(questionOf));
       }
       this.questions = next;
     } catch (err) {
@@ -58,6 +59,7 @@ export class Open311Questions {
 }
 
 function questionOf(a: GeoReportAttribute): ServiceQuestion {
+  if (!a.variable) return { code: a.code, text: a.description ?? a.code, required: false, informational: true };
   const list = a.datatype === 'singlevaluelist' || a.datatype === 'multivaluelist';
   return {
     code: a.code,
@@ -66,5 +68,6 @@ function questionOf(a: GeoReportAttribute): ServiceQuestion {
     ...(list ? { choices: a.values.map((v) => ({ key: v.key, name: v.name ?? v.key })) } : {}),
     ...(a.datatype === 'multivaluelist' ? { multiple: true } : {}),
     ...(a.datatype === 'number' ? { numeric: true } : {}),
+    ...(a.datatype === 'datetime' ? { datetime: true } : {}),
   };
 }

@@ -8,6 +8,8 @@ export interface GeoReportServerAttribute {
   required: boolean;
   description: string;
   values?: Array<{ key: string; name: string }>;
+  /** false: a notice, not a question (GeoReport's informational attribute). Default true. */
+  variable?: boolean;
 }
 
 /** A service the server offers. `type: 'batch'` answers POSTs with a token. */
@@ -96,7 +98,7 @@ export interface GeoReportServer {
   close(): Promise<void>;
 }
 
-/** Services named like config/catalog.yaml's connector codes; `calles` has attributes, `higiene` is batch. */
+/** Services named like config/catalog.yaml's connector codes; `calles` has attributes (a notice and a datetime among them), `higiene` is batch. */
 export const DEFAULT_SERVICES: GeoReportServerService[] = [
   { service_code: 'alumbrado', service_name: 'Alumbrado público', description: 'Farolas apagadas o dañadas', type: 'realtime', keywords: 'farola, luz', group: 'Vía pública' },
   {
@@ -105,6 +107,8 @@ export const DEFAULT_SERVICES: GeoReportServerService[] = [
       { code: 'peligro', datatype: 'singlevaluelist', required: true, description: '¿Hay peligro inmediato?', values: [{ key: 'si', name: 'Sí' }, { key: 'no', name: 'No' }] },
       { code: 'tamano', datatype: 'number', required: false, description: 'Tamaño aproximado (cm)' },
       { code: 'afecta', datatype: 'multivaluelist', required: false, description: 'A quién afecta', values: [{ key: 'peatones', name: 'Peatones' }, { key: 'coches', name: 'Coches' }] },
+      { code: 'plazo', datatype: 'string', required: false, variable: false, description: 'Los baches con peligro se tapan en 48 horas.' },
+      { code: 'desde', datatype: 'datetime', required: true, description: '¿Desde cuándo está?' },
     ],
   },
   { service_code: 'agua', service_name: 'Agua', description: 'Fugas y averías', type: 'realtime', keywords: 'fuga', group: 'Servicios' },
@@ -292,6 +296,7 @@ export async function startGeoReportServer(opts: GeoReportServerOptions = {}): P
 function attributesOf(service: GeoReportServerService, form: URLSearchParams): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const a of service.attributes ?? []) {
+    if (a.variable === false) continue; // a notice: nothing to answer
     const values = a.datatype === 'multivaluelist' ? form.getAll(`attribute[${a.code}][]`) : form.getAll(`attribute[${a.code}]`);
     if (values.length === 0) {
       if (a.required) throw fault(400, `attribute[${a.code}] is required`);
@@ -300,6 +305,8 @@ function attributesOf(service: GeoReportServerService, form: URLSearchParams): R
     const keys = a.values?.map((v) => v.key);
     if (keys && values.some((v) => !keys.includes(v))) throw fault(400, `attribute[${a.code}] must be one of ${keys.join(', ')}`);
     if (a.datatype === 'number' && values.some((v) => !Number.isFinite(Number(v)))) throw fault(400, `attribute[${a.code}] must be a number`);
+    // W3C datetime with an offset, as GeoReport v2 servers parse it.
+    if (a.datatype === 'datetime' && values.some((v) => !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(Date.parse(v)))) throw fault(400, `attribute[${a.code}] must be a W3C datetime`);
     out[a.code] = a.datatype === 'multivaluelist' ? values : (values[0] ?? '');
   }
   return out;

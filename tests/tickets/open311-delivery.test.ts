@@ -9,7 +9,7 @@ import { TelegramEmulator } from '../support/telegram-emulator';
 
 /*
  * A complaint with a location and a photo, filed on Telegram, reaching a GeoReport v2 server through the
- * whole app: the request carries lat/long, the description and a signed, expiring media_url the server
+ * whole app: the request carries lat/long, the description and a signed, long-lived media_url the server
  * can fetch; a lost answer does not make a second request; status changes come back by polling.
  */
 
@@ -65,8 +65,11 @@ describe('tickets to an Open311 GeoReport v2 server', () => {
     expect(request).toMatchObject({ service_code: 'alumbrado', lat: 39.4699, long: -0.3763, jurisdiction_id: server.jurisdictionId });
     expect(request.description).toContain('Hay una farola apagada en la calle Colón 12');
 
-    // The photo: a signed, expiring URL the back office can fetch; tampering with it is refused.
+    // The photo: a signed URL the back office can fetch; tampering with it is refused.
     expect(request.media_url).toMatch(/\/media\/signed\/[\w-]+\.png\?expires=\d+&sig=[\w-]+$/);
+    // The link outlives the ticket in the back office: a clerk may open it years later.
+    const expires = Number(/expires=(\d+)/.exec(request.media_url!)![1]) * 1_000;
+    expect(expires - Date.now()).toBeGreaterThan(5 * 365 * 86_400_000);
     const photo = await fetch(request.media_url!);
     expect(photo.status).toBe(200);
     expect(Buffer.from(await photo.arrayBuffer()).equals(PNG)).toBe(true);
@@ -95,7 +98,7 @@ describe('tickets to an Open311 GeoReport v2 server', () => {
     expect(row.external_token).toBeNull();
   });
 
-  it('asks the service\'s own questions from its Open311 definition and sends the answers as attributes', async () => {
+  it('asks the service\'s own questions from its Open311 definition, shows its notices, checks its dates and sends the answers as attributes', async () => {
     const citizen = await DlConversation.open(bot.url);
     await citizen.botSays(/Hola/);
     // What and where were said: the back office's own questions come straight away.
@@ -106,12 +109,19 @@ describe('tickets to an Open311 GeoReport v2 server', () => {
     expect((await citizen.ask('unos cuarenta')).reply.text).toMatch(/Tamaño aproximado/);
     const who = (await citizen.ask('40')).reply;
     expect(who.suggestedActions?.actions?.map((a) => a.title)).toEqual(['Peatones', 'Coches', 'No sé']);
-    expect((await citizen.ask('Peatones')).reply.text).toMatch(/^\S+ de Calles y aceras en calle Mayor 3 — ¿lo envío\?/);
+    // The back office's notice (an informational attribute) is shown, not asked; then its datetime question.
+    expect((await citizen.ask('Peatones')).reply.text).toBe('El ayuntamiento informa: Los baches con peligro se tapan en 48 horas.');
+    await citizen.botSays(/^El ayuntamiento pregunta: ¿Desde cuándo está\?$/);
+    // "el martes" is no date a back office can read: asked again, with the shape of an answer.
+    expect((await citizen.ask('el martes')).reply.text).toMatch(/No he entendido la fecha\. Escríbela así: 3\/12\/2026 10:30/);
+    await citizen.botSays(/¿Desde cuándo está\?/);
+    expect((await citizen.ask('3/12/2026 a las 10:30')).reply.text).toMatch(/^\S+ de Calles y aceras en calle Mayor 3 — ¿lo envío\?/);
     const { reply: filed } = await citizen.ask('sí');
     const reference = /CAL-\d{4}-\d{6}/.exec(filed.text ?? '')![0];
     await citizen.botSays(new RegExp(`ya recibió tu trámite ${reference}`), 20_000);
     const request = server.requests.find((r) => r.description?.includes(`Ref: ${reference}`))!;
-    expect(request.attributes).toEqual({ peligro: 'si', tamano: '40', afecta: ['peatones'] });
+    // Sent as a W3C datetime in the city's time zone (Europe/Madrid: +01:00 in December).
+    expect(request.attributes).toEqual({ peligro: 'si', tamano: '40', afecta: ['peatones'], desde: '2026-12-03T10:30:00+01:00' });
     citizen.end();
   });
 });

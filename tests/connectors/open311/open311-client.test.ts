@@ -64,6 +64,8 @@ describe.each(['json', 'xml'] as const)('Open311Client over %s', (format) => {
         { variable: true, code: 'peligro', datatype: 'singlevaluelist', required: true, datatypeDescription: undefined, order: 1, description: '¿Hay peligro inmediato?', values: [{ key: 'si', name: 'Sí' }, { key: 'no', name: 'No' }] },
         { variable: true, code: 'tamano', datatype: 'number', required: false, datatypeDescription: undefined, order: 2, description: 'Tamaño aproximado (cm)', values: [] },
         { variable: true, code: 'afecta', datatype: 'multivaluelist', required: false, datatypeDescription: undefined, order: 3, description: 'A quién afecta', values: [{ key: 'peatones', name: 'Peatones' }, { key: 'coches', name: 'Coches' }] },
+        { variable: false, code: 'plazo', datatype: 'string', required: false, datatypeDescription: undefined, order: 4, description: 'Los baches con peligro se tapan en 48 horas.', values: [] },
+        { variable: true, code: 'desde', datatype: 'datetime', required: true, datatypeDescription: undefined, order: 5, description: '¿Desde cuándo está?', values: [] },
       ]);
     });
 
@@ -95,8 +97,8 @@ describe.each(['json', 'xml'] as const)('Open311Client over %s', (format) => {
     });
 
     it('sends attribute answers, a multivaluelist as attribute[code][]', async () => {
-      await client().submit(ticket({ serviceCode: 'calles', attributes: { peligro: 'si', tamano: '40', afecta: ['peatones', 'coches'] } }), 'k-attr', 1);
-      expect(server.requests[0]?.attributes).toEqual({ peligro: 'si', tamano: '40', afecta: ['peatones', 'coches'] });
+      await client().submit(ticket({ serviceCode: 'calles', attributes: { peligro: 'si', tamano: '40', afecta: ['peatones', 'coches'], desde: '2026-12-03T10:30:00+01:00' } }), 'k-attr', 1);
+      expect(server.requests[0]?.attributes).toEqual({ peligro: 'si', tamano: '40', afecta: ['peatones', 'coches'], desde: '2026-12-03T10:30:00+01:00' });
     });
 
     it('files an address-only ticket without lat/long', async () => {
