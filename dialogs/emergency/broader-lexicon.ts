@@ -23,7 +23,7 @@ export const BROADER_LEXICON: Pick<EmergencyLexicon, 'concepts' | 'signals'> = {
     overturned: ['volcado', 'volcada', 'se ha volcado', 'volco', 'bolcat', 's ha bolcat', 'bolcada', 'overturned', 'flipped over', 'has flipped', 'on its side', 'on its roof', 'panza arriba', 'rolled over'],
     headOn: ['choque frontal', 'de frente contra', 'head on', 'head first into', 'se han dado de frente', 'han xocat de front', 'xoc frontal'],
     pit: ['zanja', 'zanjas', 'pozo', 'agujero', 'rasa', 'forat', 'pou', 'trench', 'hole', 'well', 'sima', 'arqueta', 'manhole', 'alcantarilla', 'claveguera'],
-    lyingDown: ['tirado', 'tirada', 'tirao', 'tumbado', 'tumbada', 'lying', 'estirat', 'estirada', 'estes', 'estesa', 'en el piso', 'en el suelo', 'a terra', 'on the ground'],
+    lyingDown: ['tumbado', 'tumbada', 'lying', 'estirat', 'estirada', 'estes', 'estesa', 'en el piso', 'en el suelo', 'a terra', 'on the ground', 'tirado en', 'tirada en', 'tirao en', 'tirado sin', 'tirada sin'],
     pole: ['poste de la luz', 'poste de luz', 'poste electrico', 'postes de luz', 'pal de llum', 'pal de la llum', 'electricity pole', 'power pole', 'utility pole', 'telegraph pole', 'electric pole', 'torre electrica', 'pylon'],
     peopleUnder: ['gente debajo', 'gent a sota', 'people underneath', 'people under', 'personas debajo', 'alguien debajo', 'someone underneath', 'algu a sota', 'gente dentro', 'gent a dins', 'people inside', 'con gente', 'amb gent', 'with people', 'obreros encima', 'trabajadores dentro', 'workers inside', 'treballadors a dins', 'con dos obreros', 'with workers'],
     bigChunks: ['trozos grandes', 'trozos enormes', 'cascotes grandes', 'trossos grossos', 'trossos enormes', 'big chunks', 'large chunks', 'huge chunks', 'grandes trozos'],
@@ -71,11 +71,11 @@ export const BROADER_LEXICON: Pick<EmergencyLexicon, 'concepts' | 'signals'> = {
       'desde el verano', 'since the summer', 'des de l estiu',
     ],
     tamedSmoke: ['plancha', 'fritanga', 'fritura', 'frituras', 'fritos', 'fregit', 'fregits', 'frying', 'fried', 'chip fat', 'parrilla', 'asador', 'grill', 'cooking smoke', 'chimenea de lena', 'chimeneas de lena', 'lena', 'llenya', 'garden waste', 'restos de poda', 'chimenea', 'chimeneas', 'chimney', 'chimneys', 'xemeneia', 'xemeneies'],
-    tamedFire: ['sopa', 'tostada', 'tostadas', 'arroz', 'toast', 'torrades', 'restos de poda', 'garden waste', 'rastrojo', 'bidon', 'para calentarse', 'calentarse', 'keep warm', 'escalfar se', 'pintada', 'grafiti', 'grafitis', 'graffiti', 'soldadura', 'soldando', 'welding', 'soldar', 'radial', 'amoladora', 'grinder', 'bengalas', 'petardos', 'fireworks'],
+    tamedFire: ['sopa', 'tostada', 'tostadas', 'arroz', 'toast', 'torrades', 'restos de poda', 'garden waste', 'rastrojo', 'bidon', 'para calentarse', 'calentarse', 'keep warm', 'escalfar se', 'pintada', 'grafiti', 'grafitis', 'graffiti', 'soldadura', 'soldando', 'welding', 'soldar', 'radial', 'amoladora', 'grinder'],
     fire: [
       'prend* fuego', 'agarr* fuego', 'incendi*', 'llamarada', 'llamaradas', 'cal* foc', 'pren* foc', 'agaf* foc', 'ha pres foc', 'cremant', 'crema el', 'crema la', 'crema l', 'cremen', 'esta cremant se', 'set alight', 'set on fire', 'went up in flames',
       'going up in flames', 'inferno', 'burning down', 'flames coming', 'flames everywhere', 'fuego por todos lados', 'las llamas llegan', 'les flames arriben',
-      'crema', 'empez* a arder', 'empez* a quemarse', 'comenc* a cremar', 'a cremar', 'start* to burn', 'burst into flames', 'bursts into flames', 'soltar fuego', 'soltando fuego', 'echando fuego', 'sale fuego', 'salen fuego', 'coctel molotov', 'molotov', 'petrol bomb', 'firebomb', 'han prendido fuego a', 'prendieron fuego a', 'set fire to', 'han calat foc a', 'han cremat', 'cala foc a', 'echando llamas', 'echa llamas', 'saca llamas', 'sacando llamas', 'shooting flames', 'treu flames', 'traient flames', 'caen chispas', 'cauen espurnes', 'sparks landing'],
+      'crema', 'empez* a arder', 'empez* a quemarse', 'comenc* a cremar', 'a cremar', 'start* to burn', 'burst into flames', 'bursts into flames', 'soltar fuego', 'soltando fuego', 'echando fuego', 'sale fuego', 'salen fuego', 'coctel molotov', 'molotov', 'petrol bomb', 'firebomb', 'han prendido fuego a', 'prendieron fuego a', 'set fire to', 'han calat foc a', 'cala foc a', 'echando llamas', 'echa llamas', 'saca llamas', 'sacando llamas', 'shooting flames', 'treu flames', 'traient flames', 'caen chispas', 'cauen espurnes', 'sparks landing'],
     smokeCue: [
       'lleno', 'llena', 'llenando', 'pasillo', 'rendija', 'rendijas', 'no se puede respirar', 'no se ve nada', 'no vemos nada', 'no podemos respirar', 'ple', 'plena', 'passadis', 'no es pot respirar', 'no veiem res',
       'under the door', 'can t see', 'can t breathe', 'hallway', 'corridor', 
@@ -105,15 +105,16 @@ export const BROADER_LEXICON: Pick<EmergencyLexicon, 'concepts' | 'signals'> = {
     person: ['tieta', 'tita', 'tiet', 'vell', 'vella', 'criatura', 'criatures', 'cria', 'abuelito', 'abuelita', 'viejo', 'vieja', 'rider', 'gentleman', 'bloke', 'coworker', 'co worker', 'embarazada', 'pregnant woman', 'embarassada', 'senyor gran', 'senyora gran', 'nena', 'baby', 'bebe', 'nadó', 'flaco', 'flaca', 'chabon', 'conductor', 'driver', 'rider', 'familia', 'family'],
     cable: ['electricity pole', 'power pole', 'utility pole', 'electric pole', 'telegraph pole', 'pal electric', 'pal de la llum', 'cables de la llum', 'poste de la luz', 'cable de alta', 'cables de alta', 'cablerio'],
     cableLive: ['cables electricos', 'cables de la luz', 'cables de luz', 'cables de la llum', 'cables de llum', 'cables pelados', 'cable pelat', 'cables pelats', 'exposed wire', 'exposed wires', 'bare wire', 'bare wires', 'live wires', 'electricity cable', 'cable de alta', 'cables de alta'],
+    // A power cable hanging from a facade is a repair; hanging low over people is a danger.
+    hangingLow: ['colgando a la altura de la cabeza', 'a la altura de la cabeza', 'at head height', 'hanging low', 'hanging very low', 'a l alcada del cap', 'rozando la cabeza', 'tocando a la gente', 'touching people'],
     hanging: ['colgando', 'cuelga', 'cuelgan', 'penjant', 'penja', 'penjen', 'hanging', 'dangling', 'hanging low', 'suelto', 'sueltos', 'loose', 'solt', 'solts'],
     fallen: ['fell over', 'toppled', 'knocked over', 'blown down', 'came down on', 'ha caigut damunt', 'tumbado', 'tirado en', 'tocando el suelo', 'touching the ground', 'toca el terra', 'tocant el terra', 'se ha partido', 's ha partit', 'snapped', 'broke in two'],
-    sparks: ['chispea', 'chispeando', 'chisporrotea', 'saltan chispas', 'tirando chispas', 'soltando chispas', 'spark', 'sparky', 'sparks flying', 'fa guspires', 'treu guspires', 'fan espurnes', 'fent espurnes', 'chispazos', 'chispitas', 'chispita', 'espurnetes', 'little sparks'],
+    sparks: ['chispea', 'chispeando', 'saltan chispas', 'tirando chispas', 'soltando chispas', 'spark', 'sparky', 'sparks flying', 'fa guspires', 'treu guspires', 'fan espurnes', 'fent espurnes', 'chispazos', 'chispitas', 'chispita', 'espurnetes', 'little sparks'],
     collapseStrong: [
-      'derrumb*', 'ensorr*', 'esfondr*', 'se ha venido abajo', 'se vino abajo', 'caved in', 'cave in', 'gave way', 'has given way', 'se esta agrietando', 'se estan abriendo grietas', 's esta esquerdant', 's esquerda', 'cracks opening', 'is cracking',
-      'fell in on', 'is falling apart', 'se derrumba', 'building is creaking', 'todo cruje',
+      'derrumb*', 'ensorr*', 'esfondr*', 'se ha venido abajo', 'se vino abajo', 'caved in', 'cave in', 'gave way', 'has given way', 'fell in on', 'se derrumba', 'building is creaking', 'todo cruje',
     ],
-    structure: ['escuela', 'colegio', 'school', 'escola', 'garaje', 'parking', 'aparcamiento', 'garage', 'garatge', 'obra', 'building site', 'tunel', 'tunnel', 'muralla', 'terraza', 'terrat', 'grada', 'gradas', 'escenario', 'escenari', 'front of the building', 'front wall', 'footbridge', 'pasarela', 'passarella', 'falso techo', 'fals sostre', 'false ceiling'],
-    collapse: ['cruje', 'crujiendo', 'cruix', 'cruixint', 'creaking', 'groaning', 'se inclina', 'se esta inclinando', 's inclina', 'is leaning', 'se ha desprendido', 'se desprend*', 'ha cedido', 'cedio', 'ha cedit', 'falling onto', 'caved', 'falling onto', 'is falling onto', 'came off', 'come off', 'se hunde', 'se esta hundiendo', 's enfonsa', 's ha enfonsat', 's esta enfonsant', 'fallen in', 'fallen off', 'se esta cayendo', 's esta ensorrant', 'se ha partido', 'se partio', 'partido en dos', 'snapped', 'snapped in two', 's ha partit', 'partit en dos'],
+    structure: ['escuela', 'colegio', 'school', 'escola', 'garaje', 'parking', 'aparcamiento', 'garage', 'garatge', 'building site', 'tunel', 'tunnel', 'muralla', 'terraza', 'terrat', 'grada', 'gradas', 'escenario', 'escenari', 'front of the building', 'front wall', 'footbridge', 'pasarela', 'passarella', 'falso techo', 'fals sostre', 'false ceiling'],
+    collapse: ['cruje', 'crujiendo', 'cruix', 'cruixint', 'creaking', 'groaning', 'se ha desprendido', 'se desprend*', 'ha cedido', 'cedio', 'ha cedit', 'falling onto', 'caved', 'falling onto', 'is falling onto', 'came off', 'come off', 'se hunde', 'se esta hundiendo', 's enfonsa', 's ha enfonsat', 's esta enfonsant', 'fallen in', 'fallen off', 'se esta cayendo', 's esta ensorrant', 'se ha partido', 'se partio', 'partido en dos', 'snapped', 'snapped in two', 's ha partit', 'partit en dos', 'se esta inclinando', 's esta inclinant'],
     violence: [
       'dando de hostias', 'a hostias', 'hostiando', 'a trompadas', 'trompadas', 'a las pinas', 'cagando a pinas', 'cagando a trompadas', 'a palos', 'apalizando', 'apaleando', 'apallis*', 'dando una paliza', 'acuchill*', 'apunal*', 'apunyal*', 'disparos', 'disparo',
       'disparan', 'disparando', 'dispararon', 'balazo', 'trets', 'reyerta', 'batalla campal', 'mass brawl', 'massive brawl', 'baralla multitudinaria', 'pelea multitudinaria', 'me va a matar', 'nos va a matar', 'me matara', 'em matara', 'em matarà',
@@ -136,7 +137,7 @@ export const BROADER_LEXICON: Pick<EmergencyLexicon, 'concepts' | 'signals'> = {
     ],
   },
   signals: [
-    { kind: 'cable', all: ['cableLive', 'hanging'], window: 6 },
+    { kind: 'cable', all: ['cableLive', 'hangingLow'], window: 8 },
     { kind: 'cable', all: ['pole', 'lyingDown'], window: 8 },
     { kind: 'cable', all: ['pole', 'fallen'], window: 6 },
     { kind: 'gas', all: ['coSource', 'coSymptom'], window: 15 },
