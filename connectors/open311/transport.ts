@@ -71,7 +71,7 @@ export class GeoReportTransport {
     try {
       const res = await this.opts.fetch(url, { ...init, signal: abort.signal });
       // Reading the body is inside the timeout too: a server may send headers and then stall.
-      const body = await res.text();
+      const body = decodeAnswer(new Uint8Array(await res.arrayBuffer()), res.headers.get('content-type'));
       if (res.status >= 300 && res.status < 400) {
         throw this.unavailable(call, `redirected (${res.status}) to ${res.headers.get('location') ?? '?'}; configure the final URL`);
       }
@@ -124,7 +124,8 @@ export class GeoReportTransport {
     }
     const form = new URLSearchParams(jurisdiction === undefined ? [] : [['jurisdiction_id', jurisdiction]]);
     for (const [k, v] of call.form ?? []) form.append(k, v);
-    headers['content-type'] = 'application/x-www-form-urlencoded';
+    // Said explicitly: servers that assume ISO-8859-1 for a form would garble "Colón".
+    headers['content-type'] = 'application/x-www-form-urlencoded; charset=UTF-8';
     // A 301/302 turns a POST into a GET when followed (fetch standard): the "answer" would be a
     // list of other people's requests. Never follow; report it instead.
     return { url: url.href, init: { method: 'POST', headers, body: form.toString(), redirect: 'manual' } };
@@ -142,4 +143,19 @@ function describe(err: unknown): string {
   const cause = err.cause instanceof Error ? err.cause : undefined;
   const code = cause && 'code' in cause ? String(cause.code) : undefined;
   return code ?? cause?.message ?? err.message;
+}
+
+/**
+ * The answer's text in the charset it declares: the Content-Type's `charset`, else the XML
+ * declaration's `encoding`, else UTF-8. Older Open311 servers answer in ISO-8859-1 ("Alumbrado
+ * público" would otherwise come out as "Alumbrado p\uFFFDblico"). An unknown charset is read as UTF-8.
+ */
+export function decodeAnswer(bytes: Uint8Array, contentType: string | null): string {
+  const declared = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1]
+    ?? /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/.exec(new TextDecoder('latin1').decode(bytes.subarray(0, 200)))?.[1];
+  try {
+    return new TextDecoder(declared ?? 'utf-8').decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
 }

@@ -1,11 +1,10 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
 /**
- * A small, strict XML reader for the subset GeoReport v2 servers answer with: elements, attributes,
- * text, CDATA, comments, processing instructions and the five predefined entities plus character
- * references. A DOCTYPE is refused outright: GeoReport never needs one, and refusing it rules out
- * entity-expansion attacks ("billion laughs") without having to implement DTDs.
- *
- * Node has no XML parser and the project takes no dependency for this subset; keep it that way
- * unless a server needs namespaces or DTDs (none of the GeoReport v2 servers we know does).
+ * GeoReport v2 XML, read with fast-xml-parser (well-formedness checked by its validator first: the
+ * parser alone is lenient). A DOCTYPE is refused outright: GeoReport never needs one, and refusing it
+ * rules out entity-expansion attacks ("billion laughs"). Only the five predefined entities and
+ * character references are decoded; any other entity is an error, not silently kept as text.
  */
 
 /** One element: its name, attributes, child elements in order, and its own text (CDATA included). */
@@ -16,7 +15,7 @@ export interface XmlElement {
   text: string;
 }
 
-/** The input is not well-formed XML (or uses a feature this reader refuses, such as a DOCTYPE). */
+/** The input is not well-formed XML (or uses a feature refused here, such as a DOCTYPE). */
 export class XmlParseError extends Error {
   constructor(message: string, readonly offset: number) {
     super(`${message} at offset ${offset}`);
@@ -24,8 +23,23 @@ export class XmlParseError extends Error {
   }
 }
 
-const NAME = /[A-Za-z_:][\w.:-]*/y;
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const ATTRIBUTES = ':@';
+const TEXT = '#text';
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  // Entities are decoded below, where an unknown one is an error (the parser would keep it as text).
+  processEntities: false,
+  htmlEntities: false,
+  cdataPropName: '#cdata',
+  commentPropName: false,
+});
+
+type Node = Record<string, unknown> & { [ATTRIBUTES]?: Record<string, string> };
 
 /**
  * Parses a whole document and returns its root element.
@@ -35,13 +49,34 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
  * @throws XmlParseError when the text is not one well-formed element (prolog and comments aside).
  */
 export function parseXml(source: string): XmlElement {
-  const reader = new Reader(source.replace(/^\uFEFF/, ''));
-  reader.skipMisc();
-  const root = reader.element();
-  reader.skipMisc();
-  if (!reader.done()) reader.fail('content after the root element');
-  return root;
+  const text = source.replace(/^\uFEFF/, '');
+  const doctype = /<!DOCTYPE/i.exec(text);
+  if (doctype) throw new XmlParseError('DOCTYPE is not accepted', doctype.index);
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new XmlParseError(valid.err.msg, valid.err.line);
+  const roots = (parser.parse(text) as Node[]).map(elementOf).filter((e): e is XmlElement => e !== undefined && !e.name.startsWith('?'));
+  if (roots.length !== 1) throw new XmlParseError(`expected one root element, found ${roots.length}`, 0);
+  return roots[0]!;
 }
+
+/** One node of fast-xml-parser's ordered output as an XmlElement (undefined for text nodes). */
+function elementOf(node: Node): XmlElement | undefined {
+  const name = Object.keys(node).find((k) => k !== ATTRIBUTES);
+  if (name === undefined || name === TEXT) return undefined;
+  const el: XmlElement = { name, attributes: {}, children: [], text: '' };
+  for (const [k, v] of Object.entries(node[ATTRIBUTES] ?? {})) el.attributes[k] = decodeEntities(String(v));
+  for (const child of (node[name] as Node[] | undefined) ?? []) {
+    if (TEXT in child) el.text += decodeEntities(String(child[TEXT]));
+    else if ('#cdata' in child) el.text += (child['#cdata'] as Array<Record<string, unknown>>).map((c) => String(c[TEXT] ?? '')).join('');
+    else {
+      const sub = elementOf(child);
+      if (sub) el.children.push(sub);
+    }
+  }
+  return el;
+}
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** Decodes entity and character references in text or an attribute value. */
 export function decodeEntities(raw: string, offset = 0): string {
@@ -53,114 +88,4 @@ export function decodeEntities(raw: string, offset = 0): string {
     if (!Number.isInteger(code) || code > 0x10ffff) throw new XmlParseError(`unknown entity "${match}"`, offset);
     return String.fromCodePoint(code);
   });
-}
-
-class Reader {
-  private pos = 0;
-  constructor(private readonly src: string) {}
-
-  done(): boolean {
-    return this.pos >= this.src.length;
-  }
-
-  fail(message: string): never {
-    throw new XmlParseError(message, this.pos);
-  }
-
-  /** Whitespace, comments and processing instructions (the `<?xml …?>` declaration among them). */
-  skipMisc(): void {
-    for (;;) {
-      this.skipSpace();
-      if (this.src.startsWith('<!--', this.pos)) this.skipPast('-->', 'unterminated comment');
-      else if (this.src.startsWith('<?', this.pos)) this.skipPast('?>', 'unterminated processing instruction');
-      else if (this.src.startsWith('<!DOCTYPE', this.pos)) this.fail('DOCTYPE is not accepted');
-      else return;
-    }
-  }
-
-  element(): XmlElement {
-    if (this.src[this.pos] !== '<') this.fail('expected an element');
-    this.pos++;
-    const name = this.name();
-    const attributes = this.attributes();
-    const el: XmlElement = { name, attributes, children: [], text: '' };
-    if (this.src.startsWith('/>', this.pos)) {
-      this.pos += 2;
-      return el;
-    }
-    this.expect('>');
-    this.content(el);
-    return el;
-  }
-
-  private content(el: XmlElement): void {
-    for (;;) {
-      const lt = this.src.indexOf('<', this.pos);
-      if (lt < 0) this.fail(`unclosed element <${el.name}>`);
-      el.text += decodeEntities(this.src.slice(this.pos, lt), this.pos);
-      this.pos = lt;
-      if (this.src.startsWith('</', lt)) return this.closeTag(el.name);
-      if (this.src.startsWith('<![CDATA[', lt)) {
-        const end = this.src.indexOf(']]>', lt);
-        if (end < 0) this.fail('unterminated CDATA section');
-        el.text += this.src.slice(lt + 9, end);
-        this.pos = end + 3;
-      } else if (this.src.startsWith('<!--', lt)) this.skipPast('-->', 'unterminated comment');
-      else if (this.src.startsWith('<?', lt)) this.skipPast('?>', 'unterminated processing instruction');
-      else el.children.push(this.element());
-    }
-  }
-
-  private closeTag(expected: string): void {
-    this.pos += 2;
-    const name = this.name();
-    if (name !== expected) this.fail(`</${name}> closes <${expected}>`);
-    this.skipSpace();
-    this.expect('>');
-  }
-
-  private attributes(): Record<string, string> {
-    const attrs: Record<string, string> = {};
-    for (;;) {
-      const before = this.pos;
-      this.skipSpace();
-      const c = this.src[this.pos];
-      if (c === '>' || c === '/' || c === undefined) return attrs;
-      if (this.pos === before) this.fail('expected whitespace before an attribute');
-      const name = this.name();
-      this.skipSpace();
-      this.expect('=');
-      this.skipSpace();
-      const quote = this.src[this.pos];
-      if (quote !== '"' && quote !== "'") this.fail('expected a quoted attribute value');
-      const end = this.src.indexOf(quote, this.pos + 1);
-      if (end < 0) this.fail('unterminated attribute value');
-      if (name in attrs) this.fail(`duplicate attribute "${name}"`);
-      attrs[name] = decodeEntities(this.src.slice(this.pos + 1, end), this.pos);
-      this.pos = end + 1;
-    }
-  }
-
-  private name(): string {
-    NAME.lastIndex = this.pos;
-    const m = NAME.exec(this.src);
-    if (!m) this.fail('expected a name');
-    this.pos += m[0].length;
-    return m[0];
-  }
-
-  private expect(s: string): void {
-    if (!this.src.startsWith(s, this.pos)) this.fail(`expected "${s}"`);
-    this.pos += s.length;
-  }
-
-  private skipSpace(): void {
-    while (/\s/.test(this.src[this.pos] ?? '')) this.pos++;
-  }
-
-  private skipPast(end: string, message: string): void {
-    const at = this.src.indexOf(end, this.pos);
-    if (at < 0) this.fail(message);
-    this.pos = at + end.length;
-  }
 }

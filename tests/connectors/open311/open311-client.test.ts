@@ -372,3 +372,56 @@ describe('the Ref line', () => {
     expect(mentionsReference('Farola XRef: ALU-2026-000123', 'ALU-2026-000123')).toBe(false);
   });
 });
+
+describe('Open311Client and charsets, over real HTTP', () => {
+  /** A server that answers every call with `body` encoded in `encoding`, and records what it was sent. */
+  async function answering(body: string, encoding: BufferEncoding, contentType: string): Promise<{ endpoint: string; seen: Array<{ contentType?: string; body: string }>; close(): Promise<void> }> {
+    const { createServer } = await import('node:http');
+    const seen: Array<{ contentType?: string; body: string }> = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}), body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200, { 'content-type': contentType }).end(Buffer.from(body, encoding));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    return { endpoint: `http://127.0.0.1:${port}/v2`, seen, close: () => new Promise((r) => server.close(() => r())) };
+  }
+  const SERVICES = '<services><service><service_code>alumbrado</service_code><service_name>Alumbrado público</service_name><metadata>false</metadata><type>realtime</type><keywords>farola, luz</keywords><group>Vía pública</group></service></services>';
+
+  it('reads an ISO-8859-1 answer by the charset its Content-Type declares', async () => {
+    const server = await answering(`<?xml version="1.0"?>${SERVICES}`, 'latin1', 'text/xml; charset=ISO-8859-1');
+    try {
+      const client = new Open311Client({ endpoint: server.endpoint, apiKey: 'test-key-123', format: 'xml' });
+      expect(await client.services()).toMatchObject([{ serviceName: 'Alumbrado público', group: 'Vía pública' }]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads it by the XML declaration\'s encoding when the header says none', async () => {
+    const server = await answering(`<?xml version="1.0" encoding="ISO-8859-1"?>${SERVICES}`, 'latin1', 'text/xml');
+    try {
+      const client = new Open311Client({ endpoint: server.endpoint, apiKey: 'test-key-123', format: 'xml' });
+      expect(await client.services()).toMatchObject([{ serviceName: 'Alumbrado público' }]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('posts the form as UTF-8 and says so', async () => {
+    const server = await answering('<service_requests><request><service_request_id>7</service_request_id></request></service_requests>', 'utf8', 'text/xml; charset=utf-8');
+    try {
+      const client = new Open311Client({ endpoint: server.endpoint, apiKey: 'test-key-123', format: 'xml' });
+      await client.submit(ticket({ description: 'Farola apagada en la calle Colón' }), 'k-utf8', 1);
+      const post = server.seen.find((s) => s.contentType?.startsWith('application/x-www-form-urlencoded'))!;
+      expect(post.contentType).toBe('application/x-www-form-urlencoded; charset=UTF-8');
+      expect(new URLSearchParams(post.body).get('description')).toContain('Colón');
+    } finally {
+      await server.close();
+    }
+  });
+});
