@@ -57,8 +57,6 @@ export interface ChannelCapabilities {
   maxTextLength: number;
   /** Whether a `typing` activity can be shown (Telegram `sendChatAction`); otherwise it is dropped. */
   typing: boolean;
-  /** @deprecated Use `markup`; kept so existing adapters compile. */
-  markdown?: boolean;
   images: boolean;
   location: boolean;
 }

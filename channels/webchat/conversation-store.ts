@@ -47,24 +47,21 @@ export interface ActivityPage {
   watermark: string | undefined;
 }
 
-/** Where a `clientActivityID` stands: echoed into the stream (older records: just reserved, or handed to ingest). */
-export type ClientActivityState = 'reserved' | 'echoed' | 'ingested';
-
 /**
  * The Redis side of Direct Line conversations. Every key starts with `${prefix}:dl:`:
  * - `…:dl:<conv>` — STREAM of activities (user echoes and bot replies); the entry id is the watermark.
  *   The same name is the pub/sub channel notified after each append.
  * - `…:dl:<conv>:meta` — HASH `user`, `locale`, `greeted`, `seq` (activity id sequence).
- * - `…:dl:<conv>:cid:<clientActivityID>` — STRING `<activityId> <state>`, dedupe of client retries.
+ * - `…:dl:<conv>:cid:<clientActivityID>` — STRING `<activityId> echoed`, dedupe of client retries.
  * - `…:dl:<conv>:sent:<id>` — STRING, marks a batch of bot replies as appended (idempotent sends).
  */
 /**
  * Appends activities to a conversation in ONE atomic step (a web chat message or reply costs one round
  * trip, not four). KEYS: stream, meta, batch marker, idle guard list, client-activity key.
  * ARGV: maxlen, ttlSec, markerTtlSec ('0': no batch marker), conversationId, assignIds ('1'|'0'),
- * toUser ('1'|'0'), client activity ('' = none; 'claim <ttlSec>': see below; else a value the
- * client-activity key takes), then one activity JSON per activity.
- * 'claim': a client activity posted before answers {2, "<activityId> <state>"} and appends nothing;
+ * toUser ('1'|'0'), client activity ('' = none; 'claim <ttlSec>': see below), then one activity JSON
+ * per activity.
+ * 'claim': a client activity posted before answers {2, "<activityId> echoed"} and appends nothing;
  * a new one is appended and its key records "<firstActivityId> echoed" (claim and echo in one step).
  * With assignIds the JSON comes without `id` (and, with toUser, without `recipient`): the script
  * allocates ids from meta `seq` and splices `"id"` / `"recipient"` in front of the other fields.
@@ -104,8 +101,7 @@ local entry = ''
 for i = 1, n do entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'a', jsons[i]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-if claim then redis.call('SET', KEYS[5], first .. ' echoed', 'EX', string.sub(ARGV[7], 7))
-elseif ARGV[7] ~= '' then redis.call('SET', KEYS[5], ARGV[7], 'KEEPTTL') end
+if claim then redis.call('SET', KEYS[5], first .. ' echoed', 'EX', string.sub(ARGV[7], 7)) end
 redis.call('PUBLISH', KEYS[1], (previous and previous[1] or '') .. '\\n' .. entry .. '\\n' .. table.concat(jsons, '\\n'))
 return {1, entry, first}`;
 
@@ -119,8 +115,6 @@ export interface AppendOptions {
   batchId?: string;
   /** Append only while this Redis list is empty (see ChannelAdapter.sendInline). */
   idleWhenEmpty?: string;
-  /** This client activity's dedupe record moves to `echoed` in the same step. */
-  clientActivityId?: string;
   /**
    * With assignIds and one activity: claim this client activity id in the same step. A client activity
    * posted before is not appended again; the result says what its first post got.
@@ -130,7 +124,7 @@ export interface AppendOptions {
 
 export type AppendResult =
   | { status: 'appended'; watermark: string; firstId: string }
-  | { status: 'claimed'; id: string; state: ClientActivityState }
+  | { status: 'claimed'; id: string }
   | { status: 'repeated' }
   | { status: 'busy' };
 
@@ -222,9 +216,8 @@ export class ConversationStore {
    */
   async append(conversationId: string, activities: Partial<Activity>[], options: AppendOptions = {}): Promise<AppendResult> {
     const stream = this.channelOf(conversationId);
-    const { assignIds = false, toUser = false, batchId, idleWhenEmpty, clientActivityId, claimClientActivity } = options;
-    const client = claimClientActivity ?? clientActivityId;
-    const clientArg = claimClientActivity !== undefined ? `claim ${CLIENT_ACTIVITY_TTL_S}` : clientActivityId !== undefined ? `${activities[0]?.id ?? ''} echoed` : '';
+    const { assignIds = false, toUser = false, batchId, idleWhenEmpty, claimClientActivity } = options;
+    const clientArg = claimClientActivity !== undefined ? `claim ${CLIENT_ACTIVITY_TTL_S}` : '';
     const json = activities.map((a) => {
       if (!assignIds) return JSON.stringify(a);
       // The script splices the ids (and the recipient) in; `type` keeps the object non-empty.
@@ -233,17 +226,14 @@ export class ConversationStore {
     });
     const reply = (await this.redis.dlAppend(
       stream, this.metaKey(conversationId), `${stream}:sent:${batchId ?? '-'}`, idleWhenEmpty ?? `${this.prefix}:dl:-`,
-      client === undefined ? `${stream}:-` : this.clientKey(conversationId, client),
+      claimClientActivity === undefined ? `${stream}:-` : this.clientKey(conversationId, claimClientActivity),
       // A re-delivery happens within minutes of the crash (the lock time), so the batch marker need not live long.
       String(STREAM_MAXLEN), String(CONVERSATION_TTL_S), batchId === undefined ? '0' : '3600', conversationId,
       assignIds ? '1' : '0', toUser ? '1' : '0', clientArg, ...json,
     )) as [number, string?, string?];
     switch (reply[0]) {
       case 1: return { status: 'appended', watermark: reply[1] ?? '', firstId: reply[2] || (activities[0]?.id ?? '') };
-      case 2: {
-        const [id = '', state = 'reserved'] = (reply[1] ?? '').split(' ');
-        return { status: 'claimed', id, state: state as ClientActivityState };
-      }
+      case 2: return { status: 'claimed', id: (reply[1] ?? '').split(' ')[0] ?? '' };
       case 0: return { status: 'repeated' };
       case -2: return { status: 'busy' };
       default: throw new UnknownConversationError(`webchat conversation ${conversationId} does not exist or expired`);

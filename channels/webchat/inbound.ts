@@ -56,13 +56,9 @@ export class InboundPipeline {
     const clientActivityId = posted.channelData?.clientActivityID;
     const echoed = await this.store.append(conversationId, [this.echoOf(activity)], { assignIds: true, ...(clientActivityId !== undefined ? { claimClientActivity: clientActivityId } : {}) });
     if (echoed.status === 'appended') activity.id = echoed.firstId;
-    else if (echoed.status === 'claimed') {
-      // A retry: its first post got this id. Records from before claim and echo were one step may say
-      // the first post only reserved the id (echo it now) or was fully ingested (nothing left to do).
-      activity.id = echoed.id;
-      if (echoed.state === 'ingested') return { id: echoed.id };
-      if (echoed.state === 'reserved') await this.store.append(conversationId, [this.echoOf(activity)], { clientActivityId: clientActivityId! });
-    } else throw new ChannelUnavailableError('webchat echo was not appended');
+    // A retry: its first post got this id (and its echo).
+    else if (echoed.status === 'claimed') activity.id = echoed.id;
+    else throw new ChannelUnavailableError('webchat echo was not appended');
     // A retry ingests again: the inbound queue drops an activity id it has seen (see Ingest).
     await ingest(activity);
     return { id: activity.id };

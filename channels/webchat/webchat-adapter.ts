@@ -20,7 +20,6 @@ export class WebchatAdapter implements ChannelAdapter {
     maxButtonTitle: 200,
     markup: 'markdown',
     typing: true,
-    markdown: true,
     images: true,
     location: true,
     maxTextLength: 10_000,

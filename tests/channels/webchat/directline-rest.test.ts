@@ -174,38 +174,6 @@ describe('Direct Line dedupe', () => {
   });
 });
 
-describe('Direct Line dedupe of records written before claim and echo were one step', () => {
-  /** Posts `text` as a client activity whose dedupe record already says `<id> <state>`; returns what the stream and the bot got. */
-  async function postOver(state: string, text: string) {
-    const w = await world();
-    const { conversationId, token } = await startConversation(w.web.baseUrl);
-    const id = `${conversationId}|0000042`;
-    await w.web.redis.set(`${w.config.REDIS_PREFIX}:dl:${conversationId}:cid:client-old`, `${id} ${state}`, 'EX', 600);
-    const res = await call(w.web.baseUrl, 'POST', activities(conversationId), { token, body: { type: 'message', text, channelData: { clientActivityID: 'client-old' } } });
-    const page = await call(w.web.baseUrl, 'GET', activities(conversationId), { token });
-    return {
-      id,
-      answered: res.body.id as string,
-      ingested: w.bot.ingested.filter((x) => x.text === text).map((x) => x.id),
-      echoed: page.body.activities.filter((x: { text?: string }) => x.text === text).map((x: { id: string }) => x.id),
-    };
-  }
-
-  it('echoes and ingests a client activity whose first post only reserved its id, under that id', async () => {
-    const r = await postOver('reserved', 'farola');
-    expect(r.answered).toBe(r.id);
-    expect(r.ingested).toEqual([r.id]);
-    expect(r.echoed).toEqual([r.id]);
-  });
-
-  it('answers a client activity already ingested with its id, and neither echoes nor ingests it again', async () => {
-    const r = await postOver('ingested', 'bache');
-    expect(r.answered).toBe(r.id);
-    expect(r.ingested).toEqual([]);
-    expect(r.echoed).toEqual([]);
-  });
-});
-
 describe('Direct Line CORS', () => {
   it('answers a preflight from an allowed origin with the Authorization header allowed', async () => {
     const w = await world({ WEBCHAT_ORIGINS: 'https://city.example,https://other.example' });
