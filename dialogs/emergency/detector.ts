@@ -16,6 +16,11 @@ export interface EmergencyDetectorOptions {
    * spelled on purpose and never read as a typo of a danger word ("quedando" is not "quemando").
    */
   vocabulary?: Iterable<string>;
+  /**
+   * Words (normalized) to match against the lexicon at build time rather than on first sight: the
+   * catalog's words, which citizens reuse, so the first messages of a process are as fast as the rest.
+   */
+  prime?: Iterable<string>;
 }
 
 /**
@@ -37,7 +42,7 @@ const HYPOTHETICAL_GAP = 3;
 const DEFAULT_WINDOW = 6;
 const NONE_REACH = 4;
 // Distinct message words whose matches are remembered (a bounded cache, cleared when full).
-const WORD_CACHE = 20_000;
+const WORD_CACHE = 50_000;
 const NO_IDS = new Int32Array(0);
 
 /**
@@ -104,6 +109,7 @@ export class EmergencyDetector {
       const f = foldWord(w);
       if (!this.wordIds.has(f)) this.known.add(f);
     }
+    for (const w of options.prime ?? []) this.wordInfo(w);
   }
 
   /** Whether the text reports an emergency now; undefined for anything else. */
