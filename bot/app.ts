@@ -33,7 +33,7 @@ import { LinkAttemptLimits } from './link-attempt-limits';
 import { createPhoneLinks } from './phone-links';
 import { Metrics } from './metrics';
 import { QueueAdapter } from './queue-adapter';
-import { connectRedis, ensureRedis } from './redis';
+import { connectRedis, ensureRedis, redisTargetOf } from './redis';
 import { RedisStorage } from './redis-storage';
 import { openDatabase } from './sql/database';
 import { HistoryStore } from './sql/history-store';
@@ -90,11 +90,12 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const catalog = loadCatalog(config.CATALOG);
   // The city's Spanish (tú or vos) for every sentence this process says, in every role.
   useSpanishVariant(catalog.city.spanishVariant ?? 'es-ES');
-  const { url: redisUrl, child: redisChild } = await ensureRedis(config, log);
+  const { child: redisChild } = await ensureRedis(config, log);
+  const redisTarget = redisTargetOf(config);
   // `redis` carries our own commands (auto-pipelined); BullMQ gets connections of its own.
-  const redis = connectRedis(redisUrl, `citybot-${config.ROLE}`, log, true);
-  const bullConnection = connectRedis(redisUrl, `citybot-${config.ROLE}-bull`, log);
-  const workerConnection = connectRedis(redisUrl, `citybot-${config.ROLE}-worker`, log);
+  const redis = connectRedis(redisTarget, `citybot-${config.ROLE}`, log, true);
+  const bullConnection = connectRedis(redisTarget, `citybot-${config.ROLE}-bull`, log);
+  const workerConnection = connectRedis(redisTarget, `citybot-${config.ROLE}-worker`, log);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH, schema: config.DATABASE_SCHEMA });
   const history = new HistoryStore(db);
   const metrics = new Metrics();
@@ -187,11 +188,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   // Agents' corrections of service and type (console, web role) reach every classifier (worker role).
   const corrections = new CorrectionsStore(db);
   const correctionFeed = new CorrectionFeed({ redis, prefix, store: corrections, catalog, log: log.child({ module: 'queues/console' }) });
-  const ticketsConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-tickets`, log) : undefined;
+  const ticketsConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-tickets`, log) : undefined;
   let timersWorker: Worker | undefined;
   let open311Questions: Open311Questions | undefined;
   let knowledge: RunningKnowledge | undefined;
-  const timersConnection = config.ROLE !== 'web' ? connectRedis(redisUrl, `citybot-${config.ROLE}-timers`, log) : undefined;
+  const timersConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-timers`, log) : undefined;
 
   if (config.ROLE !== 'web') {
     const { classifier, live } = await createLearningClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Ingest } from '../bot/channel';
 import { BadInputError } from '../bot/errors';
 import type { Logger } from '../bot/logger';
+import { isSentinel } from '../bot/redis';
 import { holdKeyOf } from './handoff/hold-key';
 import { OrderedQueue } from './ordered-queue';
 
@@ -20,8 +21,14 @@ export interface InboundItem {
 export const mailboxKey = (channel: string, conversationId: string): string => `${channel}|${conversationId}`;
 
 export function createInboundQueue(redis: Redis, prefix: string, bullConnection?: Redis, log?: Logger): OrderedQueue<InboundItem> {
-  // Each message is read together with its conversation's handoff hold (see queues/handoff/hold-key).
-  return new OrderedQueue<InboundItem>(redis, { name: 'inbound', prefix, bullConnection, log, maxTries: 5, sideKeyOf: (key) => holdKeyOf(prefix, key) });
+  return new OrderedQueue<InboundItem>(redis, {
+    name: 'inbound', prefix, bullConnection, log, maxTries: 5,
+    // Each message is read together with its conversation's handoff hold (see queues/handoff/hold-key).
+    sideKeyOf: (key) => holdKeyOf(prefix, key),
+    // With Sentinel (high availability), a channel is told "received" only once a replica has the
+    // message too, so that a failover cannot lose it. Without, the one server is all there is.
+    ...(isSentinel(redis) ? { replicas: { replicas: 1 } } : {}),
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { logErrorEvents } from '../bot/error-events';
 import { LockLostError } from '../bot/errors';
+import { ReplicaWait, type ReplicaWaitOptions } from '../bot/replica-wait';
 import type { Fence } from '../bot/fence';
 import { createLogger, type Logger } from '../bot/logger';
 import { uniqueId } from '../bot/unique-id';
@@ -147,6 +148,12 @@ export interface OrderedQueueOptions {
   sideKeyOf?: (key: string) => string;
   /** Where the BullMQ queue's `error` events go (one line per 10 s). @defaultValue a stdout logger at warn level */
   log?: Logger;
+  /**
+   * A push without a fence and with a dedupe id (what the channels' ingest does) resolves only once
+   * replicas have the item (see bot/replica-wait), so that an item acknowledged to its sender survives a
+   * failover. Unset: a push resolves when the master has it.
+   */
+  replicas?: Omit<ReplicaWaitOptions, 'log'>;
 }
 
 /**
@@ -210,6 +217,7 @@ export class OrderedQueue<T> {
   private suspects = new Set<string>();
   /** Keys pushed in this tick, waiting for their shared drain job (see scheduleDrain). */
   private unscheduled: { keys: Set<string>; added: Promise<unknown> } | undefined;
+  private readonly replicaWait: ReplicaWait | undefined;
 
   constructor(private readonly redis: Redis, private readonly options: OrderedQueueOptions) {
     this.keys = `${options.prefix}:${options.name}:`;
@@ -226,7 +234,9 @@ export class OrderedQueue<T> {
       },
     });
     // BullMQ prints an `error` event nobody listens to raw on stderr (a Redis outage: one per reconnect attempt).
-    logErrorEvents(this.queue, `queue ${options.name}`, options.log ?? (fallbackLog ??= createLogger('warn', { module: 'queues/ordered-queue' })));
+    const log = options.log ?? (fallbackLog ??= createLogger('warn', { module: 'queues/ordered-queue' }));
+    logErrorEvents(this.queue, `queue ${options.name}`, log);
+    if (options.replicas) this.replicaWait = new ReplicaWait(redis, { ...options.replicas, log });
     redis.defineCommand('oqPush', { numberOfKeys: 5, lua: PUSH_LUA });
     redis.defineCommand('oqPeek', { numberOfKeys: 7, lua: PEEK_LUA });
     redis.defineCommand('oqLock', { numberOfKeys: 2, lua: LOCK_LUA });
@@ -241,6 +251,12 @@ export class OrderedQueue<T> {
    * its item, see Drained.fence), nothing is pushed and LockLostError is thrown if that lock is lost.
    */
   async push(key: string, item: T, dedupeId?: string, fence?: Fence): Promise<boolean> {
+    // Made again after a failover (see ReplicaWait): safe with a dedupe id, which drops the second copy.
+    if (this.replicaWait && dedupeId !== undefined && !fence) return this.replicaWait.durably(() => this.pushOnce(key, item, dedupeId));
+    return this.pushOnce(key, item, dedupeId, fence);
+  }
+
+  private async pushOnce(key: string, item: T, dedupeId?: string, fence?: Fence): Promise<boolean> {
     const seen = dedupeId === undefined ? `${this.keys}seen:-` : `${this.keys}seen:${dedupeId}`;
     const lock = `${this.keys}lock:${key}`;
     const queued = await this.redis.oqPush(
