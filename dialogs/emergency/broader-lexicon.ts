@@ -57,6 +57,8 @@ export const BROADER_LEXICON: Pick<EmergencyLexicon, 'concepts' | 'signals'> = {
     someoneUnder: ['gente debajo', 'gent a sota', 'people underneath', 'alguien debajo', 'algu a sota', 'someone underneath', 'someone under it', 'personas debajo', 'puede haber alguien debajo', 'puede haber gente debajo', 'pot haver hi algu a sota', 'pot haver hi gent a sota', 'might be someone under', 'someone might be under', 'someone could be under'],
     pool: ['piscina', 'piscinas', 'pool', 'swimming', 'piscines'],
     lightFall: ['gotas', 'gota', 'agua', 'hojas', 'leaves', 'water', 'drops', 'drips', 'goteo', 'aire acondicionado', 'air conditioning', 'excrementos', 'cacas', 'droppings', 'fulles', 'gotes', 'aigua', 'ramitas', 'petals', 'flores', 'confeti'],
+    // Real words one typo away from a danger word ("stagnant" / ca "sagnant", bleeding).
+    known: ['stagnant', 'stagnation'],
     joke: ['jaja', 'jajaja', 'jajaj', 'jejeje', 'jeje', 'lol', 'lool', 'xd', 'lmao', 'rofl'],
     exclude: [
       'llar de foc', 'llars de foc', 'wood burner', 'log burner', 'wood stove', 'estufa de lena', 'donar sangre', 'donacion de sangre', 'donar sang', 'donate blood', 'blood donation', 'analisis de sangre',
