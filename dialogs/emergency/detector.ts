@@ -53,8 +53,8 @@ const NO_IDS = new Int32Array(0);
  *
  * Read this before changing: it runs on every message of every conversation, so the hot path is
  * allocation-light. Each distinct message word is matched against the lexicon once and cached (with
- * whether it can start any signal: a message with no such word leaves at once); a clause's terms are
- * found in one pass for all concepts, by the id of their first word.
+ * whether it can start any signal: a clause with no such word leaves at once); a clause's terms are
+ * found in one pass for all concepts, by their rarest word; per-clause buffers are reused.
  * @example new EmergencyDetector(DEFAULT_LEXICON).detect('hay olor a gas en mi edificio')?.kind === 'gas'
  */
 export class EmergencyDetector {
@@ -63,7 +63,7 @@ export class EmergencyDetector {
   private readonly wordIds = new Map<string, number>();
   /** Prefixes by their first letter (a typo never touches the first letter: see withinOneEdit). */
   private readonly prefixes = new Map<string, Array<{ text: string; id: number }>>();
-  /** Words long enough to match with a typo, by length. */
+  /** Words long enough to match with a typo, by first letter and length ("f6"). */
   private readonly fuzzy = new Map<string, Array<{ text: string; id: number }>>();
   /** Each lexicon word's text, by id. */
   private readonly textOf: string[] = [];
@@ -148,7 +148,7 @@ export class EmergencyDetector {
     this.textOf.push(word);
     this.wordIds.set(key, id);
     if (prefix) listIn(this.prefixes, word[0]!).push({ text: word, id });
-    // Words long enough to match with a typo, by first letter and length ("f6" for "fuego…").
+    // Words long enough to match with a typo, by first letter and length ("i8" for "insendio").
     else if (word.length >= MIN_FUZZY) listIn(this.fuzzy, `${word[0]}${word.length}`).push({ text: word, id });
     return id;
   }
