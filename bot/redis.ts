@@ -44,7 +44,7 @@ export const isSentinel = (redis: Redis): boolean => (redis.options.sentinels?.l
  */
 function openRedis(target: RedisTarget, options: RedisOptions): Redis {
   if (typeof target === 'string') return new Redis(target, options);
-  return new Redis({
+  return closesWatchOnEnd(new Redis({
     sentinels: [...target.sentinels],
     name: target.name,
     ...(target.password ? { password: target.password } : {}),
@@ -52,7 +52,19 @@ function openRedis(target: RedisTarget, options: RedisOptions): Redis {
     failoverDetector: true,
     reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
     ...options,
-  });
+  }));
+}
+
+/**
+ * ioredis 6.0's `quit()` leaves the failover detector's subscriptions to the sentinels open (redis/ioredis#1362,
+ * fixed upstream by #2198): a closed connection would keep three sockets and the process alive. `disconnect()`
+ * closes them, so it follows the end of the connection, and of every duplicate (BullMQ closes its own with quit).
+ */
+function closesWatchOnEnd(redis: Redis): Redis {
+  redis.once('end', () => redis.disconnect());
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = ((override?: Partial<RedisOptions>) => closesWatchOnEnd(duplicate(override))) as Redis['duplicate'];
+  return redis;
 }
 
 /**

@@ -32,8 +32,8 @@ export function createInboundQueue(redis: Redis, prefix: string, bullConnection?
 }
 
 /**
- * The only entry point channels call. The activity is in Redis when this resolves, so a channel may
- * acknowledge its platform afterwards; a platform message id seen before is dropped.
+ * The only entry point channels call. The activity is in Redis when this resolves (with Sentinel, on a
+ * replica too), so a channel may acknowledge its platform afterwards; a platform message id seen before is dropped.
  */
 export function createIngest(inbound: OrderedQueue<InboundItem>): Ingest {
   return async (activity) => {

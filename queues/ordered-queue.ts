@@ -251,7 +251,8 @@ export class OrderedQueue<T> {
    * its item, see Drained.fence), nothing is pushed and LockLostError is thrown if that lock is lost.
    */
   async push(key: string, item: T, dedupeId?: string, fence?: Fence): Promise<boolean> {
-    // Made again after a failover (see ReplicaWait): safe with a dedupe id, which drops the second copy.
+    // Made again after a failover (see ReplicaWait): safe with a dedupe id, which drops the second copy. A drain
+    // job (BullMQ's connection) lost with the old master is made up for by the stranded sweep (STRANDED_SWEEP_MS).
     if (this.replicaWait && dedupeId !== undefined && !fence) return this.replicaWait.durably(() => this.pushOnce(key, item, dedupeId));
     return this.pushOnce(key, item, dedupeId, fence);
   }

@@ -85,6 +85,27 @@ describe('connections through a real Sentinel group', () => {
     expect(isSentinel(direct(6379))).toBe(false);
   });
 
+  it('a connection and its duplicates watch the sentinels for a failover, and stop watching when they are closed with quit', async () => {
+    // The failover detector subscribes to +switch-master on every sentinel; our connection names tell ours apart.
+    const watchers = async () => {
+      let n = 0;
+      for (const port of group.sentinelPorts) {
+        const list = String(await direct(port).call('CLIENT', 'LIST'));
+        n += list.split('\n').filter((l) => / cmd=subscribe/.test(l) || / sub=1 /.test(l)).length;
+      }
+      return n;
+    };
+    const before = await watchers();
+    const redis = connectRedis(target(), 't-sentinel-watch', silent);
+    await redis.ping();
+    const dup = redis.duplicate();
+    await dup.ping();
+    await eventually(async () => (await watchers()) === before + 2 * group.sentinelPorts.length, 10_000, 'both connections watching every sentinel');
+    await dup.quit();
+    await redis.quit();
+    await eventually(async () => (await watchers()) === before, 10_000, 'the watches closed');
+  });
+
   it('ensureRedis answers through the sentinels, and never starts a local redis-server for them', async () => {
     expect(await ensureRedis(loadConfig({ REDIS_SENTINELS: group.sentinelList }), silent)).toEqual({ url: `redis-sentinel://${group.sentinelList}/mymaster` });
     // Sentinels that do not answer: it waits (a warn line per try, with the Sentinel hint), and starts nothing.
