@@ -5,7 +5,7 @@ import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
 import { render, say, type MessageKey } from './i18n';
 import { ask, otherChoice, type ChoiceSpec } from './prompts';
-import { localeOf } from './turn-keys';
+import { localeOf, readingOf } from './turn-keys';
 
 export interface PickServiceOptions {
   /** The text to classify now. */
@@ -66,7 +66,7 @@ export function pickServiceDialog(deps: EngineDeps): WaterfallDialog<PickService
 
   return new WaterfallDialog<PickServiceOptions>(DIALOG.pickService, [
     async function classify(step: WaterfallStepContext<PickServiceOptions>): Promise<DialogTurnResult> {
-      const result = await classifier.classify(step.options.text, localeOf(step.context));
+      const result = await readingOf(step.context, classifier, step.options.text, localeOf(step.context));
       const candidates = [result, ...result.alternatives].filter(known).map(({ service, type, confidence }) => ({ service, type, confidence }));
       const { correcting } = step.options;
       if (correcting) {

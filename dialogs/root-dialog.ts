@@ -1,4 +1,4 @@
-import type { StatePropertyAccessor } from 'botbuilder';
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { locationOf } from '../bot/activity';
 import type { Profiles } from './citizen-profile';
@@ -22,7 +22,7 @@ import { MyTicketsDialog } from './my-tickets-dialog';
 import { t } from './i18n';
 import { withMenu } from './menu';
 import { attachmentsOf, ChoiceAsk, TextAsk } from './prompts';
-import { citizenIdOf, localeOf } from './turn-keys';
+import { citizenIdOf, localeOf, readingOf } from './turn-keys';
 import { StatusDialog, type StatusOptions } from './status-dialog';
 
 /** Begin the root dialog with this to start one of its dialogs directly (after a handoff ends). */
@@ -97,7 +97,7 @@ export class RootDialog extends ComponentDialog {
     // "hola", "gracias", "chau": a short reply, not the service list (a greeting followed by a report is a report).
     const talk = text && !point && photos.length === 0 ? smallTalkIn(text) : undefined;
     if (talk) return dc.beginDialog(DIALOG.smallTalk, talk);
-    if (text && !point && photos.length === 0 && command?.kind !== 'report' && (await this.isKnownQuestion(text, localeOf(dc.context)))) {
+    if (text && !point && photos.length === 0 && command?.kind !== 'report' && (await this.isKnownQuestion(dc.context, text, localeOf(dc.context)))) {
       return dc.beginDialog(DIALOG.answerQuestion, { text } satisfies AnswerQuestionOptions);
     }
     const seed: IntakeSeed = {
@@ -111,12 +111,12 @@ export class RootDialog extends ComponentDialog {
   }
 
   /** A question the knowledge base answers: it reads as a question (or the classifier calls it an inquiry) and the base has a relevant passage. */
-  private async isKnownQuestion(text: string, locale: ReturnType<typeof localeOf>): Promise<boolean> {
+  private async isKnownQuestion(ctx: TurnContext, text: string, locale: ReturnType<typeof localeOf>): Promise<boolean> {
     const { knowledge, classifier } = this.deps;
     if (!knowledge) return false;
     // The cheap tests first: a search of the base (fuzzy, up to three languages) costs more than the
-    // rest of a turn, and most messages are reports; a classification costs about 15 µs.
-    if (!looksLikeQuestion(text) && (await classifier.classify(text, locale)).type !== 'consulta') return false;
+    // rest of a turn, and most messages are reports; their reading is kept for intake (readingOf).
+    if (!looksLikeQuestion(text) && (await readingOf(ctx, classifier, text, locale)).type !== 'consulta') return false;
     return knowledge.knows(text, locale);
   }
 }

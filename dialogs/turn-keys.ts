@@ -1,5 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Locale } from './catalog/schema';
+import type { Classification } from './classify/classifier';
+import type { EngineClassifier } from './engine-deps';
 
 /**
  * `ctx.turnState` key under which the queue worker puts the citizen's id (one id across channels)
@@ -28,3 +30,19 @@ export function localeOf(ctx: TurnContext): Locale {
  * message (a `Hold`, or null for none). Absent: the engine asks the HandoffPort.
  */
 export const HOLD = 'citybot.hold';
+
+const READINGS = Symbol('citybot.readings');
+
+/**
+ * The classifier's reading of `text` in this turn, asked once: the question check (root dialog) and
+ * intake (pick-service) both read a new report, and with a model configured each reading is a model
+ * call on the citizen's allowance. Scoped to the turn, so a retrained model is used from the next one.
+ */
+export function readingOf(ctx: TurnContext, classifier: EngineClassifier, text: string, locale: Locale): Promise<Classification> {
+  let readings = ctx.turnState.get(READINGS) as Map<string, Promise<Classification>> | undefined;
+  if (!readings) ctx.turnState.set(READINGS, (readings = new Map()));
+  const key = `${locale}\u0000${text}`;
+  let reading = readings.get(key);
+  if (!reading) readings.set(key, (reading = classifier.classify(text, locale)));
+  return reading;
+}

@@ -247,6 +247,7 @@ describe('the whole bot with every LLM path on a compromised model', () => {
 
   it('never shows the citizen any instruction text and never files a ticket outside the catalog, whatever the model answers', async () => {
     const codes = CATALOG_CODES();
+    const silent: string[] = [];
     let n = 0;
     for (const a of corpus) {
       mode = MODES[n % MODES.length]!;
@@ -254,6 +255,7 @@ describe('the whole bot with every LLM path on a compromised model', () => {
       const seenBefore = server.seen.length;
       const replies = await converse(makeAdapter(++n), a.text);
       const shown = replies.map((r) => [r.text ?? '', ...(r.suggestedActions?.actions ?? []).map((x) => `${x.title ?? ''} ${String(x.value ?? '')}`)].join('\n')).join('\n');
+      if (server.seen.length === seenBefore) silent.push(`${a.id}: ${a.text.slice(0, 80)}`);
       for (const s of server.seen.slice(seenBefore)) {
         expect(sharesRun(shown, instructionsOf(s.system)), `${a.id} (${mode}) showed prompt text:\n${shown}`).toBe(false);
       }
@@ -261,9 +263,12 @@ describe('the whole bot with every LLM path on a compromised model', () => {
     }
     const tickets = await db.kysely.selectFrom('tickets').select(['service']).execute();
     for (const t of tickets) expect(codes.has(t.service)).toBe(true);
-    // The model paths were exercised: classification on every attempt, and extraction or knowledge too.
+    // The model paths were exercised: nearly every attempt reached the model (a turn reads a message once;
+    // in hybrid mode a confident offline reading needs no call), and classification, extraction and the
+    // knowledge composer each ran.
     const calls = (schema: string) => server.seen.filter((s) => (s.schema ?? 'composer') === schema).length;
-    expect(calls('classify_message')).toBeGreaterThanOrEqual(corpus.length);
+    expect(silent.length, silent.join('\n')).toBeLessThanOrEqual(corpus.length / 10);
+    expect(calls('classify_message')).toBeGreaterThan(corpus.length / 2);
     expect(calls('extract_place')).toBeGreaterThan(0);
     expect(calls('composer')).toBeGreaterThan(0);
   }, 120_000);
