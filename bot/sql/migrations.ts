@@ -296,13 +296,25 @@ export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect, sche
     provider: new InCodeMigrationProvider(migrations),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's introspector lists the tables of every schema: another schema dropped while it reads
+  // (tests drop theirs; a neighbour application may too) fails the read with 3F000. Nothing ran: read again.
+  for (let attempt = 1; attempt <= 3 && error && isOtherSchemaGone(error, schema); attempt++) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new DependencyUnavailableError(failed ? `database migration ${failed} failed` : 'database migrations failed', {
       cause: error,
     });
   }
+}
+
+/** PostgreSQL's "schema … does not exist" (3F000) about a schema other than ours. */
+function isOtherSchemaGone(error: unknown, ours: string | undefined): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  if (e.code !== '3F000' || typeof e.message !== 'string') return false;
+  return ours === undefined || !e.message.includes(`"${ours}"`);
 }
 
 /**
