@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopBot } from '../../bench/spawn-bot';
 import { openDatabase, type Db } from '../../bot/sql/database';
 import { ConsoleClient, createAgent } from '../support/console-client';
+import { spawnBotProcess, startWebProcess } from '../support/bot-processes';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 import { DlConversation, waitFor } from '../e2e/support';
 
@@ -33,40 +33,14 @@ let lateWorker: ChildProcess | undefined;
 const procs: ChildProcess[] = [];
 const conversations: DlConversation[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function startBot(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
-    env: {
-      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', REDIS_PREFIX: prefix, DATA_DIR: dataDir,
-      SQLITE_PATH: path.join(dataDir, 'bot.sqlite'), TOKEN_RATE_LIMIT: '1000', ...env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawnBotProcess({ prefix, dataDir }, env);
   procs.push(child);
   return child;
 }
 
-/** The web process on a free port; again on another if it exits first (a parallel test may take the port). */
 async function startWeb(): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    const web = startBot({ ROLE: 'web', PORT: String(port) });
-    const ready = () => fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
-    const outcome = await waitFor(async () => (web.exitCode !== null ? 'exited' : (await ready()) ? 'ready' : undefined), 'the web process', 40_000);
-    if (outcome === 'ready') return;
-    if (attempt === 3) throw new Error(`the web process exited (code ${web.exitCode}) before it was ready, three times`);
-  }
+  baseUrl = await startWebProcess(startBot);
 }
 
 beforeAll(async () => {

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
@@ -8,6 +7,7 @@ import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopBot } from '../../bench/spawn-bot';
+import { spawnBotProcess, startWebProcess } from '../support/bot-processes';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 import { DlConversation, waitFor } from './support';
 
@@ -36,44 +36,14 @@ const procs: ChildProcess[] = [];
 const workers: ChildProcess[] = [];
 const conversations: DlConversation[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function startBot(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
-    env: {
-      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', REDIS_PREFIX: prefix, DATA_DIR: dataDir,
-      SQLITE_PATH: path.join(dataDir, 'bot.sqlite'), TOKEN_RATE_LIMIT: '1000', ...env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawnBotProcess({ prefix, dataDir }, env);
   procs.push(child);
   return child;
 }
 
-/**
- * Starts the web process on a free port, and again on another one if it exits before it is ready: between
- * freePort() closing its probe and the process listening, a test running in parallel may take the port.
- */
 async function startWeb(): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    const web = startBot({ ROLE: 'web', PORT: String(port) });
-    // With a timeout: the web process accepts connections before its handlers are wired (see the report).
-    const ready = () => fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
-    const outcome = await waitFor(async () => (web.exitCode !== null ? 'exited' : (await ready()) ? 'ready' : undefined), 'the web process', 40_000);
-    if (outcome === 'ready') return;
-    if (attempt === 3) throw new Error(`the web process exited (code ${web.exitCode}) before it was ready, three times`);
-  }
+  baseUrl = await startWebProcess(startBot);
 }
 
 const inboundWorkers = async (): Promise<number> => (await inboundQueue.getWorkers()).length;
