@@ -4,7 +4,7 @@
 // It bounds what the dialog engine can cost at the least; prints numbers, asserts nothing.
 import { ActivityTypes, ConversationState, MemoryStorage, type Activity, type TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog, type Dialog } from 'botbuilder-dialogs';
-import { QueueAdapter } from '../bot/queue-adapter';
+import { QueueAdapter } from '../turns/queue-adapter';
 import { useSharedDialogMemory } from '../dialogs/dialog-memory';
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 20_000);

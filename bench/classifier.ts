@@ -3,8 +3,8 @@
  * second one thread classifies. Run directly: `npx tsx bench/classifier.ts` prints JSON.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadCatalog } from '../dialogs/catalog/load-catalog';
-import type { Catalog } from '../dialogs/catalog/schema';
+import { loadCatalog } from '../catalog/load-catalog';
+import type { Catalog } from '../catalog/schema';
 import { OfflineClassifier } from '../dialogs/classify/offline-classifier';
 
 /** Roughly how long the classification loop runs. */

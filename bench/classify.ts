@@ -11,8 +11,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadCatalog } from '../dialogs/catalog/load-catalog';
-import { LOCALES, PROCEDURE_TYPES, type Catalog, type Locale } from '../dialogs/catalog/schema';
+import { loadCatalog } from '../catalog/load-catalog';
+import { LOCALES, PROCEDURE_TYPES, type Catalog, type Locale } from '../catalog/schema';
 import { NONE } from '../dialogs/classify/classifier';
 import { DEFAULT_OPTIONS, OfflineClassifier, type LabelledText, type OfflineOptions } from '../dialogs/classify/offline-classifier';
 import { foldOf } from '../dialogs/classify/offline/calibrate';

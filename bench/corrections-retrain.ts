@@ -1,6 +1,6 @@
 /**
  * What agents' corrections cost a worker (issue 13 part 3): reading the latest N from SQL and
- * retraining the offline classifier on the catalog plus them (as queues/console/correction-feed does
+ * retraining the offline classifier on the catalog plus them (as console/correction-feed does
  * on every notice, and once before a worker's first turn). Prints; asserts nothing.
  *
  *   npx tsx bench/corrections-retrain.ts [N ...]     (default 1000 10000 50000)
@@ -11,9 +11,9 @@ import path from 'node:path';
 import { createLogger } from '../bot/logger';
 import { CorrectionsStore } from '../bot/sql/corrections-store';
 import { openDatabase } from '../bot/sql/database';
-import { loadCatalog } from '../dialogs/catalog/load-catalog';
+import { loadCatalog } from '../catalog/load-catalog';
 import { LiveOfflineClassifier } from '../dialogs/classify/live-classifier';
-import { CorrectionFeed } from '../queues/console/correction-feed';
+import { CorrectionFeed } from '../console/correction-feed';
 import { redisClient } from '../tests/support/redis';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);

@@ -2,7 +2,7 @@
  * Recall and false alarms of the emergency detector on tests/fixtures/emergency, per split and language.
  * Run: npx tsx bench/emergency-eval.ts [dev|test|all] [--misses]
  */
-import { loadCatalog } from '../dialogs/catalog/load-catalog';
+import { loadCatalog } from '../catalog/load-catalog';
 import { emergencyDetectorFor } from '../dialogs/emergency/catalog-detector';
 import { emergencyCases } from '../tests/emergency/fixtures';
 

@@ -2,7 +2,7 @@
  * How fast the emergency detector reads messages (it runs on every turn). Prints messages per second.
  * Run: npx tsx bench/emergency-speed.ts
  */
-import { loadCatalog } from '../dialogs/catalog/load-catalog';
+import { loadCatalog } from '../catalog/load-catalog';
 import { emergencyDetectorFor } from '../dialogs/emergency/catalog-detector';
 import { emergencyCases } from '../tests/emergency/fixtures';
 

@@ -8,7 +8,7 @@
  *   npm run eval:knowledge -- --misses      # also list the questions that went wrong (dev only)
  *   npm run eval:knowledge -- --calibrate   # search the threshold on the dev split (never on test)
  */
-import { LOCALES } from '../dialogs/catalog/schema';
+import { LOCALES } from '../catalog/schema';
 import { isRelevant, KnowledgeBase, type KnowledgeHit, type RelevanceThreshold } from '../dialogs/knowledge/knowledge-base';
 import { findIn } from '../dialogs/knowledge/knowledge-answerer';
 import { loadKnowledge } from '../dialogs/knowledge/load-knowledge';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { LocaleSchema, type Locale } from '../dialogs/catalog/schema';
+import { LocaleSchema, type Locale } from '../catalog/schema';
 import { isRelevant, type KnowledgeBase, type RelevanceThreshold } from '../dialogs/knowledge/knowledge-base';
 
 /** One labelled question: the article that answers it, or null when the base does not cover it. */

@@ -11,8 +11,8 @@
  * "moved away" when it would leave L (it should not).
  */
 import { readFileSync } from 'node:fs';
-import { loadCatalog } from '../dialogs/catalog/load-catalog';
-import { LOCALES, type Locale } from '../dialogs/catalog/schema';
+import { loadCatalog } from '../catalog/load-catalog';
+import { LOCALES, type Locale } from '../catalog/schema';
 import { evidenceWords, languageEvidence } from '../dialogs/classify/detect-locale';
 import { OfflineClassifier } from '../dialogs/classify/offline-classifier';
 

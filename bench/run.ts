@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { loadCatalog } from '../dialogs/catalog/load-catalog';
+import { loadCatalog } from '../catalog/load-catalog';
 import { benchBareBullmq } from './bare-bullmq';
 import { benchClassifier } from './classifier';
 import { benchDialogTurn } from './dialog-turn';

@@ -16,7 +16,7 @@ import { ConversationStore } from '../channels/webchat/conversation-store';
 import { BuiltinConnector } from '../connectors/builtin/builtin-connector';
 import type { Connector, TicketDraft } from '../connectors/connector';
 import { DeliveryStore } from '../connectors/delivery-store';
-import { loadCatalog } from '../dialogs/catalog/load-catalog';
+import { loadCatalog } from '../catalog/load-catalog';
 import { CitizenNotices } from '../queues/citizen-notices';
 import { OutboundQueues } from '../queues/outbound';
 import { deliveringConnector, TicketDelivery } from '../queues/ticket-delivery';

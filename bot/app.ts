@@ -10,7 +10,7 @@ import { createWhatsappCloudChannel, whatsappCloudEnabled } from '../channels/wh
 import { createWidgetAssets } from '../channels/webchat/widget-assets';
 import { BuiltinConnector } from '../connectors/builtin/builtin-connector';
 import { countedConnector } from '../connectors/counted-connector';
-import { loadCatalog } from '../dialogs/catalog/load-catalog';
+import { loadCatalog } from '../catalog/load-catalog';
 import { createLearningClassifier } from './learning-classifier';
 import { createCitizenBot, t } from '../dialogs';
 import { useSpanishVariant } from '../dialogs/i18n';
@@ -21,7 +21,7 @@ import { CITIZEN_ID, citizenIdOf, HOLD } from '../dialogs/turn-keys';
 import { installLlmSafety, RedisCallLimiter, withCitizen } from '../dialogs/llm-safety/index';
 import { createIngest, createInboundQueue } from '../queues/inbound';
 import { OutboundQueues, startOutboundWorkers } from '../queues/outbound';
-import { startTurnWorker } from '../queues/turn-worker';
+import { startTurnWorker } from '../turns/turn-worker';
 import { ChannelRegistry } from './channel-registry';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -32,29 +32,29 @@ import { MediaStore } from './media-store';
 import { LinkAttemptLimits } from './link-attempt-limits';
 import { createPhoneLinks } from './phone-links';
 import { Metrics } from './metrics';
-import { QueueAdapter } from './queue-adapter';
+import { QueueAdapter } from '../turns/queue-adapter';
 import { connectRedis, ensureRedis, redisTargetOf } from './redis';
-import { RedisStorage } from './redis-storage';
+import { RedisStorage } from '../turns/redis-storage';
 import { openDatabase } from './sql/database';
 import { HistoryStore } from './sql/history-store';
 import { CorrectionsStore } from './sql/corrections-store';
-import { CorrectionFeed } from '../queues/console/correction-feed';
+import { CorrectionFeed } from '../console/correction-feed';
 import { TranscriptOutbox } from '../queues/transcript-outbox';
-import { CitizenDirectory } from './citizen-directory';
+import { CitizenDirectory } from '../turns/citizen-directory';
 import type { MakeBaileysSocket } from '../channels/whatsapp-baileys/baileys-socket';
-import { AgentStore } from '../queues/console/agent-store';
-import { createConsoleAuth } from '../queues/console/auth';
-import { createConsoleApi } from '../queues/console/console-api';
-import { createConsoleAssets } from '../queues/console/console-assets';
-import { CONSOLE_WS_PATH, ConsoleSocket } from '../queues/console/console-socket';
+import { AgentStore } from '../console/agent-store';
+import { createConsoleAuth } from '../console/auth';
+import { createConsoleApi } from '../console/console-api';
+import { createConsoleAssets } from '../console/console-assets';
+import { CONSOLE_WS_PATH, ConsoleSocket } from '../console/console-socket';
 import { DIRECTLINE_UPGRADE_PREFIX } from '../channels/webchat/directline-socket';
 import { refuseUnservedUpgrades } from './upgrades';
-import { ConsoleBus } from '../queues/handoff/console-bus';
-import { HandoffService } from '../queues/handoff/handoff-service';
-import { HandoffStore } from '../queues/handoff/handoff-store';
-import { HandoffTimers } from '../queues/handoff/handoff-timers';
-import { Presence } from '../queues/handoff/presence';
-import { TeamQueues } from '../queues/handoff/team-queues';
+import { ConsoleBus } from '../handoff/console-bus';
+import { HandoffService } from '../handoff/handoff-service';
+import { HandoffStore } from '../handoff/handoff-store';
+import { HandoffTimers } from '../handoff/handoff-timers';
+import { Presence } from '../handoff/presence';
+import { TeamQueues } from '../handoff/team-queues';
 import { backOfficesFor } from '../connectors/back-offices';
 import { Open311Questions } from '../connectors/open311/service-questions';
 import { DeliveryStore } from '../connectors/delivery-store';
@@ -157,13 +157,13 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   // web processes when an agent acts), so every role has the service.
   const agents = new AgentStore(db);
   const handoffStore = new HandoffStore(db);
-  const teamQueues = new TeamQueues(bullConnection, prefix, log.child({ module: 'queues/handoff' }));
-  const timers = new HandoffTimers(bullConnection, prefix, log.child({ module: 'queues/handoff' }));
+  const teamQueues = new TeamQueues(bullConnection, prefix, log.child({ module: 'handoff' }));
+  const timers = new HandoffTimers(bullConnection, prefix, log.child({ module: 'handoff' }));
   const presence = new Presence(redis, prefix);
   const bus = new ConsoleBus(redis, prefix);
   const handoff = new HandoffService({
     store: handoffStore, queues: teamQueues, timers, presence, bus, redis, prefix, catalog, outbound, history, ingest, channels, agents,
-    log: log.child({ module: 'queues/handoff' }),
+    log: log.child({ module: 'handoff' }),
     // Photos in the console: signed for a working day (an open console fetches its views again as it goes).
     mediaUrl: (url) => media.signedUrl(url, 12 * 3_600),
     ...(hooks.clock ? { clock: hooks.clock } : {}),
@@ -187,7 +187,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const connector = countedConnector(deliveringConnector(builtin, delivery), metrics);
   // Agents' corrections of service and type (console, web role) reach every classifier (worker role).
   const corrections = new CorrectionsStore(db);
-  const correctionFeed = new CorrectionFeed({ redis, prefix, store: corrections, catalog, log: log.child({ module: 'queues/console' }) });
+  const correctionFeed = new CorrectionFeed({ redis, prefix, store: corrections, catalog, log: log.child({ module: 'console' }) });
   const ticketsConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-tickets`, log) : undefined;
   let timersWorker: Worker | undefined;
   let open311Questions: Open311Questions | undefined;
@@ -238,7 +238,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const requeued = await delivery.requeuePending();
     if (requeued > 0) log.info({ tickets: requeued }, 'ticket deliveries queued again after a start');
     await delivery.work(ticketsConnection!, { concurrency: 32, pollSeconds: config.TICKET_POLL_SECONDS });
-    timersWorker = await timers.work(timersConnection!, { expire: (id, at) => handoff.expire(id, at), sweep: () => handoff.sweep() }, log.child({ module: 'queues/handoff' }));
+    timersWorker = await timers.work(timersConnection!, { expire: (id, at) => handoff.expire(id, at), sweep: () => handoff.sweep() }, log.child({ module: 'handoff' }));
   }
   // Worker processes deliver for every channel they can send through; the process that receives for a
   // channel whose sends need its own connection (Baileys) delivers for that channel, whatever its role.
@@ -254,7 +254,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   if (server) {
     const teams = catalog.teams.map((x) => ({ code: x.code, name: x.names.es }));
     const auth = createConsoleAuth({
-      db, redis, prefix, log: log.child({ module: 'queues/console' }), publicUrl, teams,
+      db, redis, prefix, log: log.child({ module: 'console' }), publicUrl, teams,
       extras: async () => ({
         canned: catalog.handoff.canned.map((c) => ({ code: c.code, title: c.title, texts: c.texts })),
         services: catalog.services.map((x) => ({ code: x.code, name: x.names.es })),
@@ -262,7 +262,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     });
     consoleSocket = new ConsoleSocket({
       redis, bus, accounts: auth.accounts, service: handoff, presence, sessionForUpgrade: auth.sessionForUpgrade, agentOfSession: auth.agentOfSession,
-      log: log.child({ module: 'queues/console' }),
+      log: log.child({ module: 'console' }),
     });
     const app = createHttpApp({
       redis, metrics, log, channels,
@@ -282,7 +282,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     app.use(createConsoleApi({
       service: handoff, store: handoffStore, queues: teamQueues, presence, agents, history, transcriptOutbox, connector, deliveries, delivery, catalog,
       corrections: { store: corrections, announce: () => correctionFeed.announce() },
-      requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'queues/console' }),
+      requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }),
     }));
     app.use(await createConsoleAssets({ title: catalog.city.name, publicUrl }));
     if (config.WEBHOOK_SECRET) {

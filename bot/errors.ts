@@ -169,7 +169,7 @@ export class LockLostError extends AppError {
 
 /**
  * A held message found its hold stale: SQL says the handoff ended (its hold survived a Redis failure).
- * The hold is dropped and the message runs again, so the bot answers it. See queues/handoff/holds.ts.
+ * The hold is dropped and the message runs again, so the bot answers it. See handoff/holds.ts.
  */
 export class StaleHoldError extends AppError {
   readonly code = 'E_STALE_HOLD';

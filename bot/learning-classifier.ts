@@ -1,13 +1,13 @@
 import type { Config } from './config';
 import type { Logger } from './logger';
-import type { Catalog } from '../dialogs/catalog/schema';
+import type { Catalog } from '../catalog/schema';
 import type { Classifier } from '../dialogs/classify/classifier';
 import { withModel } from '../dialogs/classify/create-classifier';
 import { LiveOfflineClassifier } from '../dialogs/classify/live-classifier';
 
 /**
  * The bot's classifier, with an offline side that can learn while it runs (agents' corrections, see
- * queues/console/correction-feed.ts): `live` takes new labelled texts; `classifier` answers turns.
+ * console/correction-feed.ts): `live` takes new labelled texts; `classifier` answers turns.
  * createClassifier builds a retrainable offline side only when history files are configured, so here
  * it is always retrainable, then wrapped with the model exactly as createClassifier does (withModel).
  */

@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
 import type { PhoneLinks } from '../dialogs/engine-deps';
-import type { Locale } from '../dialogs/catalog/schema';
+import type { Locale } from '../catalog/schema';
 import { mailboxKey } from '../queues/inbound';
 import type { OutboundQueues } from '../queues/outbound';
 import type { TranscriptOutbox } from '../queues/transcript-outbox';
 import type { ChannelRegistry } from './channel-registry';
-import type { CitizenDirectory } from './citizen-directory';
+import type { CitizenDirectory } from '../turns/citizen-directory';
 import type { LinkAttemptLimits } from './link-attempt-limits';
 import type { HistoryStore } from './sql/history-store';
 

@@ -1,4 +1,4 @@
-import type { Locale, ProcedureType } from '../dialogs/catalog/schema';
+import type { Locale, ProcedureType } from '../catalog/schema';
 import type { TicketContact, TicketLocation, TicketState } from './connector';
 
 /**

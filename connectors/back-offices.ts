@@ -1,6 +1,6 @@
 import type { Config } from '../bot/config';
 import { ConfigError } from '../bot/errors';
-import type { Catalog } from '../dialogs/catalog/schema';
+import type { Catalog } from '../catalog/schema';
 import type { BackOffice } from './back-office';
 import type { ConnectorKind } from './connector';
 import { Open311Client } from './open311/open311-client';

@@ -1,4 +1,4 @@
-import type { Locale, ProcedureType } from '../dialogs/catalog/schema';
+import type { Locale, ProcedureType } from '../catalog/schema';
 
 export interface GeoPoint { latitude: number; longitude: number }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MessageFactory, type StatePropertyAccessor } from 'botbuilder';
 import { ComponentDialog, Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { positionOf } from '../bot/choice-position';
-import type { Locale } from './catalog/schema';
+import type { Locale } from '../catalog/schema';
 import { normalize } from './classify/normalize';
 import { collectFieldsDialog } from './collect-fields-dialog';
 import { REROUTE } from './csat-dialog';

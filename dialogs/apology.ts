@@ -1,5 +1,5 @@
 import { ActivityTypes, type Activity } from 'botbuilder';
-import { LOCALES, type Catalog, type Locale } from './catalog/schema';
+import { LOCALES, type Catalog, type Locale } from '../catalog/schema';
 import { LOCALE_TAGS, t, type MessageKey } from './i18n';
 
 /**

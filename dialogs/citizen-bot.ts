@@ -1,11 +1,11 @@
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
-import { StagedConversationState, StagedUserState } from '../bot/turn-state';
+import { StagedConversationState, StagedUserState } from '../turns/turn-state';
 import { DialogContextError, DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { imagesOf, locationOf, MAX_TEXT_LENGTH } from '../bot/activity';
 import { AppError } from '../bot/errors';
 import { createLogger, type Logger } from '../bot/logger';
 import type { Connector } from '../connectors/connector';
-import type { Catalog, Locale } from './catalog/schema';
+import type { Catalog, Locale } from '../catalog/schema';
 import { Profiles, type CitizenProfile } from './citizen-profile';
 import { DIALOG } from './dialog-ids';
 import type { CitizenPreferences, EngineClassifier, EngineDeps, HandoffPort, Hold, PhoneLinks } from './engine-deps';
@@ -77,7 +77,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
     ...(options.understanding ? { understanding: options.understanding } : {}),
   };
-  // Staged: in a queue worker, state is written with the turn's journal in one step (bot/turn-state).
+  // Staged: in a queue worker, state is written with the turn's journal in one step (turns/turn-state).
   const conversationState = new StagedConversationState(options.storage);
   const userState = new StagedUserState(options.storage);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');

@@ -1,5 +1,5 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import type { Locale } from './catalog/schema';
+import type { Locale } from '../catalog/schema';
 import { LOCALE } from './turn-keys';
 
 /** What the bot remembers about a citizen between conversations (UserState). */

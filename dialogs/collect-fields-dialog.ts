@@ -1,7 +1,7 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TicketAttachment, TicketContact, TicketLocation } from '../connectors/connector';
 import { isReachable, parseContact } from './answers';
-import type { Field } from './catalog/schema';
+import type { Field } from '../catalog/schema';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
 import { say, type MessageKey } from './i18n';

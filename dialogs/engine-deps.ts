@@ -1,7 +1,7 @@
 import type { Logger } from '../bot/logger';
 import type { Connector } from '../connectors/connector';
 import type { Activity } from 'botbuilder';
-import type { Catalog, Locale, ProcedureType } from './catalog/schema';
+import type { Catalog, Locale, ProcedureType } from '../catalog/schema';
 import type { Classifier } from './classify/classifier';
 import type { CodeCheck, CodeIssue } from '../bot/link-attempt-limits';
 import type { KnowledgePort } from './knowledge/knowledge-answerer';
@@ -88,7 +88,7 @@ export type HandoffOutcome =
   | { kind: 'unstaffed' };
 
 /**
- * The handoff queues as the engine sees them (queues/handoff implements it). Absent: the bot never
+ * The handoff queues as the engine sees them (handoff implements it). Absent: the bot never
  * hands off and files inquiries itself.
  */
 export interface HandoffPort {

@@ -1,4 +1,4 @@
-import type { Catalog } from './catalog/schema';
+import type { Catalog } from '../catalog/schema';
 import type { HandoffSummary } from './engine-deps';
 import { descriptionOf, type IntakeDraft } from './intake-draft';
 

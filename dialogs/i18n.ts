@@ -1,4 +1,4 @@
-import type { Catalog, Locale, ProcedureType, SpanishVariant } from './catalog/schema';
+import type { Catalog, Locale, ProcedureType, SpanishVariant } from '../catalog/schema';
 import ca from './locales/ca.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
 import esAR from './locales/es-AR.json' with { type: 'json' };

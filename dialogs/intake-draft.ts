@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { locationOf } from '../bot/activity';
 import type { GeoPoint, TicketAttachment, TicketContact, TicketDraft, TicketLocation } from '../connectors/connector';
-import type { Field, Locale, ProcedureType, Service } from './catalog/schema';
+import type { Field, Locale, ProcedureType, Service } from '../catalog/schema';
 import { say, type Say } from './i18n';
 import { attachmentsOf } from './prompts';
 import { describesProblem, extractDescription } from './understand/describe';

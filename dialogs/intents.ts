@@ -1,4 +1,4 @@
-import { LOCALES, type Catalog, type Locale } from './catalog/schema';
+import { LOCALES, type Catalog, type Locale } from '../catalog/schema';
 import { normalize } from './classify/normalize';
 import { emergencyDetectorFor } from './emergency/catalog-detector';
 import { spanishVariant, t, type MessageKey } from './i18n';

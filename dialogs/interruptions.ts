@@ -1,6 +1,6 @@
 import { ActivityTypes } from 'botbuilder';
 import { Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { Locale } from './catalog/schema';
+import type { Locale } from '../catalog/schema';
 import type { Profiles } from './citizen-profile';
 import { DIALOG } from './dialog-ids';
 import { handoffFromStack } from './handoff-dialog';

@@ -1,5 +1,5 @@
 import { WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { LOCALES, type Locale } from './catalog/schema';
+import { LOCALES, type Locale } from '../catalog/schema';
 import type { Profiles } from './citizen-profile';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';

@@ -1,5 +1,5 @@
 import { MessageFactory, type Activity } from 'botbuilder';
-import type { Locale } from './catalog/schema';
+import type { Locale } from '../catalog/schema';
 import { t } from './i18n';
 
 /**

@@ -1,4 +1,4 @@
-import type { Locale } from './catalog/schema';
+import type { Locale } from '../catalog/schema';
 
 const INTL_TAGS: Readonly<Record<Locale, string>> = { es: 'es', ca: 'ca', en: 'en-GB' };
 const TEMPLATES: Readonly<Record<Locale, (weekday: string, dayMonth: string, time: string) => string>> = {

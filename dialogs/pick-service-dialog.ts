@@ -1,5 +1,5 @@
 import { WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { ProcedureType } from './catalog/schema';
+import type { ProcedureType } from '../catalog/schema';
 import type { Candidate } from './classify/classifier';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';

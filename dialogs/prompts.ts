@@ -15,7 +15,7 @@ import { BoundedCache } from '../bot/bounded-cache';
 import { positionOf } from '../bot/choice-position';
 import type { TicketAttachment, TicketContact, TicketLocation } from '../connectors/connector';
 import { isReachable, isSkip, parseContact } from './answers';
-import type { Catalog } from './catalog/schema';
+import type { Catalog } from '../catalog/schema';
 import { render, renderValue, say, type Say, type SayVar } from './i18n';
 import { localeOf } from './turn-keys';
 

@@ -4,7 +4,7 @@ import { locationOf } from '../bot/activity';
 import { ConnectorUnavailableError, TicketRejectedError } from '../bot/errors';
 import type { TicketRef } from '../connectors/connector';
 import { isReachable, parseContact } from './answers';
-import { PROCEDURE_TYPES, type Catalog, type ProcedureType } from './catalog/schema';
+import { PROCEDURE_TYPES, type Catalog, type ProcedureType } from '../catalog/schema';
 import { normalize } from './classify/normalize';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { Locale } from './catalog/schema';
+import type { Locale } from '../catalog/schema';
 import type { Classification } from './classify/classifier';
 import type { EngineClassifier } from './engine-deps';
 

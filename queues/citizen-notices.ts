@@ -3,7 +3,7 @@ import type { Activity } from 'botbuilder';
 import type { ChannelId } from '../bot/activity';
 import { conversationKey, type HistoryStore } from '../bot/sql/history-store';
 import type { Logger } from '../bot/logger';
-import type { Locale } from '../dialogs/catalog/schema';
+import type { Locale } from '../catalog/schema';
 import { LOCALE_TAGS } from '../dialogs/i18n';
 import { mailboxKey } from './inbound';
 import type { OutboundQueues } from './outbound';

@@ -4,7 +4,7 @@ import type { Ingest } from '../bot/channel';
 import { BadInputError } from '../bot/errors';
 import type { Logger } from '../bot/logger';
 import { isSentinel } from '../bot/redis';
-import { holdKeyOf } from './handoff/hold-key';
+import { holdKeyOf } from '../handoff/hold-key';
 import { OrderedQueue } from './ordered-queue';
 
 /** What waits in a conversation's inbound mailbox. */
@@ -23,7 +23,7 @@ export const mailboxKey = (channel: string, conversationId: string): string => `
 export function createInboundQueue(redis: Redis, prefix: string, bullConnection?: Redis, log?: Logger): OrderedQueue<InboundItem> {
   return new OrderedQueue<InboundItem>(redis, {
     name: 'inbound', prefix, bullConnection, log, maxTries: 5,
-    // Each message is read together with its conversation's handoff hold (see queues/handoff/hold-key).
+    // Each message is read together with its conversation's handoff hold (see handoff/hold-key).
     sideKeyOf: (key) => holdKeyOf(prefix, key),
     // With Sentinel (high availability), a channel is told "received" only once a replica has the
     // message too, so that a failover cannot lose it. Without, the one server is all there is.

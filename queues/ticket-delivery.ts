@@ -7,7 +7,7 @@ import type { BackOffice, ExternalTicket } from '../connectors/back-office';
 import type { BuiltinConnector } from '../connectors/builtin/builtin-connector';
 import type { Connector, ConnectorKind, TicketState } from '../connectors/connector';
 import type { DeliveryStore, DeliveryTicket } from '../connectors/delivery-store';
-import type { Catalog } from '../dialogs/catalog/schema';
+import type { Catalog } from '../catalog/schema';
 import { t } from '../dialogs';
 import type { CitizenNotices } from './citizen-notices';
 

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { LOCALES, ProcedureTypeSchema, type Locale } from '../../dialogs/catalog/schema';
+import { LOCALES, ProcedureTypeSchema, type Locale } from '../../catalog/schema';
 
 /** Where the set lives, relative to this file. */
 export const EVAL_DIR = fileURLToPath(new URL('../../tests/fixtures/eval/', import.meta.url));

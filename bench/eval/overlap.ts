@@ -2,7 +2,7 @@
  * Near-duplicate detection between the evaluation set and the catalog's training examples: an
  * evaluation that shares its sentences with the training data measures memory, not understanding.
  */
-import type { Catalog } from '../../dialogs/catalog/schema';
+import type { Catalog } from '../../catalog/schema';
 
 /**
  * Lowercase, accents folded, Catalan "l·l" as "ll", punctuation and whitespace collapsed to one space.

@@ -1,4 +1,4 @@
-import type { Locale } from '../../dialogs/catalog/schema';
+import type { Locale } from '../../catalog/schema';
 import { extractPlace } from '../../dialogs/understand/extract-place';
 
 /** Finds the place in a citizen's message as written there ("calle Colón 12"), or null. */

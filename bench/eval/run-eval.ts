@@ -22,8 +22,8 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../bot/config';
-import { loadCatalog } from '../../dialogs/catalog/load-catalog';
-import { LOCALES, type Catalog, type Locale } from '../../dialogs/catalog/schema';
+import { loadCatalog } from '../../catalog/load-catalog';
+import { LOCALES, type Catalog, type Locale } from '../../catalog/schema';
 import type { Classification } from '../../dialogs/classify/classifier';
 import { createClassifier } from '../../dialogs/classify/create-classifier';
 import type { EngineClassifier } from '../../dialogs/engine-deps';

@@ -1,4 +1,4 @@
-import type { Locale, ProcedureType } from '../../dialogs/catalog/schema';
+import type { Locale, ProcedureType } from '../../catalog/schema';
 import { DependencyUnavailableError } from '../errors';
 import type { Db } from './database';
 import { sqlGuard } from './guard';
@@ -39,7 +39,7 @@ export const CORRECTIONS_FOR_TRAINING = 50_000;
 /**
  * Agents' corrections in SQL (table `classifier_corrections`): who corrected what, when, and to which
  * service and type. Every process's classifier trains on the latest of them (see
- * queues/console/correction-feed.ts). Database failures surface as DependencyUnavailableError.
+ * console/correction-feed.ts). Database failures surface as DependencyUnavailableError.
  */
 export class CorrectionsStore {
   private readonly guard = sqlGuard('corrections store', DependencyUnavailableError);

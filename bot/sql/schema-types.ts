@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 import type { TicketState } from '../../connectors/connector';
-import type { Locale, ProcedureType } from '../../dialogs/catalog/schema';
+import type { Locale, ProcedureType } from '../../catalog/schema';
 import type { HandoffReason } from '../../dialogs/engine-deps';
 
 /**

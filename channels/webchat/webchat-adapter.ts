@@ -75,7 +75,7 @@ export class WebchatAdapter implements ChannelAdapter {
       from: { id: 'bot', role: 'bot', name: a.from?.name ?? '' },
     }));
     try {
-      // A turn's reply ids are its inbound message's id and their position (bot/queue-adapter), so the first
+      // A turn's reply ids are its inbound message's id and their position (turns/queue-adapter), so the first
       // one names the batch whichever run of the turn produced it: a batch delivered again (from the journal
       // after a worker crash, or by a worker that stalled past its lock) is recognised and not shown twice.
       const batchId = activities[0]?.id;

@@ -3,7 +3,7 @@ import { sqlGuard } from '../../bot/sql/guard';
 import { ConnectorUnavailableError, TicketRejectedError } from '../../bot/errors';
 import type { Db } from '../../bot/sql/database';
 import type { DatabaseSchema, TicketsTable } from '../../bot/sql/schema-types';
-import type { Catalog, Service } from '../../dialogs/catalog/schema';
+import type { Catalog, Service } from '../../catalog/schema';
 import type { Connector, ConnectorKind, TicketDraft, TicketRef, TicketState, TicketStatus, TicketStatusChange } from '../connector';
 import { formatReference, normalizeReference, yearIn } from './reference';
 

@@ -1,4 +1,4 @@
-import type { Locale, ProcedureType } from '../catalog/schema';
+import type { Locale, ProcedureType } from '../../catalog/schema';
 
 /**
  * The service code of the explicit "none" outcome: the message names nothing the city handles

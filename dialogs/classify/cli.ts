@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from '../../bot/config';
 import { ConfigError } from '../../bot/errors';
-import { loadCatalog } from '../catalog/load-catalog';
+import { loadCatalog } from '../../catalog/load-catalog';
 import { createClassifier } from './create-classifier';
 
 async function main(): Promise<void> {

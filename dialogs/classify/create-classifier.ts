@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../bot/config';
-import type { Catalog } from '../catalog/schema';
+import type { Catalog } from '../../catalog/schema';
 import type { Classifier } from './classifier';
 import { LiveOfflineClassifier } from './live-classifier';
 import { OfflineClassifier } from './offline-classifier';

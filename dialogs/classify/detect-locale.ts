@@ -8,7 +8,7 @@
  * clearly ahead of the fallback, keep the fallback: the conversation's current language is a
  * better guess than a coin toss.
  */
-import { LOCALES, type Catalog, type Locale } from '../catalog/schema';
+import { LOCALES, type Catalog, type Locale } from '../../catalog/schema';
 import { extractFeatures, IntBuffer, type FeatureOptions } from './offline/feature-hasher';
 import { FeatureIndex } from './offline/feature-index';
 import { LinearModel, toSparseDoc } from './offline/linear-model';

@@ -19,7 +19,7 @@ import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { ConfigError } from '../../bot/errors';
-import { LOCALES, PROCEDURE_TYPES, type Catalog, type Locale, type ProcedureType } from '../catalog/schema';
+import { LOCALES, PROCEDURE_TYPES, type Catalog, type Locale, type ProcedureType } from '../../catalog/schema';
 import { NONE } from './classifier';
 import type { LabelledText } from './offline-classifier';
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { LlmUnavailableError } from '../../bot/errors';
-import type { Locale } from '../catalog/schema';
+import type { Locale } from '../../catalog/schema';
 import { NONE, type Candidate, type Classification, type Classifier } from './classifier';
 import type { OfflineClassifier } from './offline-classifier';
 

@@ -14,7 +14,7 @@
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { Catalog, Locale } from '../catalog/schema';
+import type { Catalog, Locale } from '../../catalog/schema';
 import type { Classification, Classifier } from './classifier';
 import { readHistoryFile, readHistoryFileSync, type HistoryFile } from './history';
 import { OfflineClassifier, type LabelledText, type TrainingStats } from './offline-classifier';

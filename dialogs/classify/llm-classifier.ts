@@ -5,7 +5,7 @@ import type { Runnable } from '@langchain/core/runnables';
 import { z } from 'zod';
 import { ClassifierError, ConfigError } from '../../bot/errors';
 import { isGuarded, LlmGuard } from '../llm-safety/index';
-import { PROCEDURE_TYPES, type Catalog, type Locale } from '../catalog/schema';
+import { PROCEDURE_TYPES, type Catalog, type Locale } from '../../catalog/schema';
 import type { Candidate, Classification, Classifier } from './classifier';
 
 /** What an {@link LlmClassifier} needs; everything is injected so tests can use a fake model. */

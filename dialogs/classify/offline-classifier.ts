@@ -9,7 +9,7 @@
  * the procedure type. Each head's temperature is fitted on held-out folds of its own training data,
  * so a confidence of 0.8 means right about 8 times in 10 on text like the training text.
  */
-import { PROCEDURE_TYPES, LOCALES, type Catalog, type Locale } from '../catalog/schema';
+import { PROCEDURE_TYPES, LOCALES, type Catalog, type Locale } from '../../catalog/schema';
 import { NONE, type Candidate, type Classification, type Classifier } from './classifier';
 import { createLocaleDetector, type LocaleDetector } from './detect-locale';
 import { BACKGROUND } from './offline/background';

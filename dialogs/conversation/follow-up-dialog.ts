@@ -3,7 +3,7 @@ import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-di
 import { positionOf } from '../../bot/choice-position';
 import { ConnectorUnavailableError } from '../../bot/errors';
 import type { TicketState, TicketStatus } from '../../connectors/connector';
-import { LOCALES, type Locale } from '../catalog/schema';
+import { LOCALES, type Locale } from '../../catalog/schema';
 import { normalize } from '../classify/normalize';
 import { REROUTE } from '../csat-dialog';
 import { DIALOG } from '../dialog-ids';

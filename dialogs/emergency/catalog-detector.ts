@@ -1,4 +1,4 @@
-import { LOCALES, type Catalog } from '../catalog/schema';
+import { LOCALES, type Catalog } from '../../catalog/schema';
 import { normalize } from '../classify/normalize';
 import { DEFAULT_LEXICON } from './default-lexicon';
 import { EmergencyDetector } from './detector';

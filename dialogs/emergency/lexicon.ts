@@ -9,7 +9,7 @@
  * is a real word the catalog knows (see EmergencyDetector).
  */
 
-import { EMERGENCY_KINDS } from '../catalog/schema';
+import { EMERGENCY_KINDS } from '../../catalog/schema';
 
 export { EMERGENCY_KINDS };
 /** What kind of danger a signal reports (for logs and the agent's flag; the reply is the same). */

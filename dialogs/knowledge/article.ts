@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { Locale } from '../catalog/schema';
+import type { Locale } from '../../catalog/schema';
 
 /**
  * One article of the city's knowledge base: a Markdown file with YAML front matter.

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../../bot/config';
 import type { Logger } from '../../bot/logger';
-import type { Catalog } from '../catalog/schema';
+import type { Catalog } from '../../catalog/schema';
 import { KnowledgeAnswerer, type KnowledgePort } from './knowledge-answerer';
 import { LiveKnowledge } from './live-knowledge';
 

@@ -2,7 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { z } from 'zod';
 import type { Logger } from '../../bot/logger';
-import type { Locale } from '../catalog/schema';
+import type { Locale } from '../../catalog/schema';
 import { groundedAnswerCheck, PLACEHOLDER, redactForModel } from '../llm-safety';
 import type { KnowledgeHit } from './knowledge-base';
 

@@ -1,4 +1,4 @@
-import { LOCALES, type Locale } from '../catalog/schema';
+import { LOCALES, type Locale } from '../../catalog/schema';
 import { redact, type GroundedComposer } from './grounded-composer';
 import type { KnowledgeBase, KnowledgeHit } from './knowledge-base';
 

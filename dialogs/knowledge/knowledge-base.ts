@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import { LOCALES, type Locale } from '../catalog/schema';
+import { LOCALES, type Locale } from '../../catalog/schema';
 import type { Article, Passage } from './article';
 import { headingCued } from './section-cues';
 import { fold, isStopword, stem, terms, withSynonyms } from './text';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../bot/errors';
-import { LOCALES, type Locale } from '../catalog/schema';
+import { LOCALES, type Locale } from '../../catalog/schema';
 import { isProblem, parseArticle, type Article, type ArticleProblem } from './article';
 
 /** What a knowledge directory holds: the valid articles and, per bad file, what is wrong with it. */

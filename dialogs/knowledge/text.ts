@@ -1,4 +1,4 @@
-import type { Locale } from '../catalog/schema';
+import type { Locale } from '../../catalog/schema';
 
 /**
  * How the knowledge base reads words, the same way for articles and for questions:

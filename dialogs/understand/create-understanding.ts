@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../bot/config';
-import type { Catalog } from '../catalog/schema';
+import type { Catalog } from '../../catalog/schema';
 import { HttpGeocoder } from './geocoder';
 import { StreetDirectory } from './street-directory';
 import { Understanding } from './understanding';

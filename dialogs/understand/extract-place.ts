@@ -1,4 +1,4 @@
-import type { Locale } from '../catalog/schema';
+import type { Locale } from '../../catalog/schema';
 
 /**
  * Finds where a problem is in a citizen's own words, offline and in microseconds: a street and

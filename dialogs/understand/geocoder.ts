@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { GeoPoint } from '../../connectors/connector';
-import type { Locale } from '../catalog/schema';
+import type { Locale } from '../../catalog/schema';
 
 /**
  * Coordinates for a place, from a Nominatim- or Photon-compatible search API (`GEOCODER_URL`).

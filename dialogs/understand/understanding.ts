@@ -1,6 +1,6 @@
 import type { GeoPoint, TicketContact, TicketLocation } from '../../connectors/connector';
 import { isReachable, parseContact } from '../answers';
-import type { Locale } from '../catalog/schema';
+import type { Locale } from '../../catalog/schema';
 import { describesProblem, extractDescription } from './describe';
 import { extractPlace, type ExtractedPlace } from './extract-place';
 import type { Geocoder } from './geocoder';

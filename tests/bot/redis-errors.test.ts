@@ -9,8 +9,8 @@ import { createLogger, type Logger } from '../../bot/logger';
 import { connectRedis } from '../../bot/redis';
 import { ConversationStore } from '../../channels/webchat/conversation-store';
 import { StreamHub } from '../../channels/webchat/stream-hub';
-import { HandoffTimers } from '../../queues/handoff/handoff-timers';
-import { TeamQueues } from '../../queues/handoff/team-queues';
+import { HandoffTimers } from '../../handoff/handoff-timers';
+import { TeamQueues } from '../../handoff/team-queues';
 import { TicketDelivery, type TicketDeliveryDeps } from '../../queues/ticket-delivery';
 import { eventually, testPrefix } from '../support/redis';
 

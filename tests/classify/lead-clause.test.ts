@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../dialogs/catalog/load-catalog';
+import { loadCatalog } from '../../catalog/load-catalog';
 import { OfflineClassifier } from '../../dialogs/classify/offline-classifier';
 import { IntBuffer, textFeatures, type TextFeatureOptions } from '../../dialogs/classify/offline/text-features';
 

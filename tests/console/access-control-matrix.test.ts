@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
-import { AgentStore } from '../../queues/console/agent-store';
-import type { AgentView } from '../../queues/console/protocol';
+import { AgentStore } from '../../console/agent-store';
+import type { AgentView } from '../../console/protocol';
 import { ConsoleClient, createAgent, TEST_COST, TEST_PASSWORD } from '../support/console-client';
 import { writeTestCatalog } from '../support/test-catalog';
 import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';
@@ -152,7 +152,7 @@ async function describedHandoff(): Promise<string> {
 
 const note = 'Para el equipo de aguas';
 const ROWS: Row[] = [
-  // Sessions and accounts (queues/console/auth.ts).
+  // Sessions and accounts (console/auth.ts).
   { route: 'POST /login', target: async () => ({ path: '/login' }), expect: cells(200, 200, 200, 200, 200, 401, 401) },
   { route: 'POST /logout', freshSession: true, target: async () => ({ path: '/logout', body: {} }), expect: cells(204, 204, 204, 204, 204) },
   { route: 'GET /me', target: async () => ({ path: '/me' }), expect: cells(200, 200, 200, 200, 200) },

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentExistsError, DependencyUnavailableError, UnknownAgentError, WeakPasswordError } from '../../bot/errors';
-import { AgentStore, type NewAgent } from '../../queues/console/agent-store';
-import { verifyPassword } from '../../queues/console/passwords';
+import { AgentStore, type NewAgent } from '../../console/agent-store';
+import { verifyPassword } from '../../console/passwords';
 import { DIALECTS, sqliteTestDatabase, type TestDatabase } from '../bot/sql/test-databases';
 
 const CHEAP = { N: 1024, r: 8, p: 1 };

@@ -6,11 +6,11 @@ import express from 'express';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../bot/logger';
-import { AgentStore, type NewAgent } from '../../queues/console/agent-store';
-import { agentOf, createConsoleAuth, type ConsoleAuth } from '../../queues/console/auth';
-import { LoginLimiter } from '../../queues/console/login-limiter';
-import type { AgentView, Me } from '../../queues/console/protocol';
-import { ConsoleSessions } from '../../queues/console/sessions';
+import { AgentStore, type NewAgent } from '../../console/agent-store';
+import { agentOf, createConsoleAuth, type ConsoleAuth } from '../../console/auth';
+import { LoginLimiter } from '../../console/login-limiter';
+import type { AgentView, Me } from '../../console/protocol';
+import { ConsoleSessions } from '../../console/sessions';
 import { sqliteTestDatabase, type TestDatabase } from '../bot/sql/test-databases';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_CSP, buildConsole, consoleBundleGzipSize, createConsoleAssets } from '../../queues/console/console-assets';
-import type { Me, QueueItem } from '../../queues/console/protocol';
+import { CONSOLE_CSP, buildConsole, consoleBundleGzipSize, createConsoleAssets } from '../../console/console-assets';
+import type { Me, QueueItem } from '../../console/protocol';
 import { launchBrowser, newPage, watchForInjection } from '../support/browser';
 
 const PAYLOAD = '<img src=x onerror=alert(1)>';

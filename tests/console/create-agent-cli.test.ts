@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../bot/sql/database';
-import { AgentStore } from '../../queues/console/agent-store';
-import { verifyPassword } from '../../queues/console/passwords';
+import { AgentStore } from '../../console/agent-store';
+import { verifyPassword } from '../../console/passwords';
 import { PG_URL, dropSchema, freshSchemaName } from '../bot/sql/test-databases';
 
 const dir = mkdtempSync(join(tmpdir(), 'agent-cli-'));
@@ -20,7 +20,7 @@ interface Run { code: number | null; stdout: string; stderr: string }
 
 /** Runs the CLI as `npm run` would, with CI=true, no TTY, and `stdin` piped in. */
 function cli(args: string[], env: Record<string, string>, stdin = ''): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'queues/console/create-agent-cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'console/create-agent-cli.ts', ...args], {
     // Only what the CLI needs: an AGENT_PASSWORD or DATABASE_URL from the developer's shell must not leak in.
     env: { PATH: process.env.PATH, CI: 'true', SQLITE_PATH: sqlitePath, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WeakPasswordError } from '../../bot/errors';
-import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword } from '../../queues/console/passwords';
+import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword } from '../../console/passwords';
 
 // Cheap parameters for everything that is not about the production default (N=2^15 costs ~100 ms a hash).
 const CHEAP = { N: 1024, r: 8, p: 1 };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector, TicketDraft, TicketRef, TicketState } from '../../connectors/connector';
-import { CatalogSchema, type Catalog } from '../../dialogs/catalog/schema';
+import { CatalogSchema, type Catalog } from '../../catalog/schema';
 
 /**
  * The behaviour every Connector must show, whatever back office is behind it.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Locale } from '../../dialogs/catalog/schema';
+import type { Locale } from '../../catalog/schema';
 import type { Engine } from '../dialogs/engine/harness';
 
 /** Files a ticket straight through the engine's connector for `citizenId` (what intake would have filed). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
-import { HandoffStore } from '../../queues/handoff/handoff-store';
+import { HandoffStore } from '../../handoff/handoff-store';
 import { launchBrowser, newPage, watchForInjection } from '../support/browser';
 import { createAgent, TEST_PASSWORD } from '../support/console-client';
 import { startTestApp, type RunningApp } from '../e2e/support';

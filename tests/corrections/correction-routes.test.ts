@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
-import { HandoffStore } from '../../queues/handoff/handoff-store';
+import { HandoffStore } from '../../handoff/handoff-store';
 import { ConsoleClient, createAgent } from '../support/console-client';
 import { redisClient } from '../support/redis';
 import { startTestApp, waitFor, type RunningApp } from '../e2e/support';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
 import { BuiltinConnector } from '../../connectors/builtin/builtin-connector';
-import { loadCatalog } from '../../dialogs/catalog/load-catalog';
+import { loadCatalog } from '../../catalog/load-catalog';
 import { REFERENCE, DlConversation, startTestApp, waitFor, type RunningApp } from './support';
 import { optionsOf, startGraphApiServer, textOfMessage, type GraphApiServer, type PostedMessage } from '../support/graph-api-server';
 import { listReply, location, newWaId, postWebhook, text, webhook, whatsappEnv } from '../channels/whatsapp-cloud/webhooks';

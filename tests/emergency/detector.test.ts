@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../dialogs/catalog/load-catalog';
-import { CatalogSchema, LOCALES, type Catalog } from '../../dialogs/catalog/schema';
+import { loadCatalog } from '../../catalog/load-catalog';
+import { CatalogSchema, LOCALES, type Catalog } from '../../catalog/schema';
 import { normalize } from '../../dialogs/classify/normalize';
 import { emergencyDetectorFor } from '../../dialogs/emergency/catalog-detector';
 import { DEFAULT_LEXICON } from '../../dialogs/emergency/default-lexicon';

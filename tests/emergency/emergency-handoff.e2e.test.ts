@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
-import type { ConsoleMessage, QueueItem, ServerEvent } from '../../queues/console/protocol';
+import type { ConsoleMessage, QueueItem, ServerEvent } from '../../console/protocol';
 import { ConsoleClient, createAgent } from '../support/console-client';
 import { writeTestCatalog } from '../support/test-catalog';
 import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { catalogExampleTexts, findOverlaps, jaccard, normalizeForOverlap, tokenSet } from '../../bench/eval/overlap';
 import { loadEvalSet, NONE, parseEvalFile } from '../../bench/eval/load-eval-set';
-import { loadCatalog } from '../../dialogs/catalog/load-catalog';
-import { LOCALES, PROCEDURE_TYPES } from '../../dialogs/catalog/schema';
+import { loadCatalog } from '../../catalog/load-catalog';
+import { LOCALES, PROCEDURE_TYPES } from '../../catalog/schema';
 
 const catalog = loadCatalog('config/catalog.yaml');
 const items = loadEvalSet();

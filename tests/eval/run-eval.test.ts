@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalItem } from '../../bench/eval/load-eval-set';
 import { format, outcomeOf, predict, report } from '../../bench/eval/run-eval';
-import { loadCatalog } from '../../dialogs/catalog/load-catalog';
-import type { Locale } from '../../dialogs/catalog/schema';
+import { loadCatalog } from '../../catalog/load-catalog';
+import type { Locale } from '../../catalog/schema';
 import type { Classification } from '../../dialogs/classify/classifier';
 import type { EngineClassifier } from '../../dialogs/engine-deps';
 

@@ -22,7 +22,7 @@ let redis: Redis;
 let footprints: Footprints;
 let admin: ConsoleClient;
 
-/** Every route of queues/console/auth.ts and console-api.ts but /logout; `:p` is a fuzzed path parameter. */
+/** Every route of console/auth.ts and console-api.ts but /logout; `:p` is a fuzzed path parameter. */
 const ROUTES = [
   'GET /me', 'GET /admin/agents', 'POST /admin/agents', 'PATCH /admin/agents/:p',
   'GET /queue', 'GET /mine', 'GET /live', 'GET /handoffs/:p', 'POST /handoffs/:p/claim', 'POST /handoffs/:p/messages',

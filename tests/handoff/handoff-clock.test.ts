@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
-import type { QueueItem, ServerEvent } from '../../queues/console/protocol';
+import type { QueueItem, ServerEvent } from '../../console/protocol';
 import { ConsoleClient, createAgent } from '../support/console-client';
 import { eventually } from '../support/redis';
 import { writeTestCatalog } from '../support/test-catalog';

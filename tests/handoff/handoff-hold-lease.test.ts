@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../bot/app';
 import { createLogger } from '../../bot/logger';
 import { openDatabase, type Db } from '../../bot/sql/database';
-import { holdKeyOf } from '../../queues/handoff/hold-key';
+import { holdKeyOf } from '../../handoff/hold-key';
 import { mailboxKey } from '../../queues/inbound';
 import { ConsoleClient, createAgent } from '../support/console-client';
 import { eventually } from '../support/redis';
@@ -17,7 +17,7 @@ import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/s
 /*
  * A stale handoff hold must not silence the bot (issue 12 part 9). Ending a handoff updates SQL, then
  * deletes the Redis hold; when Redis fails between the two, the hold used to stay forever. Holds are
- * leases now (queues/handoff/holds): renewed by the handoff timers' sweep while SQL says the handoff is
+ * leases now (handoff/holds): renewed by the handoff timers' sweep while SQL says the handoff is
  * open, dropped when a held message finds SQL says it ended, and reconciled with SQL at start.
  */
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HandoffStore } from '../../queues/handoff/handoff-store';
+import { HandoffStore } from '../../handoff/handoff-store';
 import { DIALECTS } from '../bot/sql/test-databases';
 
 /*

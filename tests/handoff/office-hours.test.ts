@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Team } from '../../dialogs/catalog/schema';
+import type { Team } from '../../catalog/schema';
 import { describeOpening } from '../../dialogs/opening-time';
-import { OfficeHours } from '../../queues/handoff/office-hours';
+import { OfficeHours } from '../../handoff/office-hours';
 
 const MADRID = 'Europe/Madrid';
 const team = (hours: Team['hours'], holidays: string[] = []): Team => ({

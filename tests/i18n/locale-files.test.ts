@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOCALES } from '../../dialogs/catalog/schema';
+import { LOCALES } from '../../catalog/schema';
 import { voseoIn, VOSEO_FORMS } from './voseo';
 
 /** The locale files as they are on disk (not through i18n.ts, so a file no code imports is checked too). */

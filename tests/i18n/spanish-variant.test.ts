@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../dialogs/catalog/load-catalog';
-import { CatalogSchema } from '../../dialogs/catalog/schema';
+import { loadCatalog } from '../../catalog/load-catalog';
+import { CatalogSchema } from '../../catalog/schema';
 import { formatDate, LOCALE_TAGS, spanishOverlay, spanishVariant, t, useSpanishVariant } from '../../dialogs/i18n';
 import { textsFor } from '../../channels/webchat/widget/i18n';
 import { offers, says, startEngine } from '../dialogs/engine/harness';
@@ -78,8 +78,8 @@ describe('no voseo in the other Spanish a citizen or an agent reads', () => {
   const sources = [
     'channels/webchat/widget/i18n.ts',
     'channels/webchat/widget-assets.ts',
-    'queues/console/ui/i18n.ts',
-    'queues/handoff/handoff-service.ts',
+    'console/ui/i18n.ts',
+    'handoff/handoff-service.ts',
     ...readdirSync(join(ROOT, 'config/knowledge/es')).map((f) => `config/knowledge/es/${f}`),
   ];
 

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../bot/config';
-import { loadCatalog } from '../../dialogs/catalog/load-catalog';
+import { loadCatalog } from '../../catalog/load-catalog';
 import { createKnowledge } from '../../dialogs/knowledge/create-knowledge';
 import { startOpenAiStub, type OpenAiStub } from '../support/openai-stub-server';
 

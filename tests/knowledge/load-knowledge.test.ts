@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../bot/errors';
-import { LOCALES } from '../../dialogs/catalog/schema';
+import { LOCALES } from '../../catalog/schema';
 import { loadKnowledge, readKnowledge } from '../../dialogs/knowledge/load-knowledge';
 
 const GOOD = `---

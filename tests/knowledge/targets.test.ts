@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOCALES } from '../../dialogs/catalog/schema';
+import { LOCALES } from '../../catalog/schema';
 import { KnowledgeBase } from '../../dialogs/knowledge/knowledge-base';
 import { loadKnowledge } from '../../dialogs/knowledge/load-knowledge';
 import { readQuestions, score } from '../../bench/knowledge-metrics';

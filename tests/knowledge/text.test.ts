@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LOCALES } from '../../dialogs/catalog/schema';
+import { LOCALES } from '../../catalog/schema';
 import { KnowledgeBase } from '../../dialogs/knowledge/knowledge-base';
 import { loadKnowledge } from '../../dialogs/knowledge/load-knowledge';
 import { looksLikeQuestion } from '../../dialogs/knowledge/question-shape';

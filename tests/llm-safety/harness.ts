@@ -1,7 +1,7 @@
 import { ChatOpenAI } from '@langchain/openai';
 import pino, { type Logger } from 'pino';
-import { loadCatalog } from '../../dialogs/catalog/load-catalog';
-import type { Catalog } from '../../dialogs/catalog/schema';
+import { loadCatalog } from '../../catalog/load-catalog';
+import type { Catalog } from '../../catalog/schema';
 import { HybridClassifier } from '../../dialogs/classify/hybrid-classifier';
 import { LlmClassifier } from '../../dialogs/classify/llm-classifier';
 import { OfflineClassifier } from '../../dialogs/classify/offline-classifier';

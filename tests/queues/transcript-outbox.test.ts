@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../bot/logger';
-import { RedisStorage } from '../../bot/redis-storage';
+import { RedisStorage } from '../../turns/redis-storage';
 import { HistoryStore, type TranscriptEntry } from '../../bot/sql/history-store';
 import { TranscriptOutbox } from '../../queues/transcript-outbox';
 import { DIALECTS, type TestDatabase } from '../bot/sql/test-databases';

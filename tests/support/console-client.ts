@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import type { Db } from '../../bot/sql/database';
-import { AgentStore } from '../../queues/console/agent-store';
-import type { AgentView, Me, ServerEvent } from '../../queues/console/protocol';
+import { AgentStore } from '../../console/agent-store';
+import type { AgentView, Me, ServerEvent } from '../../console/protocol';
 
 /** Cheap scrypt for test agents (the stored hash says its own cost, so login verifies it as is). */
 export const TEST_COST = { N: 2 ** 10, r: 8, p: 1 };

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RedisStorage } from '../../bot/redis-storage';
+import { RedisStorage } from '../../turns/redis-storage';
 import type { Drained } from '../../queues/ordered-queue';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Locale } from '../../dialogs/catalog/schema';
+import type { Locale } from '../../catalog/schema';
 import { describesProblem, extractDescription, extractPlace, nonAnswer } from '../../dialogs/understand/index';
 
 // [message, locale, the place as written, its kind]

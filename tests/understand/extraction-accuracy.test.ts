@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadEvalSet } from '../../bench/eval/load-eval-set';
 import { placeExactMatch, placeTokenF1 } from '../../bench/eval/metrics';
-import type { Locale } from '../../dialogs/catalog/schema';
+import type { Locale } from '../../catalog/schema';
 import { extractPlace } from '../../dialogs/understand/index';
 
 /*

@@ -3,7 +3,7 @@
  * Catalan (central and Valencian) and English apart. It lets `detectLocale` work with no catalog,
  * and it is mixed into the catalog's examples when a detector is trained from a catalog.
  */
-import type { Locale } from '../../catalog/schema';
+import type { Locale } from '../../../catalog/schema';
 
 export const LOCALE_SEED: Readonly<Record<Locale, readonly string[]>> = {
   es: [

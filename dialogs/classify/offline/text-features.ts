@@ -17,7 +17,7 @@
  *    labelled sets this raised service and type accuracy in every language (the type most: requests
  *    and questions are usually stated first, context after).
  */
-import type { Locale } from '../../catalog/schema';
+import type { Locale } from '../../../catalog/schema';
 import { normalize } from '../normalize';
 import { IntBuffer } from './feature-hasher';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../../bot/sql/history-store';
-import { HandoffStore } from '../../../queues/handoff/handoff-store';
+import { HandoffStore } from '../../../handoff/handoff-store';
 import { DIALECTS } from './test-databases';
 
 /*

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { PROCEDURE_TYPES } from '../../../dialogs/catalog/schema';
-import { loadCatalog } from '../../../dialogs/catalog/load-catalog';
+import { PROCEDURE_TYPES } from '../../../catalog/schema';
+import { loadCatalog } from '../../../catalog/load-catalog';
 import { startOpenAiStub, type StubHandler } from '../../support/openai-stub-server';
 
 const CLI = ['tsx', 'dialogs/classify/cli.ts'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../dialogs/catalog/load-catalog';
-import type { Locale } from '../../../dialogs/catalog/schema';
+import { loadCatalog } from '../../../catalog/load-catalog';
+import type { Locale } from '../../../catalog/schema';
 import { createLocaleDetector, detectLocale } from '../../../dialogs/classify/detect-locale';
 
 const catalog = loadCatalog(new URL('../../../config/catalog.yaml', import.meta.url).pathname);

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../dialogs/catalog/load-catalog';
-import type { Catalog } from '../../../dialogs/catalog/schema';
+import { loadCatalog } from '../../../catalog/load-catalog';
+import type { Catalog } from '../../../catalog/schema';
 import { HistoryFileError, parseHistory, readHistoryFile, readHistoryFileSync } from '../../../dialogs/classify/history';
 
 let catalog: Catalog;

@@ -2,7 +2,7 @@ import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { ChatOpenAI } from '@langchain/openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClassifierError } from '../../../bot/errors';
-import type { Catalog, Locale } from '../../../dialogs/catalog/schema';
+import type { Catalog, Locale } from '../../../catalog/schema';
 import { LlmClassifier } from '../../../dialogs/classify/llm-classifier';
 import { startOpenAiStub, type OpenAiStub, type StubHandler } from '../../support/openai-stub-server';
 

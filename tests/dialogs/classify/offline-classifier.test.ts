@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../dialogs/catalog/load-catalog';
-import { LOCALES, type Catalog, type Locale, type ProcedureType } from '../../../dialogs/catalog/schema';
+import { loadCatalog } from '../../../catalog/load-catalog';
+import { LOCALES, type Catalog, type Locale, type ProcedureType } from '../../../catalog/schema';
 import { NONE } from '../../../dialogs/classify/classifier';
 import { normalize } from '../../../dialogs/classify/normalize';
 import { OfflineClassifier } from '../../../dialogs/classify/offline-classifier';

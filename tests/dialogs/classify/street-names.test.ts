@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../dialogs/catalog/load-catalog';
-import { LOCALES, type Catalog } from '../../../dialogs/catalog/schema';
+import { loadCatalog } from '../../../catalog/load-catalog';
+import { LOCALES, type Catalog } from '../../../catalog/schema';
 import { NONE } from '../../../dialogs/classify/classifier';
 import { normalize } from '../../../dialogs/classify/normalize';
 import { OfflineClassifier } from '../../../dialogs/classify/offline-classifier';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apologyFor, turnErrorReply } from '../../../dialogs/apology';
-import { loadCatalog } from '../../../dialogs/catalog/load-catalog';
+import { loadCatalog } from '../../../catalog/load-catalog';
 
 describe('replies outside a dialog', () => {
   const catalog = loadCatalog('config/catalog.yaml');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSkip, parseContact } from '../../../dialogs/answers';
-import { loadCatalog } from '../../../dialogs/catalog/load-catalog';
+import { loadCatalog } from '../../../catalog/load-catalog';
 import { commandIn, emergencyMatcher, interruptionIn, menuLocaleOf, referenceIn } from '../../../dialogs/intents';
 
 describe('interruption commands', () => {

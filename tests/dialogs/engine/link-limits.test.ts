@@ -2,7 +2,7 @@ import type { TestAdapter } from 'botbuilder';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelAdapter } from '../../../bot/channel';
 import { ChannelRegistry } from '../../../bot/channel-registry';
-import { CitizenDirectory } from '../../../bot/citizen-directory';
+import { CitizenDirectory } from '../../../turns/citizen-directory';
 import { LinkAttemptLimits } from '../../../bot/link-attempt-limits';
 import { createPhoneLinks } from '../../../bot/phone-links';
 import { HistoryStore } from '../../../bot/sql/history-store';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TICKET_STATES } from '../../../connectors/connector';
-import { LOCALES, PROCEDURE_TYPES } from '../../../dialogs/catalog/schema';
+import { LOCALES, PROCEDURE_TYPES } from '../../../catalog/schema';
 import { keysOf, t, type MessageKey } from '../../../dialogs/i18n';
 import { typeKey } from '../../../dialogs/pick-service-dialog';
 import { stateKey } from '../../../dialogs/status-dialog';

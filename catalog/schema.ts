@@ -1,0 +1,159 @@
+import { z } from 'zod';
+
+/** Languages the bot speaks. Spanish first; Catalan and English too. */
+export const LOCALES = ['es', 'ca', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const LocaleSchema = z.enum(LOCALES);
+
+/**
+ * The Spanish the bot speaks: es-ES (tú, Spain; the default) or es-AR (Rioplatense voseo, from the
+ * overlay dialogs/locales/es-AR.json; sentences it lacks fall back to es-ES).
+ */
+export const SPANISH_VARIANTS = ['es-ES', 'es-AR'] as const;
+export type SpanishVariant = (typeof SPANISH_VARIANTS)[number];
+
+/** Procedure types: request, complaint, inquiry. */
+export const PROCEDURE_TYPES = ['solicitud', 'reclamo', 'consulta'] as const;
+export type ProcedureType = (typeof PROCEDURE_TYPES)[number];
+export const ProcedureTypeSchema = z.enum(PROCEDURE_TYPES);
+
+/** Fields a service can ask the citizen for during intake. */
+export const FIELDS = ['location', 'description', 'photo', 'contact'] as const;
+export type Field = (typeof FIELDS)[number];
+
+const Names = z.object({ es: z.string().min(1), ca: z.string().min(1), en: z.string().min(1) }).strict();
+const Examples = z
+  .object({ es: z.array(z.string().min(2)), ca: z.array(z.string().min(2)), en: z.array(z.string().min(2)) })
+  .strict();
+/** Per-language lists that may be left out, as a whole or per language (absent: none). */
+const PartialExamples = z
+  .object({ es: z.array(z.string().min(2)).optional(), ca: z.array(z.string().min(2)).optional(), en: z.array(z.string().min(2)).optional() })
+  .strict()
+  .optional();
+const Code = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lowercase code: letters, digits, - and _');
+
+export const ServiceSchema = z
+  .object({
+    code: Code,
+    /** Three-letter prefix of this service's ticket references, e.g. ALU in ALU-2026-000123. */
+    prefix: z.string().regex(/^[A-Z]{3}$/),
+    names: Names,
+    /** Team (code from `teams`) that takes this service's handoffs. */
+    team: Code,
+    /** Fields intake must collect before the ticket is filed. */
+    requires: z.array(z.enum(FIELDS)),
+    /** Fields intake offers but the citizen may skip. */
+    optional: z.array(z.enum(FIELDS)).default([]),
+    /** Hazards (fallen cables, open manholes) jump the handoff queue. */
+    hazard: z.boolean().default(false),
+    connector: z
+      .object({ kind: z.enum(['builtin', 'open311', 'webhook']), code: z.string().min(1) })
+      .strict(),
+    /**
+     * Words and short phrases that name this service in the city's own vocabulary ("fanal", "farola",
+     * "streetlight"; local names of things). Each one is a training example of the service for the
+     * offline classifier, so a city extends recognition by adding words here, no code. Per language.
+     */
+    keywords: PartialExamples,
+    /** Training examples as citizens really write them; at least 40 across languages. */
+    examples: Examples.refine((e) => e.es.length + e.ca.length + e.en.length >= 40, {
+      message: 'each service needs at least 40 training examples across es/ca/en',
+    }),
+  })
+  .strict();
+export type Service = z.infer<typeof ServiceSchema>;
+
+const Day = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+export type Weekday = z.infer<typeof Day>;
+/** "08:00-15:00", or several ranges "08:00-14:00,16:00-19:00"; 24:00 allowed as an end. */
+const DayHours = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d-(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00))(?:,(?:[01]\d|2[0-3]):[0-5]\d-(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00))*$/, 'hours like "08:00-15:00" or "08:00-14:00,16:00-19:00"');
+
+export const TeamSchema = z
+  .object({
+    code: Code,
+    names: Names,
+    /** Office hours in the city's time zone, per weekday; a day that is absent is closed. Absent altogether: always open. */
+    hours: z.partialRecord(Day, DayHours).optional(),
+    /** Days the team is closed (YYYY-MM-DD, the city's calendar). */
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+    /** If nobody claims a waiting conversation within this many minutes, the citizen is told and a ticket is filed. */
+    claimWithinMinutes: z.number().positive().default(10),
+  })
+  .strict();
+export type Team = z.infer<typeof TeamSchema>;
+
+/** A canned response agents insert with one click, per language. */
+const CannedSchema = z.object({ code: Code, title: z.string().min(1), texts: Names }).strict();
+
+export const HandoffSettingsSchema = z
+  .object({
+    /** Team for conversations with no service yet ("quiero hablar con una persona" as the first message). */
+    defaultTeam: Code,
+    /** How long an agent may be disconnected before their conversations go back to the queue. */
+    graceSeconds: z.number().positive().default(60),
+    canned: z.array(CannedSchema).default([]),
+  })
+  .strict();
+
+/** Kinds of danger the emergency detector reports (dialogs/emergency). */
+export const EMERGENCY_KINDS = ['fire', 'smoke', 'gas', 'injury', 'unconscious', 'cable', 'collapse', 'violence', 'drowning', 'trapped', 'distress'] as const;
+
+const EmergenciesSchema = Examples.extend({
+  /** Terms added to a built-in concept (e.g. `fire`, `person`, `exclude`) or forming a new one. */
+  concepts: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), z.array(z.string().min(1))).optional(),
+  /** Signals added to the built-in ones: every concept in `all` within `window` words of one clause. */
+  signals: z.array(z.object({
+    kind: z.enum(EMERGENCY_KINDS),
+    all: z.array(z.string()).min(1),
+    window: z.number().int().positive().optional(),
+    ordered: z.boolean().optional(),
+    none: z.array(z.string()).optional(),
+  }).strict()).optional(),
+  /** Concepts that say who or where: never negated ("nadie ayuda al señor…"). */
+  context: z.array(z.string()).optional(),
+}).strict();
+
+export const CatalogSchema = z
+  .object({
+    city: z
+      .object({
+        name: z.string().min(1),
+        defaultLocale: LocaleSchema.default('es'),
+        timezone: z.string().default('Europe/Madrid'),
+        emergencyNumber: z.string().default('112'),
+        /** Which Spanish the bot speaks (see SPANISH_VARIANTS): `es-AR` (vos) if the city chooses it; absent: `es-ES` (tú). */
+        spanishVariant: z.enum(SPANISH_VARIANTS).optional(),
+      })
+      .strict(),
+    /** Below this offline confidence the dialog offers alternatives instead of guessing. */
+    confidenceThreshold: z.number().min(0).max(1).default(0.55),
+    types: z.record(ProcedureTypeSchema, z.object({ names: Names, examples: Examples }).strict()),
+    teams: z.array(TeamSchema).min(1),
+    /** How conversations reach people (see handoff). */
+    handoff: HandoffSettingsSchema,
+    services: z.array(ServiceSchema).min(1),
+    /**
+     * Messages the city does not handle (other administrations' matters, chit-chat, gibberish), as
+     * citizens write them: the offline classifier learns them as its `none` outcome, so such text is
+     * not forced into a service.
+     */
+    outOfScope: PartialExamples,
+    /**
+     * Emergencies (answered with the emergency number first, at any step). The per-language phrases
+     * are examples (locale detection, tests); recognition is by concepts (dialogs/emergency): a city
+     * adds terms to a built-in concept or new concepts, and signals that combine them.
+     */
+    emergencies: EmergenciesSchema,
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const teams = new Set(c.teams.map((t) => t.code));
+    if (!teams.has(c.handoff.defaultTeam)) ctx.addIssue({ code: 'custom', path: ['handoff', 'defaultTeam'], message: `unknown team "${c.handoff.defaultTeam}"` });
+    const seen = new Set<string>();
+    c.services.forEach((s, i) => {
+      if (!teams.has(s.team)) ctx.addIssue({ code: 'custom', path: ['services', i, 'team'], message: `unknown team "${s.team}"` });
+      if (seen.has(s.code)) ctx.addIssue({ code: 'custom', path: ['services', i, 'code'], message: `duplicate service "${s.code}"` });
+      seen.add(s.code);
+    });
+  });
+export type Catalog = Readonly<z.infer<typeof CatalogSchema>>;
