@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { PhoneLinks } from '../dialogs/engine-deps';
 import type { Locale } from '../catalog/schema';
-import { mailboxKey } from '../queues/inbound';
+import { conversationKey } from '../bot/conversation-key';
 import type { OutboundQueues } from '../queues/outbound';
 import type { TranscriptOutbox } from '../queues/transcript-outbox';
 import type { ChannelRegistry } from './channel-registry';
@@ -41,7 +41,7 @@ export function createPhoneLinks(deps: {
       // Anything but `sent` sends nothing: every code is a WhatsApp message to the number's owner.
       if (issued.kind !== 'sent') return issued;
       const conversationId = address(phone);
-      await deps.outbound.push(mailboxKey(channel, conversationId), {
+      await deps.outbound.push(conversationKey(channel, conversationId), {
         ref: { channel: channel as 'whatsapp-cloud' | 'whatsapp', conversationId, userId: conversationId, locale },
         activities: [{ type: 'message', text: message(code), locale }],
       });

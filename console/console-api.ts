@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { parseConversationKey } from '../bot/conversation-key';
 import { AppError } from '../bot/errors';
 import type { Logger } from '../bot/logger';
 import type { HistoryStore, TranscriptEntry } from '../bot/sql/history-store';
@@ -220,15 +221,15 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
 
   api.post('/conversations/:key/pull', route(async (req, res) => {
     const agent = agentOf(res);
-    const key = String(req.params.key);
+    const key = parseConversationKey(String(req.params.key))?.key;
     // Only what the agent's live list may show: a conversation of the desk's, recent. Keys are guessable
     // (telegram:<chat id>, whatsapp-cloud:<phone>): anything else answers as unknown.
-    const conversation = seesBotConversations(agent) ? await deps.history.conversation(key) : undefined;
+    const conversation = key && seesBotConversations(agent) ? await deps.history.conversation(key) : undefined;
     if (!conversation || conversation.lastActivityAt.getTime() < Date.now() - LIVE_WINDOW_MS) {
       throw new HandoffActionError('E_NOT_FOUND', 'Esa conversación no existe.', 404);
     }
     res.status(201);
-    return service.view(await service.pull(agent, key));
+    return service.view(await service.pull(agent, conversation.id));
   }));
 
   api.get('/agents', route(async (req) => {

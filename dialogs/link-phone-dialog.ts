@@ -1,4 +1,5 @@
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { conversationKey } from '../bot/conversation-key';
 import { DIALOG } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
 import { t, type MessageKey, type Vars } from './i18n';
@@ -61,7 +62,7 @@ export class LinkPhoneDialog extends Dialog<LinkState> {
     const locale = localeOf(dc.context);
     const { activity } = dc.context;
     const issued = await this.deps.phones!.sendCode(
-      phone, `${activity.channelId}:${activity.conversation.id}`, (code) => t(locale, 'link.codeMessage', { code }), locale,
+      phone, conversationKey(activity.channelId, activity.conversation.id), (code) => t(locale, 'link.codeMessage', { code }), locale,
     );
     if (issued.kind !== 'sent') this.deps.log.info({ outcome: issued.kind, channel: activity.channelId }, 'phone link: no code sent');
     switch (issued.kind) {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { imagesOf, locationOf } from '../bot/activity';
 import type { Ingest } from '../bot/channel';
 import type { ChannelRegistry } from '../bot/channel-registry';
+import { conversationKey, type ConversationKey } from '../bot/conversation-key';
 import { AppError, StaleHoldError } from '../bot/errors';
 import type { Clock } from '../bot/clock';
 import type { Logger } from '../bot/logger';
@@ -105,7 +106,7 @@ export class HandoffService implements HandoffPort {
     // Open, but nobody of the team at a console: the citizen hears it now rather than after the claim window.
     if (!req.waitAnyway && !(await this.staffed(req.team))) return { kind: 'unstaffed' };
     const h = await this.deps.store.open({
-      id: randomUUID(), conversationKey: `${req.channel}:${req.conversationId}`, channel: req.channel, conversationId: req.conversationId,
+      id: randomUUID(), conversationKey: conversationKey(req.channel, req.conversationId), channel: req.channel, conversationId: req.conversationId,
       userId: req.userId, citizenId: req.citizenId, team: req.team, reason: req.reason, summary: req.summary, locale: req.locale,
       priority: req.summary.hazard ? PRIORITY.hazard : PRIORITY.normal,
     }, now);
@@ -208,7 +209,7 @@ export class HandoffService implements HandoffPort {
    * checks first that the agent may see it; the handoff is filed in the team that owns the conversation
    * (`botConversationsTeam`), never in the agent's own, so later checks judge it by its real team.
    */
-  async pull(agent: AgentView, conversationKey: string): Promise<Handoff> {
+  async pull(agent: AgentView, conversationKey: ConversationKey): Promise<Handoff> {
     const conversation = await this.deps.history.conversation(conversationKey);
     if (!conversation) throw new HandoffActionError('E_NOT_FOUND', 'Esa conversación no existe.', 404);
     if (await this.deps.store.activeOf(conversationKey)) throw new HandoffActionError('E_ALREADY_HELD', 'Esa conversación ya está con una persona.', 409);

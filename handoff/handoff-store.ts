@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import type { ConversationKey } from '../bot/conversation-key';
 import { sqlGuard } from '../bot/sql/guard';
 import { DependencyUnavailableError } from '../bot/errors';
 import type { Db } from '../bot/sql/database';
@@ -8,7 +9,7 @@ import type { HandoffSummary, Locale } from '../dialogs/engine-deps';
 /** A handoff as the service works with it (SQL row, parsed). */
 export interface Handoff {
   id: string;
-  conversationKey: string;
+  conversationKey: ConversationKey;
   channel: string;
   conversationId: string;
   userId: string;
@@ -137,7 +138,7 @@ export class HandoffStore {
   }
 
   /** The conversation's handoff that is still queued or assigned, if any. */
-  async activeOf(conversationKey: string): Promise<Handoff | undefined> {
+  async activeOf(conversationKey: ConversationKey): Promise<Handoff | undefined> {
     const row = await this.guard('read a handoff', () =>
       this.db.kysely.selectFrom('handoffs').selectAll().where('conversation_id', '=', conversationKey).where('status', 'in', [...ACTIVE]).orderBy('created_at', 'desc').executeTakeFirst(),
     );
@@ -226,7 +227,7 @@ export class HandoffStore {
 function fromRow(r: Selectable<HandoffsTable>): Handoff {
   return {
     id: r.id,
-    conversationKey: r.conversation_id,
+    conversationKey: r.conversation_id as ConversationKey,
     channel: r.channel,
     conversationId: r.channel_conversation_id,
     userId: r.user_id,

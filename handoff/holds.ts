@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Hold } from '../dialogs';
-import { mailboxKey } from '../queues/inbound';
+import { conversationKey } from '../bot/conversation-key';
 import { holdKeyOf } from './hold-key';
 import type { Handoff } from './handoff-store';
 
@@ -90,7 +90,7 @@ export class Holds {
   }
 
   private keyOf(channel: string, conversationId: string): string {
-    return holdKeyOf(this.prefix, mailboxKey(channel, conversationId));
+    return holdKeyOf(this.prefix, conversationKey(channel, conversationId));
   }
 }
 

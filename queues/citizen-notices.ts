@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { ChannelId } from '../bot/activity';
-import { conversationKey, type HistoryStore } from '../bot/sql/history-store';
+import { conversationKey } from '../bot/conversation-key';
+import type { HistoryStore } from '../bot/sql/history-store';
 import type { Logger } from '../bot/logger';
 import type { Locale } from '../catalog/schema';
 import { LOCALE_TAGS } from '../dialogs/i18n';
-import { mailboxKey } from './inbound';
 import type { OutboundQueues } from './outbound';
 
 /** Where a message we send unasked goes: the citizen's conversation on their channel. */
@@ -59,7 +59,7 @@ export class CitizenNotices {
       ...(author ? { from: { id: `agent:${author.id}`, name: author.name } } : {}),
     };
     const ref = { channel: to.channel as ChannelId, conversationId: to.conversationId, locale: LOCALE_TAGS[to.locale], ...(to.userId ? { userId: to.userId } : {}) };
-    await this.deps.outbound.push(mailboxKey(to.channel, to.conversationId), { ref, activities: [activity] }, id);
+    await this.deps.outbound.push(conversationKey(to.channel, to.conversationId), { ref, activities: [activity] }, id);
     await this.deps.history.recordMessages([{
       channel: to.channel, conversationId: to.conversationId, citizenId: to.citizenId, direction: 'out', activityId: id, text, at,
       ...(author ? { author: author.id } : {}),

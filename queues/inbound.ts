@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { Ingest } from '../bot/channel';
+import { conversationKey } from '../bot/conversation-key';
 import { BadInputError } from '../bot/errors';
 import type { Logger } from '../bot/logger';
 import { isSentinel } from '../bot/redis';
@@ -14,11 +15,6 @@ export interface InboundItem {
   receivedAt: number;
 }
 
-/**
- * The mailbox key of a conversation, shared by the inbound and outbound queues: a proactive send
- * (agent reply, status change) must use it too, so that it queues behind the conversation's replies.
- */
-export const mailboxKey = (channel: string, conversationId: string): string => `${channel}|${conversationId}`;
 
 export function createInboundQueue(redis: Redis, prefix: string, bullConnection?: Redis, log?: Logger): OrderedQueue<InboundItem> {
   return new OrderedQueue<InboundItem>(redis, {
@@ -40,7 +36,7 @@ export function createIngest(inbound: OrderedQueue<InboundItem>): Ingest {
     if (!activity.channelId || !activity.conversation?.id || !activity.id || !activity.from?.id || !activity.type) {
       throw new BadInputError('an inbound activity needs type, id, channelId, conversation.id and from.id');
     }
-    const queued = await inbound.push(mailboxKey(activity.channelId, activity.conversation.id), { activity, receivedAt: Date.now() }, `${activity.channelId}|${activity.id}`);
+    const queued = await inbound.push(conversationKey(activity.channelId, activity.conversation.id), { activity, receivedAt: Date.now() }, `${activity.channelId}|${activity.id}`);
     return { id: activity.id, duplicate: !queued };
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { conversationKey, type ConversationKey } from '../conversation-key';
 import { sqlGuard } from './guard';
 import { sql, type Insertable, type QueryCreator, type Selectable } from 'kysely';
 import { DependencyUnavailableError } from '../errors';
@@ -24,7 +25,7 @@ export interface TranscriptEntry {
 
 export interface ConversationSummary {
   /** Our key, `<channel>:<conversationId>`. */
-  id: string;
+  id: ConversationKey;
   channel: string;
   conversationId: string;
   startedAt: Date;
@@ -39,7 +40,6 @@ export interface ChannelIdentity {
 }
 
 /** Our conversation key for a channel's conversation. */
-export const conversationKey = (channel: string, conversationId: string): string => `${channel}:${conversationId}`;
 
 // Keeps one statement under SQLite's and PostgreSQL's bound-parameter limits (9 columns per message).
 const MAX_ROWS_PER_STATEMENT = 1_000;
@@ -228,7 +228,7 @@ export class HistoryStore {
   }
 
   /** One conversation by our key (`<channel>:<conversation id>`). */
-  async conversation(key: string): Promise<(ConversationSummary & { citizenId: string }) | undefined> {
+  async conversation(key: ConversationKey): Promise<(ConversationSummary & { citizenId: string }) | undefined> {
     return this.guard('read a conversation', async () => {
       const r = await this.db.kysely.selectFrom('conversations').selectAll().where('id', '=', key).executeTakeFirst();
       return r ? { ...summaryOf(r), citizenId: r.citizen_id } : undefined;
@@ -338,7 +338,7 @@ function conversationRows(entries: readonly TranscriptEntry[]): Insertable<Conve
 
 function summaryOf(r: Selectable<ConversationsTable>): ConversationSummary {
   return {
-    id: r.id,
+    id: r.id as ConversationKey,
     channel: r.channel,
     conversationId: r.channel_conversation_id,
     startedAt: new Date(r.started_at),

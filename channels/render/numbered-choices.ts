@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ConversationRef } from '../../bot/channel';
+import { conversationKey } from '../../bot/conversation-key';
 // The dialogs' own position words ("uno", "primero", "the second"), so both sides agree on what "2" means.
 import { positionOf } from '../../bot/choice-position';
 import type { OutChoice, OutMessage } from './out-message';
@@ -67,7 +68,7 @@ export class NumberedChoices {
   }
 
   private keyOf(channel: string, conversationId: string): string {
-    return `${this.options.prefix}:numbered:${channel}|${conversationId}`;
+    return `${this.options.prefix}:numbered:${conversationKey(channel, conversationId)}`;
   }
 }
 

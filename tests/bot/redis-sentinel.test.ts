@@ -8,7 +8,8 @@ import { ConfigError, DependencyUnavailableError } from '../../bot/errors';
 import { createLogger } from '../../bot/logger';
 import { connectRedis, ensureRedis, isSentinel, redisTargetOf } from '../../bot/redis';
 import { ReplicaWait } from '../../bot/replica-wait';
-import { createInboundQueue, createIngest, mailboxKey } from '../../queues/inbound';
+import { createInboundQueue, createIngest } from '../../queues/inbound';
+import { conversationKey } from '../../bot/conversation-key';
 import { dropPrefix, eventually, redisClient, testPrefix } from '../support/redis';
 import { freePort, startSentinelGroup, type SentinelGroup } from '../support/redis-sentinel-group';
 
@@ -133,7 +134,7 @@ describe('connections through a real Sentinel group', () => {
     const plain = createInboundQueue(plainRedis, prefix, plainRedis, log);
     const activity = (id: string): Partial<Activity> => ({ type: 'message', id, channelId: 'webchat', conversation: { id: 'c1' } as Activity['conversation'], from: { id: 'u' } as Activity['from'], text: 'hola' });
     const replicas = group.serverPorts.slice(1).map(direct);
-    const mailbox = inbound.mailboxOf(mailboxKey('webchat', 'c1'));
+    const mailbox = inbound.mailboxOf(conversationKey('webchat', 'c1'));
     const waits = () => lines.filter((l) => /did not confirm a write in time/.test(l.msg));
     try {
       for (let i = 1; i <= 20; i++) {

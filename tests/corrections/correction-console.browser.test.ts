@@ -6,6 +6,7 @@ import { HandoffStore } from '../../handoff/handoff-store';
 import { launchBrowser, newPage, watchForInjection } from '../support/browser';
 import { createAgent, TEST_PASSWORD } from '../support/console-client';
 import { startTestApp, type RunningApp } from '../e2e/support';
+import { conversationKey } from '../../bot/conversation-key';
 
 /*
  * "Corregir clasificación" clicked in real Chromium (issue 13 part 3): an agent opens a conversation
@@ -38,7 +39,7 @@ async function misreadConversation(): Promise<{ id: string; reference: string }>
   const citizenId = `c-${id}`;
   const store = new HandoffStore(db);
   await store.open({
-    id, conversationKey: `webchat:${id}`, channel: 'webchat', conversationId: id, userId: 'u', citizenId, team: 'mantenimiento-urbano', priority: 0,
+    id, conversationKey: conversationKey('webchat', id), channel: 'webchat', conversationId: id, userId: 'u', citizenId, team: 'mantenimiento-urbano', priority: 0,
     reason: 'unsure', locale: 'es', summary: { description: 'Los adoquines de la acera están levantados y la gente tropieza', service: 'alumbrado', type: 'consulta' },
   });
   await store.claim(id, agentId, 10);

@@ -6,6 +6,7 @@ import { HandoffStore } from '../../handoff/handoff-store';
 import { ConsoleClient, createAgent } from '../support/console-client';
 import { redisClient } from '../support/redis';
 import { startTestApp, waitFor, type RunningApp } from '../e2e/support';
+import { conversationKey } from '../../bot/conversation-key';
 
 /*
  * The console's correction routes (issue 13 part 3) through the real app (ROLE=all, SQLite, Redis):
@@ -43,7 +44,7 @@ afterAll(async () => {
 async function handoffOf(team: string, description?: string): Promise<string> {
   const id = randomUUID();
   await handoffs.open({
-    id, conversationKey: `webchat:${id}`, channel: 'webchat', conversationId: id, userId: 'u', citizenId: `c-${id}`, team, priority: 0, reason: 'asked', locale: 'es',
+    id, conversationKey: conversationKey('webchat', id), channel: 'webchat', conversationId: id, userId: 'u', citizenId: `c-${id}`, team, priority: 0, reason: 'asked', locale: 'es',
     summary: description ? { description, service: 'alumbrado', type: 'reclamo' } : {},
   });
   return id;

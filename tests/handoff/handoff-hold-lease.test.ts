@@ -8,7 +8,7 @@ import { startApp } from '../../bot/app';
 import { createLogger } from '../../bot/logger';
 import { openDatabase, type Db } from '../../bot/sql/database';
 import { holdKeyOf } from '../../handoff/hold-key';
-import { mailboxKey } from '../../queues/inbound';
+import { conversationKey } from '../../bot/conversation-key';
 import { ConsoleClient, createAgent } from '../support/console-client';
 import { eventually } from '../support/redis';
 import { writeTestCatalog } from '../support/test-catalog';
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 const redis = (): Redis => bot.app.redis;
-const holdOf = (conversationId: string) => holdKeyOf(bot.config.REDIS_PREFIX, mailboxKey('webchat', conversationId));
+const holdOf = (conversationId: string) => holdKeyOf(bot.config.REDIS_PREFIX, conversationKey('webchat', conversationId));
 
 /** A citizen whose conversation Ana holds. */
 async function heldCitizen(): Promise<{ citizen: DlConversation; id: string; hold: string }> {

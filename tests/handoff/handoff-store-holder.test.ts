@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HandoffStore } from '../../handoff/handoff-store';
 import { DIALECTS } from '../bot/sql/test-databases';
+import { conversationKey } from '../../bot/conversation-key';
 
 /*
  * An agent's own action on a conversation (transfer, release, close) is decided in SQL on the holder too
@@ -16,7 +17,7 @@ for (const { dialect, open } of DIALECTS) {
         const store = new HandoffStore(t.db);
         const conversationId = `conv-${randomUUID()}`;
         const h = await store.open({
-          id: randomUUID(), conversationKey: `webchat:${conversationId}`, channel: 'webchat', conversationId, userId: 'u', citizenId: 'c',
+          id: randomUUID(), conversationKey: conversationKey('webchat', conversationId), channel: 'webchat', conversationId, userId: 'u', citizenId: 'c',
           team: 'aguas', priority: 5, reason: 'asked', summary: {}, locale: 'es',
         });
         expect(await store.claim(h.id, 'ana', 5)).toMatchObject({ status: 'assigned', agentId: 'ana' });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { HistoryStore } from '../../bot/sql/history-store';
 import { CitizenNotices } from '../../queues/citizen-notices';
-import { mailboxKey } from '../../queues/inbound';
+import { conversationKey } from '../../bot/conversation-key';
 import { OutboundQueues } from '../../queues/outbound';
 import { sqliteTestDatabase, type TestDatabase } from '../bot/sql/test-databases';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
@@ -32,7 +32,7 @@ afterAll(async () => {
   await sql.drop();
 });
 
-const queuedFor = (conversationId: string): Promise<number> => outbound.of('telegram').pendingOf(mailboxKey('telegram', conversationId));
+const queuedFor = (conversationId: string): Promise<number> => outbound.of('telegram').pendingOf(conversationKey('telegram', conversationId));
 
 /** A Telegram chat whose transcript (and so its conversation row) belongs to the citizen of `userId`. */
 async function chatOf(userId: string): Promise<{ conversationId: string; citizenId: string }> {

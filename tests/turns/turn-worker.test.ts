@@ -11,7 +11,8 @@ import { RedisStorage } from '../../turns/redis-storage';
 import { StagedConversationState } from '../../turns/turn-state';
 import { ConversationStore } from '../../channels/webchat/conversation-store';
 import { WebchatAdapter } from '../../channels/webchat/webchat-adapter';
-import { createIngest, createInboundQueue, mailboxKey } from '../../queues/inbound';
+import { createIngest, createInboundQueue } from '../../queues/inbound';
+import { conversationKey } from '../../bot/conversation-key';
 import { OutboundQueues } from '../../queues/outbound';
 import { startTurnWorker } from '../../turns/turn-worker';
 import { dropPrefix, eventually, redisClient, testPrefix } from '../support/redis';
@@ -24,7 +25,7 @@ import { dropPrefix, eventually, redisClient, testPrefix } from '../support/redi
  */
 
 const CONVERSATION = 'dl-conv-1';
-const KEY = mailboxKey('webchat', CONVERSATION);
+const KEY = conversationKey('webchat', CONVERSATION);
 let prefix: string;
 let redis: Redis;
 const closers: Array<() => Promise<unknown>> = [];

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../../bot/sql/history-store';
 import { HandoffStore } from '../../../handoff/handoff-store';
 import { DIALECTS } from './test-databases';
+import { conversationKey } from '../../../bot/conversation-key';
 
 /*
  * A ticket an agent files from a handoff takes the handoff's citizen, and only that citizen sees the
@@ -21,7 +22,7 @@ for (const { dialect, open } of DIALECTS) {
         const conversationId = `conv-${randomUUID()}`;
         await history.recordMessages([{ channel: 'webchat', conversationId, citizenId: web, direction: 'in', activityId: 'a1', text: 'hola', at: new Date() }]);
         const h = await handoffs.open({
-          id: randomUUID(), conversationKey: `webchat:${conversationId}`, channel: 'webchat', conversationId, userId: 'u', citizenId: web,
+          id: randomUUID(), conversationKey: conversationKey('webchat', conversationId), channel: 'webchat', conversationId, userId: 'u', citizenId: web,
           team: 'general', priority: 0, reason: 'asked', summary: {}, locale: 'es',
         });
         await history.mergeCitizens(web, phone);

@@ -47,7 +47,7 @@ describe('NumberedChoices', () => {
     await numbered.remember(ref, yesNoOther);
     expect(await numbered.resolve('whatsapp', 'another', '1')).toBeUndefined();
     expect(await numbered.resolve('telegram', ref.conversationId, '1')).toBeUndefined();
-    const ttl = await redis.ttl(`${prefix}:numbered:whatsapp|${ref.conversationId}`);
+    const ttl = await redis.ttl(`${prefix}:numbered:whatsapp:${ref.conversationId}`);
     expect(ttl).toBeGreaterThan(86_000);
     expect(ttl).toBeLessThanOrEqual(86_400);
   });

@@ -7,7 +7,7 @@ import { LinkAttemptLimits } from '../../../bot/link-attempt-limits';
 import { createPhoneLinks } from '../../../bot/phone-links';
 import { HistoryStore } from '../../../bot/sql/history-store';
 import type { PhoneLinks } from '../../../dialogs/engine-deps';
-import { mailboxKey } from '../../../queues/inbound';
+import { conversationKey } from '../../../bot/conversation-key';
 import { OutboundQueues, type OutboundItem } from '../../../queues/outbound';
 import { dropPrefix, redisClient, testPrefix } from '../../support/redis';
 import { startEngine, type Engine } from './harness';
@@ -63,7 +63,7 @@ const newNumber = (): string => `346${String(Math.floor(Math.random() * 1e8)).pa
 
 /** Every WhatsApp message queued for the number so far. */
 async function sentTo(phone: string): Promise<string[]> {
-  const items = await redis.lrange(outbound.mailboxOf('whatsapp-cloud', mailboxKey('whatsapp-cloud', phone)), 0, -1);
+  const items = await redis.lrange(outbound.mailboxOf('whatsapp-cloud', conversationKey('whatsapp-cloud', phone)), 0, -1);
   return items.map((raw) => (JSON.parse(raw) as OutboundItem).activities[0]!.text ?? '');
 }
 
