@@ -1,5 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { logErrorEvents } from '../bot/error-events';
 import { LockLostError } from '../bot/errors';
 import { ReplicaWait, type ReplicaWaitOptions } from '../bot/replica-wait';
@@ -180,6 +181,10 @@ export interface Drained {
 }
 
 export interface WorkOptions<T> {
+  /**
+   * Most keys this process drains at once, whatever jobs they came in: a drain job holds up to 64 keys,
+   * so BullMQ's own job concurrency alone would let concurrency × 64 handlers run.
+   */
   concurrency: number;
   handle: (key: string, item: T, drained: Drained) => Promise<void>;
   /** Called once for an item that failed `maxTries` times, after it left the mailbox. */
@@ -313,7 +318,8 @@ export class OrderedQueue<T> {
 
   /** Starts a worker in this process. `connection` must be a dedicated connection (BullMQ blocks on it). */
   work(connection: Redis, opts: WorkOptions<T>): Worker<DrainJob> {
-    const worker = new Worker<DrainJob>(this.options.name, (job) => this.drain(job, opts), {
+    const draining = pLimit(opts.concurrency);
+    const worker = new Worker<DrainJob>(this.options.name, (job) => this.drain(job, opts, draining), {
       connection,
       prefix: `${this.options.prefix}:bull`,
       concurrency: opts.concurrency,
@@ -358,9 +364,12 @@ export class OrderedQueue<T> {
     }
   }
 
-  /** Drains every key of the job concurrently; the job fails (and BullMQ retries it) if any key failed. */
-  private async drain(job: Job<DrainJob>, opts: WorkOptions<T>): Promise<void> {
-    const results = await Promise.allSettled(job.data.keys.map((key) => this.drainKey(key, opts)));
+  /**
+   * Drains the job's keys, at most `opts.concurrency` keys at once across this worker's jobs (`draining`);
+   * the job fails (and BullMQ retries it) if any key failed.
+   */
+  private async drain(job: Job<DrainJob>, opts: WorkOptions<T>, draining: LimitFunction): Promise<void> {
+    const results = await Promise.allSettled(job.data.keys.map((key) => draining(() => this.drainKey(key, opts))));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }

@@ -92,6 +92,24 @@ describe('OrderedQueue', () => {
     expect(seen).toEqual([1, 2, 3]);
   });
 
+  it('runs at most `concurrency` handlers at once in a worker, though one drain job names many keys', async () => {
+    const { q, conn } = queue();
+    await Promise.all(Array.from({ length: 40 }, (_, i) => q.push(`conv-${i}`, { n: i, v: 'x' })));
+    let running = 0;
+    let most = 0;
+    q.work(conn.duplicate(), {
+      concurrency: 3, log,
+      handle: async (key, item) => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        await redis.rpush(`${prefix}:done:all`, String(item.n));
+      },
+    });
+    await eventually(async () => (await done('all')).length === 40, 20_000);
+    expect(most).toBe(3);
+  });
+
   it('drops an item whose dedupe id was already pushed', async () => {
     const { q, conn } = queue();
     expect(await q.push('k', { n: 1, v: 'x' }, 'msg-1')).toBe(true);
