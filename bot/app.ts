@@ -16,7 +16,7 @@ import { createCitizenBot, t } from '../dialogs';
 import { useSpanishVariant } from '../dialogs/i18n';
 import { createKnowledge, type RunningKnowledge } from '../dialogs/knowledge/create-knowledge';
 import { createUnderstanding } from '../dialogs/understand/create-understanding';
-import { apologyFor, localeOfTag, turnErrorReply } from '../dialogs/apology';
+import { apologyFor, localeOfTag } from '../dialogs/apology';
 import { CITIZEN_ID, citizenIdOf, HOLD } from '../dialogs/turn-keys';
 import { installLlmSafety, RedisCallLimiter, withCitizen } from '../dialogs/llm-safety/index';
 import { createIngest, createInboundQueue } from '../queues/inbound';
@@ -25,7 +25,7 @@ import { startTurnWorker } from '../turns/turn-worker';
 import { ChannelRegistry } from './channel-registry';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import { AppError, TicketRejectedError } from './errors';
+import { TicketRejectedError } from './errors';
 import { createHttpApp, finishHttpApp } from './http-app';
 import { createLogger, type Logger } from './logger';
 import { MediaStore } from './media-store';
@@ -219,14 +219,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const engine = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
     // Every model call of a turn (classifier, extraction, knowledge answer) is on that citizen's allowance.
     const bot = { run: (ctx: Parameters<typeof engine.run>[0]) => withCitizen(citizenIdOf(ctx), () => engine.run(ctx)) };
+    // The engine is the turn's one error boundary (dialogs/citizen-bot `run`); what it lets through is
+    // retryable and goes back to the queue.
     const adapter = new QueueAdapter();
-    // The citizen is never left without a reply, and the log has the detail (never the message text).
-    adapter.onTurnError = async (ctx, err) => {
-      // Retryable failures (Redis or the database down) go back to the queue, which runs the turn again.
-      if (err instanceof AppError && err.retryable) throw err;
-      log.error({ err, channel: ctx.activity.channelId, conversationId: ctx.activity.conversation?.id }, 'turn failed');
-      await ctx.sendActivity(turnErrorReply(ctx.activity, catalog));
-    };
     const concurrency = config.WORKER_CONCURRENCY;
     startTurnWorker({
       inbound, outbound, connection: workerConnection, adapter, channels, bot, storage, citizens, transcript: transcriptOutbox,

@@ -7,11 +7,6 @@ import { LOCALE_TAGS, t, type MessageKey } from './i18n';
  * profile): in the language the channel reported for the activity, else the city's default.
  */
 
-/** The reply when a turn failed (the adapter's onTurnError): "something went wrong, try again later". */
-export function turnErrorReply(activity: Partial<Activity>, catalog: Catalog): Partial<Activity> {
-  return reply(activity, catalog, 'error.generic');
-}
-
 /** The reply when a message failed every attempt and was dead-lettered: "please send it again". */
 export function apologyFor(activity: Partial<Activity>, catalog: Catalog): Partial<Activity> {
   return reply(activity, catalog, 'error.dead');

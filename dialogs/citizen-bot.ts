@@ -194,10 +194,15 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
   }
 
   return {
+    /**
+     * The turn's one error boundary. A retryable failure (Redis or the database down) leaves the turn
+     * unsaved and goes to the queue, which runs the message again (and after its last attempt sends
+     * `apologyFor`'s "send it again"). Anything else is logged, the dialog stack is dropped (a dialog that
+     * just threw would throw again on the next message) and the citizen is told something went wrong.
+     */
     async run(ctx: TurnContext): Promise<void> {
       if (!ctx.turnState.get(CITIZEN_ID)) ctx.turnState.set(CITIZEN_ID, citizenIdOf(ctx));
       useSharedDialogMemory(ctx);
-      ctx.turnState.set(LOCALE, await resolveLocale(ctx));
       // Every reply says its language (read at send time: a switch mid-turn counts), so channels and
       // the outbound queue can pick templates or fonts without knowing the dialogs.
       ctx.onSendActivities(async (_ctx, activities, next) => {
@@ -205,24 +210,25 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
         return next();
       });
       try {
+        ctx.turnState.set(LOCALE, await resolveLocale(ctx));
         const a = ctx.activity;
         const hold = deps.handoff && a.type === ActivityTypes.Message ? await holdOf(ctx, deps.handoff) : undefined;
         if (hold) await heldTurn(ctx, deps.handoff!, hold);
         else if (a.type === ActivityTypes.ConversationUpdate) await greet(ctx);
         else if (a.type === ActivityTypes.Message) await onMessage(ctx);
         else if (a.type === ActivityTypes.Event && a.name === HANDOFF_ENDED) await onHandoffEnded(ctx, a.value as HandoffEnded);
+        await conversationState.saveChanges(ctx);
+        await userState.saveChanges(ctx);
       } catch (err) {
         const cause = unwrap(err);
-        // Retryable failures (a dependency down) leave the state unsaved: the queue runs the turn again.
         if (cause instanceof AppError && cause.retryable) throw cause;
         // The wrapper, when there is one, names the dialog stack the failure happened in.
         log.error({ err, channel: ctx.activity.channelId, conversationId: ctx.activity.conversation?.id }, 'turn failed');
-        // A dialog that just threw would throw again on the next message: start the conversation afresh.
+        if (!ctx.turnState.get(LOCALE)) ctx.turnState.set(LOCALE, localeOfTag(ctx.activity.locale) ?? deps.catalog.city.defaultLocale);
         await dialogState.delete(ctx);
+        await conversationState.saveChanges(ctx);
         await ctx.sendActivity(t(localeOf(ctx), 'error.generic'));
       }
-      await conversationState.saveChanges(ctx);
-      await userState.saveChanges(ctx);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apologyFor, turnErrorReply } from '../../../dialogs/apology';
+import { apologyFor } from '../../../dialogs/apology';
 import { loadCatalog } from '../../../catalog/load-catalog';
 
 describe('replies outside a dialog', () => {
@@ -15,7 +15,7 @@ describe('replies outside a dialog', () => {
   });
 
   it("falls back to the city's language when the channel reported none it speaks", () => {
-    expect(turnErrorReply({}, catalog)).toMatchObject({ type: 'message', locale: 'es-ES', text: expect.stringMatching(/^Uy, algo ha fallado/) });
-    expect(turnErrorReply({ locale: 'fr-FR' }, catalog).text).toMatch(/^Uy, algo ha fallado/);
+    expect(apologyFor({}, catalog)).toMatchObject({ type: 'message', locale: 'es-ES', text: expect.stringMatching(/^Perdón, no hemos podido procesar/) });
+    expect(apologyFor({ locale: 'fr-FR' }, catalog).text).toMatch(/^Perdón, no hemos podido procesar/);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
+import { MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
 import pino from 'pino';
 import { expect } from 'vitest';
 import { openDatabase, type Db } from '../../../bot/sql/database';
@@ -39,6 +39,8 @@ export interface AdapterOptions {
   conversationId?: string;
   /** The channel of every activity (TestAdapter's default is test). */
   channelId?: string;
+  /** Wraps the conversation's state storage (e.g. to simulate a broken record). */
+  storage?: (real: MemoryStorage) => Storage;
 }
 
 let trained: { catalog: Catalog; classifier: OfflineClassifier } | undefined;
@@ -63,7 +65,7 @@ export async function startEngine(): Promise<Engine> {
         catalog,
         classifier,
         connector: options.connector ? options.connector(connector) : connector,
-        storage: new MemoryStorage(),
+        storage: options.storage ? options.storage(new MemoryStorage()) : new MemoryStorage(),
         log: pino({ level: 'silent' }),
         ...(options.phones ? { phones: options.phones } : {}),
       });

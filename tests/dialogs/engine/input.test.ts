@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TEXT_LENGTH } from '../../../bot/activity';
 import { DependencyUnavailableError } from '../../../bot/errors';
 import type { Connector } from '../../../connectors/connector';
+import { t } from '../../../dialogs/i18n';
+import type { MemoryStorage, Storage } from 'botbuilder';
 import { offers, says, startEngine, type Engine } from './harness';
 
 const joined = (id: string) => ({ type: 'conversationUpdate', membersAdded: [{ id, name: id }] });
@@ -174,6 +176,23 @@ describe('greeting, odd input and status questions', () => {
       .assertReply(says(/^Uy, algo ha fallado por nuestra parte/))
       .send('ALU-2026-999998')
       .assertReply(says(/^No encuentro ningún trámite con el número ALU-2026-999998/))
+      .startTest();
+  });
+
+  it('answers a failure before any dialog ran (a broken state record) in the language the channel reported', async () => {
+    let failures = 1;
+    const broken = (real: MemoryStorage): Storage => ({
+      read: async (keys) => {
+        if (failures-- > 0) throw new SyntaxError('Unexpected token in JSON');
+        return real.read(keys);
+      },
+      write: (changes) => real.write(changes),
+      delete: (keys) => real.delete(keys),
+    });
+    await engine
+      .adapter({ locale: 'ca-ES', storage: broken })
+      .send('hola')
+      .assertReply((a) => expect(a.text).toBe(t('ca', 'error.generic')))
       .startTest();
   });
 
