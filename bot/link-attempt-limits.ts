@@ -126,6 +126,11 @@ return {'wrong', tonumber(ARGV[3]) - wrong}`;
  * number per day over every attempt, then linking that number is locked for a day.
  *
  * Shared by every process through Redis. Codes are kept only as hashes; keys name numbers by hash too.
+ *
+ * Hand-written on purpose (issue 14): the limits are not counters beside the code but part of it — a
+ * code is sent only if no lock, no live code and neither hourly window says no, and a wrong code both
+ * counts toward the day's lock and spends the code, each in one atomic script. rate-limiter-flexible
+ * would cover the counters but not the code they guard, so two requests at once could both get a code.
  */
 export class LinkAttemptLimits {
   private readonly limits: LinkLimits;

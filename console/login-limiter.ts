@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { secondsToWait } from '../bot/rate-limit-wait';
 
 export interface LoginLimiterOptions {
   /** Failed logins allowed per e-mail per window. @defaultValue 5 */
@@ -9,37 +11,6 @@ export interface LoginLimiterOptions {
   /** @defaultValue 900 (15 minutes) */
   windowSeconds?: number;
 }
-
-/**
- * KEYS: e-mail counter, IP counter. ARGV: perEmail, perIp, windowSeconds.
- * Refuses (returns the seconds until the fullest counter expires) when either counter is at its limit;
- * otherwise counts the attempt on both and returns 0. Counting *before* the password is checked is what
- * makes the limit hold against parallel guesses: 100 simultaneous requests get 5 tries, not 100.
- */
-const ATTEMPT_LUA = `
-local wait = 0
-local limits = { tonumber(ARGV[1]), tonumber(ARGV[2]) }
-for i = 1, 2 do
-  if tonumber(redis.call('GET', KEYS[i]) or '0') >= limits[i] then
-    local ttl = redis.call('TTL', KEYS[i])
-    if ttl < 1 then ttl = 1 end
-    if ttl > wait then wait = ttl end
-  end
-end
-if wait > 0 then return wait end
-for i = 1, 2 do
-  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[3]) end
-end
-return 0`;
-
-/**
- * KEYS: e-mail counter, IP counter. A successful login was no failure: forget the e-mail's count and
- * give the IP its attempt back (a busy office logging in at 8:00 must not lock itself out).
- */
-const SUCCEEDED_LUA = `
-redis.call('DEL', KEYS[1])
-if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
-return 0`;
 
 /**
  * Brute-force protection for the console login, shared by every web process through Redis: at most
@@ -52,41 +23,47 @@ return 0`;
  * if (passwordOk) await limiter.succeeded(email, req.ip);
  */
 export class LoginLimiter {
-  private readonly perEmail: number;
-  private readonly perIp: number;
-  private readonly windowSeconds: number;
+  private readonly byEmail: RateLimiterRedis;
+  private readonly byIp: RateLimiterRedis;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    options: LoginLimiterOptions = {},
-  ) {
-    this.perEmail = options.perEmail ?? 5;
-    this.perIp = options.perIp ?? 20;
-    this.windowSeconds = options.windowSeconds ?? 15 * 60;
+  constructor(redis: Redis, prefix: string, options: LoginLimiterOptions = {}) {
+    const duration = options.windowSeconds ?? 15 * 60;
+    const keyPrefix = `${prefix}:console:login-fail`;
+    this.byEmail = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:email`, points: options.perEmail ?? 5, duration });
+    this.byIp = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:ip`, points: options.perIp ?? 20, duration });
   }
 
   /**
    * Call before checking a password. Returns 0 when the attempt may go ahead (it is counted as a
    * failure until `succeeded` says otherwise), else the seconds to wait (for Retry-After).
+   *
+   * Counting *before* the password is checked is what makes the limit hold against parallel guesses:
+   * each count is one atomic INCRBY, so 100 simultaneous requests get 5 tries, not 100. A refused
+   * attempt is given back on both counters, so hammering a locked e-mail costs its office's IP nothing.
    */
   async attempt(email: string, ip: string): Promise<number> {
-    // EVAL rather than defineCommand: logins are rare, and this keeps ioredis' command types untouched.
-    const wait = await this.redis.eval(ATTEMPT_LUA, 2, this.emailKey(email), this.ipKey(ip), this.perEmail, this.perIp, this.windowSeconds);
-    return Number(wait);
+    const ipWait = await secondsToWait(this.byIp, ip);
+    if (ipWait > 0) {
+      await this.byIp.reward(ip);
+      return ipWait;
+    }
+    const emailKey = emailDigest(email);
+    const emailWait = await secondsToWait(this.byEmail, emailKey);
+    if (emailWait > 0) await Promise.all([this.byEmail.reward(emailKey), this.byIp.reward(ip)]);
+    return emailWait;
   }
 
-  /** Call after a correct password: resets the e-mail's counter and takes back the IP's attempt. */
+  /**
+   * Call after a correct password: it was no failure. Forgets the e-mail's count and gives the IP its
+   * attempt back (a busy office logging in at 8:00 must not lock itself out) — only while the IP's
+   * window lasts, so successes cannot bank extra tries for a later window.
+   */
   async succeeded(email: string, ip: string): Promise<void> {
-    await this.redis.eval(SUCCEEDED_LUA, 2, this.emailKey(email), this.ipKey(ip));
-  }
-
-  private emailKey(email: string): string {
-    const digest = createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-    return `${this.prefix}:console:login-fail:email:${digest}`;
-  }
-
-  private ipKey(ip: string): string {
-    return `${this.prefix}:console:login-fail:ip:${ip}`;
+    await this.byEmail.delete(emailDigest(email));
+    const ipCount = await this.byIp.get(ip);
+    if (ipCount && ipCount.consumedPoints > 0) await this.byIp.reward(ip);
   }
 }
+
+/** E-mails are hashed in key names so Redis holds no addresses. */
+const emailDigest = (email: string): string => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');

@@ -27,6 +27,11 @@ return 0`;
 /**
  * The outbound queue's rate limiter, shared by every process through Redis: a delivery waits here until
  * its platform's limits allow it, instead of being refused by the platform (429) and retried later.
+ *
+ * Hand-written on purpose (issue 14): rate-limiter-flexible's Redis limiter counts in whole seconds
+ * (WhatsApp's 500 ms per-chat gap would get no expiry at all), cannot decide two limits in one step
+ * (a refused chat would have to give back the channel's points), and refuses a batch above its points
+ * forever; BullMQ's own limiter counts jobs, not messages, and has no per-chat gap outside BullMQ Pro.
  */
 export class RateLimiter {
   constructor(

@@ -1,14 +1,15 @@
 import express, { type Request, type Router } from 'express';
 import type { Logger } from 'pino';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { Config } from '../../bot/config';
+import { secondsToWait } from '../../bot/rate-limit-wait';
 import { PostedActivitySchema } from './activity-schema';
 import { assertMayUse, authenticate, type Principal } from './auth';
 import { isConversationId, isWatermark, newConversationId, type ConversationMeta, type ConversationStore } from './conversation-store';
 import { directLineCors } from './cors';
 import { directLineErrorHandler, DirectLineHttpError } from './http-error';
 import type { InboundPipeline } from './inbound';
-import type { FixedWindowLimiter } from './rate-limit';
 import type { TokenService } from './tokens';
 import type { MediaStore } from '../../bot/media-store';
 import { UnsupportedMediaError } from '../../bot/errors';
@@ -24,7 +25,8 @@ export interface DirectLineRouterDeps {
   config: Config;
   store: ConversationStore;
   tokens: TokenService;
-  limiter: FixedWindowLimiter;
+  /** Tokens an anonymous page may ask for, per IP address (shared by every web process through Redis). */
+  limiter: RateLimiterAbstract;
   inbound: InboundPipeline;
   media: MediaStore;
   log: Logger;
@@ -88,10 +90,10 @@ export function createDirectLineRouter(deps: DirectLineRouterDeps): Router {
       // Only the secret holder (the council's own backend) may name the user; anonymous pages get a random one.
       userId = StartBody.parse(req.body)?.user?.id;
     } else {
-      const verdict = await limiter.hit(req.ip ?? 'unknown');
-      if (!verdict.allowed) {
+      const wait = await secondsToWait(limiter, req.ip ?? 'unknown');
+      if (wait > 0) {
         throw new DirectLineHttpError(429, 'TooManyRequests', 'too many tokens requested, retry later', {
-          headers: { 'Retry-After': String(verdict.retryAfterSeconds) },
+          headers: { 'Retry-After': String(wait) },
         });
       }
     }

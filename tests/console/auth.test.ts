@@ -420,4 +420,28 @@ describe('LoginLimiter', () => {
     expect(waits.filter((w) => w === 0)).toHaveLength(5);
     expect(Math.min(...waits.filter((w) => w > 0))).toBeGreaterThan(890);
   });
+
+  it('gives the IP back refused attempts and successes, so one locked e-mail cannot lock out its office', async () => {
+    const limiter = new LoginLimiter(redis, prefix, { perEmail: 2, perIp: 3 });
+    const ip = `10.8.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const locked = `locked-${randomUUID()}@city.example`;
+    expect([await limiter.attempt(locked, ip), await limiter.attempt(locked, ip)]).toEqual([0, 0]);
+    for (let i = 0; i < 5; i++) expect(await limiter.attempt(locked, ip)).toBeGreaterThan(0);
+    // Two failures counted on the IP, none of the five refusals: one more try is left for a colleague.
+    const colleague = `colleague-${randomUUID()}@city.example`;
+    expect(await limiter.attempt(colleague, ip)).toBe(0);
+    await limiter.succeeded(colleague, ip);
+    expect(await limiter.attempt(colleague, ip)).toBe(0);
+    expect(await limiter.attempt(`third-${randomUUID()}@city.example`, ip)).toBeGreaterThan(0);
+  });
+
+  it('forgets an e-mail\'s failures after a correct password', async () => {
+    const limiter = new LoginLimiter(redis, prefix, { perEmail: 2 });
+    const email = `forgetful-${randomUUID()}@city.example`;
+    await limiter.attempt(email, '10.7.0.1');
+    await limiter.attempt(email, '10.7.0.1');
+    await limiter.succeeded(email, '10.7.0.1');
+    expect([await limiter.attempt(email, '10.7.0.2'), await limiter.attempt(email, '10.7.0.2')]).toEqual([0, 0]);
+    expect(await limiter.attempt(email, '10.7.0.2')).toBeGreaterThan(0);
+  });
 });
