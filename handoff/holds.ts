@@ -3,6 +3,7 @@ import type { Hold } from '../dialogs';
 import { conversationKey } from '../bot/conversation-key';
 import { holdKeyOf } from './hold-key';
 import type { Handoff } from './handoff-store';
+import { luaScript } from '../bot/lua';
 
 /**
  * How long a hold lives unless renewed. The handoff timers' sweep (every 5 s) renews the holds of every
@@ -13,16 +14,10 @@ import type { Handoff } from './handoff-store';
 export const HOLD_LEASE_MS = 5 * 60_000;
 
 // Deletes the hold only while it still names this handoff: a newer handoff of the conversation keeps its own.
-const DROP_LUA = `
-local v = redis.call('GET', KEYS[1])
-if v and cjson.decode(v).id == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+const DROP_LUA = luaScript('handoff/lua/holds/drop.lua');
 
 // Renews a hold, or sets it again when Redis lost it; never overwrites another value.
-const RENEW_LUA = `
-if redis.call('PEXPIRE', KEYS[1], ARGV[2]) == 1 then return 1 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')
-return 0`;
+const RENEW_LUA = luaScript('handoff/lua/holds/renew.lua');
 
 /**
  * The Redis holds (`hold:<mailbox>`, read by the inbound queue with each message) as leases. SQL decides

@@ -7,6 +7,7 @@ import { ReplicaWait, type ReplicaWaitOptions } from '../bot/replica-wait';
 import type { Fence } from '../bot/fence';
 import { createLogger, type Logger } from '../bot/logger';
 import { uniqueId } from '../bot/unique-id';
+import { luaScript } from '../bot/lua';
 
 /*
  * Read this before changing: per-key ordering across any number of worker processes.
@@ -31,8 +32,6 @@ import { uniqueId } from '../bot/unique-id';
  * neither committed nor popped it).
  */
 
-/** Milliseconds since the epoch by Redis's clock (one clock for every process), as a Lua expression. */
-const NOW_MS = `(function() local t = redis.call('TIME') return t[1] * 1000 + math.floor(t[2] / 1000) end)()`;
 
 /**
  * KEYS: seen, mbox, pending, lock, fence lock. ARGV: item, seenTtlSec, dedupe('1'|'0'), key, fence token
@@ -40,13 +39,7 @@ const NOW_MS = `(function() local t = redis.call('TIME') return t[1] * 1000 + ma
  * duplicate, 2 if queued while a drainer holds the key's lock (it is bound to see the item: see PEEK_LUA),
  * 1 if queued and a drain job is needed.
  */
-const PUSH_LUA = `
-if ARGV[5] ~= '' and redis.call('GET', KEYS[5]) ~= ARGV[5] then return -1 end
-if ARGV[3] == '1' and not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then return 0 end
-redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('SADD', KEYS[3], ARGV[4])
-if redis.call('EXISTS', KEYS[4]) == 1 then return 2 end
-return 1`;
+const PUSH_LUA = luaScript('queues/lua/ordered-queue/push.lua');
 
 /**
  * KEYS: mbox, lock, tries, pending, journal, side, held. ARGV: token, mode, key, lockMs.
@@ -57,70 +50,23 @@ return 1`;
  * deadline (set here, moved by every renewal, LOCK_LUA), so a lock that lapses (its holder died or
  * stalled) is found without a scan (LAPSED_LUA).
  */
-const PEEK_LUA = `
-if ARGV[2] == 'acquire' then
-  if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[4]) then return 'LOCKED' end
-elseif redis.call('GET', KEYS[2]) ~= ARGV[1] then
-  return 'LOST'
-elseif ARGV[2] == 'pop' then
-  redis.call('LPOP', KEYS[1])
-  redis.call('DEL', KEYS[3], KEYS[5])
-end
-local head = redis.call('LINDEX', KEYS[1], 0)
-if not head then
-  redis.call('DEL', KEYS[2])
-  if ARGV[2] ~= 'acquire' then redis.call('ZREM', KEYS[7], ARGV[3]) end
-  redis.call('SREM', KEYS[4], ARGV[3])
-  return nil
-end
-if ARGV[2] == 'acquire' then redis.call('ZADD', KEYS[7], ${NOW_MS} + tonumber(ARGV[4]), ARGV[3]) end
-return {head, redis.call('INCR', KEYS[3]), redis.call('GET', KEYS[5]), redis.call('GET', KEYS[6])}`;
+const PEEK_LUA = luaScript('queues/lua/now-ms.lua', 'queues/lua/ordered-queue/peek.lua');
 
 /** KEYS: lock, held. ARGV: token, ttlMs, key. Extends the lock if it is still ours (1; 0 if not); releases it when ttl is 0. */
-const LOCK_LUA = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[2] == '0' then
-  redis.call('DEL', KEYS[1])
-  redis.call('ZREM', KEYS[2], ARGV[3])
-  return 1
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('ZADD', KEYS[2], ${NOW_MS} + tonumber(ARGV[2]), ARGV[3])
-return 1`;
+const LOCK_LUA = luaScript('queues/lua/now-ms.lua', 'queues/lua/ordered-queue/lock.lua');
 
 /** KEYS: mbox, dead, tries, journal, lock. ARGV: key, token. Moves the head to the dead-letter list (1), unless the lock is no longer ours (0). */
-const DEAD_LUA = `
-if redis.call('GET', KEYS[5]) ~= ARGV[2] then return 0 end
-local head = redis.call('LPOP', KEYS[1])
-if head then redis.call('RPUSH', KEYS[2], cjson.encode({key = ARGV[1], item = head})) end
-redis.call('DEL', KEYS[3], KEYS[4])
-return 1`;
+const DEAD_LUA = luaScript('queues/lua/ordered-queue/dead.lua');
 
 /**
  * KEYS: held. ARGV: keyPrefix, max. Keys whose lock lapsed (its deadline passed without a renewal or a
  * release) with items still waiting and nobody holding the lock now. Each key is taken off `held` as it
  * is answered, so one process (of all that sweep) adds its drain job.
  */
-const LAPSED_LUA = `
-local out = {}
-for _, key in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ${NOW_MS}, 'LIMIT', 0, tonumber(ARGV[2]))) do
-  -- A lock still there a moment past its deadline (expiry and TIME differ by a tick) is looked at next time.
-  if redis.call('EXISTS', ARGV[1] .. 'lock:' .. key) == 0 then
-    redis.call('ZREM', KEYS[1], key)
-    if redis.call('LLEN', ARGV[1] .. 'mbox:' .. key) > 0 then table.insert(out, key) end
-  end
-end
-return out`;
+const LAPSED_LUA = luaScript('queues/lua/now-ms.lua', 'queues/lua/ordered-queue/lapsed.lua');
 
 /** KEYS: pending. ARGV: keyPrefix. Keys with items waiting and nobody holding their lock. */
-const STRANDED_LUA = `
-local out = {}
-for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if redis.call('LLEN', ARGV[1] .. 'mbox:' .. key) > 0 and redis.call('EXISTS', ARGV[1] .. 'lock:' .. key) == 0 then
-    table.insert(out, key)
-  end
-end
-return out`;
+const STRANDED_LUA = luaScript('queues/lua/ordered-queue/stranded.lua');
 
 export interface OrderedQueueOptions {
   /** BullMQ queue name; also part of every key. */

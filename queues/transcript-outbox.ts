@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../bot/logger';
 import { uniqueId } from '../bot/unique-id';
 import type { TranscriptEntry } from '../bot/sql/history-store';
+import { luaScript } from '../bot/lua';
 
 /*
  * Read this before changing: how a turn's transcript lines reach SQL.
@@ -19,21 +20,13 @@ import type { TranscriptEntry } from '../bot/sql/history-store';
  */
 
 /** KEYS: lock, list. ARGV: token, lockMs, max. false when another flusher holds the lock; else the head (lock kept only if non-empty). */
-const CLAIM_LUA = `
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
-local head = redis.call('LRANGE', KEYS[2], 0, tonumber(ARGV[3]) - 1)
-if #head == 0 then redis.call('DEL', KEYS[1]) end
-return head`;
+const CLAIM_LUA = luaScript('queues/lua/transcript-outbox/claim.lua');
 
 /** KEYS: lock, list. ARGV: token, count. Trims what the holder recorded and releases the lock (only if still ours). */
-const ACK_LUA = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('LTRIM', KEYS[2], tonumber(ARGV[2]), -1)
-redis.call('DEL', KEYS[1])
-return 1`;
+const ACK_LUA = luaScript('queues/lua/transcript-outbox/ack.lua');
 
 /** KEYS: lock. ARGV: token. Releases the lock after a failed write (the lines stay for the next flush). */
-const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RELEASE_LUA = luaScript('queues/lua/transcript-outbox/release.lua');
 
 export interface TranscriptOutboxOptions {
   /**

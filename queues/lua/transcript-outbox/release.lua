@@ -1,0 +1,2 @@
+-- RELEASE_LUA of queues/transcript-outbox.ts: its KEYS and ARGV are documented there.
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0
