@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { DialogStateManager, type DialogContext, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
-import { BoundedCache } from '../bot/bounded-cache';
+import { LRUCache } from 'lru-cache';
 
 /*
  * botbuilder-dialogs' memory set-up, built once per process instead of once per dialog context.
@@ -32,10 +32,12 @@ function rememberParsedPaths(): void {
   const proto = DialogStateManager.prototype as unknown as { parsePath: ParsePath & { remembered?: true } };
   if (proto.parsePath.remembered) return;
   const parse = proto.parsePath;
-  const parsed = new BoundedCache<string, ReadonlyArray<string | number>>(1_000);
+  const parsed = new LRUCache<string, ReadonlyArray<string | number>>({ max: 1_000 });
   const remembered: ParsePath & { remembered?: true } = function (this: DialogStateManager, path, allowNestedPaths = true) {
     if (path.includes('[')) return parse.call(this, path, allowNestedPaths);
-    const segments = parsed.remember(allowNestedPaths ? path : `\u0000${path}`, () => parse.call(this, path, allowNestedPaths));
+    const key = allowNestedPaths ? path : `\u0000${path}`;
+    let segments = parsed.get(key);
+    if (!segments) parsed.set(key, (segments = parse.call(this, path, allowNestedPaths)));
     // A copy: deleteValue pops the last segment off the array it gets.
     return segments.slice();
   };

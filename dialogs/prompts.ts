@@ -10,8 +10,8 @@ import {
   type PromptOptions,
   type PromptRecognizerResult,
 } from 'botbuilder-dialogs';
+import { LRUCache } from 'lru-cache';
 import { imagesOf, locationOf } from '../bot/activity';
-import { BoundedCache } from '../bot/bounded-cache';
 import { positionOf } from '../bot/choice-position';
 import type { TicketAttachment, TicketContact, TicketLocation } from '../connectors/connector';
 import { isReachable, isSkip, parseContact } from './answers';
@@ -95,9 +95,12 @@ function localize(catalog: Catalog, ctx: TurnContext, options: PromptOptions): P
  * option on every message a prompt sees (the yes/no lists alone are 44 strings), which was a tenth of a
  * turn's garbage. Tokens are only read by the matcher. Bounded: citizens' messages pass through too.
  */
-const tokens = new BoundedCache<string, Token[]>(4_096);
+const tokens = new LRUCache<string, Token[], string | undefined>({
+  max: 4_096,
+  memoMethod: (text, _stale, { context: locale }) => defaultTokenizer(text, locale),
+});
 function rememberedTokenizer(text: string, locale?: string): Token[] {
-  return tokens.remember(text, () => defaultTokenizer(text, locale));
+  return tokens.memo(text, { context: locale });
 }
 
 /** A choice shown as suggested actions (the channel renders buttons or numbered text). */

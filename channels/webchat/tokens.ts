@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { BoundedCache } from '../../bot/bounded-cache';
-import { sameSecret } from '../../bot/same-secret';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import { sameSecret } from '../../bot/same-secret';
 import { z } from 'zod';
 
 /** Direct Line tokens live 30 minutes; directlinejs refreshes them every 15. */
@@ -33,9 +33,11 @@ export class TokenService {
   /**
    * Tokens this process verified, with their claims: a client sends the same token with every message for
    * 15 minutes, and the MAC, base64 and schema check of each were ~3% of a web process's work per message.
-   * Keyed by the whole token string, so only a byte-identical token hits; expiry is checked on every hit.
+   * Keyed by the whole token string, so only a byte-identical token hits. Least recently used first out,
+   * so a flood of new tokens cannot push out the ones in use; each is dropped when it expires (and its
+   * expiry is compared again on every hit, against the caller's clock).
    */
-  private readonly verified = new BoundedCache<string, TokenClaims>(VERIFIED_MAX);
+  private readonly verified = new LRUCache<string, TokenClaims>({ max: VERIFIED_MAX });
 
   constructor(
     private readonly redis: Redis,
@@ -53,13 +55,9 @@ export class TokenService {
   /** The claims of a valid, unexpired token; `undefined` for anything else (never throws on bad input). */
   async verify(token: string, now = Date.now()): Promise<TokenClaims | undefined> {
     const known = this.verified.get(token);
-    if (known) {
-      if (known.expiresAt * 1000 > now) return known;
-      this.verified.delete(token);
-      return undefined;
-    }
+    if (known) return known.expiresAt * 1000 > now ? known : undefined;
     const claims = await this.check(token, now);
-    if (claims) this.verified.set(token, claims);
+    if (claims) this.verified.set(token, claims, { ttl: claims.expiresAt * 1000 - now });
     return claims;
   }
 

@@ -6,7 +6,7 @@
  * on every message, twice per classification.
  */
 
-import { BoundedCache } from '../../bot/bounded-cache';
+import { LRUCache } from 'lru-cache';
 
 // Catalan "l·l" (also typed "l.l" or with the Unicode middle dot variants) is a double l.
 const GEMINATE_L = /l[·.\u2022\u2027\u0387]l/g;
@@ -23,11 +23,11 @@ const REPEATS = /([a-z])\1{2,}/g;
  * @example normalize('¡¡La FAROLA no s\'encén!! 😡') === 'la farola no s encen'
  */
 export function normalize(text: string): string {
-  return recent.remember(text, () => normalized(text));
+  return recent.memo(text);
 }
 
 // A turn normalizes the same message several times (language, each command, emergencies, the classifier).
-const recent = new BoundedCache<string, string>(256);
+const recent = new LRUCache<string, string>({ max: 256, memoMethod: (text) => normalized(text) });
 
 function normalized(text: string): string {
   return text
