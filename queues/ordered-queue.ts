@@ -112,6 +112,8 @@ export interface OrderedQueueOptions {
 export interface Drained {
   /** The journal written by an earlier attempt at this item, or null. */
   journal: string | null;
+  /** Which attempt at this item this is: 1 the first time, more after failures (dead-lettered past `maxTries`). */
+  tries: number;
   /** Where to write the journal. */
   journalKey: string;
   /** With `sideKeyOf`: that key's value, read in the same step as the item (null when absent). */
@@ -356,7 +358,7 @@ export class OrderedQueue<T> {
           opts.log.error({ queue: this.options.name, key, tries }, 'item failed too many times: moved to dead letters');
           await opts.onDead?.(key, item);
         } else {
-          await opts.handle(key, item, { journal: journal || null, journalKey, fence, holds, ...(this.options.sideKeyOf ? { side: sideValue || null } : {}) });
+          await opts.handle(key, item, { journal: journal || null, tries, journalKey, fence, holds, ...(this.options.sideKeyOf ? { side: sideValue || null } : {}) });
         }
         next = lost ? 'LOST' : await peek(dead ? 'peek' : 'pop');
       }

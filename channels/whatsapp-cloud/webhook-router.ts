@@ -2,7 +2,6 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { AppError } from '../../bot/errors';
-import type { HeldDrainer } from './held-drainer';
 import type { WebhookHandler } from './webhook-handler';
 import { webhookPayloadSchema } from './webhook-payload';
 import { sameSecret } from '../../bot/same-secret';
@@ -12,7 +11,6 @@ export interface WebhookRouterOptions {
   appSecret: string;
   verifyToken: string;
   handler: WebhookHandler;
-  drainer: HeldDrainer;
   log: Logger;
 }
 
@@ -24,7 +22,7 @@ export const WEBHOOK_PATH = '/whatsapp/webhook';
  * - `GET` answers Meta's subscription check: echoes `hub.challenge` when `hub.verify_token` is ours.
  * - `POST` checks `X-Hub-Signature-256` over the raw bytes (401 without one, 403 when wrong, before
  *   anything else happens), parses (400 when malformed), makes the content durable, and answers 200.
- *   Downloads of photos and voice notes start only after the answer. A failure answers 5xx, so Meta
+ *   Downloads of photos and voice notes happen after the answer (InboundMailbox). A failure answers 5xx, so Meta
  *   delivers the webhook again; what was already done is not done twice.
  */
 export function createWebhookRouter(opts: WebhookRouterOptions): Router {
@@ -50,9 +48,8 @@ export function createWebhookRouter(opts: WebhookRouterOptions): Router {
     }
     const payload = parse(raw);
     if (!payload) return void res.status(400).json({ error: { code: 'BadArgument', message: 'malformed webhook payload' } });
-    const toDrain = await opts.handler.handle(payload);
+    await opts.handler.handle(payload);
     res.status(200).type('text/plain').send('EVENT_RECEIVED');
-    for (const conversationId of toDrain) opts.drainer.kick(conversationId);
   });
   router.use(WEBHOOK_PATH, (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (err instanceof ZodError) return void res.status(400).json({ error: { code: 'BadArgument', message: 'malformed webhook payload' } });

@@ -8,7 +8,7 @@ import { numberedLines, renderActivity, type NumberedChoices, type OutMessage } 
 import type { DeliveryStatusStore } from './delivery-status-store';
 import type { GraphClient } from './graph-client';
 import { graphMessageOf, templateMessageOf, type GraphMessage } from './graph-message';
-import type { HeldDrainer } from './held-drainer';
+import type { InboundMailbox } from './inbound-mailbox';
 import type { ServiceWindow } from './service-window';
 import { CHANNEL_ID } from './to-activity';
 import { InFlight } from '../../bot/in-flight';
@@ -25,7 +25,7 @@ export interface WhatsappCloudAdapterOptions {
   window: ServiceWindow;
   statuses: DeliveryStatusStore;
   numbered: NumberedChoices;
-  drainer: HeldDrainer;
+  mailbox: InboundMailbox;
   /** Whether this process serves the webhook, and so downloads the media of held messages (see HeldDrainer). */
   receives: boolean;
   template?: TemplateSettings;
@@ -67,7 +67,7 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
 
   async start(ingest: Ingest): Promise<void> {
     this.ingest = ingest;
-    if (this.opts.receives) this.opts.drainer.start();
+    if (this.opts.receives) this.opts.mailbox.start();
   }
 
   /** The ingest function while started; the webhook answers 503 otherwise (Meta retries). */
@@ -77,7 +77,7 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
 
   async stop(): Promise<void> {
     this.ingest = undefined;
-    await this.opts.drainer.stop();
+    await this.opts.mailbox.stop();
     await this.inFlight.settled();
   }
 

@@ -11,8 +11,7 @@ import { ActivityBuilder } from './activity-builder';
 import { DeliveryStatusStore } from './delivery-status-store';
 import { fetchMedia } from './fetch-media';
 import { GraphClient } from './graph-client';
-import { HeldDrainer } from './held-drainer';
-import { HeldMessages } from './held-messages';
+import { InboundMailbox } from './inbound-mailbox';
 import { ServiceWindow, type Clock } from './service-window';
 import { WebhookHandler } from './webhook-handler';
 import { createWebhookRouter } from './webhook-router';
@@ -32,14 +31,12 @@ export interface WhatsappCloudChannelOptions {
   log: Logger;
   /**
    * Whether this process serves the webhook (the `web` and `all` roles). Only such a process downloads
-   * the media of held messages: the files must land in the media folder the web processes serve.
+   * the media of inbound messages: the files must land in the media folder the web processes serve.
    * @defaultValue true
    */
   receives?: boolean;
   /** Decides the 24-hour window and which messages are too old to take. @defaultValue Date.now */
   clock?: Clock;
-  /** How often held media messages are looked for (see HeldDrainer). @defaultValue 10000 */
-  sweepMs?: number;
 }
 
 /** The WhatsApp Cloud channel of one process. */
@@ -79,21 +76,19 @@ export function createWhatsappCloudChannel(opts: WhatsappCloudChannelOptions): W
   const statuses = new DeliveryStatusStore(opts.db);
   const numbered = new NumberedChoices(redis, { prefix });
   const activities = new ActivityBuilder(numbered, phoneNumberId);
-  const held = new HeldMessages(redis, prefix);
   // The adapter and the inbound side meet only through the ingest function the adapter holds once started.
   let adapter: WhatsappCloudAdapter | undefined;
   const ingest = () => adapter?.currentIngest();
-  const drainer = new HeldDrainer({
-    held, activities, ingest, log,
+  const mailbox = new InboundMailbox({
+    redis, prefix, activities, ingest, log,
     fetchMedia: (ref, filename) => fetchMedia(graph, opts.media, ref, filename),
-    ...(opts.sweepMs ? { sweepMs: opts.sweepMs } : {}),
   });
   adapter = new WhatsappCloudAdapter({
-    graph, window, statuses, numbered, drainer, log, listButton: opts.listButton, receives: opts.receives ?? true, media: opts.media,
+    graph, window, statuses, numbered, mailbox, log, listButton: opts.listButton, receives: opts.receives ?? true, media: opts.media,
     ...(config.WHATSAPP_CLOUD_TEMPLATE ? { template: { name: config.WHATSAPP_CLOUD_TEMPLATE, language: config.WHATSAPP_CLOUD_TEMPLATE_LANG } } : {}),
   });
-  const handler = new WebhookHandler({ phoneNumberId, window, held, statuses, activities, ingest, log, ...(opts.clock ? { clock: opts.clock } : {}) });
-  const router = createWebhookRouter({ appSecret, verifyToken, handler, drainer, log });
+  const handler = new WebhookHandler({ phoneNumberId, window, mailbox, statuses, ingest, log, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const router = createWebhookRouter({ appSecret, verifyToken, handler, log });
   return { adapter, router, statuses };
 }
 

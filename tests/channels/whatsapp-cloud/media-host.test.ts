@@ -74,7 +74,7 @@ describe('WhatsApp Cloud media downloads', () => {
     const log = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
     const config = loadConfig({ NODE_ENV: 'test', REDIS_PREFIX: prefix, ...whatsappEnv(graph, { WHATSAPP_CLOUD_API_BASE: `${fakeGraph.url}/v21.0` }) });
     const channel = createWhatsappCloudChannel({
-      config, redis, db: database.db, media: new MediaStore(mediaDir, 'http://city.example'), listButton: () => 'Ver opciones', log, sweepMs: 200,
+      config, redis, db: database.db, media: new MediaStore(mediaDir, 'http://city.example'), listButton: () => 'Ver opciones', log,
     });
     const ingested: Partial<Activity>[] = [];
     await channel.adapter.start(async (a) => (ingested.push(a), { id: a.id!, duplicate: false }));

@@ -56,9 +56,8 @@ describe('WhatsApp Cloud messages older than the dedupe window', () => {
     const prefix = bot.config.REDIS_PREFIX;
     for (const id of [stale.id, stalePhoto.id]) {
       expect(await bot.app.redis.exists(`${prefix}:inbound:seen:whatsapp-cloud|${id}`)).toBe(0);
-      expect(await bot.app.redis.exists(`${prefix}:wac:held:seen:${id}`)).toBe(0);
+      expect(await bot.app.redis.exists(`${prefix}:wac-inbound:seen:${id}`)).toBe(0);
     }
-    expect(await bot.app.redis.smembers(`${prefix}:wac:held:conversations`)).not.toContain(waId);
     const ignored = lines.map((l) => JSON.parse(l) as { level: number; msg: string; type?: string }).filter((l) => l.msg.includes('older than the dedupe window'));
     expect(ignored.map((l) => [l.level, l.type])).toEqual([[30, 'text'], [30, 'image']]);
   });

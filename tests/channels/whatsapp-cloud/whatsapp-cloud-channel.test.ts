@@ -17,7 +17,7 @@ import { SERVICE_WINDOW_MS } from '../../../channels/whatsapp-cloud/service-wind
 import { startGraphApiServer, textOfMessage, type GraphApiServer } from '../../support/graph-api-server';
 import { dropPrefix, eventually, redisClient, testPrefix } from '../../support/redis';
 import { sqliteTestDatabase, type TestDatabase } from '../../bot/sql/test-databases';
-import { HeldMessages } from '../../../channels/whatsapp-cloud/held-messages';
+import { InboundMailbox } from '../../../channels/whatsapp-cloud/inbound-mailbox';
 import { inboundMessageSchema } from '../../../channels/whatsapp-cloud/webhook-payload';
 import { image, newWaId, PNG, postWebhook, text, webhook, whatsappEnv } from './webhooks';
 import { MemorySendProgress } from '../../support/send-progress';
@@ -61,7 +61,7 @@ async function startChannel({ template = true, prefix = testPrefix() } = {}) {
   const config = loadConfig({ NODE_ENV: 'test', REDIS_PREFIX: prefix, ...whatsappEnv(graph, template ? { WHATSAPP_CLOUD_TEMPLATE: 'aviso_ayuntamiento' } : {}) });
   const channel = createWhatsappCloudChannel({
     config, redis, db: database.db, media: new MediaStore(mediaDir, 'http://city.example'),
-    listButton: () => 'Ver opciones', log: pino({ level: 'silent' }), clock: () => now, sweepMs: 200,
+    listButton: () => 'Ver opciones', log: pino({ level: 'silent' }), clock: () => now,
   });
   const ingested: Partial<Activity>[] = [];
   const seen = new Set<string>();
@@ -164,6 +164,7 @@ describe('sending', () => {
     await channel.adapter.send(ref(waId), [say('n1', 'Elegí una calle', { suggestedActions: choices(...Array.from({ length: 12 }, (_, i) => `Calle ${i + 1}`)) })]);
     const answer = text(waId, '2');
     await postWebhook(url, webhook(graph, { messages: [answer] }));
+    await eventually(() => ingested.some((a) => a.id === answer.id), 5_000, 'the answer');
     expect(ingested.find((a) => a.id === answer.id)?.text).toBe('Calle 2');
   });
 
@@ -213,6 +214,7 @@ describe('inbound', () => {
     const waId = newWaId();
     const m = text(waId, '  Hay un bache  ');
     await postWebhook(url, webhook(graph, { messages: [m], name: 'Ana' }));
+    await eventually(() => ingested.length === 1, 5_000, 'the text');
     expect(ingested).toEqual([
       expect.objectContaining({ type: 'message', id: m.id, channelId: 'whatsapp-cloud', text: 'Hay un bache', conversation: expect.objectContaining({ id: waId }), from: expect.objectContaining({ id: waId, name: 'Ana' }) }),
     ]);
@@ -246,8 +248,10 @@ describe('inbound', () => {
     const prefix = testPrefix();
     const waId = newWaId();
     const photo = inboundMessageSchema.parse(image(waId, graph.addMedia(PNG, 'image/png')));
-    // What the dead process left in Redis: the message held, its drain lock long expired.
-    expect(await new HeldMessages(redis, prefix).hold(waId, { message: photo, attempts: 0 }, true)).toBe('held');
+    // What the dead process left in Redis: the message in the mailbox, nobody working on it.
+    const left = new InboundMailbox({ redis, prefix, log: pino({ level: 'silent' }), ingest: () => undefined, activities: undefined as never, fetchMedia: undefined as never });
+    expect(await left.push(waId, { message: photo })).toBe(true);
+    await left.stop();
     const { ingested } = await startChannel({ prefix });
     await eventually(() => ingested.length === 1, 5_000, 'the held photo');
     expect(ingested[0]).toMatchObject({ id: photo.id, attachments: [expect.objectContaining({ contentType: 'image/png' })] });
