@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unknownPlace } from './public-holidays';
 
 /** Languages the bot speaks. Spanish first; Catalan and English too. */
 export const LOCALES = ['es', 'ca', 'en'] as const;
@@ -68,14 +69,43 @@ export type Weekday = z.infer<typeof Day>;
 /** "08:00-15:00", or several ranges "08:00-14:00,16:00-19:00"; 24:00 allowed as an end. */
 const DayHours = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d-(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00))(?:,(?:[01]\d|2[0-3]):[0-5]\d-(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00))*$/, 'hours like "08:00-15:00" or "08:00-14:00,16:00-19:00"');
 
+const CivilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day like 2026-12-08');
+
+/**
+ * A team's closed days: the public holidays of a country and region (from the date-holidays package) and the
+ * city's own. `except` lists days that calendar closes but the city works (a region that moved a holiday).
+ *
+ * @example { country: ES, region: VC, local: ["2026-01-22", "2026-10-09"] }
+ */
+const HolidayCalendarSchema = z
+  .object({
+    /** ISO 3166-1 country code: ES, AR… */
+    country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 country code like ES'),
+    /** Region (date-holidays' "state") whose holidays add to the country's: VC, CT, MD… (ES). */
+    region: z.string().regex(/^[A-Z0-9]{1,3}$/, 'a region code like VC').optional(),
+    /** The city's own holidays (YYYY-MM-DD), which no national or regional calendar knows. */
+    local: z.array(CivilDate).default([]),
+    /** Days the country or region calendar closes on which the team works after all. */
+    except: z.array(CivilDate).default([]),
+  })
+  .strict()
+  .superRefine((calendar, ctx) => {
+    const problem = unknownPlace(calendar);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [calendar.region === undefined ? 'country' : 'region'] });
+  });
+export type HolidayCalendar = z.infer<typeof HolidayCalendarSchema>;
+
 export const TeamSchema = z
   .object({
     code: Code,
     names: Names,
     /** Office hours in the city's time zone, per weekday; a day that is absent is closed. Absent altogether: always open. */
     hours: z.partialRecord(Day, DayHours).optional(),
-    /** Days the team is closed (YYYY-MM-DD, the city's calendar). */
-    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+    /**
+     * Days the team is closed, in the city's calendar: a country's and region's public holidays plus the
+     * city's own (see HolidayCalendarSchema), or just a list of days (YYYY-MM-DD).
+     */
+    holidays: z.union([z.array(CivilDate), HolidayCalendarSchema]).default([]),
     /** If nobody claims a waiting conversation within this many minutes, the citizen is told and a ticket is filed. */
     claimWithinMinutes: z.number().positive().default(10),
   })

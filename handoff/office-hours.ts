@@ -1,3 +1,4 @@
+import { publicHolidays, unknownPlace } from '../catalog/public-holidays';
 import type { Team, Weekday } from '../catalog/schema';
 
 const DAY_MS = 86_400_000;
@@ -66,7 +67,8 @@ function parseRange(team: string, day: Weekday, text: string): Range {
  * When a team answers handoffs, in the city's time zone, correct across DST changes.
  *
  * A weekday missing from `hours` is closed; a team with no `hours` at all is open around the clock,
- * except on its `holidays` (days of the city's calendar closed from 00:00 to 24:00).
+ * except on its `holidays` (days of the city's calendar closed from 00:00 to 24:00: its country's and
+ * region's public holidays, see catalog/public-holidays, and its own).
  *
  * @example
  * const hours = new OfficeHours(team, catalog.city.timezone);
@@ -74,17 +76,21 @@ function parseRange(team: string, day: Weekday, text: string): Range {
  */
 export class OfficeHours {
   private readonly ranges = new Map<Weekday, readonly Range[]>();
-  private readonly holidays: ReadonlySet<string>;
+  /** Whether a YYYY-MM-DD day of the city's calendar is a holiday; `undefined`: the team has none. */
+  private readonly isHoliday: ((day: string) => boolean) | undefined;
   private readonly alwaysOpen: boolean;
 
-  /** @throws Error naming the team and day when a range is malformed or does not start before it ends; RangeError for an unknown zone. */
+  /**
+   * @throws Error naming the team and day when a range is malformed or does not start before it ends, or the team when
+   * its holidays name an unknown country or region; RangeError for an unknown zone.
+   */
   constructor(
     team: Pick<Team, 'code' | 'hours' | 'holidays'>,
     readonly timezone: string,
   ) {
     formatter(timezone);
-    this.holidays = new Set(team.holidays);
-    this.alwaysOpen = team.hours === undefined && this.holidays.size === 0;
+    this.isHoliday = holidayTest(team);
+    this.alwaysOpen = team.hours === undefined && this.isHoliday === undefined;
     for (const day of WEEKDAYS) {
       const spec = team.hours === undefined ? '00:00-24:00' : team.hours[day];
       if (spec === undefined) continue;
@@ -144,10 +150,29 @@ export class OfficeHours {
   /** The day's openings as instants, in order. */
   private intervalsOn(day: number): Interval[] {
     const date = new Date(day * DAY_MS);
-    if (this.holidays.has(date.toISOString().slice(0, 10))) return [];
+    if (this.isHoliday?.(date.toISOString().slice(0, 10))) return [];
     const toInstant = (minutes: number): number => instantOf(day * DAY_MS + minutes * MINUTE_MS, this.timezone);
     return (this.ranges.get(WEEKDAYS[date.getUTCDay()] ?? 'sun') ?? [])
       .map(([start, end]): Interval => [toInstant(start), toInstant(end)])
       .filter(([open, close]) => open < close); // a range wholly inside a spring-forward gap never opens
   }
+}
+
+/** A test for the team's closed days, or `undefined` when it has none (so a team without hours is always open). */
+function holidayTest({ code, holidays }: Pick<Team, 'code' | 'holidays'>): ((day: string) => boolean) | undefined {
+  if (Array.isArray(holidays)) {
+    const days = new Set(holidays);
+    return days.size === 0 ? undefined : (day) => days.has(day);
+  }
+  const local = new Set(holidays.local);
+  const except = new Set(holidays.except);
+  const problem = unknownPlace(holidays);
+  if (problem) throw new Error(`team "${code}": holidays: ${problem}`);
+  return (day) => {
+    if (local.has(day)) return true;
+    if (except.has(day)) return false;
+    const year = Number(day.slice(0, 4));
+    // A holiday of several days may begin the year before (31 December to 1 January).
+    return publicHolidays(holidays, year).has(day) || publicHolidays(holidays, year - 1).has(day);
+  };
 }

@@ -7,7 +7,7 @@ import { ConfigError } from '../../bot/errors';
 import { loadCatalog } from '../../catalog/load-catalog';
 import { LOCALES } from '../../catalog/schema';
 
-const SHIPPED = new URL('../../../config/catalog.yaml', import.meta.url).pathname;
+const SHIPPED = new URL('../../config/catalog.yaml', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'catalog-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -105,6 +105,23 @@ describe('loadCatalog on a broken catalog', () => {
     const err = errorOf(() => loadCatalog(path));
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toContain('services[0].examples');
+  });
+
+  it('rejects a holiday region the holidays library does not know, naming the path and the known ones', () => {
+    const path = variant('unknown-region', (raw) => {
+      raw.teams[0].holidays = { country: 'ES', region: 'XY' };
+    });
+    const err = errorOf(() => loadCatalog(path));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain('teams[0].holidays');
+    expect((err as ConfigError).message).toMatch(/no region "XY".*VC/);
+  });
+
+  it('still reads holidays written as a plain list of days', () => {
+    const path = variant('holiday-list', (raw) => {
+      raw.teams[0].holidays = ['2026-12-08', '2026-12-25'];
+    });
+    expect(loadCatalog(path).teams[0]!.holidays).toEqual(['2026-12-08', '2026-12-25']);
   });
 
   it('rejects a file that is not YAML with a ConfigError naming the file', () => {

@@ -4,7 +4,7 @@ import { describeOpening } from '../../dialogs/opening-time';
 import { OfficeHours } from '../../handoff/office-hours';
 
 const MADRID = 'Europe/Madrid';
-const team = (hours: Team['hours'], holidays: string[] = []): Team => ({
+const team = (hours: Team['hours'], holidays: Team['holidays'] = []): Team => ({
   code: 'atencion-ciudadana',
   names: { es: 'Atención ciudadana', ca: 'Atenció ciutadana', en: 'Citizen service' },
   hours,
@@ -174,6 +174,78 @@ describe('OfficeHours and describeOpening on any day', () => {
     expect(describeOpening(opening, 'es', MADRID)).toMatch(/ a las 08:00$/);
     expect(new Intl.DateTimeFormat('en-CA', { timeZone: MADRID }).format(opening)).toBe(date);
     expect(describeOpening(office.closesAt(opening)!, 'es', MADRID)).toMatch(/ a las 15:00$/);
+  });
+});
+
+describe('OfficeHours with a country and region holiday calendar (date-holidays)', () => {
+  // Weekdays 08:00-15:00, in the Comunitat Valenciana and in Catalonia.
+  const hours = { mon: '08:00-15:00', tue: '08:00-15:00', wed: '08:00-15:00', thu: '08:00-15:00', fri: '08:00-15:00' };
+  const valencia = new OfficeHours(team(hours, { country: 'ES', region: 'VC', local: ['2026-10-09'], except: ['2026-06-24'] }), MADRID);
+  const catalonia = new OfficeHours(team(hours, { country: 'ES', region: 'CT', local: [], except: [] }), MADRID);
+
+  it('closes on a national holiday: Tuesday 8 December 2026 (Immaculate Conception) opens again on Wednesday', () => {
+    expect(valencia.isOpen(utc('2026-12-08T09:00'))).toBe(false);
+    expect(catalonia.isOpen(utc('2026-12-08T09:00'))).toBe(false);
+    expect(valencia.nextOpening(utc('2026-12-08T09:00'))).toEqual(utc('2026-12-09T07:00'));
+    expect(valencia.closesAt(utc('2026-12-04T09:00'))).toEqual(utc('2026-12-04T14:00'));
+  });
+
+  it('closes on its region\'s holidays only: San José in Valencia, the Diada in Catalonia', () => {
+    expect(valencia.isOpen(utc('2026-03-19T09:00'))).toBe(false); // Thursday
+    expect(catalonia.isOpen(utc('2026-03-19T09:00'))).toBe(true);
+    expect(catalonia.isOpen(utc('2026-09-11T09:00'))).toBe(false); // Friday
+    expect(valencia.isOpen(utc('2026-09-11T09:00'))).toBe(true);
+  });
+
+  it('follows moveable holidays: Easter Monday 6 April 2026 in Valencia (Good Friday everywhere)', () => {
+    expect(valencia.isOpen(utc('2026-04-06T08:00'))).toBe(false);
+    expect(valencia.isOpen(utc('2026-04-03T08:00'))).toBe(false);
+    expect(valencia.nextOpening(utc('2026-04-02T14:00'))).toEqual(utc('2026-04-07T06:00')); // Tuesday 08:00 CEST
+  });
+
+  it('adds the catalog\'s local days: 9 October (Friday), then the national 12 October (Monday)', () => {
+    expect(valencia.isOpen(utc('2026-10-09T08:00'))).toBe(false);
+    expect(catalonia.isOpen(utc('2026-10-09T08:00'))).toBe(true);
+    expect(valencia.nextOpening(utc('2026-10-08T14:00'))).toEqual(utc('2026-10-13T06:00'));
+  });
+
+  it('opens on a day the calendar closes when the catalog excepts it (24 June, Sant Joan)', () => {
+    expect(valencia.isOpen(utc('2026-06-24T08:00'))).toBe(true);
+    expect(catalonia.isOpen(utc('2026-06-24T08:00'))).toBe(false);
+  });
+
+  it('is open on an ordinary working day', () => {
+    expect(valencia.isOpen(utc('2026-12-09T09:00'))).toBe(true);
+    expect(valencia.isOpen(utc('2026-12-09T14:00'))).toBe(false); // 15:00 local
+  });
+
+  it('keeps the DST Sundays (not holidays) right: two real hours in March, four in October', () => {
+    const sundays = new OfficeHours(team({ sun: '01:00-04:00' }, { country: 'ES', region: 'VC', local: [], except: [] }), MADRID);
+    expect(sundays.nextOpening(utc('2026-03-28T12:00'))).toEqual(utc('2026-03-29T00:00')); // 01:00 CET
+    expect(sundays.closesAt(utc('2026-03-29T00:30'))).toEqual(utc('2026-03-29T02:00')); // 04:00 CEST
+    expect(sundays.nextOpening(utc('2026-10-24T12:00'))).toEqual(utc('2026-10-24T23:00')); // 01:00 CEST
+    expect(sundays.closesAt(utc('2026-10-24T23:30'))).toEqual(utc('2026-10-25T03:00')); // 04:00 CET
+    // Weekdays either side of the changes: Monday 08:00 at the new offset.
+    expect(valencia.nextOpening(utc('2026-03-27T14:00'))).toEqual(utc('2026-03-30T06:00')); // CEST
+    expect(valencia.nextOpening(utc('2026-10-23T13:00'))).toEqual(utc('2026-10-26T07:00')); // CET
+  });
+
+  it('closes a team without hours only on the calendar\'s days', () => {
+    const always = new OfficeHours(team(undefined, { country: 'ES', region: 'VC', local: [], except: [] }), MADRID);
+    expect(always.isOpen(utc('2026-12-07T03:00'))).toBe(true);
+    expect(always.closesAt(utc('2026-12-07T03:00'))).toEqual(utc('2026-12-07T23:00')); // midnight before the 8th
+    expect(always.nextOpening(utc('2026-12-08T12:00'))).toEqual(utc('2026-12-08T23:00'));
+  });
+
+  it('uses Argentina\'s moveable national holidays in Buenos Aires (Carnival Monday and Tuesday 2026)', () => {
+    const ba = new OfficeHours(team({ mon: '09:00-18:00', tue: '09:00-18:00', wed: '09:00-18:00' }, { country: 'AR', local: [], except: [] }), 'America/Argentina/Buenos_Aires');
+    expect(ba.isOpen(utc('2026-02-16T13:00'))).toBe(false);
+    expect(ba.nextOpening(utc('2026-02-16T13:00'))).toEqual(utc('2026-02-18T12:00'));
+  });
+
+  it('refuses an unknown country or region, naming the team', () => {
+    expect(() => new OfficeHours(team(hours, { country: 'XX', local: [], except: [] }), MADRID)).toThrow(/atencion-ciudadana.*unknown country "XX"/);
+    expect(() => new OfficeHours(team(hours, { country: 'ES', region: 'ZZ', local: [], except: [] }), MADRID)).toThrow(/atencion-ciudadana.*no region "ZZ".*VC/);
   });
 });
 
