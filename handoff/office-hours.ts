@@ -36,6 +36,8 @@ const offsetAt = (ms: number, timezone: string): number => wallAsUtc(ms, timezon
 /**
  * The instant the zone's wall clock reads `wall` (written as UTC). Ambiguous (fall-back): the first occurrence.
  * Nonexistent (spring-forward gap): the first valid instant after, i.e. the moment of the change.
+ * Kept on Intl rather than a date library (issue 14): moment-timezone, already here through date-holidays,
+ * reads Madrid's 02:30 on the spring-forward Sunday as 03:30 CEST, an hour after the desk really opens.
  */
 function instantOf(wall: number, timezone: string): number {
   // Offsets a day either side bracket the single DST change that can be near `wall`.
