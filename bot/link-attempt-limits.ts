@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { luaScript } from './lua';
 import { systemClock, type Clock } from './clock';
 
 /** How far linking a WhatsApp number by code may go. Defaults below. */
@@ -55,69 +56,10 @@ export type CodeCheck =
  * Sliding windows as sorted sets of event times (score = the caller's clock, so tests can move time);
  * Redis TTLs only clear what no window can see any more. Each script decides and records in one step,
  * so two conversations asking at once cannot both get under a limit.
- *
- * ISSUE — KEYS: code, sends to the number, sends from the conversation, lock.
- * ARGV: now, code hash, code TTL, per number, per conversation, window, unique member.
+ * The scripts' keys and arguments are described at the top of each file.
  */
-const ISSUE_LUA = `
-local now = tonumber(ARGV[1])
-local locked = tonumber(redis.call('GET', KEYS[4]) or '0')
-if locked > now then return {'locked', locked} end
-local live = tonumber(redis.call('HGET', KEYS[1], 'expiresAt') or '0')
-if live > now then return {'live', live} end
-local window = tonumber(ARGV[6])
-local function full(key, limit)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  if redis.call('ZCARD', key) < limit then return false end
-  return tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]) + window
-end
-local numberFree = full(KEYS[2], tonumber(ARGV[4]))
-if numberFree then return {'numberBusy', numberFree} end
-local conversationFree = full(KEYS[3], tonumber(ARGV[5]))
-if conversationFree then return {'conversationBusy', conversationFree} end
-for i = 2, 3 do
-  redis.call('ZADD', KEYS[i], now, ARGV[7])
-  redis.call('PEXPIRE', KEYS[i], window)
-end
-local ttl = tonumber(ARGV[3])
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'hash', ARGV[2], 'expiresAt', now + ttl, 'wrong', 0)
-redis.call('PEXPIRE', KEYS[1], ttl)
-return {'sent', now + ttl}`;
-
-/*
- * CHECK — KEYS: code, wrong codes for the number, lock.
- * ARGV: now, typed code's hash, wrong per code, wrong per number, window, lock time, unique member.
- */
-const CHECK_LUA = `
-local now = tonumber(ARGV[1])
-local locked = tonumber(redis.call('GET', KEYS[3]) or '0')
-if locked > now then return {'locked', locked} end
-local code = redis.call('HMGET', KEYS[1], 'hash', 'expiresAt')
-if not code[1] or tonumber(code[2]) <= now then
-  redis.call('DEL', KEYS[1])
-  return {'expired', 0}
-end
-if code[1] == ARGV[2] then
-  redis.call('DEL', KEYS[1])
-  return {'right', 0}
-end
-local window = tonumber(ARGV[5])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
-redis.call('ZADD', KEYS[2], now, ARGV[7])
-redis.call('PEXPIRE', KEYS[2], window)
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
-  local lockEnd = now + tonumber(ARGV[6])
-  redis.call('SET', KEYS[3], lockEnd, 'PX', ARGV[6])
-  redis.call('DEL', KEYS[1])
-  return {'locked', lockEnd}
-end
-local wrong = redis.call('HINCRBY', KEYS[1], 'wrong', 1)
-if wrong >= tonumber(ARGV[3]) then
-  redis.call('DEL', KEYS[1])
-  return {'spent', 0}
-end
-return {'wrong', tonumber(ARGV[3]) - wrong}`;
+const ISSUE_LUA = luaScript('bot/lua/link-attempt-limits/issue.lua');
+const CHECK_LUA = luaScript('bot/lua/link-attempt-limits/check.lua');
 
 /**
  * The one-time codes that prove a WhatsApp number, and the limits that keep them from being guessed:
