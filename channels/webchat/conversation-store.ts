@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import { BoundedCache } from '../../bot/bounded-cache';
+import { LRUCache } from 'lru-cache';
 import { UnknownConversationError } from '../../bot/errors';
 import { luaScript } from '../../bot/lua';
 
@@ -112,8 +112,8 @@ export function parseNotice(message: string): StreamNotice | undefined {
 }
 
 export class ConversationStore {
-  /** Conversation id → its metadata and until when it may be used (see `known`). */
-  private readonly recent = new BoundedCache<string, { meta: ConversationMeta; until: number }>(RECENT_MAX);
+  /** Conversation id → its metadata, for a minute (see `known`); the least recently used go first. */
+  private readonly recent = new LRUCache<string, ConversationMeta>({ max: RECENT_MAX, ttl: RECENT_MS });
 
   constructor(
     private readonly redis: Redis,
@@ -160,10 +160,9 @@ export class ConversationStore {
    */
   async known(conversationId: string): Promise<ConversationMeta | undefined> {
     const cached = this.recent.get(conversationId);
-    if (cached && cached.until > Date.now()) return cached.meta;
+    if (cached) return cached;
     const meta = await this.get(conversationId);
-    if (meta) this.recent.set(conversationId, { meta, until: Date.now() + RECENT_MS });
-    else this.recent.delete(conversationId);
+    if (meta) this.recent.set(conversationId, meta);
     return meta;
   }
 
