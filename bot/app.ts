@@ -260,7 +260,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       log: log.child({ module: 'console' }),
     });
     const app = createHttpApp({
-      redis, metrics, log, channels,
+      redis, metrics, log, channels, trustProxy: config.TRUST_PROXY,
       pingDatabase: () => history.ping(),
       beforeScrape: async () => {
         for (const q of [inbound.queue, ...outbound.all().map((o) => o.queue)]) {
@@ -302,13 +302,13 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      if (server) {
-        server.closeAllConnections();
-        server.close();
-      }
+      // No new connections; requests in flight get until the sockets close below to finish.
+      server?.close();
+      server?.closeIdleConnections();
       for (const channel of channels.all()) await channel.stop();
       await consoleSocket?.close();
       await webchat.close();
+      server?.closeAllConnections();
       await timersWorker?.close();
       open311Questions?.stop();
       knowledge?.close();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors';
@@ -25,6 +26,34 @@ const hostPortList = z.string().transform((s, ctx) => {
   }
   return parsed.map((m) => ({ host: m![1] ?? m![2]!, port: Number(m![3]) }));
 });
+
+/** express's names for address ranges, usable in TRUST_PROXY beside addresses and CIDR ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY as express's `trust proxy`: `false`, `true`, a number of hops, or a list of addresses, CIDR
+ * ranges and range names. Checked here, because express only fails on a bad entry at the first request.
+ */
+const trustProxy = z.string().transform((s, ctx): boolean | number | string[] => {
+  const v = s.trim();
+  if (v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const entries = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = entries.findIndex((e) => !PROXY_RANGE_NAMES.includes(e) && !isAddressOrRange(e));
+  if (entries.length === 0 || bad !== -1) {
+    ctx.addIssue({ code: 'custom', message: `${entries.length === 0 ? 'is empty' : `entry ${bad + 1} of ${entries.length} is not an address or CIDR range`}: use false, true, a number of hops, or a comma-separated list of addresses, CIDR ranges (10.0.0.0/8) and loopback, linklocal, uniquelocal` });
+    return z.NEVER;
+  }
+  return entries;
+});
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 /** Every environment variable the bot reads. Only this file touches process.env. */
 export const ConfigSchema = z.object({
@@ -70,6 +99,17 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Inbound turns run concurrently per worker process (different conversations only). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(256),
+  /**
+   * How long a stop (SIGTERM, SIGINT) may take: turns, deliveries and requests in flight finish, connections
+   * close; past it the process exits with code 1 anyway. Below Kubernetes' 30 s grace period by default.
+   */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(25_000),
+  /**
+   * Which proxies' `X-Forwarded-For` is believed for the client's address (per-IP limits, logs): `false`
+   * none, `true` any (only when nothing reaches the bot but through the proxy), a number of hops, or a
+   * comma-separated list of addresses, CIDR ranges and `loopback`, `linklocal`, `uniquelocal`.
+   */
+  TRUST_PROXY: trustProxy.default(['loopback']),
 
   /** When set, Direct Line clients need this secret (or a token made with it); otherwise tokens/generate is open, rate-limited. */
   DIRECTLINE_SECRET: z.string().min(16).optional(),

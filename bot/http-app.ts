@@ -12,9 +12,11 @@ export interface OpsDeps {
   metrics: Metrics;
   /** Refreshes gauges (queue depths) right before a scrape. */
   beforeScrape: () => Promise<void>;
-  /** Channels whose health `/readyz` reports (a channel that needs an operator makes the process not ready). */
+  /** Channels whose health `/readyz` lists and `/healthz/channels` reports (neither makes the process unready). */
   channels: ChannelRegistry;
   log: Logger;
+  /** express `trust proxy`: whose `X-Forwarded-For` gives `req.ip` (config TRUST_PROXY). @defaultValue ['loopback'] */
+  trustProxy?: boolean | number | ReadonlyArray<string>;
 }
 
 /** The express app with the operational endpoints; channels mount their routers on it. */
@@ -23,27 +25,42 @@ export function createHttpApp(ops: OpsDeps): Express {
   app.disable('x-powered-by');
   // API answers are never revalidated: hashing every JSON body for an ETag is wasted work (static files keep theirs).
   app.disable('etag');
-  app.set('trust proxy', 'loopback');
+  const trustProxy = ops.trustProxy ?? ['loopback'];
+  app.set('trust proxy', Array.isArray(trustProxy) ? [...trustProxy] : trustProxy);
   app.use(securityHeaders);
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  // Ready means this process can take traffic: Redis and SQL answer. A channel that is down (an unpaired
+  // WhatsApp, a Telegram token refused) is listed but does not make it unready: the load balancer would
+  // otherwise drop the web chat and the console of every web process for one channel an operator must fix.
   app.get('/readyz', async (_req, res) => {
     const [redis, database] = await Promise.all([
       ops.redis.ping().then(() => 'ok', (err: Error) => `down: ${err.message}`),
       ops.pingDatabase().then(() => 'ok', (err: Error) => `down: ${err.message}`),
     ]);
-    const channels: Record<string, string> = {};
-    for (const c of ops.channels.all()) {
-      const h = c.health?.() ?? { ok: true };
-      channels[c.id] = h.ok ? 'ok' : `down: ${h.detail ?? 'unavailable'}`;
-    }
-    const ready = redis === 'ok' && database === 'ok' && Object.values(channels).every((v) => v === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: { redis, database, channels } });
+    const ready = redis === 'ok' && database === 'ok';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: { redis, database }, channels: channelHealth(ops.channels) });
+  });
+  // For monitoring and alerts: 503 while any channel of this process is down, with each one's reason.
+  app.get('/healthz/channels', (_req, res) => {
+    const channels = channelHealth(ops.channels);
+    const ok = Object.values(channels).every((v) => v === 'ok');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', channels });
   });
   app.get('/metrics', async (_req, res) => {
     await ops.beforeScrape().catch((err: unknown) => ops.log.error({ err }, 'refreshing queue gauges failed'));
     res.type(ops.metrics.registry.contentType).send(await ops.metrics.registry.metrics());
   });
   return app;
+}
+
+/** Each channel of this process: `ok`, or `down: <reason>` (also for a gauge refreshed before a scrape). */
+export function channelHealth(registry: ChannelRegistry): Record<string, string> {
+  const channels: Record<string, string> = {};
+  for (const c of registry.all()) {
+    const h = c.health?.() ?? { ok: true };
+    channels[c.id] = h.ok ? 'ok' : `down: ${h.detail ?? 'unavailable'}`;
+  }
+  return channels;
 }
 
 /** Last handlers: JSON 404 and JSON 500, never an HTML stack trace. */

@@ -65,3 +65,59 @@ export function installProcessGuards(opts: ProcessGuardOptions): () => void {
     process.off('uncaughtException', onException);
   };
 }
+
+export interface StopSignalOptions {
+  log: Logger;
+  /** The app's graceful `stop`: stop accepting, finish what is in flight, close connections. */
+  shutdown(): Promise<void>;
+  /** How long `shutdown` may take before the process exits with code 1 anyway (config SHUTDOWN_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** @defaultValue process.exit */
+  exit?(code: number): void;
+}
+
+/**
+ * SIGTERM and SIGINT, the supervisor's stop (Kubernetes, Docker, systemd; Ctrl-C): one graceful shutdown,
+ * then exit code 0, or 1 when it failed. A shutdown still running after `timeoutMs` exits with code 1
+ * anyway: BullMQ's graceful Worker.close() can wait forever after a Redis restart (taskforcesh/bullmq#4656),
+ * and a frozen Redis never answers `quit`. Keep the deadline under the supervisor's own (Kubernetes'
+ * terminationGracePeriodSeconds, systemd's TimeoutStopSec), or it kills the process before our log line.
+ * A second signal during the shutdown exits with code 1 at once (Ctrl-C twice).
+ *
+ * Installed before the boot: a boot that waits for Redis ends on a signal. Returns a function that removes
+ * the handlers (tests).
+ */
+export function installStopSignals(opts: StopSignalOptions): () => void {
+  const { log } = opts;
+  const exit = opts.exit ?? ((code: number) => process.exit(code));
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log.warn({ signal }, 'a second stop signal during shutdown: exiting now');
+      exit(1);
+      return;
+    }
+    stopping = true;
+    log.info({ signal, timeoutMs: opts.timeoutMs }, 'shutting down');
+    const deadline = setTimeout(() => {
+      log.error({ signal, timeoutMs: opts.timeoutMs }, 'shutdown did not finish in time: exiting');
+      exit(1);
+    }, opts.timeoutMs);
+    deadline.unref();
+    opts.shutdown().then(
+      () => {
+        log.info({ signal }, 'stopped');
+        exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        exit(1);
+      },
+    ).finally(() => clearTimeout(deadline));
+  };
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  return () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+}

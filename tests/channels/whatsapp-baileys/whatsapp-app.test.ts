@@ -87,11 +87,12 @@ describe('WhatsApp through Baileys, end to end', () => {
     await chat.say(incoming.sticker(chat.jid), /^Perdona, de moment només puc llegir text, ubicacions i fotos\.$/);
   });
 
-  it('reports the channel ready on /readyz while the session is open', async () => {
+  it('reports the channel up on /readyz and /healthz/channels while the session is open', async () => {
     const res = await fetch(`${wa.url}/readyz`);
-    const body = (await res.json()) as { checks: { channels: Record<string, string> } };
+    const body = (await res.json()) as { channels: Record<string, string> };
     expect(res.status).toBe(200);
-    expect(body.checks.channels.whatsapp).toBe('ok');
+    expect(body.channels.whatsapp).toBe('ok');
+    expect((await fetch(`${wa.url}/healthz/channels`)).status).toBe(200);
   });
 });
 
@@ -105,15 +106,16 @@ describe('WhatsApp through Baileys, logged out', () => {
     await out?.stop();
   });
 
-  it('stops without reconnecting, fails /readyz with a clear detail, and forgets the dead session', async () => {
+  it('stops without reconnecting, fails /healthz/channels with a clear detail (not /readyz), and forgets the dead session', async () => {
     const redis = out.app.redis;
     const credsKey = `${out.config.REDIS_PREFIX}:wa:auth:creds`;
     await eventually(async () => (await redis.exists(credsKey)) === 1, 5_000, 'creds saved on open');
     out.socket().close(401, 'Stream Errored (conflict)');
-    const res = await fetch(`${out.url}/readyz`);
-    const body = (await res.json()) as { checks: { channels: Record<string, string> } };
+    const res = await fetch(`${out.url}/healthz/channels`);
+    const body = (await res.json()) as { channels: Record<string, string> };
     expect(res.status).toBe(503);
-    expect(body.checks.channels.whatsapp).toBe('down: WhatsApp session logged out: pair again');
+    expect(body.channels.whatsapp).toBe('down: WhatsApp session logged out: pair again');
+    expect((await fetch(`${out.url}/readyz`)).status).toBe(200);
     await eventually(async () => (await redis.exists(credsKey)) === 0, 5_000, 'the logged-out session deleted');
     await new Promise((r) => setTimeout(r, 300));
     expect(out.sockets).toHaveLength(1);
