@@ -50,7 +50,7 @@ process.on('exit', () => { for (const p of procs) p.kill('SIGKILL'); });
 /** A worker process whose log lines are counted, not printed (a fault run makes many warnings on purpose). */
 function startWorker(): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, ROLE: 'worker', PORT: '0' },
+    env: { ...process.env, LOG_LEVEL: 'warn', METRICS_PORT: '0', ...env, ROLE: 'worker', PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   procs.add(child);

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 /** Starts `bot/main.ts` in a child process with the given environment and waits until it is ready. */
 export async function spawnBot(env: Record<string, string>, readyUrl?: string, nodeArgs: string[] = []): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bot/main.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const until = Date.now() + 30_000;

@@ -62,6 +62,16 @@ export const ConfigSchema = z.object({
   ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   PORT: port.default(3978),
   HOST: z.string().default('0.0.0.0'),
+  /**
+   * Prometheus metrics (`GET /metrics`) of every role, on this port of HOST, never the public one; 0 takes
+   * any free port. @defaultValue 9464, or 0 under NODE_ENV=test (tests run many processes side by side)
+   */
+  METRICS_PORT: port.optional(),
+  /**
+   * OpenTelemetry: traces go by OTLP/HTTP to this collector when set (the SDK reads the other standard
+   * OTEL_* variables, e.g. OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_PROTOCOL); unset, nothing is loaded.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   /** Public base URL (used in Direct Line streamUrl); defaults to http://localhost:PORT. */
   PUBLIC_URL: z.url().optional(),
   REDIS_URL: z.url().optional(),
@@ -195,7 +205,7 @@ export const ConfigSchema = z.object({
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(10 * 365 * 86_400),
 });
 
-export type Config = Readonly<Omit<z.infer<typeof ConfigSchema>, 'SQLITE_PATH'> & { SQLITE_PATH: string }>;
+export type Config = Readonly<Omit<z.infer<typeof ConfigSchema>, 'SQLITE_PATH' | 'METRICS_PORT'> & { SQLITE_PATH: string; METRICS_PORT: number }>;
 
 /** Parses the environment once at boot. Throws ConfigError naming the bad variables, never their values. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -225,5 +235,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(r.data.WEBHOOK_URL) !== Boolean(r.data.WEBHOOK_SECRET)) {
     throw new ConfigError('invalid environment:\n  WEBHOOK_URL, WEBHOOK_SECRET: set both or neither');
   }
-  return Object.freeze({ ...r.data, SQLITE_PATH: r.data.SQLITE_PATH ?? path.join(r.data.DATA_DIR, 'bot.sqlite') });
+  return Object.freeze({
+    ...r.data, SQLITE_PATH: r.data.SQLITE_PATH ?? path.join(r.data.DATA_DIR, 'bot.sqlite'),
+    METRICS_PORT: r.data.METRICS_PORT ?? (r.data.NODE_ENV === 'test' ? 0 : 9464),
+  });
 }

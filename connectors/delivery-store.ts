@@ -100,6 +100,14 @@ export class DeliveryStore {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /** How many tickets wait for an agent's review (the metric citybot_backoffice_review_tickets). */
+  async countRejected(): Promise<number> {
+    const row = await this.guard('count rejections', () =>
+      this.db.kysely.selectFrom('tickets').select((eb) => eb.fn.countAll<string | number>().as('n')).where('delivery', '=', 'rejected').executeTakeFirstOrThrow(),
+    );
+    return Number(row.n);
+  }
+
   /** Rejected tickets (for agents to review), newest first. */
   async rejections(limit = 200): Promise<Array<DeliveryTicket & { error: string }>> {
     const rows = await this.guard('list rejections', () =>

@@ -12,6 +12,7 @@ import type { AccountEvents } from './account-events';
 import { parseClientFrame } from './client-frames';
 import { maySee } from './console-api';
 import type { AgentView, ServerEvent } from './protocol';
+import { countWebSocket, type WebSocketMetrics } from '../bot/websocket-metrics';
 
 export const CONSOLE_WS_PATH = '/console/ws';
 // A console socket only sends small control messages (open/close/ping).
@@ -50,6 +51,8 @@ export interface ConsoleSocketDeps {
   /** The session's enabled agent as they are now, or undefined when the session or the agent is gone. */
   agentOfSession(token: string): Promise<AgentView | undefined>;
   log: Logger;
+  /** Counts open consoles and their frames. */
+  metrics?: WebSocketMetrics;
 }
 
 /**
@@ -114,6 +117,7 @@ export class ConsoleSocket {
       (session) => {
         if (!session) return refuseUpgrade(socket, 401, 'not logged in, or not from the console page');
         this.wss.handleUpgrade(req, socket, head, (ws) => {
+          countWebSocket(ws, 'console', this.deps.metrics);
           this.welcome(ws, session.token, session.agent).catch((err: unknown) => {
             this.deps.log.warn({ err, agentId: session.agent.id }, 'console socket not set up');
             ws.close(CLOSE.tryAgain, 'try again');

@@ -84,7 +84,9 @@ export async function deliver(channels: ChannelRegistry, { ref, activities }: Ou
     }
     metrics.messages.inc({ channel: ref.channel, direction: 'out' }, activities.length);
   } catch (err) {
-    if (!(err instanceof AppError && !err.retryable)) throw err;
+    const permanent = err instanceof AppError && !err.retryable;
+    metrics.sendFailures.inc({ channel: ref.channel, code: err instanceof AppError ? err.code : 'other', retryable: String(!permanent) });
+    if (!permanent) throw err;
     log.error({ err, channel: ref.channel, conversationId: ref.conversationId }, 'reply dropped: permanent delivery failure');
   }
   return true;
@@ -123,6 +125,7 @@ export function startOutboundWorkers(opts: {
         await deliver(opts.channels, item, opts.metrics, log, { progress });
       },
       onDead: async (_key, { ref }) => {
+        opts.metrics.deliveriesAbandoned.inc({ channel: ref.channel });
         log.error({ channel: ref.channel, conversationId: ref.conversationId }, 'reply abandoned after repeated delivery failures');
       },
     });

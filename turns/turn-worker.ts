@@ -11,7 +11,7 @@ import { LockLostError } from '../bot/errors';
 import { stateKeysOf, TURN_STORE, TurnStore } from './turn-state';
 import type { TranscriptEntry } from '../bot/sql/history-store';
 import type { InboundItem } from '../queues/inbound';
-import type { OrderedQueue } from '../queues/ordered-queue';
+import type { Drained, OrderedQueue } from '../queues/ordered-queue';
 import { deliver, type OutboundItem, type OutboundQueues } from '../queues/outbound';
 import type { TranscriptOutbox } from '../queues/transcript-outbox';
 
@@ -111,54 +111,62 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
   return deps.inbound.work(deps.connection, {
     concurrency: deps.concurrency,
     log,
-    handle: async (key, { activity, receivedAt }, { journal, journalKey, side, fence, holds }) => {
-      const channel = activity.channelId as ChannelId;
-      const conversationId = activity.conversation!.id;
-      deps.metrics.messages.inc({ channel, direction: 'in' });
-      const recorded = journal === null ? undefined : (JSON.parse(journal) as TurnJournal);
-      const rerun = recorded !== undefined && recorded.id === activity.id;
-      const store = new TurnStore(deps.storage);
-      // Both state keys and the sender's citizen are read in one round trip.
-      const from = activity.from!;
-      const identity = await store.prefetch(stateKeysOf(activity), deps.citizens.keysOf(channel, from.id));
-      const citizenId = await deps.citizens.resolve(channel, from.id, from.name, identity);
-      let replies: Partial<Activity>[];
-      if (rerun) {
-        replies = recorded.replies;
-        log.warn({ channel, conversationId }, 'message run again after a worker stopped: re-delivering its recorded replies');
-      } else {
-        showTyping(deps, activity, log);
-        const turnState = new Map<string | symbol, unknown>([[deps.citizenKey, citizenId], [TURN_STORE, store]]);
-        // The handoff hold, read with the message (OrderedQueue sideKeyOf): null means none.
-        if (side !== undefined) turnState.set(deps.holdKey, side === null ? null : JSON.parse(side));
-        replies = await deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), turnState);
-        const entry: TurnJournal = { id: activity.id ?? '', replies };
-        const lines = [
-          // A conversation start (conversationUpdate) is not something the citizen said.
-          ...(activity.type === 'message' ? [line(activity, 'in', conversationId, channel, citizenId)] : []),
-          ...replies.map((r) => line(r, 'out', conversationId, channel, citizenId)),
-        ];
-        // State, journal and transcript lines in one atomic step (see queues/transcript-outbox).
-        await deps.storage.commitJson(
-          store.changes,
-          { key: journalKey, value: JSON.stringify(entry), ttlMs: JOURNAL_TTL_MS },
-          { key: deps.transcript.key, values: deps.transcript.encode(lines) },
-          fence,
-        );
-        if (lines.length > 0) deps.transcript.nudge();
-      }
-      if (replies.length > 0) {
-        // The lock's new holder delivers the journal's replies (and dedupes them against ours, if we were first).
-        if (!holds()) throw new LockLostError('lost the conversation lock after the commit: the new holder delivers');
-        const ref = { channel, conversationId, userId: activity.from!.id, locale: replies[0]?.locale ?? activity.locale };
-        const item = { ref, activities: replies };
-        if (!(await deliveredInline(deps, key, item, log))) await deps.outbound.of(channel).push(key, item, `${key}|${activity.id}`, fence);
-      }
-      deps.metrics.turnSeconds.observe({ channel }, (Date.now() - receivedAt) / 1_000);
-    },
+    handle: (key, item, drained) =>
+      runTurn(key, item, drained).catch((err: unknown) => {
+        // A lost lock is not a failure: the new holder answers (see LockLostError).
+        if (!(err instanceof LockLostError)) deps.metrics.turnsFailed.inc({ channel: item.activity.channelId ?? 'unknown' });
+        throw err;
+      }),
     onDead: async (key, { activity }) => {
+      deps.metrics.turnsDead.inc({ channel: activity.channelId ?? 'unknown' });
       const ref = { channel: activity.channelId as ChannelId, conversationId: activity.conversation!.id, userId: activity.from?.id };
       await deps.outbound.push(key, { ref, activities: [deps.apology(activity)] }, `${key}|${activity.id}|dead`);
     },
   });
+
+  async function runTurn(key: string, { activity, receivedAt }: InboundItem, { journal, journalKey, side, fence, holds }: Drained): Promise<void> {
+    const channel = activity.channelId as ChannelId;
+    const conversationId = activity.conversation!.id;
+    deps.metrics.messages.inc({ channel, direction: 'in' });
+    const recorded = journal === null ? undefined : (JSON.parse(journal) as TurnJournal);
+    const rerun = recorded !== undefined && recorded.id === activity.id;
+    const store = new TurnStore(deps.storage);
+    // Both state keys and the sender's citizen are read in one round trip.
+    const from = activity.from!;
+    const identity = await store.prefetch(stateKeysOf(activity), deps.citizens.keysOf(channel, from.id));
+    const citizenId = await deps.citizens.resolve(channel, from.id, from.name, identity);
+    let replies: Partial<Activity>[];
+    if (rerun) {
+      replies = recorded.replies;
+      log.warn({ channel, conversationId }, 'message run again after a worker stopped: re-delivering its recorded replies');
+    } else {
+      showTyping(deps, activity, log);
+      const turnState = new Map<string | symbol, unknown>([[deps.citizenKey, citizenId], [TURN_STORE, store]]);
+      // The handoff hold, read with the message (OrderedQueue sideKeyOf): null means none.
+      if (side !== undefined) turnState.set(deps.holdKey, side === null ? null : JSON.parse(side));
+      replies = await deps.adapter.runTurn(activity, (ctx) => deps.bot.run(ctx), turnState);
+      const entry: TurnJournal = { id: activity.id ?? '', replies };
+      const lines = [
+        // A conversation start (conversationUpdate) is not something the citizen said.
+        ...(activity.type === 'message' ? [line(activity, 'in', conversationId, channel, citizenId)] : []),
+        ...replies.map((r) => line(r, 'out', conversationId, channel, citizenId)),
+      ];
+      // State, journal and transcript lines in one atomic step (see queues/transcript-outbox).
+      await deps.storage.commitJson(
+        store.changes,
+        { key: journalKey, value: JSON.stringify(entry), ttlMs: JOURNAL_TTL_MS },
+        { key: deps.transcript.key, values: deps.transcript.encode(lines) },
+        fence,
+      );
+      if (lines.length > 0) deps.transcript.nudge();
+    }
+    if (replies.length > 0) {
+      // The lock's new holder delivers the journal's replies (and dedupes them against ours, if we were first).
+      if (!holds()) throw new LockLostError('lost the conversation lock after the commit: the new holder delivers');
+      const ref = { channel, conversationId, userId: activity.from!.id, locale: replies[0]?.locale ?? activity.locale };
+      const item = { ref, activities: replies };
+      if (!(await deliveredInline(deps, key, item, log))) await deps.outbound.of(channel).push(key, item, `${key}|${activity.id}`, fence);
+    }
+    deps.metrics.turnSeconds.observe({ channel }, (Date.now() - receivedAt) / 1_000);
+  }
 }

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { AppError } from '../../bot/errors';
+import { markWebhookRefused } from '../../bot/http-metrics';
 import { sameSecret } from '../../bot/same-secret';
 
 export interface WebhookRouterOptions {
@@ -28,8 +29,10 @@ export function createWebhookRouter(o: WebhookRouterOptions): Router {
     o.path,
     (req, res, next) => {
       const received = req.get(SECRET_HEADER);
-      if (received === undefined) return fail(res, 401, 'Unauthorized', 'missing secret token');
-      if (!sameSecret(received, o.secret)) return fail(res, 403, 'Forbidden', 'wrong secret token');
+      if (received === undefined || !sameSecret(received, o.secret)) {
+        markWebhookRefused(res, { source: 'telegram', reason: received === undefined ? 'missing_secret' : 'bad_secret' });
+        return received === undefined ? fail(res, 401, 'Unauthorized', 'missing secret token') : fail(res, 403, 'Forbidden', 'wrong secret token');
+      }
       next();
     },
     express.json({ limit: '1mb' }),

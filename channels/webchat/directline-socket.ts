@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import { refuseUpgrade, upgradeUrl } from '../../bot/upgrades';
+import { countWebSocket, type WebSocketMetrics } from '../../bot/websocket-metrics';
 import { assertMayUse, authenticate } from './auth';
 import { isConversationId, isWatermark, type ConversationStore, type StreamNotice } from './conversation-store';
 import { DirectLineHttpError, toDirectLineError } from './http-error';
@@ -77,6 +78,8 @@ export interface DirectLineSocketDeps {
   /** WEBCHAT_ORIGINS; `*` allows any page. */
   origins: readonly string[];
   log: Logger;
+  /** Counts open streams and their frames. */
+  metrics?: WebSocketMetrics;
 }
 
 /**
@@ -162,6 +165,7 @@ export class DirectLineSocketServer {
     }
 
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      countWebSocket(ws, 'directline', this.deps.metrics);
       const session = new StreamSession(conversationId, ws, watermark, store, log);
       this.sessions.add(session);
       ws.on('pong', () => {

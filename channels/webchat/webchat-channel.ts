@@ -13,6 +13,7 @@ import { InboundPipeline } from './inbound';
 import { StreamHub } from './stream-hub';
 import { TokenService } from './tokens';
 import { WebchatAdapter } from './webchat-adapter';
+import type { WebSocketMetrics } from '../../bot/websocket-metrics';
 
 export interface WebchatChannelOptions {
   /** Shared command connection; the channel never closes it. A subscriber is duplicated from it on first socket. */
@@ -23,6 +24,8 @@ export interface WebchatChannelOptions {
   publicUrl: string;
   /** Where uploaded photos are kept (shared with the other channels). */
   media: MediaStore;
+  /** Counts stream sockets and their frames. */
+  metrics?: WebSocketMetrics;
 }
 
 /** The web chat channel of one process. */
@@ -51,7 +54,7 @@ export function createWebchatChannel(opts: WebchatChannelOptions): WebchatChanne
   const inbound = new InboundPipeline(store, () => adapter.currentIngest(), media);
   const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:dl:rl`, points: config.TOKEN_RATE_LIMIT, duration: 60 });
   const hub = new StreamHub(redis, store, log);
-  const sockets = new DirectLineSocketServer({ tokens, store, hub, origins: config.WEBCHAT_ORIGINS, log });
+  const sockets = new DirectLineSocketServer({ tokens, store, hub, origins: config.WEBCHAT_ORIGINS, log, ...(opts.metrics ? { metrics: opts.metrics } : {}) });
   const router = createDirectLineRouter({ config, store, tokens, limiter, inbound, media, log, publicUrl });
   let closing: Promise<void> | undefined;
 

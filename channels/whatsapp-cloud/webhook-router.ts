@@ -6,6 +6,7 @@ import type { WebhookHandler } from './webhook-handler';
 import { webhookPayloadSchema } from './webhook-payload';
 import { sameSecret } from '../../bot/same-secret';
 import { isValidSignature } from './webhook-signature';
+import { markWebhookRefused } from '../../bot/http-metrics';
 
 export interface WebhookRouterOptions {
   appSecret: string;
@@ -41,9 +42,13 @@ export function createWebhookRouter(opts: WebhookRouterOptions): Router {
   router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: '3mb' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = req.get('x-hub-signature-256');
-    if (!signature) return void res.status(401).json({ error: { code: 'Unauthorized', message: 'missing X-Hub-Signature-256' } });
+    if (!signature) {
+      markWebhookRefused(res, { source: 'whatsapp_cloud', reason: 'missing_signature' });
+      return void res.status(401).json({ error: { code: 'Unauthorized', message: 'missing X-Hub-Signature-256' } });
+    }
     if (!isValidSignature(signature, raw, opts.appSecret)) {
       opts.log.warn({ ip: req.ip }, 'whatsapp webhook with a wrong signature rejected');
+      markWebhookRefused(res, { source: 'whatsapp_cloud', reason: 'bad_signature' });
       return void res.status(403).json({ error: { code: 'Forbidden', message: 'invalid signature' } });
     }
     const payload = parse(raw);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../bot/config';
 import type { Catalog } from '../../catalog/schema';
 import type { Classifier } from './classifier';
+import type { HybridClassifierOptions } from './hybrid-classifier';
 import { LiveOfflineClassifier } from './live-classifier';
 import { OfflineClassifier } from './offline-classifier';
 
@@ -37,7 +38,9 @@ export async function createClassifier(
  * {@link HybridClassifier} with an {@link LlmClassifier} in `LLM_MODE` (timeout `LLM_TIMEOUT_MS`).
  * Also used by bot/learning-classifier.ts, whose offline side learns from agents' corrections.
  */
-export async function withModel(config: Config, catalog: Catalog, offline: OfflineClassifier | LiveOfflineClassifier, log?: Logger): Promise<Classifier> {
+export async function withModel(
+  config: Config, catalog: Catalog, offline: OfflineClassifier | LiveOfflineClassifier, log?: Logger, metrics?: HybridClassifierOptions['metrics'],
+): Promise<Classifier> {
   if (!config.LLM_PROVIDER) return offline;
   const [{ createChatModel }, { HybridClassifier }, { LlmClassifier }] = await Promise.all([
     import('./chat-model'), import('./hybrid-classifier'), import('./llm-classifier'),
@@ -48,5 +51,5 @@ export async function withModel(config: Config, catalog: Catalog, offline: Offli
     timeoutMs: config.LLM_TIMEOUT_MS,
     detectLocale: (text, fallback) => offline.detectLocale(text, fallback),
   });
-  return new HybridClassifier({ offline, llm, mode: config.LLM_MODE, log });
+  return new HybridClassifier({ offline, llm, mode: config.LLM_MODE, log, ...(metrics ? { metrics } : {}) });
 }

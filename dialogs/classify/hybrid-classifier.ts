@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { LlmUnavailableError } from '../../bot/errors';
+import type { Metrics } from '../../bot/metrics';
 import type { Locale } from '../../catalog/schema';
 import { NONE, type Candidate, type Classification, type Classifier } from './classifier';
 import type { OfflineClassifier } from './offline-classifier';
@@ -16,6 +17,8 @@ export interface HybridClassifierOptions {
   /** `hybrid`: ask `llm` only when offline says "none" or its confidence is below `offline.threshold`; `llm`: always ask it. */
   mode: 'hybrid' | 'llm';
   log?: Logger;
+  /** Times each model call and counts the fallbacks to the offline answer. */
+  metrics?: Pick<Metrics, 'llmSeconds' | 'llmFallbacks'>;
 }
 
 /** Most alternatives a Classification carries (see `Classification.alternatives`). */
@@ -42,18 +45,22 @@ export class HybridClassifier implements Classifier {
   }
 
   async classify(text: string, locale?: Locale): Promise<Classification> {
-    const { offline, llm, mode, log } = this.#opts;
+    const { offline, llm, mode, log, metrics } = this.#opts;
     const local = await offline.classify(text, locale);
     // The explicit "none" outcome is not an answer to act on: the LLM may still see a service in it.
     if (mode === 'hybrid' && local.service !== NONE && local.confidence >= offline.threshold) return local;
 
     let remote: Classification;
+    const started = performance.now();
     try {
       // The offline locale goes along so both readings agree on the message's language.
       remote = await llm.classify(text, local.locale);
+      metrics?.llmSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1_000);
     } catch (err) {
       // A skipped call (allowance spent, breaker open) is expected and already logged once by the guard.
       const skipped = err instanceof Error && err.cause instanceof LlmUnavailableError;
+      if (!skipped) metrics?.llmSeconds.observe({ outcome: 'failed' }, (performance.now() - started) / 1_000);
+      metrics?.llmFallbacks.inc({ reason: skipped ? 'skipped' : 'error' });
       (skipped ? log?.debug.bind(log) : log?.warn.bind(log))?.(
         { err, mode, offlineService: local.service, offlineConfidence: local.confidence },
         'LLM classification failed; using the offline answer',

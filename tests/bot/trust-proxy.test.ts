@@ -54,7 +54,7 @@ describe('the HTTP app believes X-Forwarded-For only from the proxies TRUST_PROX
   async function clientAddressSeen(value: string, forwardedFor: string): Promise<string> {
     const app = createHttpApp({
       redis, metrics: new Metrics(), channels: new ChannelRegistry(), log: createLogger('silent'),
-      pingDatabase: async () => undefined, beforeScrape: async () => undefined,
+      pingDatabase: async () => undefined,
       trustProxy: loadConfig({ TRUST_PROXY: value }).TRUST_PROXY,
     });
     app.get('/ip', (req, res) => void res.json({ ip: req.ip }));
