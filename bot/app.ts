@@ -4,24 +4,17 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
-import { createTelegramChannel } from '../channels/telegram';
 import { createWebchatChannel } from '../channels/webchat';
 import { createWhatsappCloudChannel, whatsappCloudEnabled } from '../channels/whatsapp-cloud';
 import { createWidgetAssets } from '../channels/webchat/widget-assets';
 import { BuiltinConnector } from '../connectors/builtin/builtin-connector';
 import { countedConnector } from '../connectors/counted-connector';
 import { loadCatalog } from '../catalog/load-catalog';
-import { createLearningClassifier } from './learning-classifier';
-import { createCitizenBot, t } from '../dialogs';
-import { useSpanishVariant } from '../dialogs/i18n';
-import { createKnowledge, type RunningKnowledge } from '../dialogs/knowledge/create-knowledge';
-import { createUnderstanding } from '../dialogs/understand/create-understanding';
-import { apologyFor, localeOfTag } from '../dialogs/apology';
-import { CITIZEN_ID, citizenIdOf, HOLD } from '../dialogs/turn-keys';
-import { installLlmSafety, RedisCallLimiter, withCitizen } from '../dialogs/llm-safety/index';
+import { t, useSpanishVariant } from '../dialogs/i18n';
+import type { RunningKnowledge } from '../dialogs/knowledge/create-knowledge';
+import { localeOfTag } from '../dialogs/apology';
 import { createIngest, createInboundQueue } from '../queues/inbound';
 import { OutboundQueues, startOutboundWorkers } from '../queues/outbound';
-import { startTurnWorker } from '../turns/turn-worker';
 import { ChannelRegistry } from './channel-registry';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -32,15 +25,12 @@ import { MediaStore } from './media-store';
 import { LinkAttemptLimits } from './link-attempt-limits';
 import { createPhoneLinks } from './phone-links';
 import { Metrics } from './metrics';
-import { QueueAdapter } from '../turns/queue-adapter';
 import { connectRedis, ensureRedis, redisTargetOf } from './redis';
-import { RedisStorage } from '../turns/redis-storage';
 import { openDatabase } from './sql/database';
 import { HistoryStore } from './sql/history-store';
 import { CorrectionsStore } from './sql/corrections-store';
 import { CorrectionFeed } from '../console/correction-feed';
 import { TranscriptOutbox } from '../queues/transcript-outbox';
-import { CitizenDirectory } from '../turns/citizen-directory';
 import type { MakeBaileysSocket } from '../channels/whatsapp-baileys/baileys-socket';
 import { AgentStore } from '../console/agent-store';
 import { createConsoleAuth } from '../console/auth';
@@ -143,9 +133,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   }
 
   // Telegram: created in every role (a worker's deliveries need its send: token + Redis); receives
-  // (long polling, or the webhook mounted below) only where the web role runs.
+  // (long polling, or the webhook mounted below) only where the web role runs. Telegraf loads only when on.
   const telegram = config.TELEGRAM_BOT_TOKEN
-    ? createTelegramChannel({
+    ? (await import('../channels/telegram')).createTelegramChannel({
         token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, receive: config.ROLE !== 'worker', perSecond: config.TELEGRAM_RATE_LIMIT,
         ...(config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } } : {}),
         redis, prefix, media, log: log.child({ module: 'channels/telegram' }),
@@ -195,6 +185,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const timersConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-timers`, log) : undefined;
 
   if (config.ROLE !== 'web') {
+    // Loaded only where turns run (bot/turn-role.ts says why).
+    const {
+      createLearningClassifier, createCitizenBot, createKnowledge, createUnderstanding, apologyFor, CITIZEN_ID, citizenIdOf, HOLD,
+      installLlmSafety, RedisCallLimiter, withCitizen, startTurnWorker, QueueAdapter, RedisStorage, CitizenDirectory,
+    } = await import('./turn-role');
     const { classifier, live } = await createLearningClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
     // Agents' corrections are in the model before the first turn, and retrained in the background
     // whenever an agent corrects (turns go on meanwhile with the previous model).

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { escapeHtmlText } from '../bot/html-text';
 import express, { type Router } from 'express';
-import { buildBrowserBundle, sendBrowserBundle, type BrowserBundle } from '../bot/browser-bundle';
+import { browserBundleOf, bundleBrowserScript, loadBrowserBundle, sendBrowserBundle, type BrowserBundle, type BrowserScript } from '../bot/browser-bundle';
 import { pageHeaders, pagePolicy } from '../bot/security-headers';
 import { CSS } from './ui/styles';
 
@@ -25,11 +25,16 @@ export const consolePolicy = (publicUrl?: string): string => pagePolicy({ ...(pu
 /** The policy when the public URL is not known (the page then connects to 'self' only). */
 export const CONSOLE_CSP = consolePolicy();
 
-const ENTRY = fileURLToPath(new URL('./ui/main.ts', import.meta.url));
+/** The console app. Prebuilt by `npm run build`. */
+export const CONSOLE_SCRIPT: BrowserScript = {
+  name: 'console',
+  entry: fileURLToPath(new URL('./ui/main.ts', import.meta.url)),
+  what: 'the agent console',
+};
 
-/** Bundles the console app (see buildBrowserBundle). */
-export function buildConsole(): Promise<ConsoleBundle> {
-  return buildBrowserBundle(ENTRY, 'the agent console');
+/** Bundles the console app from its sources now (see bundleBrowserScript). */
+export async function buildConsole(): Promise<ConsoleBundle> {
+  return browserBundleOf(await bundleBrowserScript(CONSOLE_SCRIPT));
 }
 
 /** Bytes the console app costs on the wire (gzipped). The budget is 40 KB. */
@@ -39,14 +44,14 @@ export async function consoleBundleGzipSize(): Promise<number> {
 
 /**
  * Serves `GET /console` (the page: no inline script, strict CSP, never cached, never framed) and
- * `GET /console/app.js` (the app). Builds once at start-up, so a syntax error in the app fails
- * the boot rather than an agent's morning. The REST API and the socket are mounted elsewhere.
+ * `GET /console/app.js` (the app). Loads the app once at start-up (see loadBrowserBundle), so a
+ * syntax error in it fails the boot rather than an agent's morning. The REST API and the socket are mounted elsewhere.
  *
  * @example
  * app.use(await createConsoleAssets({ title: 'Ajuntament de Vilanova · Atención ciudadana' }));
  */
 export async function createConsoleAssets(opts: ConsoleAssetsOptions): Promise<Router> {
-  const bundle = await buildConsole();
+  const bundle = await loadBrowserBundle(CONSOLE_SCRIPT);
   const page = consolePage(opts.title, bundle.etag.slice(1, 13));
   const headers = { ...pageHeaders(consolePolicy(opts.publicUrl)), 'Cache-Control': 'no-store' };
   const router = express.Router();

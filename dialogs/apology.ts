@@ -1,4 +1,4 @@
-import { ActivityTypes, type Activity } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import { LOCALES, type Catalog, type Locale } from '../catalog/schema';
 import { LOCALE_TAGS, t, type MessageKey } from './i18n';
 
@@ -14,7 +14,8 @@ export function apologyFor(activity: Partial<Activity>, catalog: Catalog): Parti
 
 function reply(activity: Partial<Activity>, catalog: Catalog, key: MessageKey): Partial<Activity> {
   const locale = localeOfTag(activity.locale) ?? catalog.city.defaultLocale;
-  return { type: ActivityTypes.Message, text: t(locale, key), locale: LOCALE_TAGS[locale] };
+  // 'message' is ActivityTypes.Message: a literal keeps botbuilder out of web processes (they use localeOfTag).
+  return { type: 'message', text: t(locale, key), locale: LOCALE_TAGS[locale] };
 }
 
 /** `es-ES`, `ca`, `en-us` → es, ca, en; anything else → undefined. */

@@ -19,6 +19,7 @@ import { withMenu } from './menu';
 import { RootDialog, type RootStart } from './root-dialog';
 import { useSharedDialogMemory } from './dialog-memory';
 import { CITIZEN_ID, citizenIdOf, HOLD, LOCALE, localeOf } from './turn-keys';
+import { HANDOFF_ENDED, type HandoffEnded } from './handoff-ended';
 
 export interface CitizenBotDeps {
   catalog: Catalog;
@@ -42,14 +43,7 @@ export interface CitizenBotDeps {
   understanding?: EngineDeps['understanding'];
 }
 
-/** The event activity (queued behind the citizen's messages) that tells the engine people let go of the conversation. */
-export const HANDOFF_ENDED = 'handoff.ended';
-export interface HandoffEnded {
-  handoffId: string;
-  team: string;
-  /** released: back to the bot; closed: ask for satisfaction; expired: nobody claimed it in time. */
-  outcome: 'released' | 'closed' | 'expired';
-}
+export { HANDOFF_ENDED, type HandoffEnded } from './handoff-ended';
 
 /** One turn of the engine, for one inbound activity. */
 export interface CitizenBot {

@@ -50,7 +50,4 @@ export function teamFor(draft: IntakeDraft | undefined, catalog: Catalog): strin
   return catalog.services.find((s) => s.code === draft?.service)?.team ?? catalog.handoff.defaultTeam;
 }
 
-/** A team's name in the citizen's language. */
-export function teamName(catalog: Catalog, code: string, locale: 'es' | 'ca' | 'en'): string {
-  return catalog.teams.find((t) => t.code === code)?.names[locale] ?? code;
-}
+export { teamName } from './team-name';

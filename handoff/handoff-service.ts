@@ -10,7 +10,11 @@ import type { Clock } from '../bot/clock';
 import type { Logger } from '../bot/logger';
 import type { HistoryStore } from '../bot/sql/history-store';
 import type { Catalog } from '../catalog/schema';
-import { HANDOFF_ENDED, t, teamName, type ForwardFlags, type HandoffEnded, type HandoffOutcome, type HandoffPort, type HandoffRequest, type Hold } from '../dialogs';
+// Not '../dialogs' (the engine's index): every role has this service, and only turn processes load the engine.
+import type { ForwardFlags, HandoffOutcome, HandoffPort, HandoffRequest, Hold } from '../dialogs';
+import { HANDOFF_ENDED, type HandoffEnded } from '../dialogs/handoff-ended';
+import { t } from '../dialogs/i18n';
+import { teamName } from '../dialogs/team-name';
 import type { AgentView, ConsoleMessage, HandoffView, QueueItem } from '../console/protocol';
 import { CitizenNotices } from '../queues/citizen-notices';
 import { QueuePlaces } from './queue-places';

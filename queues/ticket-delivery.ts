@@ -8,7 +8,7 @@ import type { BuiltinConnector } from '../connectors/builtin/builtin-connector';
 import type { Connector, ConnectorKind, TicketState } from '../connectors/connector';
 import type { DeliveryStore, DeliveryTicket } from '../connectors/delivery-store';
 import type { Catalog } from '../catalog/schema';
-import { t } from '../dialogs';
+import { t } from '../dialogs/i18n';
 import type { CitizenNotices } from './citizen-notices';
 
 /** The back office has not given an id for an Open311 token yet: ask again later (a retry, not a failure). */

@@ -15,6 +15,8 @@ export type { SqlDialect } from './migrations';
 export interface Db {
   readonly kysely: Kysely<DatabaseSchema>;
   readonly dialect: SqlDialect;
+  /** The migrations opening it ran, in order; empty when it was up to date. */
+  readonly migrationsRun: ReadonlyArray<string>;
   /** Closes the pool (PostgreSQL) or the file (SQLite). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -127,8 +129,9 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
 }
 
 async function migrated(kysely: Kysely<DatabaseSchema>, dialect: SqlDialect, schema: string | undefined): Promise<Db> {
+  let migrationsRun: string[];
   try {
-    await migrateToLatest(kysely, dialect, schema);
+    migrationsRun = await migrateToLatest(kysely, dialect, schema);
   } catch (err) {
     await kysely.destroy();
     throw err;
@@ -137,6 +140,7 @@ async function migrated(kysely: Kysely<DatabaseSchema>, dialect: SqlDialect, sch
   return {
     kysely,
     dialect,
+    migrationsRun,
     close: () => (closed ??= kysely.destroy()),
   };
 }

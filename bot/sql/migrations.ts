@@ -287,10 +287,11 @@ const MIGRATION_TABLE = 'kysely_migration';
  * It first reads which migrations ran, and takes the migration lock only when one is pending: every
  * process start goes through here, and with SQLite the lock is the database's one write lock, so a
  * start of an up-to-date bot must not wait for (and time out behind) another process's long write.
+ * Returns the names of the migrations it ran (none when the database was up to date).
  */
-export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect, schema?: string): Promise<void> {
+export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect, schema?: string): Promise<string[]> {
   const migrations = migrationsFor(dialect);
-  if (await isUpToDate(db, dialect, schema, Object.keys(migrations))) return;
+  if (await isUpToDate(db, dialect, schema, Object.keys(migrations))) return [];
   const migrator = new Migrator({
     db,
     provider: new InCodeMigrationProvider(migrations),
@@ -308,6 +309,7 @@ export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect, sche
       cause: error,
     });
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** PostgreSQL's "schema … does not exist" (3F000) about a schema other than ours. */

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { escapeHtmlText } from '../../bot/html-text';
 import express, { type Router } from 'express';
-import { buildBrowserBundle, sendBrowserBundle, type BrowserBundle } from '../../bot/browser-bundle';
+import { browserBundleOf, bundleBrowserScript, loadBrowserBundle, sendBrowserBundle, type BrowserBundle, type BrowserScript } from '../../bot/browser-bundle';
 import { pageHeaders, pagePolicy } from '../../bot/security-headers';
 
 /** The built widget. */
@@ -23,11 +23,16 @@ export interface WidgetAssetsOptions {
  */
 export const demoPagePolicy = (publicUrl?: string): string => pagePolicy({ ...(publicUrl ? { publicUrl } : {}), imageSchemes: ['data:', 'blob:'] });
 
-const ENTRY = fileURLToPath(new URL('./widget/main.ts', import.meta.url));
+/** The browser widget; its styles are a TS string injected into the shadow root. Prebuilt by `npm run build`. */
+export const WIDGET_SCRIPT: BrowserScript = {
+  name: 'webchat',
+  entry: fileURLToPath(new URL('./widget/main.ts', import.meta.url)),
+  what: 'the web chat widget',
+};
 
-/** Bundles the browser widget (see buildBrowserBundle); its styles are a TS string injected into the shadow root. */
-export function buildWidget(): Promise<WidgetBundle> {
-  return buildBrowserBundle(ENTRY, 'the web chat widget');
+/** Bundles the widget from its sources now (see bundleBrowserScript). */
+export async function buildWidget(): Promise<WidgetBundle> {
+  return browserBundleOf(await bundleBrowserScript(WIDGET_SCRIPT));
 }
 
 /** Bytes the widget costs a citizen on the wire (gzipped). The budget is 50 KB. */
@@ -37,14 +42,14 @@ export async function widgetGzipSize(): Promise<number> {
 
 /**
  * Serves `GET /webchat.js` (the widget) and `GET /` (a demo council page embedding it with
- * one script tag, under a strict CSP, never framed). Builds once at startup, so a syntax error in
- * the widget fails the boot.
+ * one script tag, under a strict CSP, never framed). Loads the widget once at startup (see
+ * loadBrowserBundle), so a syntax error in it fails the boot.
  *
  * @example
  * app.use(await createWidgetAssets({ title: 'Ajuntament de Vilanova' }));
  */
 export async function createWidgetAssets(opts: WidgetAssetsOptions = {}): Promise<Router> {
-  const bundle = await buildWidget();
+  const bundle = await loadBrowserBundle(WIDGET_SCRIPT);
   const page = demoPage(opts);
   const headers = { ...pageHeaders(demoPagePolicy(opts.publicUrl)), 'Cache-Control': 'no-cache' };
   const router = express.Router();
