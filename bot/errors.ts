@@ -1,10 +1,16 @@
 /**
  * Every error this project raises on purpose. Branch on `instanceof` or `code`, never on message text.
  * Keep in sync with docs/errors.md (tests/bot/errors-docs.test.ts fails when they disagree).
+ * No error code is defined anywhere else: a new one is a class here and a row there.
  */
 export abstract class AppError extends Error {
   abstract readonly code: `E_${string}`;
   abstract readonly retryable: boolean;
+  /**
+   * The HTTP status an answer carrying this error has, wherever it is answered (console, web chat,
+   * webhooks): the one error-to-status mapping, read through `httpStatusOf` in bot/http-status.ts.
+   */
+  abstract readonly httpStatus: number;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
@@ -15,36 +21,42 @@ export abstract class AppError extends Error {
 export class ConfigError extends AppError {
   readonly code = 'E_CONFIG';
   readonly retryable = false;
+  readonly httpStatus = 500;
 }
 
 /** The ticket back office could not be reached or answered 5xx; the job will be retried. */
 export class ConnectorUnavailableError extends AppError {
   readonly code = 'E_CONNECTOR_UNAVAILABLE';
   readonly retryable = true;
+  readonly httpStatus = 503;
 }
 
 /** The back office refused the ticket (4xx-like); retrying will not help. */
 export class TicketRejectedError extends AppError {
   readonly code = 'E_TICKET_REJECTED';
   readonly retryable = false;
+  readonly httpStatus = 422;
 }
 
 /** A concurrent writer changed a stored item since it was read (botbuilder Storage eTag mismatch). */
 export class ETagConflictError extends AppError {
   readonly code = 'E_ETAG_CONFLICT';
   readonly retryable = true;
+  readonly httpStatus = 503;
 }
 
 /** An inbound payload failed validation at the edge (malformed webhook, bad activity). */
 export class BadInputError extends AppError {
   readonly code = 'E_BAD_INPUT';
   readonly retryable = false;
+  readonly httpStatus = 400;
 }
 
 /** A file a citizen sent is of a type we do not keep (or too large); the sender gets a clear answer. */
 export class UnsupportedMediaError extends AppError {
   readonly code = 'E_UNSUPPORTED_MEDIA';
   readonly retryable = false;
+  readonly httpStatus = 415;
 }
 
 /**
@@ -54,36 +66,42 @@ export class UnsupportedMediaError extends AppError {
 export class UntrustedMediaUrlError extends AppError {
   readonly code = 'E_UNTRUSTED_MEDIA_URL';
   readonly retryable = false;
+  readonly httpStatus = 502;
 }
 
 /** A message names a conversation this bot does not know. */
 export class UnknownConversationError extends AppError {
   readonly code = 'E_UNKNOWN_CONVERSATION';
   readonly retryable = false;
+  readonly httpStatus = 404;
 }
 
 /** A channel is not registered in this process, or cannot deliver at all. */
 export class ChannelUnavailableError extends AppError {
   readonly code = 'E_CHANNEL_UNAVAILABLE';
   readonly retryable = true;
+  readonly httpStatus = 503;
 }
 
 /** The messaging platform refused a message (invalid recipient, bad request, bad credentials); retrying will not help. */
 export class DeliveryRejectedError extends AppError {
   readonly code = 'E_DELIVERY_REJECTED';
   readonly retryable = false;
+  readonly httpStatus = 502;
 }
 
 /** WhatsApp's 24-hour customer-service window is closed and no template message is configured to reopen it. */
 export class ServiceWindowClosedError extends AppError {
   readonly code = 'E_SERVICE_WINDOW_CLOSED';
   readonly retryable = false;
+  readonly httpStatus = 409;
 }
 
 /** The LLM classifier failed, timed out or answered outside the catalog. Hybrid mode falls back offline. */
 export class ClassifierError extends AppError {
   readonly code = 'E_CLASSIFIER';
   readonly retryable = false;
+  readonly httpStatus = 502;
 }
 
 /**
@@ -93,54 +111,63 @@ export class ClassifierError extends AppError {
 export class LlmUnavailableError extends AppError {
   readonly code = 'E_LLM_UNAVAILABLE';
   readonly retryable = false;
+  readonly httpStatus = 503;
 }
 
 /** Redis or the database did not answer at start. */
 export class DependencyUnavailableError extends AppError {
   readonly code = 'E_DEPENDENCY_UNAVAILABLE';
   readonly retryable = true;
+  readonly httpStatus = 503;
 }
 
 /** A password for the agent console is too short (under 10 characters) or too long (over 256). */
 export class WeakPasswordError extends AppError {
   readonly code = 'E_WEAK_PASSWORD';
   readonly retryable = false;
+  readonly httpStatus = 400;
 }
 
 /** Agent console login refused: unknown e-mail, wrong password or disabled agent (one message for all three). */
 export class LoginFailedError extends AppError {
   readonly code = 'E_LOGIN';
   readonly retryable = false;
+  readonly httpStatus = 401;
 }
 
 /** An agent console request has no valid session (no cookie, expired, logged out, or the agent was disabled). */
 export class UnauthenticatedError extends AppError {
   readonly code = 'E_UNAUTHENTICATED';
   readonly retryable = false;
+  readonly httpStatus = 401;
 }
 
 /** The agent is logged in but their role does not allow this. */
 export class ForbiddenError extends AppError {
   readonly code = 'E_FORBIDDEN';
   readonly retryable = false;
+  readonly httpStatus = 403;
 }
 
 /** A state-changing console request lacks the session's `x-csrf-token`, or carries another one. */
 export class CsrfError extends AppError {
   readonly code = 'E_CSRF';
   readonly retryable = false;
+  readonly httpStatus = 403;
 }
 
 /** A console request or WebSocket upgrade came from a page of another origin. */
 export class OriginRejectedError extends AppError {
   readonly code = 'E_ORIGIN';
   readonly retryable = false;
+  readonly httpStatus = 403;
 }
 
 /** Too many attempts (console logins); `retryAfterSeconds` says when to try again. */
 export class RateLimitedError extends AppError {
   readonly code = 'E_RATE_LIMITED';
   readonly retryable = true;
+  readonly httpStatus = 429;
   constructor(message: string, readonly retryAfterSeconds = 60, options?: ErrorOptions) {
     super(message, options);
   }
@@ -150,12 +177,14 @@ export class RateLimitedError extends AppError {
 export class AgentExistsError extends AppError {
   readonly code = 'E_AGENT_EXISTS';
   readonly retryable = false;
+  readonly httpStatus = 409;
 }
 
 /** No agent has this id. */
 export class UnknownAgentError extends AppError {
   readonly code = 'E_UNKNOWN_AGENT';
   readonly retryable = false;
+  readonly httpStatus = 404;
 }
 
 /**
@@ -165,6 +194,7 @@ export class UnknownAgentError extends AppError {
 export class LockLostError extends AppError {
   readonly code = 'E_LOCK_LOST';
   readonly retryable = false;
+  readonly httpStatus = 500;
 }
 
 /**
@@ -174,4 +204,74 @@ export class LockLostError extends AppError {
 export class StaleHoldError extends AppError {
   readonly code = 'E_STALE_HOLD';
   readonly retryable = true;
+  readonly httpStatus = 503;
+}
+
+/** The back office has not given an id for an Open311 token yet: the delivery asks again later (a retry, not a failure). */
+export class NotYetError extends AppError {
+  readonly code = 'E_NOT_YET';
+  readonly retryable = true;
+  readonly httpStatus = 503;
+}
+
+/** Agent console: another agent claimed this conversation first. */
+export class AlreadyClaimedError extends AppError {
+  readonly code = 'E_ALREADY_CLAIMED';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}
+
+/** Agent console: the agent (or the transfer's target) already holds as many conversations as they may. */
+export class AtCapacityError extends AppError {
+  readonly code = 'E_AT_CAPACITY';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}
+
+/** Agent console: the agent does not hold this conversation (any more), or the ticket is not awaiting review. */
+export class NotHolderError extends AppError {
+  readonly code = 'E_NOT_HOLDER';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}
+
+/**
+ * Agent console: no handoff, ticket or conversation with this id that this agent may see. What another
+ * team's agent may not see answers the same as what does not exist, so nothing leaks.
+ */
+export class NotFoundError extends AppError {
+  readonly code = 'E_NOT_FOUND';
+  readonly retryable = false;
+  readonly httpStatus = 404;
+}
+
+/** Agent console: a transfer (or a ticket) names a team, agent or service that does not exist or does not fit. */
+export class BadTransferError extends AppError {
+  readonly code = 'E_BAD_TRANSFER';
+  readonly retryable = false;
+  readonly httpStatus = 400;
+}
+
+/** Agent console: a conversation an agent wants to pull from the bot is already held by a person. */
+export class AlreadyHeldError extends AppError {
+  readonly code = 'E_ALREADY_HELD';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}
+
+/** Agent console: a correction of a handoff whose citizen described nothing, so there is no text to learn from. */
+export class NothingToLearnError extends AppError {
+  readonly code = 'E_NO_TEXT';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}
+
+/**
+ * What an answer says instead of an unexpected error (a bug, a library's own error): the cause is
+ * logged, never sent.
+ */
+export class InternalError extends AppError {
+  readonly code = 'E_INTERNAL';
+  readonly retryable = false;
+  readonly httpStatus = 500;
 }

@@ -4,6 +4,7 @@ import type { ChannelRegistry } from './channel-registry';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { securityHeaders } from './security-headers';
+import { httpStatusOf } from './http-status';
 
 export interface OpsDeps {
   redis: Redis;
@@ -82,8 +83,8 @@ export function finishHttpApp(app: Express, log: Logger): void {
  */
 function refusalOf(err: unknown): { status: number; message: string } {
   if (err instanceof URIError) return { status: 400, message: 'malformed percent-escape in the path' };
-  const e = err as { status?: unknown; expose?: unknown; message?: unknown } | undefined;
-  const status = typeof e?.status === 'number' && e.status >= 400 && e.status < 600 ? e.status : 500;
+  const e = err as { expose?: unknown; message?: unknown } | undefined;
+  const status = httpStatusOf(err);
   if (status >= 500) return { status, message: 'internal error' };
   return { status, message: e?.expose === true && typeof e.message === 'string' ? e.message : 'bad request' };
 }

@@ -4,13 +4,14 @@ import express, { type CookieOptions, type ErrorRequestHandler, type RequestHand
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import {
-  AppError, BadInputError, CsrfError, ForbiddenError, LoginFailedError, OriginRejectedError, RateLimitedError, UnauthenticatedError,
+  BadInputError, CsrfError, ForbiddenError, LoginFailedError, OriginRejectedError, RateLimitedError, UnauthenticatedError,
 } from '../bot/errors';
 import type { Logger } from '../bot/logger';
 import { sameSecret } from '../bot/same-secret';
 import type { Db } from '../bot/sql/database';
 import { AccountEvents } from './account-events';
 import { AgentStore, type AgentPatch } from './agent-store';
+import { sendConsoleError } from './console-error';
 import { LoginLimiter, type LoginLimiterOptions } from './login-limiter';
 import { hashPassword, verifyPassword, type ScryptCost } from './passwords';
 import type { AgentRole, AgentView, Me, TeamView } from './protocol';
@@ -110,7 +111,7 @@ export function createConsoleAuth(opts: ConsoleAuthOptions): ConsoleAuth {
   const api = express.Router();
   sessionRoutes(api, deps, new LoginLimiter(opts.redis, opts.prefix, opts.limits));
   adminRoutes(api, deps);
-  api.use(((err, _req, res, _next) => sendError(res, err, log)) as ErrorRequestHandler);
+  api.use(((err, _req, res, _next) => sendConsoleError(res, err, log)) as ErrorRequestHandler);
   const router = express.Router();
   router.use('/console/api', api);
   return {
@@ -167,7 +168,7 @@ function requireAgentWith(originOk: Deps['originOk'], sessionAgent: SessionAgent
       res.locals.csrf = found.csrf;
     } catch (err) {
       // Answered here, not passed on: routers of other modules behind this middleware may not speak our error JSON.
-      return sendError(res, err, log);
+      return sendConsoleError(res, err, log);
     }
     next();
   };
@@ -176,8 +177,8 @@ function requireAgentWith(originOk: Deps['originOk'], sessionAgent: SessionAgent
 function requireRoleWith(min: AgentRole, log: Logger): RequestHandler {
   return (_req, res, next) => {
     const agent = res.locals.agent;
-    if (!agent) return sendError(res, new UnauthenticatedError('not logged in'), log);
-    if (RANK[agent.role] < RANK[min]) return sendError(res, new ForbiddenError(`only a ${min} may do this`), log);
+    if (!agent) return sendConsoleError(res, new UnauthenticatedError('not logged in'), log);
+    if (RANK[agent.role] < RANK[min]) return sendConsoleError(res, new ForbiddenError(`only a ${min} may do this`), log);
     next();
   };
 }
@@ -299,27 +300,4 @@ export function cookieValue(header: string | undefined, name: string): string | 
     if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
   }
   return undefined;
-}
-
-const STATUS: Record<string, number> = {
-  E_BAD_INPUT: 400, E_WEAK_PASSWORD: 400, E_LOGIN: 401, E_UNAUTHENTICATED: 401, E_FORBIDDEN: 403, E_CSRF: 403,
-  E_ORIGIN: 403, E_UNKNOWN_AGENT: 404, E_AGENT_EXISTS: 409, E_RATE_LIMITED: 429, E_DEPENDENCY_UNAVAILABLE: 503,
-};
-
-/** `{ error: { code, message } }` with the status of the code; unexpected errors are logged and hidden. */
-function sendError(res: Response, err: unknown, log: Logger): void {
-  if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
-  if (err instanceof AppError) {
-    const status = STATUS[err.code] ?? 500;
-    if (status >= 500) log.error({ err }, 'console request failed');
-    return void res.status(status).json({ error: { code: err.code, message: err.message } });
-  }
-  const parser = err as { status?: unknown; type?: unknown };
-  if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
-    // express.json's own errors: malformed JSON, a body over 16 kB.
-    const message = parser.type === 'entity.too.large' ? 'the body is larger than 16 kB' : 'the body is not valid JSON';
-    return void res.status(parser.status).json({ error: { code: 'E_BAD_INPUT', message } });
-  }
-  log.error({ err }, 'console request failed');
-  res.status(500).json({ error: { code: 'E_INTERNAL', message: 'internal error' } });
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { parseConversationKey } from '../bot/conversation-key';
-import { AppError } from '../bot/errors';
+import { BadTransferError, NotFoundError, NotHolderError, NothingToLearnError } from '../bot/errors';
 import type { Logger } from '../bot/logger';
 import type { HistoryStore, TranscriptEntry } from '../bot/sql/history-store';
 import type { TranscriptOutbox } from '../queues/transcript-outbox';
@@ -12,7 +12,7 @@ import type { TicketDelivery } from '../queues/ticket-delivery';
 import { PROCEDURE_TYPES, type Catalog } from '../catalog/schema';
 import { t } from '../dialogs/i18n';
 import { teamName } from '../dialogs/team-name';
-import { HandoffActionError, type HandoffService } from '../handoff/handoff-service';
+import type { HandoffService } from '../handoff/handoff-service';
 import type { Handoff, HandoffStore } from '../handoff/handoff-store';
 import { OfficeHours } from '../handoff/office-hours';
 import type { Presence } from '../handoff/presence';
@@ -20,6 +20,7 @@ import type { TeamQueues } from '../handoff/team-queues';
 import type { AgentStore } from './agent-store';
 import type { CorrectionsStore } from '../bot/sql/corrections-store';
 import { agentOf } from './auth';
+import { sendConsoleError } from './console-error';
 import type { AgentPresence, AgentView, Citizen360, ConsoleMessage, HandoffDetail, LiveConversation, SupervisorStats, TicketView } from './protocol';
 
 /** Longest an agent waits for recent transcript lines to reach SQL before the transcript is shown. */
@@ -75,7 +76,7 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
 
   const visible = async (res: Response, id: string): Promise<Handoff> => {
     const h = await service.require(id);
-    if (!maySee(agentOf(res), h)) throw new HandoffActionError('E_NOT_FOUND', 'Esa conversación no existe.', 404);
+    if (!maySee(agentOf(res), h)) throw new NotFoundError('Esa conversación no existe.');
     return h;
   };
   const teamOfService = (code: string) => catalog.services.find((x) => x.code === code)?.team ?? catalog.handoff.defaultTeam;
@@ -165,12 +166,12 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
       const found = await deps.connector.getStatus(body.reference.toUpperCase());
       // Another team's ticket of another citizen answers as an unknown one: nothing of it leaks.
       if (!found || !(found.citizenId === h.citizenId || maySee(agentOf(res), { team: teamOfService(found.service) }))) {
-        throw new HandoffActionError('E_NOT_FOUND', 'No existe un trámite con esa referencia.', 404);
+        throw new NotFoundError('No existe un trámite con esa referencia.');
       }
       reference = found.reference;
     } else {
       const svc = catalog.services.find((s) => s.code === body.create.service);
-      if (!svc) throw new HandoffActionError('E_BAD_TRANSFER', 'Ese servicio no existe.', 400);
+      if (!svc) throw new BadTransferError('Ese servicio no existe.');
       const point = h.summary.point;
       const key = `console-${h.id}-${createHash('sha256').update(JSON.stringify(body.create)).digest('hex').slice(0, 16)}`;
       const ref = await deps.connector.createTicket({
@@ -199,7 +200,7 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     const { service: code, type } = Correction.parse(req.body);
     const text = h.summary.description?.trim();
     // A handoff asked for before anything was described has no words of the citizen's to learn from.
-    if (!text) return void res.status(409).json({ error: { code: 'E_NO_TEXT', message: 'El ciudadano no describió nada de lo que aprender.' } });
+    if (!text) throw new NothingToLearnError('El ciudadano no describió nada de lo que aprender.');
     const agent = agentOf(res);
     const c = await deps.corrections.store.add({ text, service: code, type, locale: h.locale, handoffId: h.id, agentId: agent.id });
     await store.addEvent(h.id, { kind: 'corrected', agentId: agent.id, note: `${code} · ${type}` }, c.createdAt);
@@ -211,7 +212,7 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
   api.post('/tickets/:reference/correction', route(async (req, res) => {
     const reference = String(req.params.reference).toUpperCase();
     const ticket = await deps.corrections.store.ticket(reference);
-    if (!ticket || !maySee(agentOf(res), { team: teamOfService(ticket.service) })) throw new HandoffActionError('E_NOT_FOUND', 'No existe un trámite con esa referencia.', 404);
+    if (!ticket || !maySee(agentOf(res), { team: teamOfService(ticket.service) })) throw new NotFoundError('No existe un trámite con esa referencia.');
     const { service: code, type } = Correction.parse(req.body);
     const agent = agentOf(res);
     const { correction: c, ticketUpdated } = await deps.corrections.store.addForTicket({ text: ticket.description, service: code, type, locale: ticket.locale, ticketReference: reference, agentId: agent.id });
@@ -227,7 +228,7 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     // (telegram:<chat id>, whatsapp-cloud:<phone>): anything else answers as unknown.
     const conversation = key && seesBotConversations(agent) ? await deps.history.conversation(key) : undefined;
     if (!conversation || conversation.lastActivityAt.getTime() < Date.now() - LIVE_WINDOW_MS) {
-      throw new HandoffActionError('E_NOT_FOUND', 'Esa conversación no existe.', 404);
+      throw new NotFoundError('Esa conversación no existe.');
     }
     res.status(201);
     return service.view(await service.pull(agent, conversation.id));
@@ -249,18 +250,13 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
   api.post('/reviews/:reference/retry', route(async (req, res) => {
     const reference = String(req.params.reference).toUpperCase();
     const ticket = await deps.deliveries.byReference(reference);
-    if (!ticket || !maySee(agentOf(res), { team: teamOfService(ticket.service) })) throw new HandoffActionError('E_NOT_FOUND', 'No existe un trámite con esa referencia.', 404);
-    if (!(await deps.deliveries.retry(reference))) throw new HandoffActionError('E_NOT_HOLDER', 'Ese trámite no está pendiente de revisión.', 409);
+    if (!ticket || !maySee(agentOf(res), { team: teamOfService(ticket.service) })) throw new NotFoundError('No existe un trámite con esa referencia.');
+    if (!(await deps.deliveries.retry(reference))) throw new NotHolderError('Ese trámite no está pendiente de revisión.');
     await deps.delivery.enqueue(reference);
     return { reference, delivery: 'pending' };
   }));
 
-  api.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (err instanceof HandoffActionError) return void res.status(err.status).json({ error: { code: err.code, message: err.message } });
-    if (err instanceof z.ZodError) return void res.status(400).json({ error: { code: 'E_BAD_INPUT', message: err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') } });
-    if (err instanceof AppError && !err.retryable) return void res.status(400).json({ error: { code: err.code, message: err.message } });
-    next(err);
-  });
+  api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendConsoleError(res, err, deps.log));
 
   /**
    * An agent opening a conversation must see the citizen's last words, and lines of recent turns may still

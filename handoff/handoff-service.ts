@@ -5,7 +5,9 @@ import { imagesOf, locationOf } from '../bot/activity';
 import type { Ingest } from '../bot/channel';
 import type { ChannelRegistry } from '../bot/channel-registry';
 import { conversationKey, type ConversationKey } from '../bot/conversation-key';
-import { AppError, StaleHoldError } from '../bot/errors';
+import {
+  AlreadyClaimedError, AlreadyHeldError, AtCapacityError, BadTransferError, NotFoundError, NotHolderError, StaleHoldError,
+} from '../bot/errors';
 import type { Clock } from '../bot/clock';
 import type { Logger } from '../bot/logger';
 import type { HistoryStore } from '../bot/sql/history-store';
@@ -25,18 +27,6 @@ import type { HandoffTimers } from './handoff-timers';
 import { OfficeHours } from './office-hours';
 import { Presence } from './presence';
 import type { TeamQueues } from './team-queues';
-
-/** An agent's action that cannot be done: the console shows `message`; `code` says why. */
-export class HandoffActionError extends AppError {
-  readonly retryable = false;
-  constructor(
-    readonly code: 'E_ALREADY_CLAIMED' | 'E_AT_CAPACITY' | 'E_NOT_HOLDER' | 'E_NOT_FOUND' | 'E_BAD_TRANSFER' | 'E_ALREADY_HELD',
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
 
 // Lower is sooner (BullMQ priorities): hazards, then citizens whose agent vanished, then everyone else.
 const PRIORITY = { hazard: 1, returned: 2, normal: 5 } as const;
@@ -186,8 +176,8 @@ export class HandoffService implements HandoffPort {
     const h = await this.deps.store.claim(id, agent.id, agent.maxConcurrent);
     if (!h) {
       const current = await this.require(id);
-      if (current.status !== 'queued') throw new HandoffActionError('E_ALREADY_CLAIMED', 'Otra persona ya atendió esta conversación.', 409);
-      throw new HandoffActionError('E_AT_CAPACITY', `Ya atiendes ${agent.maxConcurrent} conversaciones: cierra o libera una antes de tomar otra.`, 409);
+      if (current.status !== 'queued') throw new AlreadyClaimedError('Otra persona ya atendió esta conversación.');
+      throw new AtCapacityError(`Ya atiendes ${agent.maxConcurrent} conversaciones: cierra o libera una antes de tomar otra.`);
     }
     await this.setHold(h);
     await this.deps.queues.remove(h.team, h.id);
@@ -215,8 +205,8 @@ export class HandoffService implements HandoffPort {
    */
   async pull(agent: AgentView, conversationKey: ConversationKey): Promise<Handoff> {
     const conversation = await this.deps.history.conversation(conversationKey);
-    if (!conversation) throw new HandoffActionError('E_NOT_FOUND', 'Esa conversación no existe.', 404);
-    if (await this.deps.store.activeOf(conversationKey)) throw new HandoffActionError('E_ALREADY_HELD', 'Esa conversación ya está con una persona.', 409);
+    if (!conversation) throw new NotFoundError('Esa conversación no existe.');
+    if (await this.deps.store.activeOf(conversationKey)) throw new AlreadyHeldError('Esa conversación ya está con una persona.');
     const identities = await this.deps.history.identitiesOf(conversation.citizenId);
     const own = identities.filter((i) => i.channel === conversation.channel);
     const userId = (own.find((i) => i.channelUserId === conversation.conversationId) ?? own[0])?.channelUserId ?? conversation.conversationId;
@@ -270,20 +260,20 @@ export class HandoffService implements HandoffPort {
     const h = await this.require(id);
     const oversees = agent.role === 'admin' || (agent.role === 'supervisor' && agent.teams.includes(h.team));
     if (!oversees && (h.status !== 'assigned' || h.agentId !== agent.id)) {
-      throw new HandoffActionError('E_NOT_HOLDER', 'Solo quien atiende la conversación, o quien supervisa su equipo, puede transferirla.', 409);
+      throw new NotHolderError('Solo quien atiende la conversación, o quien supervisa su equipo, puede transferirla.');
     }
     // A holder's transfer fails if the conversation was taken from them meanwhile.
     const from = oversees ? (['queued', 'assigned'] as const) : { statuses: ['assigned'] as const, heldBy: agent.id };
     const team = to.team ?? h.team;
-    if (!this.deps.catalog.teams.some((x) => x.code === team)) throw new HandoffActionError('E_BAD_TRANSFER', 'Ese equipo no existe.', 400);
+    if (!this.deps.catalog.teams.some((x) => x.code === team)) throw new BadTransferError('Ese equipo no existe.');
     const now = new Date().toISOString();
     const event = { kind: 'transferred', agentId: agent.id, team, note: to.note };
     let moved: Handoff | undefined;
     if (to.agentId) {
       const target = await this.deps.agents.byId(to.agentId);
-      if (!target || target.disabled || !target.teams.includes(team)) throw new HandoffActionError('E_BAD_TRANSFER', 'Esa persona no pertenece a ese equipo.', 400);
+      if (!target || target.disabled || !target.teams.includes(team)) throw new BadTransferError('Esa persona no pertenece a ese equipo.');
       if (((await this.deps.store.loads()).get(target.id) ?? 0) >= target.maxConcurrent) {
-        throw new HandoffActionError('E_AT_CAPACITY', `${target.name} ya atiende todas las conversaciones que puede.`, 409);
+        throw new AtCapacityError(`${target.name} ya atiende todas las conversaciones que puede.`);
       }
       moved = await this.deps.store.transition(id, from, 'assigned', { team, agent_id: target.id, claimed_at: now }, event);
       if (moved) {
@@ -300,7 +290,7 @@ export class HandoffService implements HandoffPort {
         await this.notices.send(moved, t(moved.locale, 'handoff.transferredTeam', { team: teamName(this.deps.catalog, team, moved.locale), position }));
       }
     }
-    if (!moved) throw new HandoffActionError('E_NOT_HOLDER', 'La conversación ya no está abierta.', 409);
+    if (!moved) throw new NotHolderError('La conversación ya no está abierta.');
     await this.changed(moved, h.agentId);
     if (h.team !== team || h.status === 'queued') await this.queueMoved(h.team);
     return moved;
@@ -310,7 +300,7 @@ export class HandoffService implements HandoffPort {
   async release(agent: AgentView, id: string): Promise<Handoff> {
     await this.held(agent, id);
     const h = await this.deps.store.transition(id, { statuses: ['assigned'], heldBy: agent.id }, 'released', { ended_at: new Date().toISOString() }, { kind: 'released', agentId: agent.id });
-    if (!h) throw new HandoffActionError('E_NOT_HOLDER', 'La conversación ya no está abierta.', 409);
+    if (!h) throw new NotHolderError('La conversación ya no está abierta.');
     await this.ended(h, { tellEngine: 'released' });
     return h;
   }
@@ -319,7 +309,7 @@ export class HandoffService implements HandoffPort {
   async close(agent: AgentView, id: string, resolution: string): Promise<Handoff> {
     await this.held(agent, id);
     const h = await this.deps.store.transition(id, { statuses: ['assigned'], heldBy: agent.id }, 'closed', { ended_at: new Date().toISOString(), resolution }, { kind: 'closed', agentId: agent.id, note: resolution });
-    if (!h) throw new HandoffActionError('E_NOT_HOLDER', 'La conversación ya no está abierta.', 409);
+    if (!h) throw new NotHolderError('La conversación ya no está abierta.');
     await this.ended(h, { tellEngine: 'closed' });
     return h;
   }
@@ -430,7 +420,7 @@ export class HandoffService implements HandoffPort {
 
   async require(id: string): Promise<Handoff> {
     const h = await this.deps.store.byId(id);
-    if (!h) throw new HandoffActionError('E_NOT_FOUND', 'Esa conversación no existe.', 404);
+    if (!h) throw new NotFoundError('Esa conversación no existe.');
     return h;
   }
 
@@ -490,7 +480,7 @@ export class HandoffService implements HandoffPort {
 
   private async held(agent: AgentView, id: string): Promise<Handoff> {
     const h = await this.require(id);
-    if (h.status !== 'assigned' || h.agentId !== agent.id) throw new HandoffActionError('E_NOT_HOLDER', 'No estás atendiendo esta conversación.', 409);
+    if (h.status !== 'assigned' || h.agentId !== agent.id) throw new NotHolderError('No estás atendiendo esta conversación.');
     return h;
   }
 

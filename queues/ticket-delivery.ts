@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppError, TicketRejectedError } from '../bot/errors';
+import { AppError, NotYetError, TicketRejectedError } from '../bot/errors';
 import { logErrorEvents } from '../bot/error-events';
 import type { Logger } from '../bot/logger';
 import type { BackOffice, ExternalTicket } from '../connectors/back-office';
@@ -10,12 +10,6 @@ import type { DeliveryStore, DeliveryTicket } from '../connectors/delivery-store
 import type { Catalog } from '../catalog/schema';
 import { t } from '../dialogs/i18n';
 import type { CitizenNotices } from './citizen-notices';
-
-/** The back office has not given an id for an Open311 token yet: ask again later (a retry, not a failure). */
-class NotYet extends AppError {
-  readonly code = 'E_NOT_YET';
-  readonly retryable = true;
-}
 
 export interface DeliveryRetry {
   /** First retry after this long; each next one waits twice as long… @defaultValue 2_000 */
@@ -203,7 +197,7 @@ export class TicketDelivery {
 
   private async exchange(office: BackOffice, reference: string, token: string): Promise<string> {
     const id = await office.resolveToken?.(token);
-    if (!id) throw new NotYet(`back office has no id yet for the token of ${reference}`);
+    if (!id) throw new NotYetError(`back office has no id yet for the token of ${reference}`);
     return id;
   }
 

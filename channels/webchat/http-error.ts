@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AppError, BadInputError, UnknownConversationError } from '../../bot/errors';
+import { AppError, BadInputError, RateLimitedError, UnknownConversationError } from '../../bot/errors';
+import { httpStatusOf } from '../../bot/http-status';
 
 /** Direct Line error codes, as the real service spells them in `{ error: { code, message } }`. */
 export type DirectLineErrorCode =
@@ -34,29 +35,34 @@ export class DirectLineHttpError extends Error {
 
 interface Mapped { status: number; code: DirectLineErrorCode; message: string; headers: Record<string, string> }
 
+/** The Direct Line code of a status (the status itself comes from bot/http-status.ts, as for every router). */
+function directLineCode(status: number): DirectLineErrorCode {
+  if (status >= 500) return 'ServiceError';
+  const named: Partial<Record<number, DirectLineErrorCode>> = {
+    401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 413: 'MessageSizeTooBig', 415: 'UnsupportedMediaType', 429: 'TooManyRequests',
+  };
+  return named[status] ?? 'BadArgument';
+}
+
 /** Turns any error thrown by a route into the Direct Line shape; never exposes a stack or internal message. */
 export function toDirectLineError(err: unknown): Mapped {
   if (err instanceof DirectLineHttpError) return { status: err.status, code: err.code, message: err.message, headers: err.headers };
-  if (err instanceof z.ZodError) {
-    return { status: 400, code: 'BadArgument', message: `invalid activity: ${z.prettifyError(err).slice(0, 500)}`, headers: {} };
-  }
-  if (err instanceof BadInputError) return { status: 400, code: 'BadArgument', message: err.message, headers: {} };
+  const status = httpStatusOf(err);
+  const mapped = (message: string, headers: Record<string, string> = {}): Mapped => ({ status, code: directLineCode(status), message, headers });
+  if (err instanceof z.ZodError) return mapped(`invalid activity: ${z.prettifyError(err).slice(0, 500)}`);
+  if (err instanceof BadInputError) return mapped(err.message);
   // express 5 decodes path parameters with decodeURIComponent: `%c0` or a lone `%` is the client's mistake.
-  if (err instanceof URIError) return { status: 400, code: 'BadArgument', message: 'malformed percent-escape in the path', headers: {} };
-  if (err instanceof UnknownConversationError) return { status: 404, code: 'NotFound', message: 'conversation not found', headers: {} };
-  if (err instanceof AppError && err.retryable) return { status: 503, code: 'ServiceError', message: 'temporarily unavailable, retry later', headers: { 'Retry-After': '5' } };
-  // body-parser (express.json) and send (res.sendFile) errors carry a `type` or `status`; branch on those, not on text.
-  const e = err as { type?: unknown; status?: unknown; expose?: unknown };
-  if (e?.type === 'entity.too.large') return { status: 413, code: 'MessageSizeTooBig', message: 'request body too large', headers: {} };
-  if (e?.type === 'entity.parse.failed') return { status: 400, code: 'BadArgument', message: 'malformed JSON body', headers: {} };
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
-    return { status: 415, code: 'UnsupportedMediaType', message: 'unsupported body encoding', headers: {} };
-  }
-  if (e?.status === 404) return { status: 404, code: 'NotFound', message: 'not found', headers: {} };
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
-    return { status: e.status, code: 'BadArgument', message: 'bad request', headers: {} };
-  }
-  return { status: 500, code: 'ServiceError', message: 'internal error', headers: {} };
+  if (err instanceof URIError) return mapped('malformed percent-escape in the path');
+  if (err instanceof UnknownConversationError) return mapped('conversation not found');
+  if (err instanceof RateLimitedError) return mapped('too many requests', { 'Retry-After': String(err.retryAfterSeconds) });
+  if (err instanceof AppError && err.retryable) return mapped('temporarily unavailable, retry later', { 'Retry-After': '5' });
+  if (status >= 500) return mapped('internal error');
+  // body-parser (express.json) and send (res.sendFile) errors carry a `type`; branch on that, not on text.
+  const type = (err as { type?: unknown } | undefined)?.type;
+  if (type === 'entity.too.large') return mapped('request body too large');
+  if (type === 'entity.parse.failed') return mapped('malformed JSON body');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return mapped('unsupported body encoding');
+  return mapped(status === 404 ? 'not found' : 'bad request');
 }
 
 /** The router's last middleware: every error becomes `{ error: { code, message } }` JSON. */

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError } from '../../bot/errors';
+import { httpStatusOf } from '../../bot/http-status';
 import { TICKET_STATES, type TicketState } from '../connector';
 import { REPLAY_WINDOW_SECONDS, verify, type SignatureFailure } from './webhook-signature';
 
@@ -88,8 +89,8 @@ export function createWebhookStatusRouter(o: WebhookStatusRouterOptions): Router
     await apply(o, update, marker, res);
   });
   // Body-parser refusals (413 too large, 400 bad encoding) and anything else thrown here, as JSON.
-  router.use(STATUS_PATH, (err: { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = err.status ?? 500;
+  router.use(STATUS_PATH, (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = httpStatusOf(err);
     if (status >= 500) o.log.error({ err }, 'webhook status receiver failed');
     if (status === 413) return fail(res, 413, 'PayloadTooLarge', 'body over 64 kb');
     fail(res, status, status >= 500 ? 'ServiceError' : 'BadArgument', status >= 500 ? 'try again later' : 'malformed request');
@@ -105,8 +106,10 @@ async function apply(o: WebhookStatusRouterOptions, update: WebhookStatusUpdate,
     // An AppError is a known outcome: the city's update names no ticket of ours (422) or a dependency is down
     // (503, it retries). Only something unexpected is ours to fix, at error level.
     o.log[err instanceof AppError ? 'warn' : 'error']({ err, id: update.id, reference: update.reference }, 'webhook status update not applied');
-    if (err instanceof AppError && !err.retryable) return fail(res, 422, err.code, err.message);
-    return fail(res, err instanceof AppError ? 503 : 500, 'ServiceUnavailable', 'try again later');
+    // The city's protocol has two answers for a failed update: 422 (the registry's status is a 4xx: no retry
+    // will fix it) and 503 (a retryable error: try again); anything else is ours, a 500.
+    if (err instanceof AppError && !err.retryable && httpStatusOf(err) < 500) return fail(res, 422, err.code, err.message);
+    return fail(res, err instanceof AppError && err.retryable ? 503 : 500, 'ServiceUnavailable', 'try again later');
   }
   o.log.info({ id: update.id, reference: update.reference, status: update.status }, 'webhook status update applied');
   res.status(204).end();

@@ -39,12 +39,12 @@ export function channelBadge(channel: string): HTMLElement {
 export const statusName = (status: string): string => (T.status as Record<string, string>)[status] ?? status;
 export const typeName = (type: string | undefined): string => (type ? (T.types[type] ?? type) : '');
 
-/** What to show an agent for a failed call: the server's message, or ours for network trouble. */
+/**
+ * What to show an agent for a failed call: the console's own text for the error's code, never the
+ * server's `message` (meant for logs, and English for some codes).
+ */
 export function errorText(err: unknown): string {
-  if (err instanceof ApiError) {
-    if (err.status === 0) return T.errors.network;
-    if (err.code === 'E_AT_CAPACITY' && !err.message) return T.errors.atCapacity;
-    return err.message || T.errors.generic;
-  }
-  return T.errors.generic;
+  if (!(err instanceof ApiError)) return T.errors.generic;
+  if (err.status === 0) return T.errors.network;
+  return T.errors.byCode[err.code] ?? (err.status === 503 ? T.errors.unavailable : T.errors.generic);
 }

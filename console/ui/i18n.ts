@@ -231,8 +231,34 @@ export const T = {
   errors: {
     generic: 'Algo ha fallado. Inténtalo de nuevo.',
     network: 'No hay conexión con el servidor.',
-    atCapacity: 'Ya atiendes el máximo de conversaciones a la vez.',
-    notHolder: 'Ya no atiendes esta conversación.',
-    forbidden: 'No tienes acceso a esta conversación.',
+    unavailable: 'El servicio no está disponible ahora. Inténtalo de nuevo en un momento.',
+    /**
+     * What the agent reads for each error code the API answers with (docs/errors.md), instead of the
+     * server's `message` (English for some, meant for logs). Every 4xx code of bot/errors.ts has a text
+     * here (tests/console/error-texts.test.ts); a 5xx shows `unavailable` or `generic`.
+     */
+    byCode: {
+      E_BAD_INPUT: 'Hay datos que faltan o no son válidos. Revísalos e inténtalo de nuevo.',
+      E_WEAK_PASSWORD: 'La contraseña debe tener entre 10 y 256 caracteres.',
+      E_LOGIN: 'Correo electrónico o contraseña incorrectos.',
+      E_UNAUTHENTICATED: 'Tu sesión ha caducado. Vuelve a entrar.',
+      E_FORBIDDEN: 'Tu rol no permite hacer esto.',
+      E_CSRF: 'La página ha caducado. Recárgala e inténtalo de nuevo.',
+      E_ORIGIN: 'La petición venía de otra página y se ha rechazado. Abre la consola desde su dirección.',
+      E_RATE_LIMITED: 'Demasiados intentos fallidos.',
+      E_AGENT_EXISTS: 'Ya hay un agente con ese correo electrónico.',
+      E_UNKNOWN_AGENT: 'Ese agente no existe.',
+      E_NOT_FOUND: 'No se encuentra, o no tienes acceso.',
+      E_BAD_TRANSFER: 'Ese equipo, persona o servicio no existe o no corresponde.',
+      E_NOT_HOLDER: 'Ya no está en tus manos: se cerró, se transfirió o la atiende otra persona.',
+      E_ALREADY_CLAIMED: 'Otra persona ya atendió esta conversación.',
+      E_AT_CAPACITY: 'Ya atiendes el máximo de conversaciones a la vez.',
+      E_ALREADY_HELD: 'Esa conversación ya está con una persona.',
+      E_NO_TEXT: 'El ciudadano no describió nada de lo que aprender.',
+      E_TICKET_REJECTED: 'La oficina municipal rechazó el trámite. Revisa sus datos.',
+      E_UNKNOWN_CONVERSATION: 'Esa conversación ya no existe.',
+      E_SERVICE_WINDOW_CLOSED: 'WhatsApp no deja escribir a esta persona: hace más de 24 horas que no escribe.',
+      E_UNSUPPORTED_MEDIA: 'Ese tipo de archivo no se admite.',
+    } as Record<string, string>,
   },
 } as const;

@@ -5,7 +5,7 @@ import { errorText } from './format';
 import { T } from './i18n';
 
 /**
- * The login form. Shows the server's error message as it comes; a 429 also shows how long to
+ * The login form. Shows the console's text for the error code (errorText); a 429 also shows how long to
  * wait (from `Retry-After`) and keeps the button disabled until then.
  */
 export function renderLogin(root: HTMLElement, api: Api, onLoggedIn: (me: Me) => void, notice?: string): void {
