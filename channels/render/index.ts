@@ -5,5 +5,6 @@
 export { renderActivity } from './render-activity';
 export type { OutChoice, OutChoices, OutMessage } from './out-message';
 export { NumberedChoices, type NumberedChoicesOptions } from './numbered-choices';
-export { escapeHtml } from './markup';
+export { escapeHtml, renderText } from './markup';
+export { escapeMarkdown } from './markdown';
 export { numberedLines, truncate } from './fit-choices';

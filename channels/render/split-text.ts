@@ -1,5 +1,5 @@
 import type { ChannelMarkup } from '../../bot/channel';
-import type { Run } from './inline-markdown';
+import type { Run } from './markdown';
 import { renderRuns } from './markup';
 
 /**

@@ -5,6 +5,7 @@ import { AppError, ChannelUnavailableError } from '../../bot/errors';
 import type { ConversationStore } from './conversation-store';
 import { InFlight } from '../../bot/in-flight';
 import { personalConversation } from '../../bot/activity';
+import { renderText } from '../render';
 
 /**
  * The web chat as a ChannelAdapter. `send` needs only Redis, so it works in any process (a worker
@@ -44,6 +45,7 @@ export class WebchatAdapter implements ChannelAdapter {
   /**
    * Appends the activities, in order, as the bot (`from: { id: 'bot', role: 'bot' }`, with `from.name`
    * kept so an agent's name shows), with Direct Line ids and server timestamps; keeps `replyToId`.
+   * Text goes out as CommonMark with hard line breaks (channels/render `markdown`).
    * Throws UnknownConversationError (not retryable) when the conversation does not exist or expired,
    * ChannelUnavailableError (retryable) when Redis fails.
    */
@@ -68,6 +70,8 @@ export class WebchatAdapter implements ChannelAdapter {
     const now = new Date();
     const stamped = activities.map((a): Partial<Activity> => ({
       ...a,
+      // Web Chat reads CommonMark, where a lone newline is a space: the bot's new lines become hard breaks.
+      ...(typeof a.text === 'string' ? { text: renderText(a.text, this.capabilities.markup), textFormat: 'markdown' } : {}),
       type: a.type ?? 'message',
       timestamp: now,
       channelId: 'webchat',

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { renderActivity, type OutMessage } from '../../../channels/render';
+import { escapeMarkdown, renderActivity, type OutMessage } from '../../../channels/render';
 import { plainNumbered, telegramLike, whatsappCloudLike } from './caps';
 
 const choice = (text: string, titles: string[]): Partial<Activity> => ({
@@ -19,13 +19,15 @@ describe('renderActivity: markup', () => {
     });
   });
 
-  it('keeps entities the citizen typed literal (&amp; stays visible as "&amp;", not as "&")', () => {
-    expect(texts(renderActivity({ text: 'A &amp; B &lt;' }, telegramLike))).toEqual(['A &amp;amp; B &amp;lt;']);
+  it('keeps entities the citizen typed literal (&amp; stays visible as "&amp;", not as "&") once escaped at the i18n layer', () => {
+    expect(texts(renderActivity({ text: `Dijiste: ${escapeMarkdown('A &amp; B &lt;')}` }, telegramLike))).toEqual(['Dijiste: A &amp;amp; B &amp;lt;']);
+    // The bot's own text is CommonMark, where an entity is the character it names.
+    expect(texts(renderActivity({ text: 'A &amp; B' }, telegramLike))).toEqual(['A &amp; B']);
   });
 
   it('renders safe links as <a> with an escaped href and drops javascript: links to their text', () => {
-    const out = texts(renderActivity({ text: 'Mirá [la web](https://x.test/?a=1&b="2") o [esto](javascript:alert`1`)' }, telegramLike));
-    expect(out).toEqual(['Mirá <a href="https://x.test/?a=1&amp;b=&quot;2&quot;">la web</a> o esto']);
+    const out = texts(renderActivity({ text: 'Mirá [la web](https://x.test/?a=1&b=<2>) o [esto](javascript:alert`1`)' }, telegramLike));
+    expect(out).toEqual(['Mirá <a href="https://x.test/?a=1&amp;b=%3C2%3E">la web</a> o esto']);
   });
 
   it('converts to WhatsApp *bold* and _italic_, links as "text (url)", and to plain text without markers', () => {
@@ -34,8 +36,8 @@ describe('renderActivity: markup', () => {
     expect(texts(renderActivity({ text }, plainNumbered))).toEqual(['Estado: En curso y revisado, ver detalle (https://x.test/a) o https://x.test']);
   });
 
-  it('leaves underscores inside words and list bullets alone', () => {
-    expect(texts(renderActivity({ text: 'mail a juan_perez@x.test\n* uno\n* dos' }, telegramLike))).toEqual(['mail a juan_perez@x.test\n* uno\n* dos']);
+  it('leaves underscores inside words alone and shows a list as lines with bullets', () => {
+    expect(texts(renderActivity({ text: 'mail a juan_perez@x.test\n* uno\n* dos' }, telegramLike))).toEqual(['mail a juan_perez@x.test\n• uno\n• dos']);
   });
 });
 
