@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../bot/sql/database';
+import type { AgentView } from '../../console/protocol';
+import { ConsoleClient, createAgent, TEST_PASSWORD } from '../support/console-client';
+import { writeTestCatalog } from '../support/test-catalog';
+import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';
+import { asOpenApiPath, loadDocument, type Exchange } from './openapi-support';
+
+/*
+ * docs/openapi/console.yaml against the real console (issue 14 part 10): the whole app on a free port
+ * (ROLE=all, real Redis, SQLite, citizens on Direct Line), every operation of the document called for
+ * real (its answers, and the refusals an agent meets), each request and answer validated by
+ * openapi-backend (Ajv) against the document, which @seriousme/openapi-schema-validator checks first.
+ * A route of the express router missing from the document, or an operation no request reached, fails.
+ */
+
+const DESK = 'atencion-ciudadana';
+const dir = mkdtempSync(path.join(tmpdir(), 'openapi-console-'));
+let bot: RunningApp;
+let db: Db;
+const exchanges: Exchange[] = [];
+const people = {} as Record<'holder' | 'colleague' | 'other' | 'supervisor' | 'admin', ConsoleClient>;
+let doc: Awaited<ReturnType<typeof loadDocument>>;
+
+beforeAll(async () => {
+  doc = await loadDocument('docs/openapi/console.yaml');
+  bot = await startTestApp({ CATALOG: writeTestCatalog(dir, (c) => void (c.handoff.graceSeconds = 3_600)) });
+  db = await openDatabase({ sqlitePath: bot.sqlitePath });
+  const roles: Record<keyof typeof people, [string[], AgentView['role']]> = {
+    holder: [[DESK, 'mantenimiento-urbano'], 'agent'], colleague: [[DESK, 'mantenimiento-urbano'], 'agent'], other: [['aguas'], 'agent'],
+    supervisor: [[DESK], 'supervisor'], admin: [[], 'admin'],
+  };
+  for (const [who, [teams, role]] of Object.entries(roles) as Array<[keyof typeof people, [string[], AgentView['role']]]>) {
+    const email = `${who}-${randomUUID().slice(0, 6)}@ajuntament.cat`;
+    await createAgent(db, email, who, teams, { role, maxConcurrent: 50 });
+    people[who] = await ConsoleClient.login(bot.url, email);
+  }
+}, 60_000);
+afterAll(async () => {
+  await db?.close();
+  await bot?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Call { as?: ConsoleClient; body?: unknown; headers?: Record<string, string>; malformed?: boolean; rawBody?: string }
+
+/** One real request to the console API, recorded with its answer. */
+async function call(method: string, url: string, o: Call = {}): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { origin: bot.url, ...(o.as ? { cookie: o.as.cookie, 'x-csrf-token': o.as.me.csrf } : {}), ...o.headers };
+  const payload = o.rawBody ?? (o.body !== undefined ? JSON.stringify(o.body) : undefined);
+  if (payload !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${bot.url}${url}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+  const text = await res.text();
+  const response = text ? JSON.parse(text) : undefined;
+  exchanges.push({ method, url, headers, body: o.rawBody !== undefined ? o.rawBody : o.body, status: res.status, response, ...(o.malformed ? { malformed: true } : {}) });
+  return { status: res.status, body: response };
+}
+const api = (p: string) => `/console/api${p}`;
+
+/** A citizen on web chat who asked for a person: a queued handoff of the desk (claimed by the holder unless `queued`). */
+async function handoff(queued = false): Promise<{ id: string; citizenId: string }> {
+  const citizen = await DlConversation.open(bot.url);
+  const { reply } = await citizen.ask('quiero hablar con una persona');
+  if (/no hay nadie del equipo/.test(reply.text ?? '')) await citizen.ask('Esperar');
+  const key = `webchat:${citizen.conversationId}`;
+  citizen.end();
+  const row = await waitFor(() => db.kysely.selectFrom('handoffs').select(['id', 'citizen_id']).where('conversation_id', '=', key).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL');
+  if (!queued) expect((await people.holder.post(`/handoffs/${row.id}/claim`)).status).toBe(200);
+  return { id: row.id, citizenId: row.citizen_id };
+}
+
+async function liveConversation(): Promise<string> {
+  const citizen = await DlConversation.open(bot.url);
+  await citizen.ask('Hay un contenedor quemado en la plaza');
+  const key = `webchat:${citizen.conversationId}`;
+  citizen.end();
+  await waitFor(() => db.kysely.selectFrom('conversations').select('id').where('id', '=', key).executeTakeFirst(), 'the conversation in SQL');
+  return key;
+}
+
+describe('docs/openapi/console.yaml', () => {
+  it('is a valid OpenAPI 3.1 document', () => {
+    expect(doc.validity).toEqual({ valid: true });
+  });
+
+  it('catches an answer that breaks it (the checker itself)', () => {
+    const base = { method: 'GET', url: '/console/api/me', headers: {} };
+    expect(doc.problems({ ...base, status: 200, response: { agent: {}, csrf: 'x', teams: [], canned: [], services: [] } })).not.toEqual([]);
+    expect(doc.problems({ ...base, status: 418, response: {} })).toEqual(['me: status 418 not documented']);
+    expect(doc.problems({ ...base, status: 401, response: { error: { code: 'E_UNAUTHENTICATED', message: 'x', stack: 'y' } } })).not.toEqual([]);
+    expect(doc.problems({ ...base, status: 401, response: { error: { code: 'E_UNAUTHENTICATED', message: 'x' } } })).toEqual([]);
+  });
+
+  it('describes every route of the express router under /console/api, and no other', () => {
+    type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; rawPath?: unknown };
+    const app = bot.app.server!.listeners('request')[0] as unknown as { router: { stack: Layer[] } };
+    const routes: string[] = [];
+    const walk = (stack: Layer[], prefix: string) => {
+      for (const layer of stack) {
+        if (layer.route) for (const m of Object.keys(layer.route.methods)) routes.push(`${m.toUpperCase()} ${asOpenApiPath(prefix + layer.route.path)}`);
+        else if (layer.handle?.stack) walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''));
+      }
+    };
+    walk(app.router.stack, '');
+    const consoleRoutes = routes.filter((r) => r.split(' ')[1]!.startsWith('/console/api/'));
+    expect(consoleRoutes.length).toBeGreaterThan(20);
+    expect(consoleRoutes.filter((r) => !doc.operations.includes(r)), 'routes missing from the document').toEqual([]);
+    expect(doc.operations.filter((o) => !consoleRoutes.includes(o)), 'operations the app does not have').toEqual([]);
+  });
+
+  it('matches every real request and answer of every operation', async () => {
+    const { holder, colleague, other, supervisor, admin } = people;
+    // Sessions.
+    expect((await call('POST', api('/login'), { body: { email: holder.agent.email, password: TEST_PASSWORD } })).status).toBe(200);
+    expect((await call('POST', api('/login'), { body: { email: holder.agent.email, password: 'not the password' } })).status).toBe(401);
+    expect((await call('POST', api('/login'), { body: { email: holder.agent.email }, malformed: true })).status).toBe(400);
+    expect((await call('POST', api('/login'), { rawBody: '{"email": ', malformed: true })).status).toBe(400);
+    expect((await call('GET', api('/me'), { as: holder })).status).toBe(200);
+    expect((await call('GET', api('/me'))).status).toBe(401);
+    const leaving = await ConsoleClient.login(bot.url, colleague.agent.email);
+    expect((await call('POST', api('/logout'), { as: leaving })).status).toBe(204);
+    expect((await call('POST', api('/logout'), { as: leaving })).status).toBe(401);
+
+    // Admin.
+    expect((await call('GET', api('/admin/agents'), { as: admin })).status).toBe(200);
+    expect((await call('GET', api('/admin/agents'), { as: holder })).status).toBe(403);
+    const email = `nueva-${randomUUID().slice(0, 6)}@ajuntament.cat`;
+    const created = await call('POST', api('/admin/agents'), { as: admin, body: { email, name: 'Nueva', role: 'agent', password: TEST_PASSWORD, teams: [DESK] } });
+    expect(created.status).toBe(201);
+    expect((await call('POST', api('/admin/agents'), { as: admin, body: { email, name: 'Otra', role: 'agent', password: TEST_PASSWORD, teams: [DESK] } })).status).toBe(409);
+    expect((await call('POST', api('/admin/agents'), { as: admin, body: { email: `x${email}`, name: 'Otra', role: 'agent', password: 'short', teams: [] } })).status).toBe(400);
+    expect((await call('POST', api('/admin/agents'), { as: admin, body: { email: `y${email}`, name: 'Otra', role: 'chief', password: TEST_PASSWORD, teams: [] }, malformed: true })).status).toBe(400);
+    expect((await call('POST', api('/admin/agents'), { as: admin, headers: { 'x-csrf-token': 'forged' }, body: { email: `z${email}`, name: 'Otra', role: 'agent', password: TEST_PASSWORD, teams: [] } })).status).toBe(403);
+    expect((await call('PATCH', api(`/admin/agents/${created.body.id}`), { as: admin, body: { name: 'Nueva Pérez', maxConcurrent: 3 } })).status).toBe(200);
+    expect((await call('PATCH', api(`/admin/agents/${randomUUID()}`), { as: admin, body: { name: 'Nadie' } })).status).toBe(404);
+
+    // Lists.
+    const waiting = await handoff(true);
+    const live = await liveConversation();
+    const queue = await call('GET', api('/queue'), { as: holder });
+    expect(queue.body.items.some((i: { id: string }) => i.id === waiting.id)).toBe(true);
+    expect((await call('GET', api('/live'), { as: holder })).status).toBe(200);
+    expect((await call('GET', api('/agents?team=aguas'), { as: holder })).status).toBe(200);
+    expect((await call('GET', api('/supervisor'), { as: supervisor })).status).toBe(200);
+    expect((await call('GET', api('/supervisor'), { as: holder })).status).toBe(403);
+
+    // One handoff, from claim to close.
+    expect((await call('POST', api(`/handoffs/${waiting.id}/claim`), { as: holder })).status).toBe(200);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/claim`), { as: colleague })).status).toBe(409);
+    expect((await call('GET', api('/mine'), { as: holder })).status).toBe(200);
+    expect((await call('GET', api(`/handoffs/${waiting.id}`), { as: holder })).status).toBe(200);
+    expect((await call('GET', api(`/handoffs/${waiting.id}`), { as: other })).status).toBe(404);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/messages`), { as: holder, body: { text: 'Hola, soy del ayuntamiento' } })).status).toBe(201);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/messages`), { as: colleague, body: { text: 'Hola' } })).status).toBe(409);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/messages`), { as: holder, body: { text: '' }, malformed: true })).status).toBe(400);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/messages`), { as: holder, headers: { 'x-csrf-token': '' }, body: { text: 'hola' } })).status).toBe(403);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/notes`), { as: holder, body: { text: 'Llama a menudo' } })).status).toBe(201);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/typing`), { as: holder })).status).toBe(204);
+    expect((await call('GET', api(`/handoffs/${waiting.id}`), { as: holder })).status).toBe(200);
+    const filed = await call('POST', api(`/handoffs/${waiting.id}/ticket`), { as: holder, body: { create: { service: 'alumbrado', type: 'reclamo', description: 'Farola apagada' } } });
+    expect(filed.status).toBe(200);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/ticket`), { as: holder, body: { reference: filed.body.reference } })).status).toBe(200);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/ticket`), { as: holder, body: { reference: 'ALU-2026-999999' } })).status).toBe(404);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/correction`), { as: holder, body: { service: 'parques', type: 'reclamo' } })).status).toBe(409);
+    expect((await call('POST', api(`/tickets/${filed.body.reference}/correction`), { as: holder, body: { service: 'calles', type: 'solicitud' } })).status).toBe(201);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/close`), { as: holder, body: { resolution: 'Resuelto' } })).status).toBe(200);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/close`), { as: holder, body: { resolution: 'Otra vez' } })).status).toBe(409);
+
+    const described = await handoff();
+    await db.kysely.updateTable('handoffs').set({ summary: JSON.stringify({ description: 'El banco del parque está roto', service: 'alumbrado', type: 'reclamo' }) }).where('id', '=', described.id).execute();
+    expect((await call('POST', api(`/handoffs/${described.id}/correction`), { as: holder, body: { service: 'parques', type: 'reclamo' } })).status).toBe(201);
+    expect((await call('POST', api(`/handoffs/${described.id}/transfer`), { as: holder, body: { team: 'nadie', note: 'x' } })).status).toBe(400);
+    expect((await call('POST', api(`/handoffs/${described.id}/transfer`), { as: holder, body: { team: 'aguas', note: 'Para el equipo de aguas' } })).status).toBe(200);
+
+    const released = await handoff();
+    expect((await call('POST', api(`/handoffs/${released.id}/release`), { as: holder })).status).toBe(200);
+    expect((await call('POST', api(`/conversations/${encodeURIComponent(live)}/pull`), { as: holder })).status).toBe(201);
+    expect((await call('POST', api(`/conversations/${encodeURIComponent(live)}/pull`), { as: colleague })).status).toBe(409);
+    expect((await call('POST', api('/conversations/telegram%3A1/pull'), { as: holder })).status).toBe(404);
+
+    // A ticket the back office refused: reviewed and sent again, once.
+    await db.kysely.updateTable('tickets').set({ delivery: 'rejected', delivery_error: '422 refused' }).where('reference', '=', filed.body.reference).execute();
+    expect((await call('GET', api('/reviews'), { as: holder })).body.items.length).toBeGreaterThan(0);
+    expect((await call('POST', api(`/reviews/${filed.body.reference}/retry`), { as: holder })).status).toBe(200);
+    expect((await call('POST', api(`/reviews/${filed.body.reference}/retry`), { as: holder })).status).toBe(409);
+
+    const problems = exchanges.flatMap((x) => doc.problems(x));
+    expect(problems).toEqual([]);
+    const reached = new Set(exchanges.map((x) => doc.operationOf(x)));
+    expect(doc.operations.filter((o) => !reached.has(o)), 'operations no real request reached').toEqual([]);
+  }, 240_000);
+});
