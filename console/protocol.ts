@@ -7,7 +7,9 @@
  * - Sessions are an httpOnly, SameSite=Strict cookie set by `POST /console/api/login`.
  * - Every request that is not a GET carries the header `x-csrf-token` with the `csrf` value from
  *   `login` or `GET /me`; without it: 403 `E_CSRF`.
- * - Errors are `{ error: { code, message } }` with a 4xx/5xx status (see ApiError).
+ * - Errors are `{ error: { code, message } }` with a 4xx/5xx status (see ApiError); the codes and their
+ *   statuses are docs/errors.md's. The whole API in OpenAPI 3.1: docs/openapi/console.yaml (checked against
+ *   the real app by tests/docs/openapi-console.test.ts).
  *
  * Endpoints (all JSON):
  * - `POST /login` {email, password} → Me                    401 E_LOGIN, 429 E_RATE_LIMITED
@@ -16,7 +18,7 @@
  * - `GET  /queue` → { items: QueueItem[] }                   the waiting conversations of my teams
  * - `GET  /mine` → { items: HandoffView[] }                  the conversations I hold
  * - `GET  /live` → { items: LiveConversation[] }             conversations with the bot now (pullable)
- * - `GET  /handoffs/:id` → HandoffDetail                     403 E_FORBIDDEN when not my team's
+ * - `GET  /handoffs/:id` → HandoffDetail                     404 E_NOT_FOUND when not my team's
  * - `POST /handoffs/:id/claim` → HandoffView                 409 E_ALREADY_CLAIMED | E_AT_CAPACITY
  * - `POST /handoffs/:id/messages` {text} → ConsoleMessage    409 E_NOT_HOLDER
  * - `POST /handoffs/:id/notes` {text} → HandoffEvent
