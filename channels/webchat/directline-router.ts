@@ -153,8 +153,12 @@ export function createDirectLineRouter(deps: DirectLineRouterDeps): Router {
     const stored = await media.saveAll(upload.files, { imagesOnly: true, owner: webchatMediaOwner(meta.conversationId) }).catch((err: unknown) => {
       throw err instanceof UnsupportedMediaError ? new DirectLineHttpError(415, 'UnsupportedMediaType', err.message) : err;
     });
-    // Keep the names the client gave its attachments (deduped by directlinejs), in order.
-    const named = stored.map((m, i) => ({ ...m, name: templateName(template, i) ?? m.name }));
+    // Keep the names the client gave its attachments (deduped by directlinejs), in order, and their thumbnails
+    // (Web Chat's, for the echo: see InboundPipeline).
+    const named = stored.map((m, i) => {
+      const thumbnailUrl = templateField(template, i, 'thumbnailUrl');
+      return { ...m, name: templateField(template, i, 'name') ?? m.name, ...(thumbnailUrl !== undefined ? { thumbnailUrl } : {}) };
+    });
     const query = typeof req.query.userId === 'string' ? req.query.userId : undefined;
     const userId = userIdOf(principal, posted.from?.id ?? query);
     res.json(await inbound.accept(meta, userId, { ...posted, attachments: named }));
@@ -186,9 +190,10 @@ function parseJsonPart(text: string): unknown {
   }
 }
 
-function templateName(template: unknown, i: number): string | undefined {
+/** A text field of the upload template's i-th attachment (the template's attachments carry no file). */
+function templateField(template: unknown, i: number, field: 'name' | 'thumbnailUrl'): string | undefined {
   const list = (template as { attachments?: unknown }).attachments;
   if (!Array.isArray(list)) return undefined;
-  const name = (list[i] as { name?: unknown } | undefined)?.name;
-  return typeof name === 'string' ? name : undefined;
+  const value = (list[i] as Record<string, unknown> | null | undefined)?.[field];
+  return typeof value === 'string' ? value : undefined;
 }

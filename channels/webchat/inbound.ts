@@ -10,6 +10,14 @@ import { webchatMediaOwner } from './media-access';
 /** What the pipeline needs of the media store: our URLs recognised, owners checked, links signed. */
 export type InboundMedia = Pick<MediaStore, 'nameOf' | 'ownerOf' | 'withSignedAttachments'>;
 
+/** Longest thumbnail an echo keeps: Web Chat's (a JPEG at most 360 px wide, as a data: URL) weigh a few tens of KB. */
+export const MAX_THUMBNAIL_CHARS = 128 * 1024;
+const INLINE_IMAGE = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/** The thumbnail when it is an inline image of a sane size; undefined otherwise. */
+const inlineThumbnail = (url: string | undefined): string | undefined =>
+  url !== undefined && url.length <= MAX_THUMBNAIL_CHARS && INLINE_IMAGE.test(url) ? url : undefined;
+
 /** The id of the one `conversationUpdate` a conversation ever ingests: fixed, so a retried start is deduped downstream. */
 export const greetingIdOf = (conversationId: string): string => `${conversationId}|0000000`;
 
@@ -41,9 +49,11 @@ export class InboundPipeline {
     const ingest = this.getIngest();
     if (!ingest) throw new ChannelUnavailableError('the webchat channel is not started');
 
-    const { from, ...rest } = posted;
+    const { from, attachments, ...rest } = posted;
     const activity: Partial<Activity> = {
       ...rest,
+      // A thumbnail is for the citizen's own screen (see echoOf): the bot has the file itself.
+      ...(attachments ? { attachments: attachments.map(({ thumbnailUrl: _shownOnly, ...a }) => a) } : {}),
       channelId: 'webchat',
       conversation: personalConversation(conversationId),
       from: { id: userId, role: 'user', name: from?.name ?? '' },
@@ -54,7 +64,7 @@ export class InboundPipeline {
     // One round trip: the id is allocated in the same step that echoes the message, and with a
     // clientActivityID that step also claims it, so a retried post is not echoed twice.
     const clientActivityId = posted.channelData?.clientActivityID;
-    const echoed = await this.store.append(conversationId, [this.echoOf(activity)], { assignIds: true, ...(clientActivityId !== undefined ? { claimClientActivity: clientActivityId } : {}) });
+    const echoed = await this.store.append(conversationId, [this.echoOf(activity, attachments ?? [])], { assignIds: true, ...(clientActivityId !== undefined ? { claimClientActivity: clientActivityId } : {}) });
     if (echoed.status === 'appended') activity.id = echoed.firstId;
     // A retry: its first post got this id (and its echo).
     else if (echoed.status === 'claimed') activity.id = echoed.id;
@@ -81,9 +91,17 @@ export class InboundPipeline {
    * Direct Line token that `GET /media/<name>` asks for. They live as long as the conversation, since
    * only its token holder reads its activities and a shorter life would break the pictures of a
    * conversation taken up again. The bot keeps the canonical URLs.
+   *
+   * Each attachment keeps the `thumbnailUrl` its client posted when that is an inline image (a `data:`
+   * URL, as Microsoft's Web Chat makes of a photo before uploading it): Web Chat shows the citizen's own
+   * upload as a picture only when its echo has one, and as a file card otherwise. Any other URL is
+   * dropped, so an echo never makes the client fetch from elsewhere.
    */
-  private echoOf(activity: Partial<Activity>): Partial<Activity> {
-    return this.media.withSignedAttachments(activity, CONVERSATION_TTL_S);
+  private echoOf(activity: Partial<Activity>, posted: readonly { thumbnailUrl?: string }[]): Partial<Activity> {
+    const signed = this.media.withSignedAttachments(activity, CONVERSATION_TTL_S);
+    const thumbnails = posted.map((a) => inlineThumbnail(a.thumbnailUrl));
+    if (!thumbnails.some((t) => t !== undefined)) return signed;
+    return { ...signed, attachments: signed.attachments?.map((a, i) => (thumbnails[i] === undefined ? a : { ...a, thumbnailUrl: thumbnails[i] })) };
   }
 
   /** Ingests the conversation's `conversationUpdate` (the user joined) once, so the bot can greet. */

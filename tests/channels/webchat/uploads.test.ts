@@ -58,6 +58,34 @@ describe('Direct Line uploads', () => {
     expect(Buffer.from(await media.arrayBuffer()).equals(PNG)).toBe(true);
   });
 
+  it("keeps Web Chat's inline thumbnail on the citizen's echo (so Web Chat shows the photo, not a file card), never on the bot's copy", async () => {
+    const { conversationId, token } = await startConversation(w.web.baseUrl);
+    // What Web Chat sends: a downscaled copy of the photo as a data: URL, one per attachment, beside the file part.
+    const thumbnailUrl = `data:image/jpeg;base64,${PNG.toString('base64')}`;
+    const res = await upload(conversationId, token, [{ data: PNG, type: 'image/png', name: 'bache.png' }, { data: PNG, type: 'image/png', name: 'farola.png' }], {
+      type: 'message',
+      from: { id: 'citizen' },
+      attachments: [
+        { contentType: 'image/png', name: 'bache.png', thumbnailUrl },
+        // A thumbnail elsewhere would make the client fetch it: dropped.
+        { contentType: 'image/png', name: 'farola.png', thumbnailUrl: 'https://tracker.example/pixel.png' },
+      ],
+    });
+    expect(res.status).toBe(200);
+
+    const history = await call(w.web.baseUrl, 'GET', `/v3/directline/conversations/${conversationId}/activities`, { token });
+    expect(history.status).toBe(200);
+    const echo = (history.body.activities as { id: string; attachments?: { name?: string; contentUrl?: string; thumbnailUrl?: string }[] }[]).find((a) => a.id === res.body.id);
+    expect(echo?.attachments?.map((a) => a.name)).toEqual(['bache.png', 'farola.png']);
+    expect(echo?.attachments?.[0]?.thumbnailUrl).toBe(thumbnailUrl);
+    expect(echo?.attachments?.[0]?.contentUrl).toMatch(/\/media\/signed\//);
+    expect(echo?.attachments?.[1]).not.toHaveProperty('thumbnailUrl');
+
+    const ingested = w.bot.ingested.find((a) => a.id === res.body.id);
+    expect(ingested?.attachments?.map((a) => a.name)).toEqual(['bache.png', 'farola.png']);
+    for (const a of ingested?.attachments ?? []) expect(a).not.toHaveProperty('thumbnailUrl');
+  });
+
   it('refuses a file that is not an image, whatever type it claims, with 415', async () => {
     const { conversationId, token } = await startConversation(w.web.baseUrl);
     const before = w.bot.ingested.length;
