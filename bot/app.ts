@@ -25,6 +25,7 @@ import { MediaStore } from './media-store';
 import { LinkAttemptLimits } from './link-attempt-limits';
 import { createPhoneLinks } from './phone-links';
 import { Metrics } from './metrics';
+import { startMetricsServer, type MetricsServer } from './metrics-server';
 import { connectRedis, ensureRedis, redisTargetOf } from './redis';
 import { openDatabase } from './sql/database';
 import { HistoryStore } from './sql/history-store';
@@ -44,6 +45,7 @@ import { HandoffService } from '../handoff/handoff-service';
 import { HandoffStore } from '../handoff/handoff-store';
 import { HandoffTimers } from '../handoff/handoff-timers';
 import { Presence } from '../handoff/presence';
+import { OfficeHours } from '../handoff/office-hours';
 import { TeamQueues } from '../handoff/team-queues';
 import { backOfficesFor } from '../connectors/back-offices';
 import { Open311Questions } from '../connectors/open311/service-questions';
@@ -57,6 +59,8 @@ import type { Worker } from 'bullmq';
 export interface App {
   /** Base URL of the HTTP server (web role only). */
   url?: string;
+  /** Base URL of this process's metrics server (`GET /metrics`, every role: METRICS_PORT). */
+  metricsUrl: string;
   server?: Server;
   redis: Redis;
   log: Logger;
@@ -109,7 +113,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const mediaSecret = await MediaUrlSigner.sharedSecret(redis, prefix, config.MEDIA_URL_SECRET);
   const media = new MediaStore(path.resolve(config.MEDIA_DIR ?? path.join(config.DATA_DIR, 'uploads')), publicUrl, { secret: mediaSecret });
   const signer = media.signer;
-  const webchat = createWebchatChannel({ redis, config, log: log.child({ module: 'channels/webchat' }), publicUrl, media });
+  const webchat = createWebchatChannel({ redis, config, log: log.child({ module: 'channels/webchat' }), publicUrl, media, metrics });
   channels.add(webchat.adapter);
   // Created in every role: a worker's outbound deliveries need its send, which needs only config, Redis and SQL.
   const whatsappCloud = whatsappCloudEnabled(config)
@@ -153,7 +157,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const bus = new ConsoleBus(redis, prefix);
   const handoff = new HandoffService({
     store: handoffStore, queues: teamQueues, timers, presence, bus, redis, prefix, catalog, outbound, history, ingest, channels, agents,
-    log: log.child({ module: 'handoff' }),
+    log: log.child({ module: 'handoff' }), metrics,
     // Photos in the console: signed for a working day (an open console fetches its views again as it goes).
     mediaUrl: (url) => media.signedUrl(url, 12 * 3_600),
     ...(hooks.clock ? { clock: hooks.clock } : {}),
@@ -172,7 +176,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     onRejected: async (ticket) => void (await notices.sendAboutTicket(ticket, t(ticket.locale, 'ticket.reviewing', { reference: ticket.reference }))),
     retry: { baseMs: config.TICKET_RETRY_BASE_MS, maxMs: config.TICKET_RETRY_MAX_MS },
     attemptSpanMs: 2 * config.BACK_OFFICE_TIMEOUT_MS,
-    log: log.child({ module: 'queues/ticket-delivery' }),
+    log: log.child({ module: 'queues/ticket-delivery' }), metrics,
   });
   const connector = countedConnector(deliveringConnector(builtin, delivery), metrics);
   // Agents' corrections of service and type (console, web role) reach every classifier (worker role).
@@ -190,7 +194,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       createLearningClassifier, createCitizenBot, createKnowledge, createUnderstanding, apologyFor, CITIZEN_ID, citizenIdOf, HOLD,
       installLlmSafety, RedisCallLimiter, withCitizen, startTurnWorker, QueueAdapter, RedisStorage, CitizenDirectory,
     } = await import('./turn-role');
-    const { classifier, live } = await createLearningClassifier(config, catalog, log.child({ module: 'dialogs/classify' }));
+    const { classifier, live } = await createLearningClassifier(config, catalog, log.child({ module: 'dialogs/classify' }), metrics);
     // Agents' corrections are in the model before the first turn, and retrained in the background
     // whenever an agent corrects (turns go on meanwhile with the previous model).
     await correctionFeed.follow(live);
@@ -252,17 +256,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     });
     consoleSocket = new ConsoleSocket({
       redis, bus, accounts: auth.accounts, service: handoff, presence, sessionForUpgrade: auth.sessionForUpgrade, agentOfSession: auth.agentOfSession,
-      log: log.child({ module: 'console' }),
+      log: log.child({ module: 'console' }), metrics,
     });
     const app = createHttpApp({
       redis, metrics, log, channels, trustProxy: config.TRUST_PROXY,
       pingDatabase: () => history.ping(),
-      beforeScrape: async () => {
-        for (const q of [inbound.queue, ...outbound.all().map((o) => o.queue)]) {
-          const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
-          for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: q.name, state }, n);
-        }
-      },
     });
     app.use(webchat.router);
     if (whatsappCloud) app.use(whatsappCloud.router);
@@ -294,9 +292,40 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     log.info({ url, role: config.ROLE }, 'listening');
   }
 
+  const officeHours = new Map(catalog.teams.map((x) => [x.code, new OfficeHours(x, catalog.city.timezone)]));
+  // Every role, on its own port. Gauges of shared state (queues, teams, agents, the review list) read the
+  // same in every process: dashboards take their max, not their sum.
+  const metricsServer: MetricsServer = await startMetricsServer({
+    metrics, port: config.METRICS_PORT, host: config.HOST, log: log.child({ module: 'bot/metrics' }),
+    beforeScrape: [
+      () => { for (const c of channels.all()) metrics.channelUp.set({ channel: c.id }, c.health?.().ok === false ? 0 : 1); },
+      async () => {
+        for (const q of [inbound.queue, ...outbound.all().map((o) => o.queue)]) {
+          const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
+          for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: q.name, state }, n);
+        }
+      },
+      async () => { for (const team of catalog.teams) metrics.handoffsWaiting.set({ team: team.code }, await teamQueues.depth(team.code)); },
+      async () => {
+        const online = new Map(catalog.teams.map((x) => [x.code, 0]));
+        for (const id of await presence.online()) {
+          const agent = await agents.byId(id);
+          for (const team of agent && !agent.disabled ? agent.teams : []) if (online.has(team)) online.set(team, online.get(team)! + 1);
+        }
+        for (const [team, n] of online) metrics.agentsOnline.set({ team }, n);
+      },
+      () => {
+        const now = new Date((hooks.clock ?? Date.now)());
+        for (const [team, hours] of officeHours) metrics.teamOpen.set({ team }, hours.isOpen(now) ? 1 : 0);
+      },
+      async () => void metrics.reviewTickets.set(await deliveries.countRejected()),
+    ],
+  });
+
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
+      await metricsServer.close();
       // No new connections; requests in flight get until the sockets close below to finish.
       server?.close();
       server?.closeIdleConnections();
@@ -322,6 +351,6 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await db.close();
       redisChild?.kill();
     })());
-  return { url, server, redis, log, stop };
+  return { url, metricsUrl: metricsServer.url, server, redis, log, stop };
 }
 

@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Redis } from 'ioredis';
 import type { ChannelRegistry } from './channel-registry';
 import type { Logger } from './logger';
+import { httpMetrics } from './http-metrics';
 import type { Metrics } from './metrics';
 import { securityHeaders } from './security-headers';
 import { httpStatusOf } from './http-status';
@@ -10,9 +11,8 @@ export interface OpsDeps {
   redis: Redis;
   /** Resolves when the SQL database answers. */
   pingDatabase: () => Promise<void>;
+  /** Counts and times requests (bot/http-metrics.ts); /metrics itself is on METRICS_PORT (bot/metrics-server.ts). */
   metrics: Metrics;
-  /** Refreshes gauges (queue depths) right before a scrape. */
-  beforeScrape: () => Promise<void>;
   /** Channels whose health `/readyz` lists and `/healthz/channels` reports (neither makes the process unready). */
   channels: ChannelRegistry;
   log: Logger;
@@ -29,6 +29,7 @@ export function createHttpApp(ops: OpsDeps): Express {
   const trustProxy = ops.trustProxy ?? ['loopback'];
   app.set('trust proxy', Array.isArray(trustProxy) ? [...trustProxy] : trustProxy);
   app.use(securityHeaders);
+  app.use(httpMetrics(ops.metrics));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   // Ready means this process can take traffic: Redis and SQL answer. A channel that is down (an unpaired
   // WhatsApp, a Telegram token refused) is listed but does not make it unready: the load balancer would
@@ -46,10 +47,6 @@ export function createHttpApp(ops: OpsDeps): Express {
     const channels = channelHealth(ops.channels);
     const ok = Object.values(channels).every((v) => v === 'ok');
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', channels });
-  });
-  app.get('/metrics', async (_req, res) => {
-    await ops.beforeScrape().catch((err: unknown) => ops.log.error({ err }, 'refreshing queue gauges failed'));
-    res.type(ops.metrics.registry.contentType).send(await ops.metrics.registry.metrics());
   });
   return app;
 }

@@ -104,7 +104,14 @@ export class Metrics {
   });
   readonly agentsOnline = new Gauge({
     name: 'citybot_agents_online',
-    help: 'Agents with a console open (seen in the last minutes)',
+    help: 'Enabled agents of each team with a console open (seen in the last minutes)',
+    labelNames: ['team'],
+    registers: this.r,
+  });
+  readonly teamOpen = new Gauge({
+    name: 'citybot_team_open',
+    help: 'Whether each team is within its office hours now (1) or closed (0)',
+    labelNames: ['team'],
     registers: this.r,
   });
 

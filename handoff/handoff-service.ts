@@ -10,6 +10,7 @@ import {
 } from '../bot/errors';
 import type { Clock } from '../bot/clock';
 import type { Logger } from '../bot/logger';
+import type { Metrics } from '../bot/metrics';
 import type { HistoryStore } from '../bot/sql/history-store';
 import type { Catalog } from '../catalog/schema';
 // Not '../dialogs' (the engine's index): every role has this service, and only turn processes load the engine.
@@ -59,6 +60,8 @@ export interface HandoffServiceDeps {
   clock?: Clock;
   /** How long a hold lives unless the sweep renews it. @defaultValue HOLD_LEASE_MS (handoff/holds) */
   holdLeaseMs?: number;
+  /** Times each claim from the queue, per team (citybot_handoff_claim_seconds). */
+  metrics?: Pick<Metrics, 'handoffClaimSeconds'>;
 }
 
 /**
@@ -179,6 +182,7 @@ export class HandoffService implements HandoffPort {
       if (current.status !== 'queued') throw new AlreadyClaimedError('Otra persona ya atendió esta conversación.');
       throw new AtCapacityError(`Ya atiendes ${agent.maxConcurrent} conversaciones: cierra o libera una antes de tomar otra.`);
     }
+    this.deps.metrics?.handoffClaimSeconds.observe({ team: h.team }, Math.max(0, Date.now() - h.queuedAt.getTime()) / 1_000);
     await this.setHold(h);
     await this.deps.queues.remove(h.team, h.id);
     await this.places.forget(h.id);

@@ -31,6 +31,9 @@ export class OutboundQueues {
       lockMs?: number;
       /** Where the queues' `error` events go. */
       log?: Logger;
+      /** Delivery attempts before a reply is abandoned, and the first retry's delay (tests shorten them). @defaultValue 8, 1_000 */
+      maxTries?: number;
+      backoffMs?: number;
     } = {},
   ) {}
 
@@ -40,7 +43,7 @@ export class OutboundQueues {
     if (!q) {
       q = new OrderedQueue<OutboundItem>(this.redis, {
         name: `outbound-${channel}`, prefix: this.prefix, bullConnection: this.options.bullConnection, lockMs: this.options.lockMs,
-        log: this.options.log, maxTries: 8, attempts: 10, backoffMs: 1_000,
+        log: this.options.log, maxTries: this.options.maxTries ?? 8, attempts: 10, backoffMs: this.options.backoffMs ?? 1_000,
       });
       this.queues.set(channel, q);
     }

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { AppError, NotYetError, TicketRejectedError } from '../bot/errors';
 import { logErrorEvents } from '../bot/error-events';
 import type { Logger } from '../bot/logger';
+import type { Metrics } from '../bot/metrics';
 import type { BackOffice, ExternalTicket } from '../connectors/back-office';
 import type { BuiltinConnector } from '../connectors/builtin/builtin-connector';
 import type { Connector, ConnectorKind, TicketState } from '../connectors/connector';
@@ -37,6 +38,8 @@ export interface TicketDeliveryDeps {
   onRejected?(ticket: DeliveryTicket, reason: string): Promise<void>;
   log: Logger;
   retry?: Partial<DeliveryRetry>;
+  /** Counts attempts by connector kind and outcome (citybot_backoffice_submits_total). */
+  metrics?: Pick<Metrics, 'backOfficeSubmits'>;
 }
 
 const PROMOTE_EVERY_MS = 5_000;
@@ -143,6 +146,7 @@ export class TicketDelivery {
     try {
       await this.deps.store.rejected(reference, `not delivered after ${this.retry.attempts} attempts: ${err.message}`);
       const ticket = await this.deps.store.byReference(reference);
+      this.deps.metrics?.backOfficeSubmits.inc({ kind: ticket?.kind ?? 'unknown', outcome: 'gave_up' });
       if (ticket) await this.deps.onRejected?.(ticket, err.message);
     } catch (e) {
       this.deps.log.error({ err: e, reference }, 'could not record a delivery that gave up');
@@ -163,11 +167,16 @@ export class TicketDelivery {
       const since = previous ? new Date(previous.getTime() + this.deps.attemptSpanMs) : undefined;
       const externalId = await this.submit(office, ticket, job.attemptsStarted, since);
       await this.deps.store.accepted(ticket.reference, externalId);
+      this.deps.metrics?.backOfficeSubmits.inc({ kind: ticket.kind, outcome: 'accepted' });
       await this.backOfficeIsBack();
       this.deps.log.info({ reference: ticket.reference, kind: ticket.kind }, 'ticket accepted by the back office');
       await this.deps.notices.sendAboutTicket(ticket, t(ticket.locale, 'ticket.accepted', { reference: ticket.reference }));
     } catch (err) {
-      if (!(err instanceof TicketRejectedError)) throw err;
+      if (!(err instanceof TicketRejectedError)) {
+        this.deps.metrics?.backOfficeSubmits.inc({ kind: ticket.kind, outcome: 'retry' });
+        throw err;
+      }
+      this.deps.metrics?.backOfficeSubmits.inc({ kind: ticket.kind, outcome: 'rejected' });
       // Final: retrying a request the back office refuses would only repeat the refusal.
       await this.deps.store.rejected(ticket.reference, err.message);
       this.deps.log.error({ reference: ticket.reference, kind: ticket.kind, reason: err.message }, 'back office rejected a ticket: sent for review');

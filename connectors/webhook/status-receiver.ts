@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError } from '../../bot/errors';
 import { httpStatusOf } from '../../bot/http-status';
+import { markWebhookRefused } from '../../bot/http-metrics';
 import { TICKET_STATES, type TicketState } from '../connector';
 import { REPLAY_WINDOW_SECONDS, verify, type SignatureFailure } from './webhook-signature';
 
@@ -77,6 +78,7 @@ export function createWebhookStatusRouter(o: WebhookStatusRouterOptions): Router
     const checked = verify(o.secret, req.headers, raw, Date.now());
     if (!checked.ok) {
       o.log.warn({ ip: req.ip, reason: checked.reason }, 'webhook status update refused: signature');
+      markWebhookRefused(res, { source: 'backoffice', reason: checked.reason });
       return fail(res, 401, 'Unauthorized', REFUSALS[checked.reason]);
     }
     const update = parse(raw);

@@ -140,7 +140,7 @@ describe('the whole app over Direct Line (botframework-directlinejs)', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('reports health, readiness of Redis and the database, and Prometheus metrics that count a filed ticket', async () => {
+  it('reports health, readiness of Redis and the database, and Prometheus metrics (on METRICS_PORT) that count a filed ticket', async () => {
     const health = await call('GET', '/healthz');
     expect(health.status).toBe(200);
     const ready = await call('GET', '/readyz');
@@ -150,7 +150,9 @@ describe('the whole app over Direct Line (botframework-directlinejs)', () => {
 
     const c = await conversation();
     await fileSpanishComplaint(c);
-    const res = await fetch(`${bot.url}/metrics`);
+    // Not on the public port: on the process's metrics port.
+    expect((await fetch(`${bot.url}/metrics`)).status).toBe(404);
+    const res = await fetch(`${bot.app.metricsUrl}/metrics`);
     expect(res.status).toBe(200);
     const metrics = await res.text();
     expect(metrics).toContain('citybot_turn_duration_seconds');
