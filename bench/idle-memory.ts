@@ -2,7 +2,8 @@
 // `npm run bench` (RSS from /proc a few seconds after the process is up) without the load phases.
 // BENCH_IDLE_RUNTIME=dist (default: `node dist/bot/main.js`, run `npm run build` first) or tsx
 // (`node --import tsx bot/main.ts`, as in development); BENCH_IDLE_ROLES=all,web,worker;
-// BENCH_IDLE_SETTLE_MS=5000 (as `npm run bench`). Prints numbers; asserts nothing.
+// BENCH_IDLE_SETTLE_MS=5000 (as `npm run bench`); BENCH_IDLE_NODE_ARGS='--max-semi-space-size=4' (V8 flags to
+// try, space-separated). Prints numbers; asserts nothing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUNTIME = process.env.BENCH_IDLE_RUNTIME ?? 'dist';
 const ROLES = (process.env.BENCH_IDLE_ROLES ?? 'all,web,worker').split(',').map((r) => r.trim()).filter(Boolean);
 const SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 5_000);
+const NODE_ARGS = (process.env.BENCH_IDLE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const ENTRY: Record<string, string[]> = { dist: ['dist/bot/main.js'], tsx: ['--import', 'tsx', 'bot/main.ts'] };
 
 const entry = ENTRY[RUNTIME];
@@ -24,7 +26,7 @@ if (RUNTIME === 'dist' && !existsSync('dist/bot/main.js')) throw new Error('no d
 
 /** Starts the bot with `role` and resolves once it logs "started" (every role does; a worker has no /readyz). */
 async function startIdle(role: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, entry!, {
+  const child = spawn(process.execPath, [...NODE_ARGS, ...entry!], {
     env: { ...process.env, ...env, ROLE: role, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -64,7 +66,7 @@ function safeList(dir: string): string[] {
 const dir = mkdtempSync(join(tmpdir(), 'citybot-idle-'));
 const prefix = `bench-idle-${randomUUID().slice(0, 8)}`;
 const env = { REDIS_URL, REDIS_PREFIX: prefix, SQLITE_PATH: join(dir, 'bot.sqlite'), DATA_DIR: dir };
-console.log(`# idle resident memory, ${RUNTIME} runtime, ${SETTLE_MS} ms after start`);
+console.log(`# idle resident memory, ${RUNTIME} runtime${NODE_ARGS.length ? ` (${NODE_ARGS.join(' ')})` : ''}, ${SETTLE_MS} ms after start`);
 try {
   for (const role of ROLES) {
     const child = await startIdle(role, env);

@@ -3,6 +3,7 @@ import { describeErrorChain } from './error-chain';
 import { createLogger } from './logger';
 import { installProcessGuards, installStopSignals } from './process-guards';
 import { startApp, type App } from './app';
+import { settleHeap } from './settle-heap';
 
 // Entry point of `npm start` (and of the image: `node dist/bot/main.js`). Fails at boot with a readable
 // message and its causes, never mid-conversation.
@@ -17,6 +18,8 @@ try {
   // SIGTERM/SIGINT: a graceful stop within SHUTDOWN_TIMEOUT_MS, exit code 0.
   installStopSignals({ log, shutdown, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   app = await startApp(config, log);
+  // The boot's garbage (classifier training, catalog parsing) goes now, not a minute into the idle (bot/settle-heap.ts).
+  settleHeap();
   log.info({ role: config.ROLE }, 'started');
 } catch (err) {
   process.stderr.write(`${describeErrorChain(err)}\n`);

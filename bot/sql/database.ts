@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { BoundedCache } from '../bounded-cache';
 import { DependencyUnavailableError } from '../errors';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect';
@@ -84,8 +84,10 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Db> {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new DependencyUnavailableError(`invalid PostgreSQL schema name "${schema}"`);
   }
-  if (schema) await ensureSchema(url, schema);
-  const pool = new pg.Pool({
+  // Loaded only for PostgreSQL: most small deployments use SQLite, and pg is ~8 MB of every process.
+  const { default: pgLib } = await import('pg');
+  if (schema) await ensureSchema(pgLib, url, schema);
+  const pool = new pgLib.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
     // Set at connection start-up, so it costs no round trip per query.
@@ -107,8 +109,8 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Db> {
   return migrated(kysely, 'postgres', target);
 }
 
-async function ensureSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+async function ensureSchema(pgLib: typeof pg, url: string, schema: string): Promise<void> {
+  const client = new pgLib.Client({ connectionString: url });
   let connected = false;
   try {
     await client.connect();
