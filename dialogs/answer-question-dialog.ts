@@ -9,7 +9,7 @@ import { REROUTE } from './csat-dialog';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
 import { handoffDialog, type HandoffMemo, type HandoffOptions } from './handoff-dialog';
-import { t, type MessageKey } from './i18n';
+import { markdown, t, type MessageKey } from './i18n';
 import { newDraft, type IntakeDraft } from './intake-draft';
 import type { KnowledgeReply } from './knowledge/knowledge-answerer';
 import { withMenu } from './menu';
@@ -176,9 +176,10 @@ function openChoices(people: boolean): Choice[] {
 function answerText(locale: Locale, reply: KnowledgeReply): string {
   const numbered = reply.composed && reply.sources.length > 1;
   const sources = reply.sources
-    .map((s, i) => `${numbered ? `[${i + 1}] ` : ''}${t(locale, 'knowledge.source', { title: s.title, url: s.url })}`)
+    .map((s, i) => `${numbered ? `\\[${i + 1}\\] ` : ''}${t(locale, 'knowledge.source', { title: s.title, url: s.url })}`)
     .join('\n');
-  return t(locale, 'knowledge.answer', { answer: reply.text, sources });
+  // The article (or the model's answer from it) is the city's CommonMark; titles and URLs are literal.
+  return t(locale, 'knowledge.answer', { answer: markdown(reply.text), sources: markdown(sources) });
 }
 
 /** Which of `offered` the citizen's words pick: a label in any language, a known word, or a position. */

@@ -1,4 +1,5 @@
 import type { Catalog, Locale, ProcedureType, SpanishVariant } from '../catalog/schema';
+import { escapeMarkdown } from '../channels/render/markdown';
 import ca from './locales/ca.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
 import esAR from './locales/es-AR.json' with { type: 'json' };
@@ -7,8 +8,23 @@ import es from './locales/es.json' with { type: 'json' };
 /** Every sentence the bot can say, by key. Spanish is the reference file; the others must match it. */
 export type MessageKey = keyof typeof es;
 
-/** Values substituted into `{name}` placeholders. */
-export type Vars = Readonly<Record<string, string | number>>;
+/**
+ * Text that is already the bot's CommonMark (a sentence rendered earlier, an article of the knowledge
+ * base): placed into a sentence as it is. Any plain string is someone's words and is escaped instead.
+ */
+export interface Markdown {
+  readonly markdown: string;
+}
+
+/** Marks `text` as the bot's own markup (see Markdown). */
+export const markdown = (text: string): Markdown => ({ markdown: text });
+
+/**
+ * Values substituted into `{name}` placeholders. A string is literal text: a citizen's `*x*`, `<b>` or
+ * `[a](javascript:…)` shows as typed on every channel, because the sentence is CommonMark that the
+ * channels render (channels/render). Numbers are written as they are; Markdown is placed as markup.
+ */
+export type Vars = Readonly<Record<string, string | number | Markdown>>;
 
 type Texts = Readonly<Record<MessageKey, string>>;
 
@@ -50,12 +66,16 @@ export function spanishOverlay(v: SpanishVariant): Readonly<Partial<Record<Messa
   return SPANISH_OVERLAYS[v];
 }
 
-/** The text of `key` in `locale`, with `{name}` placeholders filled from `vars`. */
+/**
+ * The text of `key` in `locale` (CommonMark), with `{name}` placeholders filled from `vars`: strings
+ * escaped as literal text, Markdown values as they are.
+ */
 export function t(locale: Locale, key: MessageKey, vars: Vars = {}): string {
   // An unfilled placeholder is left visible rather than thrown: a slightly odd sentence beats a failed turn.
   return TEXTS[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
     const v = vars[name];
-    return v === undefined ? whole : String(v);
+    if (v === undefined) return whole;
+    return typeof v === 'object' ? v.markdown : typeof v === 'string' ? escapeMarkdown(v) : String(v);
   });
 }
 
@@ -90,12 +110,16 @@ export function say(key: MessageKey, vars?: Readonly<Record<string, SayVar>>): S
 
 /** Renders a `Say` in `locale`; catalog names (services, procedure types) come from the catalog. */
 export function render(catalog: Catalog, locale: Locale, s: Say): string {
-  const vars: Record<string, string | number> = {};
-  for (const [name, v] of Object.entries(s.vars ?? {})) vars[name] = renderValue(catalog, locale, v);
+  const vars: Record<string, string | number | Markdown> = {};
+  for (const [name, v] of Object.entries(s.vars ?? {})) {
+    // Nested sentences are the bot's markup; literal text and catalog names are escaped by t().
+    const value = renderValue(catalog, locale, v);
+    vars[name] = isSayList(v) || isSay(v) ? markdown(String(value)) : value;
+  }
   return t(locale, s.key, vars);
 }
 
-/** Renders one placeholder value (or a choice label) in `locale`. */
+/** Renders one placeholder value (or a choice label) in `locale`: literal text, or CommonMark for a nested sentence. */
 export function renderValue(catalog: Catalog, locale: Locale, v: SayVar): string | number {
   if (typeof v === 'string' || typeof v === 'number') return v;
   if (isSayList(v)) return v.map((line) => render(catalog, locale, line)).join('\n');
@@ -107,6 +131,8 @@ export function renderValue(catalog: Catalog, locale: Locale, v: SayVar): string
 function isSayList(v: SayVar): v is readonly Say[] {
   return Array.isArray(v);
 }
+
+const isSay = (v: SayVar): v is Say => typeof v === 'object' && 'key' in v;
 
 /** A service's name in `locale`, or its code when the catalog no longer has it. */
 export function serviceName(catalog: Catalog, locale: Locale, code: string): string {

@@ -9,6 +9,7 @@ import { startApp, type App, type AppHooks } from '../../bot/app';
 import { loadConfig, type Config } from '../../bot/config';
 import type { Logger } from '../../bot/logger';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
+import { asShown } from '../support/web-chat-text';
 
 // botframework-directlinejs is written for browsers: give it XMLHttpRequest and WebSocket before loading it.
 const require = createRequire(import.meta.url);
@@ -83,7 +84,8 @@ export class DlConversation {
 
   private constructor(readonly dl: DirectLineClient, private readonly baseUrl: string) {
     dl.activity$.subscribe(
-      (a) => this.seen.push(a as Partial<Activity>),
+      // Bot text as Web Chat shows it: the channel sends CommonMark (tests/support/web-chat-text).
+      (a) => this.seen.push(asShown(a as Partial<Activity>)),
       (err: unknown) => this.errors.push(err),
     );
   }
@@ -111,7 +113,7 @@ export class DlConversation {
       });
       if (res.status !== 200) throw new Error(`GET activities answered ${res.status}`);
       const page = (await res.json()) as { activities: Partial<Activity>[]; watermark?: string };
-      all.push(...page.activities);
+      all.push(...page.activities.map(asShown));
       if (page.activities.length === 0 || !page.watermark || page.watermark === watermark) return all;
       watermark = page.watermark;
     }

@@ -1,15 +1,12 @@
+import { parseMarkdown, type Run } from '../../render/markdown';
 import { h } from './dom';
 
-/**
- * The small markdown subset bots send: **bold**, _italic_ / *italic*, [links](https://…),
- * bare URLs and line breaks. Everything else stays literal text: the output is built from
- * text nodes and elements, never from an HTML string, so `<img onerror>` in a message is inert.
- *
- * No lookbehind in the pattern on purpose: a regex syntax error would kill the whole bundle
- * on older Safari, so the italic rule captures its left boundary instead.
+/*
+ * The bot's text as Microsoft's Web Chat shows it: CommonMark read by the same parser (markdown-it), a
+ * lone newline a space and a hard break a new line, bare URLs linked. The output is built from text nodes
+ * and a few elements (strong, em, s, code, pre, blockquote, a, br), never from an HTML string, so
+ * `<img onerror>` in a message is inert text; links go only to http, https, mailto and tel.
  */
-const TOKEN =
-  /\*\*(.+?)\*\*|(^|[^\w])_(.+?)_(?!\w)|\*(?!\s)(.+?)\*|\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<]*[^\s<.,;:!?)\]'"])/g;
 
 const LINK_PROTOCOLS = ['http:', 'https:', 'mailto:', 'tel:'];
 
@@ -25,39 +22,53 @@ export function safeUrl(raw: string, protocols: readonly string[] = LINK_PROTOCO
 
 export function renderMarkdown(text: string): DocumentFragment {
   const frag = document.createDocumentFragment();
-  text.split(/\r?\n/).forEach((line, i) => {
+  for (const block of stretches(parseMarkdown(text, { breaks: false, linkify: true }), (r) => (r.style.pre ? 'pre' : r.style.quote ? 'quote' : ''))) {
+    const first = block[0]!.style;
+    if (first.pre) frag.append(h('pre', {}, h('code', { text: block.map((r) => r.text).join('') })));
+    else if (first.quote) frag.append(h('blockquote', {}, inline(block)));
+    else frag.append(inline(block));
+  }
+  return frag;
+}
+
+function inline(runs: readonly Run[]): DocumentFragment {
+  const frag = document.createDocumentFragment();
+  for (const group of stretches(runs, (r) => r.style.href ?? '')) {
+    const href = group[0]!.style.href;
+    const safe = href === undefined ? undefined : safeUrl(href);
+    const parent: Node = safe ? frag.appendChild(h('a', { href: safe, target: '_blank', rel: 'noopener noreferrer' })) : frag;
+    for (const r of group) parent.appendChild(styled(r));
+  }
+  return frag;
+}
+
+function styled(run: Run): Node {
+  let node: Node = lines(run.text);
+  const wrap = (tag: 'code' | 's' | 'em' | 'strong'): void => void (node = h(tag, {}, node));
+  if (run.style.code) wrap('code');
+  if (run.style.strike) wrap('s');
+  if (run.style.italic) wrap('em');
+  if (run.style.bold) wrap('strong');
+  return node;
+}
+
+/** Text with a `<br>` for each new line. */
+function lines(text: string): DocumentFragment {
+  const frag = document.createDocumentFragment();
+  text.split('\n').forEach((line, i) => {
     if (i > 0) frag.append(h('br'));
-    appendInline(frag, line);
+    if (line !== '') frag.append(document.createTextNode(line));
   });
   return frag;
 }
 
-function appendInline(parent: Node, text: string): void {
-  const re = new RegExp(TOKEN.source, 'g');
-  let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const [whole, bold, italicLead, italic, star, linkText, linkUrl, bare] = m;
-    let start = m.index;
-    if (italic !== undefined) start += (italicLead ?? '').length; // keep the boundary char as text
-    parent.appendChild(document.createTextNode(text.slice(last, start)));
-    last = m.index + whole.length;
-    if (bold !== undefined) parent.appendChild(inline('strong', bold));
-    else if (italic !== undefined) parent.appendChild(inline('em', italic));
-    else if (star !== undefined) parent.appendChild(inline('em', star));
-    else if (linkText !== undefined) parent.appendChild(link(linkText, linkUrl ?? ''));
-    else if (bare !== undefined) parent.appendChild(link(bare, bare));
+/** Consecutive runs that agree on `key`, in order. */
+function stretches(runs: readonly Run[], key: (r: Run) => string): Run[][] {
+  const out: Run[][] = [];
+  for (const r of runs) {
+    const last = out[out.length - 1];
+    if (last && key(last[0]!) === key(r)) last.push(r);
+    else out.push([r]);
   }
-  parent.appendChild(document.createTextNode(text.slice(last)));
-}
-
-function inline(tag: 'strong' | 'em', inner: string): HTMLElement {
-  const el = h(tag);
-  appendInline(el, inner);
-  return el;
-}
-
-function link(label: string, raw: string): Node {
-  const href = safeUrl(raw);
-  if (!href) return document.createTextNode(label);
-  return h('a', { href, target: '_blank', rel: 'noopener noreferrer', text: label });
+  return out;
 }

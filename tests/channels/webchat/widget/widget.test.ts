@@ -14,6 +14,7 @@ import { loadConfig } from '../../../../bot/config';
 import { createWebchatChannel } from '../../../../channels/webchat';
 import { MediaStore } from '../../../../bot/media-store';
 import { createWidgetAssets, widgetGzipSize } from '../../../../channels/webchat/widget-assets';
+import { markdown, t } from '../../../../dialogs/i18n';
 import { launchBrowser, newPage, watchForInjection } from '../../../support/browser';
 
 /** A 1×1 transparent PNG. */
@@ -237,6 +238,27 @@ describe('web chat widget', () => {
     await page.context().close();
   });
 
+  it('shows a multi-line bot message as separate lines, and citizen text inside it literally', async () => {
+    const page = await newPage(browser);
+    const seen = watchForInjection(page);
+    await openWidget(page);
+    await say(page, 'hola');
+    await poll(() => log(page).locator('.cw-bot strong').count()).toBe(1);
+    const conversationId = server.received.at(-1)?.conversation?.id ?? '';
+    const typed = '*urgente* <b>farola</b> [mira](javascript:alert(1)) _ya_';
+    // A summary as the dialogs build it: sentences with new lines, the citizen's words placed by t().
+    const lines = [t('es', 'summary.service', { service: 'Alumbrado' }), t('es', 'summary.description', { description: typed })].join('\n');
+    await server.botSays(conversationId, t('es', 'intake.summary', { lines: markdown(lines) }));
+
+    const summary = log(page).locator('.cw-bot', { hasText: 'Repasemos' }).locator('.cw-text');
+    await poll(() => summary.count()).toBe(1);
+    expect(await summary.evaluate((el) => (el as HTMLElement).innerText)).toBe(`Repasemos:\n• Servicio: Alumbrado\n• Descripción: ${typed}\n¿Lo envío?`);
+    expect(await summary.locator('br').count()).toBe(3);
+    expect(await summary.locator('strong, em, b, a, img').count()).toBe(0);
+    expect(seen.dialogs).toEqual([]);
+    await page.context().close();
+  });
+
   it('labels every control, announces the log politely, and closes on Escape', async () => {
     const page = await newPage(browser);
     await openWidget(page);
@@ -322,8 +344,9 @@ describe('web chat widget', () => {
 });
 
 describe('widget assets', () => {
-  it('keeps the bundle under 50 KB gzipped', async () => {
-    expect(await widgetGzipSize()).toBeLessThan(50 * 1024);
+  // 10 KB before markdown-it (issue 14 part 3): reading CommonMark as Web Chat does, with its parser, costs ~43 KB.
+  it('keeps the bundle under 60 KB gzipped', async () => {
+    expect(await widgetGzipSize()).toBeLessThan(60 * 1024);
   });
 
   it('serves webchat.js as JavaScript with an ETag that revalidates to 304', async () => {
