@@ -26,6 +26,7 @@ import { LinkAttemptLimits } from './link-attempt-limits';
 import { createPhoneLinks } from './phone-links';
 import { Metrics } from './metrics';
 import { startMetricsServer, type MetricsServer } from './metrics-server';
+import { startTracing } from './tracing';
 import { connectRedis, ensureRedis, redisTargetOf } from './redis';
 import { openDatabase } from './sql/database';
 import { HistoryStore } from './sql/history-store';
@@ -81,6 +82,8 @@ export interface AppHooks {
  * roles this process plays (`web`: HTTP + channels; `worker`: turns + deliveries; `all`: both).
  */
 export async function startApp(config: Config, log: Logger = createLogger(config.LOG_LEVEL), hooks: AppHooks = {}): Promise<App> {
+  // First, so that everything after is traced (nothing is loaded unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  const tracing = await startTracing(config, log);
   const catalog = loadCatalog(config.CATALOG);
   // The city's Spanish (tú or vos) for every sentence this process says, in every role.
   useSpanishVariant(catalog.city.spanishVariant ?? 'es-ES');
@@ -350,6 +353,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await redis.quit();
       await db.close();
       redisChild?.kill();
+      await tracing?.shutdown();
     })());
   return { url, metricsUrl: metricsServer.url, server, redis, log, stop };
 }

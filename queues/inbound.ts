@@ -7,12 +7,15 @@ import type { Logger } from '../bot/logger';
 import { isSentinel } from '../bot/redis';
 import { holdKeyOf } from '../handoff/hold-key';
 import { OrderedQueue } from './ordered-queue';
+import { inSpan, SpanKind, traceCarrier, type TraceCarrier } from '../bot/trace-context';
 
 /** What waits in a conversation's inbound mailbox. */
 export interface InboundItem {
   activity: Partial<Activity>;
   /** ms since epoch when the channel handed it over; turn latency is measured from here. */
   receivedAt: number;
+  /** The trace the turn continues (bot/trace-context.ts); absent when nothing is traced. */
+  trace?: TraceCarrier;
 }
 
 
@@ -36,7 +39,12 @@ export function createIngest(inbound: OrderedQueue<InboundItem>): Ingest {
     if (!activity.channelId || !activity.conversation?.id || !activity.id || !activity.from?.id || !activity.type) {
       throw new BadInputError('an inbound activity needs type, id, channelId, conversation.id and from.id');
     }
-    const queued = await inbound.push(conversationKey(activity.channelId, activity.conversation.id), { activity, receivedAt: Date.now() }, `${activity.channelId}|${activity.id}`);
-    return { id: activity.id, duplicate: !queued };
+    const { channelId, id } = activity;
+    // The trace starts here, where the channel hands the message over, and goes on in the worker's turn.
+    return inSpan(`${channelId} receive`, { kind: SpanKind.PRODUCER, attributes: { 'citybot.channel': channelId } }, async () => {
+      const trace = traceCarrier();
+      const queued = await inbound.push(conversationKey(channelId, activity.conversation!.id!), { activity, receivedAt: Date.now(), ...(trace ? { trace } : {}) }, `${channelId}|${id}`);
+      return { id, duplicate: !queued };
+    });
   };
 }

@@ -7,11 +7,14 @@ import type { Logger } from '../bot/logger';
 import type { Metrics } from '../bot/metrics';
 import { OrderedQueue } from './ordered-queue';
 import { RateLimiter } from './rate-limiter';
+import { inSpan, SpanKind, type TraceCarrier } from '../bot/trace-context';
 
 /** One turn's replies (or one proactive message) for one conversation. */
 export interface OutboundItem {
   ref: ConversationRef;
   activities: Partial<Activity>[];
+  /** The trace of the turn that wrote these replies (bot/trace-context.ts); absent when nothing is traced. */
+  trace?: TraceCarrier;
 }
 
 /**
@@ -77,7 +80,12 @@ export type Via = { progress?: SendProgress } | { inlineUnless: string };
  * dropped so it cannot hold back the conversation's later replies; a retryable one is thrown. Returns
  * false only when an inline send was refused because earlier replies wait in the outbound queue.
  */
-export async function deliver(channels: ChannelRegistry, { ref, activities }: OutboundItem, metrics: Metrics, log: Logger, via: Via = {}): Promise<boolean> {
+export function deliver(channels: ChannelRegistry, item: OutboundItem, metrics: Metrics, log: Logger, via: Via = {}): Promise<boolean> {
+  const attributes = { 'citybot.channel': item.ref.channel, 'citybot.activities': item.activities.length };
+  return inSpan(`${item.ref.channel} send`, { kind: SpanKind.PRODUCER, parent: item.trace, attributes }, () => deliverNow(channels, item, metrics, log, via));
+}
+
+async function deliverNow(channels: ChannelRegistry, { ref, activities }: OutboundItem, metrics: Metrics, log: Logger, via: Via): Promise<boolean> {
   try {
     const channel = channels.require(ref.channel);
     if ('inlineUnless' in via) {

@@ -11,6 +11,7 @@ import type { DeliveryStore, DeliveryTicket } from '../connectors/delivery-store
 import type { Catalog } from '../catalog/schema';
 import { t } from '../dialogs/i18n';
 import type { CitizenNotices } from './citizen-notices';
+import { inSpan, SpanKind, traceCarrier, type TraceCarrier } from '../bot/trace-context';
 
 export interface DeliveryRetry {
   /** First retry after this long; each next one waits twice as long… @defaultValue 2_000 */
@@ -77,7 +78,9 @@ export class TicketDelivery {
     // A job that gave up stays in the failed set under its id, where it would swallow this add.
     const old = await this.queue.getJob(jobId);
     if (old && (await old.isFailed())) await old.remove();
-    await this.queue.add('deliver', { reference }, this.jobOptions(reference));
+    // Filed during a turn: the delivery continues the turn's trace (bot/trace-context.ts).
+    const trace = traceCarrier();
+    await this.queue.add('deliver', { reference, ...(trace ? { trace } : {}) }, this.jobOptions(reference));
   }
 
   /**
@@ -165,7 +168,9 @@ export class TicketDelivery {
       const previous = ticket.lastAttemptAt;
       await this.deps.store.attemptStarted(ticket.reference);
       const since = previous ? new Date(previous.getTime() + this.deps.attemptSpanMs) : undefined;
-      const externalId = await this.submit(office, ticket, job.attemptsStarted, since);
+      const externalId = await inSpan('backoffice submit', {
+        kind: SpanKind.CLIENT, parent: (job.data as { trace?: TraceCarrier }).trace, attributes: { 'citybot.connector': ticket.kind, 'citybot.attempt': job.attemptsStarted },
+      }, () => this.submit(office, ticket, job.attemptsStarted, since));
       await this.deps.store.accepted(ticket.reference, externalId);
       this.deps.metrics?.backOfficeSubmits.inc({ kind: ticket.kind, outcome: 'accepted' });
       await this.backOfficeIsBack();

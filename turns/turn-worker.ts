@@ -14,6 +14,7 @@ import type { InboundItem } from '../queues/inbound';
 import type { Drained, OrderedQueue } from '../queues/ordered-queue';
 import { deliver, type OutboundItem, type OutboundQueues } from '../queues/outbound';
 import type { TranscriptOutbox } from '../queues/transcript-outbox';
+import { inSpan, SpanKind, traceCarrier } from '../bot/trace-context';
 
 export interface TurnWorkerDeps {
   inbound: OrderedQueue<InboundItem>;
@@ -112,7 +113,10 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
     concurrency: deps.concurrency,
     log,
     handle: (key, item, drained) =>
-      runTurn(key, item, drained).catch((err: unknown) => {
+      // The trace begun where the channel received the message goes on here, in whichever process.
+      inSpan('turn', { kind: SpanKind.CONSUMER, parent: item.trace, attributes: { 'citybot.channel': item.activity.channelId ?? 'unknown' } }, () =>
+        runTurn(key, item, drained),
+      ).catch((err: unknown) => {
         // A lost lock is not a failure: the new holder answers (see LockLostError).
         if (!(err instanceof LockLostError)) deps.metrics.turnsFailed.inc({ channel: item.activity.channelId ?? 'unknown' });
         throw err;
@@ -164,7 +168,8 @@ export function startTurnWorker(deps: TurnWorkerDeps) {
       // The lock's new holder delivers the journal's replies (and dedupes them against ours, if we were first).
       if (!holds()) throw new LockLostError('lost the conversation lock after the commit: the new holder delivers');
       const ref = { channel, conversationId, userId: activity.from!.id, locale: replies[0]?.locale ?? activity.locale };
-      const item = { ref, activities: replies };
+      const trace = traceCarrier();
+      const item: OutboundItem = { ref, activities: replies, ...(trace ? { trace } : {}) };
       if (!(await deliveredInline(deps, key, item, log))) await deps.outbound.of(channel).push(key, item, `${key}|${activity.id}`, fence);
     }
     deps.metrics.turnSeconds.observe({ channel }, (Date.now() - receivedAt) / 1_000);
