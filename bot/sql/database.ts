@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
-import { BoundedCache } from '../bounded-cache';
 import { DependencyUnavailableError } from '../errors';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect';
 import { migrateToLatest, type SqlDialect } from './migrations';
@@ -153,6 +153,6 @@ async function migrated(kysely: Kysely<DatabaseSchema>, dialect: SqlDialect, sch
  */
 function cachePreparedStatements(file: SQLite.Database, max = 256): void {
   const prepare = file.prepare.bind(file);
-  const cache = new BoundedCache<string, SQLite.Statement>(max);
-  file.prepare = ((source: string) => cache.remember(source, () => prepare(source))) as typeof file.prepare;
+  const cache = new LRUCache<string, SQLite.Statement>({ max, memoMethod: (source) => prepare(source) });
+  file.prepare = ((source: string) => cache.memo(source)) as typeof file.prepare;
 }
