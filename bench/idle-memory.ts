@@ -27,7 +27,7 @@ if (RUNTIME === 'dist' && !existsSync('dist/bot/main.js')) throw new Error('no d
 /** Starts the bot with `role` and resolves once it logs "started" (every role does; a worker has no /readyz). */
 async function startIdle(role: string, env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...NODE_ARGS, ...entry!], {
-    env: { ...process.env, ...env, ROLE: role, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { ...process.env, ...env, ROLE: role, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

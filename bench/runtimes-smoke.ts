@@ -111,7 +111,7 @@ async function startAndFile(runtime: NodeRuntime, app: string, result: Result): 
   const { HOME, TMPDIR, LANG, NODE_EXTRA_CA_CERTS } = process.env;
   const env = {
     ...Object.fromEntries(Object.entries({ HOME, TMPDIR, LANG, NODE_EXTRA_CA_CERTS }).filter(([, v]) => v !== undefined)),
-    PATH: pathWith(runtime.node), NODE_ENV: 'production', ROLE: 'all', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: base,
+    PATH: pathWith(runtime.node), NODE_ENV: 'production', ROLE: 'all', HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: '0', PUBLIC_URL: base,
     REDIS_URL, REDIS_PREFIX: prefix, DATA_DIR: dataDir, SQLITE_PATH: join(dataDir, 'bot.sqlite'), DIRECTLINE_SECRET: secret, LOG_LEVEL: 'warn',
   };
   const t0 = performance.now();

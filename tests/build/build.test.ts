@@ -41,7 +41,7 @@ function startBuilt(entry: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', GUARD, join(out, entry)], {
     cwd: ROOT,
     env: {
-      ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error', HOST: '127.0.0.1', REDIS_PREFIX: prefix, DATA_DIR: dataDir,
+      ...process.env, NODE_ENV: 'production', METRICS_PORT: '0', LOG_LEVEL: 'error', HOST: '127.0.0.1', REDIS_PREFIX: prefix, DATA_DIR: dataDir,
       SQLITE_PATH: join(dataDir, 'bot.sqlite'), ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
