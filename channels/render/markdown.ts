@@ -3,7 +3,7 @@ import MarkdownIt, { type MarkdownIt as Parser, type Token } from 'markdown-it';
 /**
  * The bot's messages are CommonMark, parsed here once (markdown-it) into styled runs of literal text
  * that channels/render/markup.ts writes in each channel's markup and the web chat widget turns into DOM.
- * Browser-safe on purpose: the widget bundles this file.
+ * Browser-safe on purpose: the widget bundles this file (so no Node APIs, and no Array.prototype.at for older Safari).
  */
 
 /** The styles of a run of text; a link carries its (already checked) target. */
@@ -116,7 +116,7 @@ class Walker {
         this.lists.pop();
         return;
       case 'list_item_open':
-        return this.text(`${INDENT.repeat(this.lists.length - 1)}${this.lists.at(-1)?.ordered ? `${t.info}${t.markup} ` : '• '}`);
+        return this.text(`${INDENT.repeat(this.lists.length - 1)}${this.lists[this.lists.length - 1]?.ordered ? `${t.info}${t.markup} ` : '• '}`);
       case 'blockquote_open':
       case 'blockquote_close':
         this.quoteDepth += t.nesting;
@@ -187,7 +187,7 @@ class Walker {
     if (text === '') return;
     if (this.boundary && this.runs.length > 0) {
       // A break belongs to a quote only inside it, so a quote's runs never start or end with one.
-      const inQuote = this.quoteDepth > 0 && this.runs.at(-1)?.style.quote === true;
+      const inQuote = this.quoteDepth > 0 && this.runs[this.runs.length - 1]?.style.quote === true;
       this.push(this.nextStart > this.lastEnd ? '\n\n' : '\n', inQuote ? { quote: true } : {});
     }
     this.boundary = false;
@@ -195,7 +195,7 @@ class Walker {
   }
 
   private push(text: string, style: TextStyle): void {
-    const last = this.runs.at(-1);
+    const last = this.runs[this.runs.length - 1];
     if (last && sameStyle(last.style, style)) last.text += text;
     else this.runs.push({ text, style });
   }
