@@ -15,6 +15,9 @@ import { createLogger } from '../../bot/logger';
 import { Metrics } from '../../bot/metrics';
 import { countWebSocket } from '../../bot/websocket-metrics';
 import { createWebhookRouter } from '../../channels/telegram/webhook-router';
+import { createWebhookRouter as createWhatsAppWebhookRouter, WEBHOOK_PATH } from '../../channels/whatsapp-cloud/webhook-router';
+import type { WebhookHandler } from '../../channels/whatsapp-cloud/webhook-handler';
+import { createWebhookStatusRouter, STATUS_PATH } from '../../connectors/webhook/status-receiver';
 import { NONE, type Classification, type Classifier } from '../../dialogs/classify/classifier';
 import { HybridClassifier } from '../../dialogs/classify/hybrid-classifier';
 import { measuredClassifier } from '../../dialogs/classify/measured-classifier';
@@ -126,6 +129,9 @@ describe('HTTP and webhooks', () => {
     const metrics = new Metrics({ defaults: false });
     const app = createHttpApp({ redis, metrics, channels: new ChannelRegistry(), log, pingDatabase: async () => undefined });
     app.use(createWebhookRouter({ path: '/telegram/hook', secret: 'the-right-secret', handle: async () => undefined, log }));
+    // Refused requests never reach the handler: none is needed.
+    app.use(createWhatsAppWebhookRouter({ appSecret: 'app-secret', verifyToken: 'verify', handler: {} as unknown as WebhookHandler, log }));
+    app.use(createWebhookStatusRouter({ secret: 'city-secret-0123456789', redis, prefix: `${prefix}:seen`, log, onStatus: async () => undefined }));
     finishHttpApp(app, log);
     const server = createServer(app).listen(0, '127.0.0.1');
     closers.push(() => new Promise((r) => server.close(r)));
@@ -148,6 +154,15 @@ describe('HTTP and webhooks', () => {
     expect(await valueOf(metrics, 'citybot_webhook_refusals_total', { source: 'telegram', reason: 'bad_secret' })).toBe(1);
     expect(await valueOf(metrics, 'citybot_webhook_refusals_total', { source: 'telegram', reason: 'missing_secret' })).toBe(1);
     expect(await valueOf(metrics, 'citybot_http_request_duration_seconds', { method: 'GET', route: '/healthz' })).toBe(1);
+
+    const whatsapp = (signature?: string) => fetch(`${url}${WEBHOOK_PATH}`, { method: 'POST', headers: signature ? { 'x-hub-signature-256': signature } : {}, body: '{}' });
+    expect((await whatsapp()).status).toBe(401);
+    expect((await whatsapp(`sha256=${'0'.repeat(64)}`)).status).toBe(403);
+    expect(await valueOf(metrics, 'citybot_webhook_refusals_total', { source: 'whatsapp_cloud', reason: 'missing_signature' })).toBe(1);
+    expect(await valueOf(metrics, 'citybot_webhook_refusals_total', { source: 'whatsapp_cloud', reason: 'bad_signature' })).toBe(1);
+    const status = await fetch(`${url}${STATUS_PATH}`, { method: 'POST', headers: { 'x-timestamp': String(Math.floor(Date.now() / 1_000)), 'x-signature': 'sha256=00' }, body: '{}' });
+    expect(status.status).toBe(401);
+    expect(await valueOf(metrics, 'citybot_webhook_refusals_total', { source: 'backoffice', reason: 'bad_signature' })).toBe(1);
   });
 
   it('counts open WebSockets and their frames each way', async () => {
