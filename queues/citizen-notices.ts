@@ -7,6 +7,7 @@ import type { Logger } from '../bot/logger';
 import type { Locale } from '../catalog/schema';
 import { LOCALE_TAGS } from '../dialogs/i18n';
 import type { OutboundQueues } from './outbound';
+import { renderText } from '../channels/render';
 
 /** Where a message we send unasked goes: the citizen's conversation on their channel. */
 export interface NoticeTarget {
@@ -61,7 +62,8 @@ export class CitizenNotices {
     const ref = { channel: to.channel as ChannelId, conversationId: to.conversationId, locale: LOCALE_TAGS[to.locale], ...(to.userId ? { userId: to.userId } : {}) };
     await this.deps.outbound.push(conversationKey(to.channel, to.conversationId), { ref, activities: [activity] }, id);
     await this.deps.history.recordMessages([{
-      channel: to.channel, conversationId: to.conversationId, citizenId: to.citizenId, direction: 'out', activityId: id, text, at,
+      // As the citizen reads it (the channels render the CommonMark), like the turns' own transcript lines.
+      channel: to.channel, conversationId: to.conversationId, citizenId: to.citizenId, direction: 'out', activityId: id, text: renderText(text, 'plain'), at,
       ...(author ? { author: author.id } : {}),
     }]);
     return { id, at };

@@ -15,6 +15,7 @@ import type { Drained, OrderedQueue } from '../queues/ordered-queue';
 import { deliver, type OutboundItem, type OutboundQueues } from '../queues/outbound';
 import type { TranscriptOutbox } from '../queues/transcript-outbox';
 import { inSpan, SpanKind, traceCarrier } from '../bot/trace-context';
+import { renderText } from '../channels/render';
 
 export interface TurnWorkerDeps {
   inbound: OrderedQueue<InboundItem>;
@@ -48,7 +49,8 @@ const line = (a: Partial<Activity>, direction: 'in' | 'out', conversationId: str
   citizenId,
   direction,
   activityId: a.id ?? '',
-  text: a.text,
+  // The bot's text is CommonMark for the channels; the transcript (what agents read) keeps it as the citizen read it.
+  text: direction === 'out' && a.text !== undefined ? renderText(a.text, 'plain') : a.text,
   attachments: a.attachments,
   entities: a.entities,
   at: a.timestamp ? new Date(a.timestamp) : new Date(),
