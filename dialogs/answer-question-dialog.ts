@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageFactory, type StatePropertyAccessor } from 'botbuilder';
-import { ComponentDialog, Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, WaterfallDialog } from './dialog-library';
 import { positionOf } from '../bot/choice-position';
 import type { Locale } from '../catalog/schema';
 import { normalize } from './classify/normalize';

@@ -1,6 +1,7 @@
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
 import { StagedConversationState, StagedUserState } from '../turns/turn-state';
-import { DialogContextError, DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from 'botbuilder-dialogs';
+import { DialogContextError, DialogSet, DialogTurnStatus } from './dialog-library';
 import { imagesOf, locationOf, MAX_TEXT_LENGTH } from '../bot/activity';
 import { AppError } from '../bot/errors';
 import { createLogger, type Logger } from '../bot/logger';

@@ -1,5 +1,6 @@
 import { MessageFactory } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog } from './dialog-library';
 import { positionOf } from '../bot/choice-position';
 import { isSkip } from './answers';
 import { normalize } from './classify/normalize';

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { DialogStateManager, type DialogContext, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import type { DialogContext, DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import { DialogStateManager } from './dialog-library';
 import type { TurnContext } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StatePropertyAccessor } from 'botbuilder';
-import { WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog } from './dialog-library';
 import { ConnectorUnavailableError, TicketRejectedError } from '../bot/errors';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps, HandoffOutcome, HandoffReason } from './engine-deps';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type PromptRecognizerResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, PromptRecognizerResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog } from './dialog-library';
 import { AnswerQuestionDialog, type AnswerQuestionOptions } from './answer-question-dialog';
 import { collectFieldsDialog } from './collect-fields-dialog';
 import { DIALOG, PROMPT } from './dialog-ids';

@@ -1,5 +1,6 @@
 import { ActivityTypes } from 'botbuilder';
-import { Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, DialogTurnStatus } from './dialog-library';
 import type { Locale } from '../catalog/schema';
 import type { Profiles } from './citizen-profile';
 import { DIALOG } from './dialog-ids';

@@ -1,4 +1,5 @@
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog } from './dialog-library';
 import { positionIn } from '../bot/choice-position';
 import { ConnectorUnavailableError } from '../bot/errors';
 import type { TicketStatus } from '../connectors/connector';

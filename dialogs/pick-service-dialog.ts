@@ -1,4 +1,5 @@
-import { WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog } from './dialog-library';
 import type { ProcedureType } from '../catalog/schema';
 import type { Candidate } from './classify/classifier';
 import { DIALOG, PROMPT } from './dialog-ids';

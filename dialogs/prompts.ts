@@ -1,15 +1,6 @@
 import { ActionTypes, InputHints, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
-import {
-  ChoicePrompt,
-  defaultTokenizer,
-  ListStyle,
-  type Token,
-  Prompt,
-  type Choice,
-  type FoundChoice,
-  type PromptOptions,
-  type PromptRecognizerResult,
-} from 'botbuilder-dialogs';
+import type { Token, Choice, FoundChoice, PromptOptions, PromptRecognizerResult } from 'botbuilder-dialogs';
+import { ChoiceFactory, defaultTokenizer, ListStyle, Prompt, recognizeChoices } from './dialog-library';
 import { LRUCache } from 'lru-cache';
 import { imagesOf, locationOf } from '../bot/activity';
 import { positionOf } from '../bot/choice-position';
@@ -103,24 +94,33 @@ function rememberedTokenizer(text: string, locale?: string): Token[] {
   return tokens.memo(text, { context: locale });
 }
 
-/** A choice shown as suggested actions (the channel renders buttons or numbered text). */
-export class ChoiceAsk extends ChoicePrompt {
+/**
+ * A choice shown as suggested actions (the channel renders buttons or numbered text). What botbuilder's
+ * ChoicePrompt does with that style, without it: ChoicePrompt loads Microsoft's text recognizers for its
+ * cultures (see dialog-library.ts), and words in any of our languages and positions are all we match.
+ */
+export class ChoiceAsk extends Prompt<FoundChoice> {
   constructor(
     dialogId: string,
     private readonly catalog: Catalog,
   ) {
     super(dialogId);
-    this.style = ListStyle.suggestedAction;
-    this.recognizerOptions = { recognizeNumbers: false, recognizeOrdinals: false, tokenizer: rememberedTokenizer };
   }
 
-  protected override onPrompt(ctx: TurnContext, state: object, options: PromptOptions, isRetry: boolean): Promise<void> {
-    return super.onPrompt(ctx, state, localize(this.catalog, ctx, options), isRetry);
-  }
-
-  protected override async onRecognize(ctx: TurnContext, state: object, options: PromptOptions): Promise<PromptRecognizerResult<FoundChoice>> {
+  protected override async onPrompt(ctx: TurnContext, _state: object, options: PromptOptions, isRetry: boolean): Promise<void> {
     const localized = localize(this.catalog, ctx, options);
-    const found = await super.onRecognize(ctx, state, localized);
+    const text = isRetry && localized.retryPrompt ? localized.retryPrompt : localized.prompt;
+    const choices = ChoiceFactory.toChoices(localized.choices);
+    await ctx.sendActivity(this.appendChoices(text ?? '', ctx.activity.channelId, choices, ListStyle.suggestedAction));
+  }
+
+  protected override async onRecognize(ctx: TurnContext, _state: object, options: PromptOptions): Promise<PromptRecognizerResult<FoundChoice>> {
+    const localized = localize(this.catalog, ctx, options);
+    const utterance = ctx.activity.text;
+    if (!utterance) return { succeeded: false };
+    const choices = ChoiceFactory.toChoices(localized.choices);
+    const [match] = recognizeChoices(utterance, choices, { recognizeNumbers: false, recognizeOrdinals: false, tokenizer: rememberedTokenizer });
+    const found: PromptRecognizerResult<FoundChoice> = match ? { succeeded: true, value: match.resolution } : { succeeded: false };
     if (found.succeeded) return found;
     // botbuilder's number and ordinal recognizers cost ~10% of a worker's CPU (huge regexes run on every
     // message a prompt sees, interruptions included); positions are all we need from them.

@@ -1,5 +1,6 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnStatus } from './dialog-library';
 import { locationOf } from '../bot/activity';
 import type { Profiles } from './citizen-profile';
 import { AnswerQuestionDialog, type AnswerQuestionOptions } from './answer-question-dialog';

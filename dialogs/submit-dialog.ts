@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogReason, type DialogTurnResult, type FoundChoice, type PromptOptions, type PromptRecognizerResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogContext, DialogReason, DialogTurnResult, FoundChoice, PromptOptions, PromptRecognizerResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog } from './dialog-library';
 import { locationOf } from '../bot/activity';
 import { ConnectorUnavailableError, TicketRejectedError } from '../bot/errors';
 import type { TicketRef } from '../connectors/connector';

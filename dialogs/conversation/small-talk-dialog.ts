@@ -1,4 +1,5 @@
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog } from '../dialog-library';
 import { ConnectorUnavailableError } from '../../bot/errors';
 import { DIALOG } from '../dialog-ids';
 import type { EngineDeps } from '../engine-deps';

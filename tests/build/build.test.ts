@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/bot-processes';
 import { waitFor } from '../e2e/support';
@@ -107,6 +108,17 @@ describe('npm run build', () => {
     expect(packages.has('express')).toBe(true); // the list is real
     for (const heavy of ['botbuilder', 'botbuilder-dialogs', 'telegraf', '@langchain/core', '@whiskeysockets/baileys']) expect(packages.has(heavy), heavy).toBe(false);
   }, 60_000);
+
+  it("the dialog engine's chunk loads none of Microsoft's text recognizers but the number one (ChoiceAsk runs none)", () => {
+    const chunk = readdirSync(join(out, 'bot')).find((f) => /^turn-role-.*\.js$/.test(f));
+    expect(chunk).toBeDefined();
+    const script = `import { createRequire } from 'node:module'; await import(${JSON.stringify(pathToFileURL(join(out, 'bot', chunk!)).href)});`
+      + ` console.log(Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('recognizers-text')).join('\\n'));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const loaded = r.stdout.split('\n').filter(Boolean).map((k) => /@microsoft\/(recognizers-text[\w-]*)\//.exec(k)?.[1]);
+    expect(new Set(loaded)).toEqual(new Set(['recognizers-text-number']));
+  });
 
   it('npm run migrate (built) runs the migrations once, then finds nothing to do', () => {
     const sqlitePath = join(dataDir, 'migrate.sqlite');
