@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 
 /**
  * What is traced, and how one trace goes from a channel to the reply across processes (issue 14 part 7):
@@ -8,15 +8,27 @@ import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes,
  * trace context (`traceparent`) in the job's data, written by {@link traceCarrier} and read by
  * {@link inSpan}'s `parent`.
  *
- * Without an SDK (OTEL_EXPORTER_OTLP_ENDPOINT unset, bot/tracing.ts) every call here is a no-op of
- * @opentelemetry/api: no carrier is written and spans record nothing.
+ * Without an SDK (OTEL_EXPORTER_OTLP_ENDPOINT unset, bot/tracing.ts) every call here returns at once:
+ * no carrier is written and no span or context is made. (@opentelemetry/api's no-op tracer still makes
+ * a span and a context per call: about 4 % of a worker's CPU on the turn path.)
  */
+
+let tracing = false;
+
+/** Called by bot/tracing.ts once an SDK is registered: from then on spans are made. */
+export function tracingStarted(): void {
+  tracing = true;
+}
+
+/** What `fn` gets while nothing is traced: a span that records nothing. */
+const UNTRACED: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** The W3C trace context, as stored with a queued job: `{ traceparent, tracestate? }`. */
 export type TraceCarrier = Record<string, string>;
 
 /** The active trace context to store with a job; undefined when nothing is traced. */
 export function traceCarrier(): TraceCarrier | undefined {
+  if (!tracing) return undefined;
   const carrier: TraceCarrier = {};
   propagation.inject(context.active(), carrier);
   return Object.keys(carrier).length > 0 ? carrier : undefined;
@@ -35,6 +47,7 @@ export interface SpanOptions {
  * channel and service codes, never a citizen's words or ids.
  */
 export function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+  if (!tracing) return fn(UNTRACED);
   const parent = options.parent ? propagation.extract(context.active(), options.parent) : context.active();
   return trace.getTracer('citizen-bot').startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes ?? {} }, parent, async (span) => {
     try {

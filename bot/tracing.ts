@@ -1,4 +1,5 @@
 import type { Config } from './config';
+import { tracingStarted } from './trace-context';
 import type { Logger } from './logger';
 
 /** A started OpenTelemetry SDK: flushes and stops at shutdown. */
@@ -31,6 +32,7 @@ export async function startTracing(config: Config, log: Logger): Promise<Tracing
     logRecordProcessors: [],
   });
   sdk.start();
+  tracingStarted();
   log.info({ endpoint }, 'OpenTelemetry tracing on');
   return {
     shutdown: () => sdk.shutdown().catch((err: unknown) => log.warn({ err }, 'OpenTelemetry shutdown failed')),
