@@ -1,5 +1,6 @@
 import type { ChannelMarkup } from '../../bot/channel';
-import { escapeMarkdown, parseMarkdown, type Run, type TextStyle } from './markdown';
+import { escapeMarkdown, type Run, type TextStyle } from './markdown';
+import { parsedMarkdown } from './parsed-markdown';
 
 /** Escapes text for Telegram's HTML parse mode: only `&`, `<` and `>` are special there (and `"` in attributes). */
 export const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -9,7 +10,7 @@ const escapeAttribute = (text: string): string => escapeHtml(text).replace(/"/g,
  * The bot's CommonMark in a channel's markup, whole (no length limit: see splitRendered for that).
  * @example renderText('Hola\n**Ana**', 'markdown') === 'Hola\\\n**Ana**' // a hard break: Web Chat keeps the line
  */
-export const renderText = (text: string, markup: ChannelMarkup): string => renderRuns(parseMarkdown(text), markup);
+export const renderText = (text: string, markup: ChannelMarkup): string => renderRuns(parsedMarkdown(text), markup);
 
 /**
  * Renders styled runs in a channel's markup:

@@ -1,7 +1,8 @@
 import type { Activity, Attachment } from 'botbuilder';
 import type { ChannelCapabilities } from '../../bot/channel';
 import { fitChoices, numberedLines, optionsOf } from './fit-choices';
-import { parseMarkdown, type Run } from './markdown';
+import type { Run } from './markdown';
+import { parsedMarkdown } from './parsed-markdown';
 import type { OutChoices, OutMessage } from './out-message';
 import { splitRendered } from './split-text';
 
@@ -31,7 +32,7 @@ export function renderActivity(activity: Partial<Activity>, caps: ChannelCapabil
 function textMessages(activity: Partial<Activity>, links: readonly string[], caps: ChannelCapabilities): OutMessage[] {
   const options = optionsOf(activity);
   const choices = options.length > 0 ? fitChoices(options, caps) : undefined;
-  const runs: Run[] = parseMarkdown(activity.text ?? '');
+  const runs: Run[] = [...parsedMarkdown(activity.text ?? '')];
   // Appended as literal runs: an option titled "*Otro*" is shown as typed, not as markup.
   for (const extra of [...links, ...(choices?.style === 'numbered' ? [numberedLines(choices.options)] : [])]) {
     runs.push({ text: runs.length > 0 ? `\n\n${extra}` : extra, style: {} });
