@@ -220,7 +220,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     installLlmSafety({ limiter: new RedisCallLimiter(redis, prefix, { limit: config.LLM_CALLS_PER_HOUR, ...(hooks.clock ? { now: hooks.clock } : {}) }), log: log.child({ module: 'dialogs/llm-safety' }) });
     const engine = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
     // Every model call of a turn (classifier, extraction, knowledge answer) is on that citizen's allowance.
-    const bot = { run: (ctx: Parameters<typeof engine.run>[0]) => withCitizen(citizenIdOf(ctx), () => engine.run(ctx)) };
+    // Only with a model: the citizen scope is an AsyncLocalStorage, which in Node 20 hooks every promise
+    // of the process (~3 % of a worker's CPU) — paid for nothing when no model call can be made.
+    const bot = config.LLM_PROVIDER ? { run: (ctx: Parameters<typeof engine.run>[0]) => withCitizen(citizenIdOf(ctx), () => engine.run(ctx)) } : engine;
     // The engine is the turn's one error boundary (dialogs/citizen-bot `run`); what it lets through is
     // retryable and goes back to the queue.
     const adapter = new QueueAdapter();
