@@ -135,7 +135,7 @@ describe('agent console assets', () => {
 });
 
 describe('agent console page in Chromium', () => {
-  it('shows the login form, then the server message on a bad password and the wait on a 429', async () => {
+  it('shows the login form, then its own text for the error code on a bad password and the wait on a 429', async () => {
     const page = await newPage(browser);
     const seen = watchForInjection(page);
     const cspViolations: string[] = [];
@@ -149,7 +149,7 @@ describe('agent console page in Chromium', () => {
     await page.getByTestId('login-email').fill('ana@city.test');
     await page.getByTestId('login-password').fill('mal');
     await page.getByTestId('login-submit').click();
-    await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('Correo o contraseña incorrectos.');
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('Correo electrónico o contraseña incorrectos.');
 
     await page.getByTestId('login-submit').click();
     await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('Espera 30 s');
