@@ -15,7 +15,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +22,7 @@ import { Redis } from 'ioredis';
 import { deleteKeysMatching } from '../tests/support/redis';
 import { argvOf, copyOf, envOf, parseDockerfile, type Stage } from './dockerfile';
 import { fileComplaint } from './directline-complaint';
+import { freePort, waitReady } from './spawn-bot';
 import { npmCli, obtainNode, RuntimeDownloadError } from './node-runtime';
 
 const root = resolve(import.meta.dirname, '..');
@@ -130,26 +130,6 @@ async function runtimeStage(stage: Stage, built: string, app: string): Promise<{
   return { env, cmd, health };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-    srv.on('error', fail);
-  });
-}
-
-async function waitReady(bot: ChildProcess, url: string): Promise<void> {
-  const until = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < until) {
-    if (bot.exitCode !== null) throw new Error(`the bot exited with code ${bot.exitCode} before it was ready`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the bot was not ready in ${READY_TIMEOUT_MS / 1_000} s`);
-}
-
 /** SIGTERM; resolves with its exit code, or throws when it is still running after the deadline and a margin. */
 async function terminate(bot: ChildProcess): Promise<number | string> {
   if (bot.exitCode !== null || bot.signalCode !== null) return bot.exitCode ?? bot.signalCode!;
@@ -208,7 +188,7 @@ try {
   const started = performance.now();
   const [cmd, ...cmdArgs] = image.cmd;
   bot = spawn(cmd!, cmdArgs, { cwd: app, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitReady(bot, `${baseUrl}/readyz`);
+  await waitReady(bot, `${baseUrl}/readyz`, READY_TIMEOUT_MS);
   timings.push(`start to /readyz ${seconds(started)} s`);
   const [hc, ...hcArgs] = image.health;
   await run(hc!, hcArgs, { cwd: app, env }).catch((err: unknown) => {

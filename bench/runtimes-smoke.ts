@@ -13,13 +13,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { deleteKeysMatching } from '../tests/support/redis';
 import { fileComplaint } from './directline-complaint';
+import { freePort, waitReady } from './spawn-bot';
 import { npmCli, obtainNode, pathWith, RuntimeDownloadError, type NodeRuntime } from './node-runtime';
 
 const root = resolve(import.meta.dirname, '..');
@@ -69,26 +69,6 @@ function runLogged(cmd: string, args: string[], cwd: string, env: NodeJS.Process
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-    srv.on('error', fail);
-  });
-}
-
-async function waitReady(bot: ChildProcess, url: string): Promise<void> {
-  const until = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < until) {
-    if (bot.exitCode !== null) throw new Error(`the bot exited with code ${bot.exitCode} before it was ready`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the bot was not ready in ${READY_TIMEOUT_MS / 1_000} s`);
-}
-
 /** SIGTERM, as a deployment stops it; resolves with how it ended (`0` after a clean shutdown). */
 async function stop(bot: ChildProcess): Promise<string> {
   if (bot.exitCode === null && bot.signalCode === null) {
@@ -117,7 +97,7 @@ async function startAndFile(runtime: NodeRuntime, app: string, result: Result): 
   const t0 = performance.now();
   const bot = spawn(runtime.node, ['--import', 'tsx', 'bot/main.ts'], { cwd: app, env, stdio: ['ignore', 'inherit', 'inherit'] });
   try {
-    await waitReady(bot, `${base}/readyz`);
+    await waitReady(bot, `${base}/readyz`, READY_TIMEOUT_MS);
     result.start = seconds(t0);
     result.reference = await fileComplaint(base, secret);
     const ended = await stop(bot);

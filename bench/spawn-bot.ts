@@ -1,5 +1,28 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import type { Redis } from 'ioredis';
+
+/** A port free right now on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => done(port));
+    });
+    srv.on('error', fail);
+  });
+}
+
+/** Resolves once `url` answers 2xx; throws when the bot exits first or `timeoutMs` passes. */
+export async function waitReady(bot: ChildProcess, url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (bot.exitCode !== null) throw new Error(`the bot exited with code ${bot.exitCode} before it was ready`);
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the bot was not ready in ${timeoutMs / 1_000} s`);
+}
 
 /** Starts `bot/main.ts` in a child process with the given environment and waits until it is ready. */
 export async function spawnBot(env: Record<string, string>, readyUrl?: string, nodeArgs: string[] = []): Promise<ChildProcess> {
