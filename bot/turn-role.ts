@@ -10,7 +10,11 @@ export { createKnowledge } from '../dialogs/knowledge/create-knowledge';
 export { createUnderstanding } from '../dialogs/understand/create-understanding';
 export { apologyFor } from '../dialogs/apology';
 export { CITIZEN_ID, citizenIdOf, HOLD } from '../dialogs/turn-keys';
-export { installLlmSafety, RedisCallLimiter, withCitizen } from '../dialogs/llm-safety/index';
+// From their own files, not llm-safety/index: that loads the guard and with it LangChain, which only a
+// configured model needs (and then loads itself, see dialogs/classify/create-classifier.ts).
+export { installLlmSafety } from '../dialogs/llm-safety/process-safety';
+export { RedisCallLimiter } from '../dialogs/llm-safety/call-limiter';
+export { withCitizen } from '../dialogs/llm-safety/citizen-scope';
 export { startTurnWorker } from '../turns/turn-worker';
 export { QueueAdapter } from '../turns/queue-adapter';
 export { RedisStorage } from '../turns/redis-storage';

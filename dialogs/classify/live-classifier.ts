@@ -114,7 +114,14 @@ export class LiveOfflineClassifier implements Classifier {
    * background. Resolves when a model including them answers.
    */
   setSource(name: string, rows: readonly LabelledText[]): Promise<void> {
-    this.#sources.set(`source:${name}`, rows);
+    const key = `source:${name}`;
+    // An empty source that was never filled changes nothing (start-up with no corrections yet): retraining
+    // then would only double the start-up CPU and the heap's peak.
+    if (rows.length === 0 && (this.#sources.get(key)?.length ?? 0) === 0) {
+      this.#sources.set(key, rows);
+      return this.#training ?? Promise.resolve();
+    }
+    this.#sources.set(key, rows);
     return this.retrain();
   }
 

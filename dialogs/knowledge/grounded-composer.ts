@@ -3,7 +3,7 @@ import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { z } from 'zod';
 import type { Logger } from '../../bot/logger';
 import type { Locale } from '../../catalog/schema';
-import { groundedAnswerCheck, PLACEHOLDER, redactForModel } from '../llm-safety';
+import { groundedAnswerCheck, redactForModel } from '../llm-safety';
 import type { KnowledgeHit } from './knowledge-base';
 
 export interface GroundedComposerOptions {
@@ -105,14 +105,3 @@ export function checkReply(content: string, passages: readonly KnowledgeHit[], i
   if (!checked.ok) return checked.reason;
   return { text: answer, cited: checked.cited.map((c) => passages[Number(c.id) - 1]!) };
 }
-
-/**
- * The question as search and the model may see it: personal data (phones, e-mails, ID numbers…) removed
- * by the one redaction every model call goes through, without its placeholders, which would otherwise
- * be searched as words ("[TELÉFONO]" finds the article on phone numbers).
- */
-export function redact(text: string): string {
-  return redactForModel(text).replace(PLACEHOLDER_PATTERN, ' ').replace(/\s{2,}/g, ' ').trim();
-}
-
-const PLACEHOLDER_PATTERN = new RegExp(Object.values(PLACEHOLDER).map((p) => p.replace(/[[\]]/g, '\\$&')).join('|'), 'g');

@@ -1,5 +1,6 @@
 import { LOCALES, type Locale } from '../../catalog/schema';
-import { redact, type GroundedComposer } from './grounded-composer';
+import type { GroundedComposer } from './grounded-composer';
+import { redact } from './redact-question';
 import type { KnowledgeBase, KnowledgeHit } from './knowledge-base';
 
 /** A page the answer comes from, linked under it. */

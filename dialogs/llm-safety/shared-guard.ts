@@ -1,7 +1,9 @@
-import type { Logger } from '../../bot/logger';
-import { MemoryCallLimiter, type CallLimiter } from './call-limiter';
+import type { CallLimiter } from './call-limiter';
 import { CircuitBreaker } from './circuit-breaker';
 import { LlmGuard } from './llm-guard';
+import { processLimiter, processLog } from './process-safety';
+
+export { installLlmSafety } from './process-safety';
 
 /** The parts of `Config` the shared guard reads. */
 export interface LlmSafetyConfig {
@@ -14,21 +16,9 @@ export interface LlmSafetyConfig {
   LLM_BREAKER_COOLDOWN_MS: number;
 }
 
-// One breaker per provider endpoint and one limiter per process: the classifier, the extractor and
-// the knowledge composer each build their own model, but they share the provider and the citizen.
+// One breaker per provider endpoint: the classifier, the extractor and the knowledge composer each build
+// their own model, but they share the provider (and, through process-safety.ts, the citizen's allowance).
 const breakers = new Map<string, CircuitBreaker>();
-let installed: CallLimiter | undefined;
-let fallback: { limit: number; limiter: MemoryCallLimiter } | undefined;
-let log: Logger | undefined;
-
-/**
- * Installs the process's per-citizen limiter (the composition root passes a `RedisCallLimiter`)
- * and logger. Until then, and in the CLI, an in-memory limiter with the configured allowance counts.
- */
-export function installLlmSafety(opts: { limiter?: CallLimiter; log?: Logger }): void {
-  installed = opts.limiter;
-  log = opts.log;
-}
 
 /** The guard for models built from `config`: shared breaker for its endpoint, shared limiter. */
 export function sharedLlmGuard(config: LlmSafetyConfig): LlmGuard {
@@ -38,12 +28,7 @@ export function sharedLlmGuard(config: LlmSafetyConfig): LlmGuard {
     breaker = new CircuitBreaker({ failures: config.LLM_BREAKER_FAILURES, cooldownMs: config.LLM_BREAKER_COOLDOWN_MS });
     breakers.set(key, breaker);
   }
-  const limiter = (): CallLimiter => {
-    if (installed) return installed;
-    if (fallback?.limit !== config.LLM_CALLS_PER_HOUR) {
-      fallback = { limit: config.LLM_CALLS_PER_HOUR, limiter: new MemoryCallLimiter({ limit: config.LLM_CALLS_PER_HOUR }) };
-    }
-    return fallback.limiter;
-  };
+  const limiter = (): CallLimiter => processLimiter(config.LLM_CALLS_PER_HOUR);
+  const log = processLog();
   return new LlmGuard({ timeoutMs: config.LLM_TIMEOUT_MS, breaker, limiter, ...(log ? { log } : {}) });
 }

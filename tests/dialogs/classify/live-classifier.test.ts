@@ -124,4 +124,18 @@ describe('LiveOfflineClassifier', () => {
     expect(c.stats.historyRows).toBe(30);
     expect(c.classifySync(`el ${NEW_WORD} está mal`).service).toBe('agua');
   });
+
+  it('does not retrain for a source that stays empty (start-up with no corrections), and does when one empties', async () => {
+    const c = LiveOfflineClassifier.start({ catalog, files: [], watch: false });
+    open.push(c);
+    const first = c.current;
+    await c.setSource('corrections', []);
+    expect(c.current).toBe(first);
+    await c.setSource('corrections', [{ text: `el ${NEW_WORD} está mal`, service: 'agua' }]);
+    expect(c.current).not.toBe(first);
+    const withOne = c.current;
+    await c.setSource('corrections', []);
+    expect(c.current).not.toBe(withOne);
+    expect(c.stats.historyRows).toBe(0);
+  });
 });
