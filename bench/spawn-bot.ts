@@ -24,9 +24,14 @@ export async function waitReady(bot: ChildProcess, url: string, timeoutMs: numbe
   throw new Error(`the bot was not ready in ${timeoutMs / 1_000} s`);
 }
 
-/** Starts `bot/main.ts` in a child process with the given environment and waits until it is ready. */
+/**
+ * Starts the bot in a child process with the given environment and waits until it is ready: `bot/main.ts`
+ * under tsx, or with BENCH_RUNTIME=dist the build production runs (`node dist/bot/main.js`; run
+ * `npm run build` first).
+ */
 export async function spawnBot(env: Record<string, string>, readyUrl?: string, nodeArgs: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bot/main.ts'], {
+  const entry = process.env.BENCH_RUNTIME === 'dist' ? ['dist/bot/main.js'] : ['--import', 'tsx', 'bot/main.ts'];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     env: { ...process.env, LOG_LEVEL: 'warn', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
