@@ -1,6 +1,7 @@
 import { Migrator, sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { TICKET_STATES } from '../../connectors/connector';
 import { DependencyUnavailableError } from '../errors';
+import { searchMigration } from './search-migration';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -264,6 +265,8 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Full-text search over transcripts and citizens' names (issue 15 part 1): FTS5 on SQLite, GIN on PostgreSQL.
+    '2026_12_04_000_search': searchMigration(dialect),
   };
 }
 

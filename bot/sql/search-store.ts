@@ -1,0 +1,231 @@
+import { sql, type RawBuilder } from 'kysely';
+import { BadInputError, DependencyUnavailableError } from '../errors';
+import type { Db } from './database';
+import { sqlGuard } from './guard';
+import { foldedTsquery, foldedTsvector } from './search-migration';
+import { parseSearchQuery, snippetOf, type SearchQuery } from './search-query';
+
+/**
+ * Whose eyes a search is for. Supervisors and admins see everything (`all`); an agent sees what the
+ * console's `maySee` lets them see: conversations with a handoff of one of their teams or held by them,
+ * the citizens of those conversations, and tickets of their teams' services or of those conversations.
+ */
+export type SearchScope =
+  | { kind: 'all' }
+  | { kind: 'agent'; agentId: string; teams: readonly string[]; services: readonly string[] };
+
+export interface SearchOptions {
+  scope: SearchScope;
+  /** Conversations per page. @defaultValue 20 */
+  limit?: number;
+  /** `nextCursor` of the previous page; citizens and tickets come with the first page only. */
+  cursor?: string;
+}
+
+/** A conversation with a transcript line that matches, its latest matching line first. */
+export interface ConversationHit {
+  conversationKey: string;
+  channel: string;
+  citizenId: string;
+  citizenName?: string;
+  /** The matching line around the first query word. */
+  snippet: string;
+  direction: 'in' | 'out';
+  at: Date;
+  /** Its latest handoff the caller may see: what the console opens. Absent when it never reached a person. */
+  handoffId?: string;
+}
+
+export interface CitizenHit {
+  citizenId: string;
+  name?: string;
+  /** What matched: the name, a phone number (an identity or a ticket's contact), an e-mail (a ticket's contact). */
+  matched: 'name' | 'phone' | 'email';
+  handoffId?: string;
+}
+
+export interface TicketHit {
+  reference: string;
+  service: string;
+  type: string;
+  status: string;
+  citizenId: string;
+  conversationKey: string;
+  createdAt: Date;
+  matched: 'reference' | 'phone' | 'email';
+  handoffId?: string;
+}
+
+export interface SearchResults {
+  conversations: ConversationHit[];
+  citizens: CitizenHit[];
+  tickets: TicketHit[];
+  /** Present when more conversations may match: pass it as `cursor`. */
+  nextCursor?: string;
+}
+
+const SIDE_LIMIT = 10;
+/** Matching lines read per conversation wanted: several lines of one conversation collapse into one hit. */
+const OVERFETCH = 5;
+
+interface LineRow { id: number | string; conversation_id: string; text: string; direction: 'in' | 'out'; created_at: string; channel: string; citizen_id: string; display_name: string | null; handoff_id: string | null }
+
+/**
+ * Search across transcripts, citizens and tickets, on SQLite (FTS5) and PostgreSQL (GIN over tsvector)
+ * alike: see search-migration.ts for the indexes and search-query.ts for how typed text becomes a query.
+ * Visibility is part of every SQL statement (never a filter after the fact), so a line of a conversation
+ * the caller may not see is never read, let alone cut into a snippet.
+ *
+ * Conversations come newest matching line first (by message id, which follows arrival), not by rank:
+ * an agent looks for the case they are working on, and id order is what both indexes return cheaply.
+ *
+ * @example
+ * const results = await new SearchStore(db).search('farola apagada', { scope: { kind: 'all' } });
+ */
+export class SearchStore {
+  private readonly guard = sqlGuard('search store', DependencyUnavailableError);
+  constructor(private readonly db: Db) {}
+
+  async search(text: string, opts: SearchOptions): Promise<SearchResults> {
+    const query = parseSearchQuery(text);
+    const limit = Math.max(1, Math.min(opts.limit ?? 20, 100));
+    const before = opts.cursor === undefined ? undefined : decodeCursor(opts.cursor);
+    return this.guard('search', async () => {
+      const [lines, citizens, tickets] = await Promise.all([
+        this.matchingLines(query, opts.scope, limit * OVERFETCH, before),
+        before === undefined ? this.citizens(query, opts.scope) : [],
+        before === undefined ? this.tickets(query, opts.scope) : [],
+      ]);
+      const { conversations, lastId } = collapse(lines, query, limit);
+      const more = lines.length === limit * OVERFETCH || conversations.length === limit;
+      return { conversations, citizens, tickets, ...(more && lastId !== undefined ? { nextCursor: encodeCursor(lastId) } : {}) };
+    });
+  }
+
+  private async matchingLines(q: SearchQuery, scope: SearchScope, limit: number, before: string | undefined): Promise<LineRow[]> {
+    if (!q.fts5 || !q.tsquery) return [];
+    const sqlite = this.db.dialect === 'sqlite';
+    const id = sqlite ? sql`f.rowid` : sql`m.id`;
+    const from = sqlite ? sql`messages_fts f join messages m on m.id = f.rowid` : sql`messages m`;
+    const match = sqlite ? sql`messages_fts match ${q.fts5}` : sql`${foldedTsvector(sql.ref('m.text'))} @@ ${foldedTsquery(q.tsquery)}`;
+    const cursor = sqlite ? Number(before) : before;
+    // A later page leaves out the conversations of the earlier ones: those with a matching line at or
+    // after the cursor (every line read so far belongs to a conversation already shown).
+    const page = before === undefined ? sql`` : sql`and ${id} < ${cursor} and m.conversation_id not in (
+      select m.conversation_id from ${from} where ${match} and ${id} >= ${cursor})`;
+    const visible = scope.kind === 'all' ? sql`` : sql`and exists (select 1 from handoffs h where h.conversation_id = m.conversation_id and ${seenBy(scope)})`;
+    const r = await sql<LineRow>`
+      select m.id, m.conversation_id, m.text, m.direction, m.created_at, c.channel, c.citizen_id, z.display_name,
+        ${latestHandoff(sql`h.conversation_id = m.conversation_id`, scope)} as handoff_id
+      from ${from}
+        join conversations c on c.id = m.conversation_id
+        join citizens z on z.id = c.citizen_id
+      where ${match} ${page} ${visible}
+      order by ${id} desc
+      limit ${limit}`.execute(this.db.kysely);
+    return r.rows;
+  }
+
+  private async citizens(q: SearchQuery, scope: SearchScope): Promise<CitizenHit[]> {
+    const visible = scope.kind === 'all' ? sql`` : sql`and exists (select 1 from handoffs h where h.citizen_id = z.id and ${seenBy(scope)})`;
+    const handoff = latestHandoff(sql`h.citizen_id = z.id`, scope);
+    const hits: CitizenHit[] = [];
+    const add = (rows: Array<{ id: string; display_name: string | null; handoff_id: string | null }>, matched: CitizenHit['matched']) => {
+      for (const r of rows) {
+        if (hits.some((x) => x.citizenId === r.id)) continue;
+        hits.push({ citizenId: r.id, matched, ...(r.display_name ? { name: r.display_name } : {}), ...(r.handoff_id ? { handoffId: r.handoff_id } : {}) });
+      }
+    };
+    const select = (where: RawBuilder<unknown>) => sql<{ id: string; display_name: string | null; handoff_id: string | null }>`
+      select z.id, z.display_name, ${handoff} as handoff_id from citizens z where (${where}) ${visible} limit ${SIDE_LIMIT}`.execute(this.db.kysely);
+    if (q.fts5 && q.tsquery) {
+      const byName = this.db.dialect === 'sqlite'
+        ? sql`z.id in (select citizen_id from citizens_fts where citizens_fts match ${q.fts5})`
+        : sql`${foldedTsvector(sql.ref('z.display_name'))} @@ ${foldedTsquery(q.tsquery)}`;
+      add((await select(byName)).rows, 'name');
+    }
+    if (q.phoneDigits) {
+      add((await select(sql`z.id in (select citizen_id from channel_identities where channel_user_id like ${`%${q.phoneDigits}`})
+        or z.id in (select citizen_id from tickets where ${digitsOf(sql.ref('contact'))} like ${`%${q.phoneDigits}%`})`)).rows, 'phone');
+    }
+    if (q.email) {
+      add((await select(sql`z.id in (select citizen_id from tickets where lower(contact) like ${`%${escapeLike(q.email)}%`} escape '\\')`)).rows, 'email');
+    }
+    return hits.slice(0, SIDE_LIMIT);
+  }
+
+  private async tickets(q: SearchQuery, scope: SearchScope): Promise<TicketHit[]> {
+    const conditions: Array<[RawBuilder<unknown>, TicketHit['matched']]> = [];
+    if (q.referencePrefix) conditions.push([sql`t.reference like ${`${escapeLike(q.referencePrefix)}%`} escape '\\'`, 'reference']);
+    if (q.phoneDigits) conditions.push([sql`${digitsOf(sql.ref('t.contact'))} like ${`%${q.phoneDigits}%`}`, 'phone']);
+    if (q.email) conditions.push([sql`lower(t.contact) like ${`%${escapeLike(q.email)}%`} escape '\\'`, 'email']);
+    const ofTicket = sql`(h.ticket_reference = t.reference or h.conversation_id = t.channel || ':' || t.conversation_id)`;
+    const visible = scope.kind === 'all' ? sql`` : sql`and (${inList(sql.ref('t.service'), scope.services)} or exists (select 1 from handoffs h where ${ofTicket} and ${seenBy(scope)}))`;
+    const hits: TicketHit[] = [];
+    for (const [where, matched] of conditions) {
+      const r = await sql<{ reference: string; service: string; type: string; status: string; citizen_id: string; channel: string; conversation_id: string; created_at: string; handoff_id: string | null }>`
+        select t.reference, t.service, t.type, t.status, t.citizen_id, t.channel, t.conversation_id, t.created_at, ${latestHandoff(ofTicket, scope)} as handoff_id
+        from tickets t where (${where}) ${visible} order by t.created_at desc limit ${SIDE_LIMIT}`.execute(this.db.kysely);
+      for (const t of r.rows) {
+        if (hits.some((x) => x.reference === t.reference)) continue;
+        hits.push({
+          reference: t.reference, service: t.service, type: t.type, status: t.status, citizenId: t.citizen_id,
+          conversationKey: `${t.channel}:${t.conversation_id}`, createdAt: new Date(t.created_at), matched,
+          ...(t.handoff_id ? { handoffId: t.handoff_id } : {}),
+        });
+      }
+    }
+    return hits.slice(0, SIDE_LIMIT);
+  }
+}
+
+/** `maySee` in SQL over a handoff aliased `h`: one of the agent's teams, or held by the agent. */
+function seenBy(scope: Extract<SearchScope, { kind: 'agent' }>): RawBuilder<unknown> {
+  return sql`(${inList(sql.ref('h.team'), scope.teams)} or h.agent_id = ${scope.agentId})`;
+}
+
+/** The newest handoff (aliased `h`) meeting `where` that the scope sees, as a scalar subquery. */
+function latestHandoff(where: RawBuilder<unknown>, scope: SearchScope): RawBuilder<unknown> {
+  const visible = scope.kind === 'all' ? sql`` : sql`and ${seenBy(scope)}`;
+  return sql`(select h.id from handoffs h where ${where} ${visible} order by h.created_at desc, h.id desc limit 1)`;
+}
+
+/** `col in (…)`, or false for an empty list (an empty `in ()` is a syntax error on PostgreSQL). */
+function inList(column: RawBuilder<unknown>, values: readonly string[]): RawBuilder<unknown> {
+  return values.length ? sql`${column} in (${sql.join(values.map((v) => sql`${v}`))})` : sql`1 = 0`;
+}
+
+/** A text with the separators people put in phone numbers removed (the same on both dialects). */
+function digitsOf(column: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`replace(replace(replace(replace(replace(replace(coalesce(${column}, ''), ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '+', '')`;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** One hit per conversation, in order of its newest matching line; the id of the last line read. */
+function collapse(lines: LineRow[], query: SearchQuery, limit: number): { conversations: ConversationHit[]; lastId: string | undefined } {
+  const seen = new Set<string>();
+  const conversations: ConversationHit[] = [];
+  let lastId: string | undefined;
+  for (const r of lines) {
+    lastId = String(r.id);
+    if (seen.has(r.conversation_id)) continue;
+    seen.add(r.conversation_id);
+    conversations.push({
+      conversationKey: r.conversation_id, channel: r.channel, citizenId: r.citizen_id,
+      ...(r.display_name ? { citizenName: r.display_name } : {}),
+      snippet: snippetOf(r.text, query.words), direction: r.direction, at: new Date(r.created_at),
+      ...(r.handoff_id ? { handoffId: r.handoff_id } : {}),
+    });
+    if (conversations.length === limit) break;
+  }
+  return { conversations, lastId };
+}
+
+/** Cursors are the id of the last line read, opaque to callers (base64url) so they are passed back as they came. */
+const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString();
+  if (!/^\d{1,15}$/.test(id)) throw new BadInputError('cursor: not a cursor of this search');
+  return id;
+}
