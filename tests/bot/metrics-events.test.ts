@@ -2,8 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { personalConversation } from '../../bot/activity';
 import type { ChannelAdapter } from '../../bot/channel';
@@ -26,7 +25,8 @@ import { deliver, OutboundQueues, startOutboundWorkers } from '../../queues/outb
 import { QueueAdapter } from '../../turns/queue-adapter';
 import { RedisStorage } from '../../turns/redis-storage';
 import { startTurnWorker } from '../../turns/turn-worker';
-import { dropPrefix, eventually, redisClient, testPrefix } from '../support/redis';
+import { eventually, redisClient } from '../support/redis';
+import { useRedisPrefix } from '../support/redis-prefix';
 
 /*
  * The counters an operator alerts on move when their event happens (issue 14 part 7): read back from the
@@ -35,19 +35,7 @@ import { dropPrefix, eventually, redisClient, testPrefix } from '../support/redi
  */
 
 const log = createLogger('silent');
-let prefix: string;
-let redis: Redis;
-const closers: Array<() => Promise<unknown>> = [];
-
-beforeEach(() => {
-  prefix = testPrefix();
-  redis = redisClient();
-});
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
+const fx = useRedisPrefix();
 
 /** The value of one series, by its labels (0 when it has not been created). */
 async function valueOf(metrics: Metrics, name: string, labels: Record<string, string> = {}): Promise<number> {
@@ -76,15 +64,15 @@ describe('turns', () => {
   it('a turn that throws counts as failed on every attempt, and as dead once it has failed them all', async () => {
     const metrics = new Metrics({ defaults: false });
     const conn = redisClient();
-    const inbound = createInboundQueue(conn, prefix, undefined, log);
-    const outbound = new OutboundQueues(conn, prefix);
-    closers.push(async () => { await inbound.close(); await outbound.close(); conn.disconnect(); });
+    const inbound = createInboundQueue(conn, fx.prefix, undefined, log);
+    const outbound = new OutboundQueues(conn, fx.prefix);
+    fx.closers.push(async () => { await inbound.close(); await outbound.close(); conn.disconnect(); });
     startTurnWorker({
       inbound, outbound, connection: conn.duplicate(), adapter: new QueueAdapter(), channels: new ChannelRegistry(),
-      storage: new RedisStorage(conn, { prefix: `${prefix}:state:` }),
+      storage: new RedisStorage(conn, { prefix: `${fx.prefix}:state:` }),
       bot: { run: async () => { throw new Error('the dialog broke'); } },
       citizens: { keysOf: () => [], resolve: async () => 'citizen-1' },
-      transcript: { key: `${prefix}:transcript`, encode: () => [], nudge: () => undefined },
+      transcript: { key: `${fx.prefix}:transcript`, encode: () => [], nudge: () => undefined },
       citizenKey: 'citizen', holdKey: 'hold', apology: () => ({ type: 'message', text: 'sorry' }),
       metrics, log, concurrency: 2,
     });
@@ -93,7 +81,7 @@ describe('turns', () => {
     await eventually(async () => (await valueOf(metrics, 'citybot_turns_dead_total', { channel: 'webchat' })) === 1, 60_000, 'the message to be dead-lettered');
     // maxTries is 5 (queues/inbound.ts): five failed attempts, then the dead letter.
     expect(await valueOf(metrics, 'citybot_turns_failed_total', { channel: 'webchat' })).toBe(5);
-    expect(await redis.llen(outbound.mailboxOf('webchat', conversationKey('webchat', 'dl-1')))).toBe(1);
+    expect(await fx.redis.llen(outbound.mailboxOf('webchat', conversationKey('webchat', 'dl-1')))).toBe(1);
   });
 });
 
@@ -112,11 +100,11 @@ describe('channel sends and deliveries', () => {
   it('counts a reply abandoned after its last delivery attempt', async () => {
     const metrics = new Metrics({ defaults: false });
     const conn = redisClient();
-    const outbound = new OutboundQueues(conn, prefix, { maxTries: 1, backoffMs: 50 });
-    closers.push(async () => { await outbound.close(); conn.disconnect(); });
+    const outbound = new OutboundQueues(conn, fx.prefix, { maxTries: 1, backoffMs: 50 });
+    fx.closers.push(async () => { await outbound.close(); conn.disconnect(); });
     const channel = failingChannel(() => new ChannelUnavailableError('platform down'));
     const channels = new ChannelRegistry().add(channel);
-    startOutboundWorkers({ outbound, channels, serve: [channel], connection: () => conn.duplicate(), redis: conn, prefix, metrics, log, concurrency: 1 });
+    startOutboundWorkers({ outbound, channels, serve: [channel], connection: () => conn.duplicate(), redis: conn, prefix: fx.prefix, metrics, log, concurrency: 1 });
     await outbound.push('k-1', { ref, activities: [{ type: 'message', text: 'x' }] });
     await eventually(async () => (await valueOf(metrics, 'citybot_deliveries_abandoned_total', { channel: 'telegram' })) === 1, 30_000, 'the reply to be abandoned');
     // maxTries 1: the one attempt failed, and the next time the item came up it was dead-lettered unsent.
@@ -127,14 +115,14 @@ describe('channel sends and deliveries', () => {
 describe('HTTP and webhooks', () => {
   it('counts requests by route pattern and status class, and a webhook refused for its secret by source and reason', async () => {
     const metrics = new Metrics({ defaults: false });
-    const app = createHttpApp({ redis, metrics, channels: new ChannelRegistry(), log, pingDatabase: async () => undefined });
+    const app = createHttpApp({ redis: fx.redis, metrics, channels: new ChannelRegistry(), log, pingDatabase: async () => undefined });
     app.use(createWebhookRouter({ path: '/telegram/hook', secret: 'the-right-secret', handle: async () => undefined, log }));
     // Refused requests never reach the handler: none is needed.
     app.use(createWhatsAppWebhookRouter({ appSecret: 'app-secret', verifyToken: 'verify', handler: {} as unknown as WebhookHandler, log }));
-    app.use(createWebhookStatusRouter({ secret: 'city-secret-0123456789', redis, prefix: `${prefix}:seen`, log, onStatus: async () => undefined }));
+    app.use(createWebhookStatusRouter({ secret: 'city-secret-0123456789', redis: fx.redis, prefix: `${fx.prefix}:seen`, log, onStatus: async () => undefined }));
     finishHttpApp(app, log);
     const server = createServer(app).listen(0, '127.0.0.1');
-    closers.push(() => new Promise((r) => server.close(r)));
+    fx.closers.push(() => new Promise((r) => server.close(r)));
     await once(server, 'listening');
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -170,7 +158,7 @@ describe('HTTP and webhooks', () => {
     const server: Server = createServer().listen(0, '127.0.0.1');
     await once(server, 'listening');
     const wss = new WebSocketServer({ server });
-    closers.push(() => new Promise((r) => { wss.close(); server.close(r); }));
+    fx.closers.push(() => new Promise((r) => { wss.close(); server.close(r); }));
     wss.on('connection', (ws) => {
       countWebSocket(ws, 'console', metrics);
       ws.on('message', () => ws.send('pong'));

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import pino from 'pino';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LockLostError } from '../../bot/errors';
 import { OrderedQueue } from '../../queues/ordered-queue';
 import { commitItem } from '../support/ordered-items';
-import { dropPrefix, eventually, redisClient, testPrefix, REDIS_URL } from '../support/redis';
+import { eventually, redisClient, REDIS_URL } from '../support/redis';
+import { useRedisPrefix } from '../support/redis-prefix';
 
 /*
  * Issue 12 part 8: a drainer that stalls past its key's lock and resumes after another drainer took the
@@ -14,34 +14,22 @@ import { dropPrefix, eventually, redisClient, testPrefix, REDIS_URL } from '../s
 
 type Item = { n: number; v: string };
 const log = pino({ level: 'silent' });
-let prefix: string;
-let redis: Redis;
-const closers: Array<() => Promise<unknown>> = [];
-
-beforeEach(() => {
-  prefix = testPrefix();
-  redis = redisClient();
-});
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
+const fx = useRedisPrefix();
 
 function queue(name: string, lockMs?: number) {
   const conn = redisClient();
-  const q = new OrderedQueue<Item>(conn, { name, prefix, log, ...(lockMs ? { lockMs } : {}) });
-  closers.push(async () => { await q.close(); conn.disconnect(); });
+  const q = new OrderedQueue<Item>(conn, { name, prefix: fx.prefix, log, ...(lockMs ? { lockMs } : {}) });
+  fx.closers.push(async () => { await q.close(); conn.disconnect(); });
   return { q, conn };
 }
 
-const done = async (key: string) => redis.lrange(`${prefix}:done:${key}`, 0, -1);
+const done = async (key: string) => fx.redis.lrange(`${fx.prefix}:done:${key}`, 0, -1);
 const numbers = (lines: string[]) => lines.map((l) => Number(l.split('@')[0]));
-const lockOf = (key: string) => `${prefix}:test:lock:${key}`;
+const lockOf = (key: string) => `${fx.prefix}:test:lock:${key}`;
 /** What a lock's expiry leaves: no lock, and its deadline (as the queue records it) in the past. */
 async function expire(key: string): Promise<void> {
-  await redis.del(lockOf(key));
-  await redis.zadd(`${prefix}:test:held`, 0, key);
+  await fx.redis.del(lockOf(key));
+  await fx.redis.zadd(`${fx.prefix}:test:held`, 0, key);
 }
 
 describe('OrderedQueue fencing', () => {
@@ -70,7 +58,7 @@ describe('OrderedQueue fencing', () => {
         }
         try {
           await outbound.push(key, item, `${item.n}`, drained.fence);
-          await commitItem(conn, prefix, key, item, drained, 'w');
+          await commitItem(conn, fx.prefix, key, item, drained, 'w');
         } catch (err) {
           if (err instanceof LockLostError) lost.push(item.n);
           throw err;
@@ -86,7 +74,7 @@ describe('OrderedQueue fencing', () => {
       // The next holder takes the key while the first drainer is still stalled, and handles everything.
       await eventually(async () => (await done('k')).length === 3, 20_000, 'the next holder to handle the items');
     } else {
-      await redis.set(lockOf('k'), 'another-drainer');
+      await fx.redis.set(lockOf('k'), 'another-drainer');
     }
     resume();
     await eventually(() => staleSettled, 20_000, 'the stalled drainer to go on');
@@ -100,29 +88,29 @@ describe('OrderedQueue fencing', () => {
     expect(numbers(await done('k'))).toEqual([0, 1, 2, 3]);
     expect(lost).toEqual([0]);
     // The stale drainer's push was refused (its dedupe id too, so it is not "seen" either).
-    const pushed = (await redis.lrange(outbound.mailboxOf('k'), 0, -1)).map((raw) => (JSON.parse(raw) as Item).n);
+    const pushed = (await fx.redis.lrange(outbound.mailboxOf('k'), 0, -1)).map((raw) => (JSON.parse(raw) as Item).n);
     expect(pushed).toEqual([0, 1, 2, 3]);
     expect(await q.pendingOf('k')).toBe(0);
-    expect(JSON.parse((await redis.get(`${prefix}:state:last:k`))!.split('\n')[1]!)).toEqual({ n: 3, by: 'w' });
+    expect(JSON.parse((await fx.redis.get(`${fx.prefix}:state:last:k`))!.split('\n')[1]!)).toEqual({ n: 3, by: 'w' });
   });
 
   it('a worker process frozen (SIGSTOP) past its lock and resumed after another took over changes nothing: no item lost, none twice, order kept', async () => {
     const lockMs = 2_000;
     const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/ordered-worker-child.ts'], {
-      env: { ...process.env, PREFIX: prefix, LOCK_MS: String(lockMs), SLOW_MS: '300', REDIS_URL },
+      env: { ...process.env, PREFIX: fx.prefix, LOCK_MS: String(lockMs), SLOW_MS: '300', REDIS_URL },
       stdio: 'inherit',
     });
-    closers.push(async () => void child.kill('SIGKILL'));
-    await eventually(async () => (await redis.llen(`${prefix}:ready`)) === 1, 20_000, 'child worker ready');
+    fx.closers.push(async () => void child.kill('SIGKILL'));
+    await eventually(async () => (await fx.redis.llen(`${fx.prefix}:ready`)) === 1, 20_000, 'child worker ready');
     const { q, conn } = queue('test', lockMs);
     await q.push('k', { n: 0, v: 'slow' });
     for (let n = 1; n < 6; n++) await q.push('k', { n, v: 'x' });
-    await eventually(async () => (await redis.llen(`${prefix}:started`)) === 1, 20_000, 'the child to start the first item');
+    await eventually(async () => (await fx.redis.llen(`${fx.prefix}:started`)) === 1, 20_000, 'the child to start the first item');
     child.kill('SIGSTOP');
-    q.work(conn.duplicate(), { concurrency: 4, log, handle: (key, item, drained) => commitItem(conn, prefix, key, item, drained, 'parent') });
+    q.work(conn.duplicate(), { concurrency: 4, log, handle: (key, item, drained) => commitItem(conn, fx.prefix, key, item, drained, 'parent') });
     await eventually(async () => (await done('k')).length === 6, 30_000, 'the parent to take the key over');
     child.kill('SIGCONT');
-    await eventually(async () => (await redis.llen(`${prefix}:settled`)) === 1, 20_000, 'the resumed child to go on');
+    await eventually(async () => (await fx.redis.llen(`${fx.prefix}:settled`)) === 1, 20_000, 'the resumed child to go on');
     // Both workers are live again: later items are handled once each, in order, by whichever.
     for (let n = 6; n < 12; n++) await q.push('k', { n, v: 'x' });
     await eventually(async () => (await done('k')).length === 12, 20_000, 'the later items (one lost?)');
@@ -130,6 +118,6 @@ describe('OrderedQueue fencing', () => {
     expect(numbers(lines)).toEqual(Array.from({ length: 12 }, (_, n) => n));
     expect(lines.slice(0, 6).every((l) => l.endsWith('@parent'))).toBe(true);
     expect(await q.pendingOf('k')).toBe(0);
-    expect(await redis.llen(`${prefix}:lost`)).toBe(1);
+    expect(await fx.redis.llen(`${fx.prefix}:lost`)).toBe(1);
   });
 });

@@ -1,34 +1,22 @@
 import { spawn } from 'node:child_process';
 import pino from 'pino';
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OrderedQueue } from '../../queues/ordered-queue';
-import { dropPrefix, eventually, redisClient, testPrefix, REDIS_URL } from '../support/redis';
+import { eventually, redisClient, REDIS_URL } from '../support/redis';
+import { useRedisPrefix } from '../support/redis-prefix';
 
 type Item = { n: number; v: string };
 const log = pino({ level: 'silent' });
-let prefix: string;
-let redis: Redis;
-const closers: Array<() => Promise<unknown>> = [];
-
-beforeEach(() => {
-  prefix = testPrefix();
-  redis = redisClient();
-});
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
+const fx = useRedisPrefix();
 
 function queue(lockMs = 15_000, extra: Partial<ConstructorParameters<typeof OrderedQueue>[1]> = {}) {
   const conn = redisClient();
-  const q = new OrderedQueue<Item>(conn, { name: 'test', prefix, lockMs, ...extra });
-  closers.push(async () => { await q.close(); conn.disconnect(); });
+  const q = new OrderedQueue<Item>(conn, { name: 'test', prefix: fx.prefix, lockMs, ...extra });
+  fx.closers.push(async () => { await q.close(); conn.disconnect(); });
   return { q, conn };
 }
 
-const done = (key: string) => redis.lrange(`${prefix}:done:${key}`, 0, -1);
+const done = (key: string) => fx.redis.lrange(`${fx.prefix}:done:${key}`, 0, -1);
 
 describe('OrderedQueue', () => {
   it('shares drain jobs between keys pushed together (at most 64 keys per job)', async () => {
@@ -48,7 +36,7 @@ describe('OrderedQueue', () => {
       running.add(key);
       await new Promise((r) => setTimeout(r, Math.random() * 3));
       running.delete(key);
-      await redis.rpush(`${prefix}:done:${key}`, `${item.n}@${who}`);
+      await fx.redis.rpush(`${fx.prefix}:done:${key}`, `${item.n}@${who}`);
     };
     const a = queue();
     const b = queue();
@@ -103,7 +91,7 @@ describe('OrderedQueue', () => {
         most = Math.max(most, ++running);
         await new Promise((r) => setTimeout(r, 5));
         running--;
-        await redis.rpush(`${prefix}:done:all`, String(item.n));
+        await fx.redis.rpush(`${fx.prefix}:done:all`, String(item.n));
       },
     });
     await eventually(async () => (await done('all')).length === 40, 20_000);
@@ -114,7 +102,7 @@ describe('OrderedQueue', () => {
     const { q, conn } = queue();
     expect(await q.push('k', { n: 1, v: 'x' }, 'msg-1')).toBe(true);
     expect(await q.push('k', { n: 1, v: 'x' }, 'msg-1')).toBe(false);
-    q.work(conn.duplicate(), { concurrency: 2, log, handle: async (key, item) => void (await redis.rpush(`${prefix}:done:${key}`, String(item.n))) });
+    q.work(conn.duplicate(), { concurrency: 2, log, handle: async (key, item) => void (await fx.redis.rpush(`${fx.prefix}:done:${key}`, String(item.n))) });
     await eventually(async () => (await done('k')).length === 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(await done('k')).toEqual(['1']);
@@ -128,7 +116,7 @@ describe('OrderedQueue', () => {
       log,
       handle: async (key, item) => {
         if (item.n === 0 && failures < 2) { failures++; throw new Error('platform is down'); }
-        await redis.rpush(`${prefix}:done:${key}`, String(item.n));
+        await fx.redis.rpush(`${fx.prefix}:done:${key}`, String(item.n));
       },
     });
     await q.push('k', { n: 0, v: 'x' });
@@ -147,7 +135,7 @@ describe('OrderedQueue', () => {
       log,
       handle: async (key, item) => {
         if (item.v === 'poison') throw new Error('always fails');
-        await redis.rpush(`${prefix}:done:${key}`, String(item.n));
+        await fx.redis.rpush(`${fx.prefix}:done:${key}`, String(item.n));
       },
       onDead: async (_key, item) => void dead.push(item.n),
     });
@@ -162,20 +150,20 @@ describe('OrderedQueue', () => {
   it('hands an item to another worker when the worker handling it is killed mid-item', async () => {
     const lockMs = 2_000;
     const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/ordered-worker-child.ts'], {
-      env: { ...process.env, PREFIX: prefix, LOCK_MS: String(lockMs), REDIS_URL },
+      env: { ...process.env, PREFIX: fx.prefix, LOCK_MS: String(lockMs), REDIS_URL },
       stdio: 'inherit',
     });
-    closers.push(async () => void child.kill('SIGKILL'));
-    await eventually(async () => (await redis.llen(`${prefix}:ready`)) === 1, 20_000, 'child worker ready');
+    fx.closers.push(async () => void child.kill('SIGKILL'));
+    await eventually(async () => (await fx.redis.llen(`${fx.prefix}:ready`)) === 1, 20_000, 'child worker ready');
     const { q, conn } = queue(lockMs);
     await q.push('k', { n: 0, v: 'hang' });
     await q.push('k', { n: 1, v: 'x' });
-    await eventually(async () => (await redis.llen(`${prefix}:hung`)) === 1, 20_000, 'child to take the item');
+    await eventually(async () => (await fx.redis.llen(`${fx.prefix}:hung`)) === 1, 20_000, 'child to take the item');
     child.kill('SIGKILL');
     q.work(conn.duplicate(), {
       concurrency: 2,
       log,
-      handle: async (key, item) => void (await redis.rpush(`${prefix}:done:${key}`, `${item.n}@parent`)),
+      handle: async (key, item) => void (await fx.redis.rpush(`${fx.prefix}:done:${key}`, `${item.n}@parent`)),
     });
     await eventually(async () => (await done('k')).length === 2, 30_000, 'items handled after the kill');
     expect(await done('k')).toEqual(['0@parent', '1@parent']);

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Activity, TurnContext } from 'botbuilder';
-import type { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { personalConversation } from '../../bot/activity';
 import { ChannelRegistry } from '../../bot/channel-registry';
 import { Metrics } from '../../bot/metrics';
@@ -15,7 +14,8 @@ import { createIngest, createInboundQueue } from '../../queues/inbound';
 import { conversationKey } from '../../bot/conversation-key';
 import { OutboundQueues } from '../../queues/outbound';
 import { startTurnWorker } from '../../turns/turn-worker';
-import { dropPrefix, eventually, redisClient, testPrefix } from '../support/redis';
+import { eventually, redisClient } from '../support/redis';
+import { useRedisPrefix } from '../support/redis-prefix';
 
 /*
  * Issue 12 part 8, through the real turn worker: dialog state in RedisStorage, replies delivered inline to
@@ -26,19 +26,7 @@ import { dropPrefix, eventually, redisClient, testPrefix } from '../support/redi
 
 const CONVERSATION = 'dl-conv-1';
 const KEY = conversationKey('webchat', CONVERSATION);
-let prefix: string;
-let redis: Redis;
-const closers: Array<() => Promise<unknown>> = [];
-
-beforeEach(() => {
-  prefix = testPrefix();
-  redis = redisClient();
-});
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
+const fx = useRedisPrefix();
 
 /** A logger whose lines the test can read (the stale turn's end shows only there). */
 function capturedLog() {
@@ -59,10 +47,10 @@ const message = (id: string, text: string): Partial<Activity> => ({
 function startWorker(stallOn: string) {
   const conn = redisClient();
   const { log, lines } = capturedLog();
-  const inbound = createInboundQueue(conn, prefix, undefined, log);
-  const outbound = new OutboundQueues(conn, prefix);
-  const store = new ConversationStore(conn, prefix);
-  const storage = new RedisStorage(conn, { prefix: `${prefix}:state:` });
+  const inbound = createInboundQueue(conn, fx.prefix, undefined, log);
+  const outbound = new OutboundQueues(conn, fx.prefix);
+  const store = new ConversationStore(conn, fx.prefix);
+  const storage = new RedisStorage(conn, { prefix: `${fx.prefix}:state:` });
   const state = new StagedConversationState(storage);
   const turns = state.createProperty<number>('turns');
   let stalled!: () => void;
@@ -89,12 +77,12 @@ function startWorker(stallOn: string) {
     channels: new ChannelRegistry().add(new WebchatAdapter(store, log)),
     storage, bot,
     citizens: { keysOf: () => [], resolve: async () => 'citizen-1' },
-    transcript: { key: `${prefix}:transcript`, encode: (ls) => ls.map((l) => `${l.direction} ${l.activityId}`), nudge: () => undefined },
+    transcript: { key: `${fx.prefix}:transcript`, encode: (ls) => ls.map((l) => `${l.direction} ${l.activityId}`), nudge: () => undefined },
     citizenKey: 'citizen', holdKey: 'hold',
     apology: () => ({ type: 'message', text: 'sorry' }),
     metrics: new Metrics(), log, concurrency: 4,
   });
-  closers.push(async () => { await inbound.close(); await outbound.close(); conn.disconnect(); });
+  fx.closers.push(async () => { await inbound.close(); await outbound.close(); conn.disconnect(); });
   return { ingest: createIngest(inbound), store, storage, isStalled, resume, lines, outbound };
 }
 
@@ -103,8 +91,8 @@ const said = async (store: ConversationStore) =>
 const lockKey = `inbound:lock:${KEY}`;
 /** What the lock's expiry leaves: no lock, and its deadline (as the queue records it) in the past. */
 async function expire(): Promise<void> {
-  await redis.del(`${prefix}:${lockKey}`);
-  await redis.zadd(`${prefix}:inbound:held`, 0, KEY);
+  await fx.redis.del(`${fx.prefix}:${lockKey}`);
+  await fx.redis.zadd(`${fx.prefix}:inbound:held`, 0, KEY);
 }
 
 describe('turn worker fencing', () => {
@@ -122,7 +110,7 @@ describe('turn worker fencing', () => {
       // The next holder answers both while the first turn is still frozen.
       await eventually(async () => (await said(w.store)).length === 2, 20_000, 'the next holder to answer');
     } else {
-      await redis.set(`${prefix}:${lockKey}`, 'another-worker');
+      await fx.redis.set(`${fx.prefix}:${lockKey}`, 'another-worker');
     }
     w.resume();
     // The stale turn ends: refused (a warning), or (what must not happen) answering.
@@ -135,15 +123,15 @@ describe('turn worker fencing', () => {
     expect(await said(w.store)).toEqual(['uno → turn 1', 'dos → turn 2', 'tres → turn 3']);
     // Dialog state was not rolled back by the stale turn, and its transcript lines were not written.
     expect(JSON.parse((await w.storage.readJson([`webchat/conversations/${CONVERSATION}/`]))[0]!)).toMatchObject({ turns: 3 });
-    expect(await redis.lrange(`${prefix}:transcript`, 0, -1)).toEqual(['in m1', 'out m1~r0', 'in m2', 'out m2~r0', 'in m3', 'out m3~r0']);
-    expect(await redis.llen(`${prefix}:inbound:mbox:${KEY}`)).toBe(0);
-    expect(await redis.llen(w.outbound.mailboxOf('webchat', KEY))).toBe(0);
+    expect(await fx.redis.lrange(`${fx.prefix}:transcript`, 0, -1)).toEqual(['in m1', 'out m1~r0', 'in m2', 'out m2~r0', 'in m3', 'out m3~r0']);
+    expect(await fx.redis.llen(`${fx.prefix}:inbound:mbox:${KEY}`)).toBe(0);
+    expect(await fx.redis.llen(w.outbound.mailboxOf('webchat', KEY))).toBe(0);
   });
 
   it('shows the replies of two runs of one message once: reply ids are the message id and the reply position', async () => {
     const conn = redisClient();
-    closers.push(async () => conn.disconnect());
-    const store = new ConversationStore(conn, prefix);
+    fx.closers.push(async () => conn.disconnect());
+    const store = new ConversationStore(conn, fx.prefix);
     await store.create(CONVERSATION, 'u-1', 'es');
     const webchat = new WebchatAdapter(store, pino({ level: 'silent' }));
     const adapter = new QueueAdapter();
@@ -156,7 +144,7 @@ describe('turn worker fencing', () => {
         await ctx.sendActivity(`two (${run} run)`);
       });
       ids.push(...replies.map((r) => r.id));
-      await webchat.sendInline(ref, replies, `${prefix}:idle-guard`);
+      await webchat.sendInline(ref, replies, `${fx.prefix}:idle-guard`);
     }
     expect(await said(store)).toEqual(['one (first run)', 'two (first run)']);
     expect(ids).toEqual(['m1~r0', 'm1~r1', 'm1~r0', 'm1~r1']);
