@@ -2,7 +2,7 @@
 // scripts it serves (dist/public/webchat.js, console.js), so a production process loads neither a TypeScript
 // compiler nor a bundler. `tsx build.ts [outDir]` builds elsewhere (tests); the default is ./dist.
 //
-// One esbuild bundle per command (the bot, `npm run migrate`, `npm run create-agent`), npm packages left as
+// One esbuild bundle per command (the bot, `npm run migrate`, `npm run audit:verify`, `npm run create-agent`), npm packages left as
 // imports of node_modules. Code splitting keeps what app.ts imports only when configured (Baileys, LangChain)
 // in chunks of its own, loaded on demand as under tsx. Every server file lands one folder below the output
 // root (dist/bot/…, dist/console/…): bot/browser-bundle.ts finds the prebuilt scripts at ../public/, and
@@ -17,7 +17,7 @@ import { CONSOLE_SCRIPT } from './console/console-assets';
 
 const ROOT = import.meta.dirname;
 const OUT = resolve(process.argv[2] ?? join(ROOT, 'dist'));
-const ENTRIES = ['bot/main.ts', 'bot/migrate-cli.ts', 'console/create-agent-cli.ts'];
+const ENTRIES = ['bot/main.ts', 'bot/migrate-cli.ts', 'bot/audit-verify-cli.ts', 'console/create-agent-cli.ts'];
 /** The server's source folders (as in tsconfig.json, without tests and bench). */
 const SOURCES = ['bot', 'catalog', 'channels', 'dialogs', 'turns', 'handoff', 'console', 'connectors', 'queues'];
 

@@ -2,6 +2,7 @@ import { Migrator, sql, type ColumnDefinitionBuilder, type Kysely, type Migratio
 import { TICKET_STATES } from '../../connectors/connector';
 import { DependencyUnavailableError } from '../errors';
 import { searchMigration } from './search-migration';
+import { auditLogMigration } from './audit-migration';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -267,6 +268,8 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     },
     // Full-text search over transcripts and citizens' names (issue 15 part 1): FTS5 on SQLite, GIN on PostgreSQL.
     '2026_12_04_000_search': searchMigration(dialect),
+    // The tamper-evident audit log of access to citizens' data (issue 15 part 4).
+    '2026_12_04_010_audit_log': auditLogMigration(),
   };
 }
 

@@ -71,7 +71,7 @@ function jsFilesUnder(dir: string): string[] {
 
 describe('npm run build', () => {
   it('writes the server, the prebuilt browser scripts and the Lua scripts, and no server file imports a compiler or bundler statically', () => {
-    for (const file of ['bot/main.js', 'bot/migrate-cli.js', 'console/create-agent-cli.js', 'public/webchat.js', 'public/console.js']) {
+    for (const file of ['bot/main.js', 'bot/migrate-cli.js', 'bot/audit-verify-cli.js', 'console/create-agent-cli.js', 'public/webchat.js', 'public/console.js']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     expect(readdirSync(join(out, 'queues/lua'), { recursive: true }).some((f) => String(f).endsWith('.lua'))).toBe(true);
@@ -131,5 +131,13 @@ describe('npm run build', () => {
     const again = run();
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('up to date, nothing to run');
+  });
+
+  it('npm run audit:verify (built) verifies an empty audit log', () => {
+    const r = spawnSync(process.execPath, ['--import', GUARD, join(out, 'bot/audit-verify-cli.js')], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATA_DIR: dataDir, SQLITE_PATH: join(dataDir, 'audit.sqlite') },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`audit log intact: 0 entries, head ${'0'.repeat(64)}\n`);
   });
 });

@@ -1,0 +1,199 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { systemClock, type Clock } from '../clock';
+import { chainHash, GENESIS_HASH, type ChainedFields } from './audit-chain';
+import type { Db } from './database';
+import type { AgentRole } from './schema-types';
+
+/** What people do with a citizen's data that the audit log records (issue 15 part 4). */
+export const AUDIT_ACTIONS = [
+  'transcript.open', // a handoff's detail: its transcript and events
+  'citizen.view', // the citizen 360 view (identities, conversations, tickets, handoffs)
+  'search.open', // a search result opened
+  'data.export', // a copy of a citizen's data produced
+  'data.erase', // a citizen's data erased
+  'audit.view', // the audit log itself read
+  'audit.export', // the audit log exported as CSV
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One access to record: who, what, from where. Ids only: never names, message text or contact details. */
+export interface AuditRecord {
+  actor: { id: string; role: AgentRole };
+  action: AuditAction;
+  citizenId?: string;
+  conversationId?: string;
+  handoffId?: string;
+  ticketReference?: string;
+  /** The caller's address as express sees it (req.ip, which respects TRUST_PROXY). */
+  ip?: string;
+}
+
+/** A stored entry: its chained fields and its hash. */
+export interface AuditEntry extends ChainedFields {
+  hash: string;
+}
+
+/** What to list or export; every field narrows. `to` is exclusive. */
+export interface AuditFilter {
+  agentId?: string;
+  action?: AuditAction;
+  citizenId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export type AuditVerification =
+  | { ok: true; count: number; head: string }
+  | { ok: false; count: number; brokenAt: number; reason: string };
+
+interface AuditLogTable {
+  seq: number | string;
+  at: string;
+  agent_id: string;
+  agent_role: string;
+  action: string;
+  citizen_id: string | null;
+  conversation_id: string | null;
+  handoff_id: string | null;
+  ticket_reference: string | null;
+  ip: string | null;
+  hash: string;
+}
+type AuditDb = Kysely<{ audit_log: AuditLogTable }>;
+type AuditRow = AuditLogTable;
+
+/** The first of the two keys of the PostgreSQL advisory lock of the chain ('AUDI'); the second is the schema's. */
+const LOCK_CLASS = 0x41554449;
+const PAGE = 1_000;
+
+export interface AuditLogOptions {
+  /** @defaultValue systemClock */
+  clock?: Clock;
+}
+
+/**
+ * The tamper-evident audit log of access to citizens' data, in SQL (table from audit-migration.ts).
+ *
+ * @example
+ * const audit = new AuditLog(db, { clock });
+ * await audit.record({ actor: { id: agent.id, role: agent.role }, action: 'search.open', citizenId, ip: req.ip });
+ */
+export class AuditLog {
+  private readonly kysely: AuditDb;
+  private readonly clock: Clock;
+
+  constructor(private readonly db: Db, opts: AuditLogOptions = {}) {
+    // The table is this module's own: typed here rather than in the shared schema-types.ts.
+    this.kysely = db.kysely.withTables<{ audit_log: AuditLogTable }>() as unknown as AuditDb;
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  /**
+   * Appends one entry at the head of the chain. Safe under concurrency across processes: the head is
+   * read and the entry written under one lock (see lockChain). Throws when it cannot be written; callers
+   * show nothing of the citizen then (no access without its record).
+   */
+  async record(r: AuditRecord): Promise<AuditEntry> {
+    return this.kysely.transaction().execute(async (trx) => {
+      await this.lockChain(trx);
+      const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const fields: ChainedFields = {
+        seq: head ? Number(head.seq) + 1 : 1,
+        at: new Date(this.clock()).toISOString(),
+        agentId: r.actor.id, agentRole: r.actor.role, action: r.action,
+        citizenId: r.citizenId ?? null, conversationId: r.conversationId ?? null, handoffId: r.handoffId ?? null,
+        ticketReference: r.ticketReference ?? null, ip: r.ip ?? null,
+      };
+      const entry = { ...fields, hash: chainHash(head?.hash ?? GENESIS_HASH, fields) };
+      await trx.insertInto('audit_log').values(toRow(entry)).execute();
+      return entry;
+    });
+  }
+
+  /**
+   * Why a lock, and which. Two appenders reading the same head would both write entry n+1 (the primary
+   * key refuses the second, so the chain cannot fork, but the access would go unrecorded).
+   * - SQLite: our transactions begin IMMEDIATE (immediate-sqlite-dialect.ts), i.e. with the database's
+   *   one write lock, which every process shares: nothing to add.
+   * - PostgreSQL: a transaction-scoped advisory lock, not `SELECT … FOR UPDATE` of the head. FOR UPDATE
+   *   locks nothing while the log is empty (two first entries race), and a waiter, once the lock is
+   *   released, re-reads the row it locked (the old head) instead of the new one, which would fork the
+   *   chain. The advisory lock is released at commit or rollback, and keyed by schema, so several bots in
+   *   one database keep separate chains without waiting for each other.
+   */
+  private async lockChain(trx: Transaction<{ audit_log: AuditLogTable }>): Promise<void> {
+    if (this.db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(current_schema()))`.execute(trx);
+  }
+
+  /** One page of entries, newest first, and how many match in all. */
+  async list(filter: AuditFilter, page: { limit: number; offset: number }): Promise<{ items: AuditEntry[]; total: number }> {
+    const [rows, count] = await Promise.all([
+      this.filtered(filter).selectAll().orderBy('seq', 'desc').limit(page.limit).offset(page.offset).execute(),
+      this.filtered(filter).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(fromRow), total: Number(count.n) };
+  }
+
+  /** Every matching entry, newest first, read a page at a time (for exports of any size). */
+  async *entries(filter: AuditFilter): AsyncGenerator<AuditEntry> {
+    let before: number | undefined;
+    for (;;) {
+      let q = this.filtered(filter).selectAll().orderBy('seq', 'desc').limit(PAGE);
+      if (before !== undefined) q = q.where('seq', '<', before);
+      const rows = await q.execute();
+      for (const row of rows) yield fromRow(row);
+      if (rows.length < PAGE) return;
+      before = Number(rows[rows.length - 1]!.seq);
+    }
+  }
+
+  /**
+   * Walks the chain from the first entry and recomputes every hash. Names the first entry that does not
+   * follow: a gap in `seq` (entries deleted), or a hash that does not match the entry's content and the
+   * previous hash (an entry altered, inserted or moved).
+   */
+  async verify(): Promise<AuditVerification> {
+    let previous = GENESIS_HASH;
+    let expected = 1;
+    for (;;) {
+      const rows = await this.kysely.selectFrom('audit_log').selectAll().where('seq', '>=', expected).orderBy('seq').limit(PAGE).execute();
+      for (const row of rows) {
+        const e = fromRow(row);
+        if (e.seq !== expected) {
+          return { ok: false, count: expected - 1, brokenAt: e.seq, reason: `entry ${e.seq} follows entry ${expected - 1}: ${e.seq - expected} entr${e.seq - expected === 1 ? 'y' : 'ies'} missing` };
+        }
+        if (chainHash(previous, e) !== e.hash) {
+          return { ok: false, count: expected - 1, brokenAt: e.seq, reason: `entry ${e.seq} does not match its hash: altered, inserted or moved` };
+        }
+        previous = e.hash;
+        expected++;
+      }
+      if (rows.length < PAGE) return { ok: true, count: expected - 1, head: previous };
+    }
+  }
+
+  private filtered(f: AuditFilter) {
+    let q = this.kysely.selectFrom('audit_log');
+    if (f.agentId) q = q.where('agent_id', '=', f.agentId);
+    if (f.action) q = q.where('action', '=', f.action);
+    if (f.citizenId) q = q.where('citizen_id', '=', f.citizenId);
+    if (f.from) q = q.where('at', '>=', f.from.toISOString());
+    if (f.to) q = q.where('at', '<', f.to.toISOString());
+    return q;
+  }
+}
+
+function toRow(e: AuditEntry): AuditRow {
+  return {
+    seq: e.seq, at: e.at, agent_id: e.agentId, agent_role: e.agentRole, action: e.action, citizen_id: e.citizenId,
+    conversation_id: e.conversationId, handoff_id: e.handoffId, ticket_reference: e.ticketReference, ip: e.ip, hash: e.hash,
+  };
+}
+
+function fromRow(r: AuditRow): AuditEntry {
+  return {
+    // PostgreSQL's bigint arrives as a string.
+    seq: Number(r.seq), at: r.at, agentId: r.agent_id, agentRole: r.agent_role, action: r.action, citizenId: r.citizen_id,
+    conversationId: r.conversation_id, handoffId: r.handoff_id, ticketReference: r.ticket_reference, ip: r.ip, hash: r.hash,
+  };
+}
