@@ -19,6 +19,8 @@ import type { Presence } from '../handoff/presence';
 import type { TeamQueues } from '../handoff/team-queues';
 import type { AgentStore } from './agent-store';
 import type { CorrectionsStore } from '../bot/sql/corrections-store';
+import type { AuditLog } from '../bot/sql/audit-log';
+import { accessBy } from './audit-access';
 import { agentOf } from './auth';
 import { sendConsoleError } from './console-error';
 import type { AgentPresence, AgentView, Citizen360, ConsoleMessage, HandoffDetail, LiveConversation, SupervisorStats, TicketView } from './protocol';
@@ -42,6 +44,8 @@ export interface ConsoleApiDeps {
   catalog: Catalog;
   /** Agents' corrections of service and type: stored, then announced to every process's classifier. */
   corrections: { store: CorrectionsStore; announce(): Promise<void> };
+  /** Where opening a citizen's data is recorded (issue 15 part 4). */
+  audit: Pick<AuditLog, 'record'>;
   requireAgent: RequestHandler;
   requireRole(min: AgentView['role']): RequestHandler;
   log: Logger;
@@ -115,7 +119,14 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     return { items };
   }));
 
-  api.get('/handoffs/:id', route(async (req, res) => detail(await visible(res, String(req.params.id)))));
+  api.get('/handoffs/:id', route(async (req, res) => {
+    const h = await visible(res, String(req.params.id));
+    // The detail shows the transcript and the citizen 360 view: both accesses are recorded before either is shown.
+    const who = accessBy(req, res);
+    await deps.audit.record({ ...who, action: 'transcript.open', handoffId: h.id, conversationId: h.conversationKey, citizenId: h.citizenId });
+    await deps.audit.record({ ...who, action: 'citizen.view', citizenId: h.citizenId });
+    return detail(h);
+  }));
 
   api.post('/handoffs/:id/claim', route(async (req, res) => {
     await visible(res, String(req.params.id));

@@ -1,20 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { systemClock, type Clock } from '../clock';
+import type { AuditAction } from './audit-actions';
 import { chainHash, GENESIS_HASH, type ChainedFields } from './audit-chain';
 import type { Db } from './database';
 import type { AgentRole } from './schema-types';
 
-/** What people do with a citizen's data that the audit log records (issue 15 part 4). */
-export const AUDIT_ACTIONS = [
-  'transcript.open', // a handoff's detail: its transcript and events
-  'citizen.view', // the citizen 360 view (identities, conversations, tickets, handoffs)
-  'search.open', // a search result opened
-  'data.export', // a copy of a citizen's data produced
-  'data.erase', // a citizen's data erased
-  'audit.view', // the audit log itself read
-  'audit.export', // the audit log exported as CSV
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, type AuditAction } from './audit-actions';
 
 /** One access to record: who, what, from where. Ids only: never names, message text or contact details. */
 export interface AuditRecord {

@@ -45,7 +45,9 @@ export class ConsoleClient {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    // A download (the audit log's CSV) comes back as its text.
+    const json = res.headers.get('content-type')?.includes('json') ?? true;
+    return { status: res.status, body: text ? (json ? JSON.parse(text) : text) : undefined };
   }
 
   get(path: string) {
