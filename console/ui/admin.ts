@@ -1,5 +1,6 @@
 import type { AgentRole, AgentView } from '../protocol';
 import { seg } from './api';
+import { AuditView } from './audit';
 import type { Ctx } from './context';
 import { field, fill, h, select } from './dom';
 import { errorText } from './format';
@@ -30,7 +31,8 @@ export class AdminView {
 
   constructor(private readonly ctx: Ctx) {
     this.el = h('section', { class: 'view admin', id: 'view-admin', role: 'tabpanel', 'aria-labelledby': 'admin-title', 'data-testid': 'admin-view', hidden: true },
-      h('h2', { id: 'admin-title', text: T.admin.title }), this.status, this.error, this.list, this.editHost, this.createForm());
+      h('h2', { id: 'admin-title', text: T.admin.title }), this.status, this.error, this.list, this.editHost, this.createForm(),
+      new AuditView(ctx, () => this.agents).el);
   }
 
   setActive(active: boolean): void {
