@@ -203,6 +203,19 @@ export const ConfigSchema = z.object({
    * 10 years by default. The link is unguessable and signed; the file itself is never deleted by the bot.
    */
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(10 * 365 * 86_400),
+
+  /** Video calls with agents (issue 15 part 2): the Jitsi Meet server, e.g. https://meet.example.org. Unset: no video calls. */
+  VIDEO_JITSI_URL: z.url().refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL').optional(),
+  /** With VIDEO_JITSI_APP_SECRET: rooms need a JWT (Jitsi token auth); `iss` of the tokens, the server's app_id. */
+  VIDEO_JITSI_APP_ID: z.string().min(1).optional(),
+  /** The server's app_secret (HS256 key of the tokens). */
+  VIDEO_JITSI_APP_SECRET: z.string().min(16).optional(),
+  /** `aud` of the tokens (prosody's asap_accepted_audiences). */
+  VIDEO_JITSI_AUDIENCE: z.string().min(1).default('jitsi'),
+  /** `sub` of the tokens: the Jitsi domain, or `*` for any. @defaultValue the host of VIDEO_JITSI_URL */
+  VIDEO_JITSI_SUBJECT: z.string().min(1).optional(),
+  /** How long a call's links (and tokens) work after the agent starts it. */
+  VIDEO_CALL_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
 });
 
 export type Config = Readonly<Omit<z.infer<typeof ConfigSchema>, 'SQLITE_PATH' | 'METRICS_PORT'> & { SQLITE_PATH: string; METRICS_PORT: number }>;
@@ -234,6 +247,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (Boolean(r.data.WEBHOOK_URL) !== Boolean(r.data.WEBHOOK_SECRET)) {
     throw new ConfigError('invalid environment:\n  WEBHOOK_URL, WEBHOOK_SECRET: set both or neither');
+  }
+  if (Boolean(r.data.VIDEO_JITSI_APP_ID) !== Boolean(r.data.VIDEO_JITSI_APP_SECRET) || (r.data.VIDEO_JITSI_APP_ID && !r.data.VIDEO_JITSI_URL)) {
+    throw new ConfigError('invalid environment:\n  VIDEO_JITSI_APP_ID, VIDEO_JITSI_APP_SECRET: set both or neither, and only with VIDEO_JITSI_URL');
   }
   return Object.freeze({
     ...r.data, SQLITE_PATH: r.data.SQLITE_PATH ?? path.join(r.data.DATA_DIR, 'bot.sqlite'),

@@ -266,6 +266,20 @@ export class NothingToLearnError extends AppError {
   readonly httpStatus = 409;
 }
 
+/** Agent console: video calls are not set up on this server (VIDEO_JITSI_URL is not set). */
+export class VideoUnavailableError extends AppError {
+  readonly code = 'E_VIDEO_UNAVAILABLE';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}
+
+/** Agent console: there is no video call in progress in this conversation to end. */
+export class NoVideoCallError extends AppError {
+  readonly code = 'E_NO_VIDEO_CALL';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}
+
 /**
  * What an answer says instead of an unexpected error (a bug, a library's own error): the cause is
  * logged, never sent.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Activity } from 'botbuilder';
+import type { Activity, Attachment } from 'botbuilder';
 import type { ChannelId } from '../bot/activity';
 import { conversationKey } from '../bot/conversation-key';
 import type { HistoryStore } from '../bot/sql/history-store';
@@ -51,13 +51,17 @@ export class CitizenNotices {
     return true;
   }
 
-  /** Sends `text`; `author` names the agent who wrote it (absent: the council's own notice). */
-  async send(to: NoticeTarget, text: string, author?: { id: string; name: string }): Promise<{ id: string; at: Date }> {
+  /**
+   * Sends `text`; `author` names the agent who wrote it (absent: the council's own notice). `attachments`
+   * go with it (a card with a link button: the video call's invitation); the transcript keeps the text only.
+   */
+  async send(to: NoticeTarget, text: string, author?: { id: string; name: string }, attachments?: Attachment[]): Promise<{ id: string; at: Date }> {
     const id = `n-${randomUUID()}`;
     const at = new Date();
     const activity: Partial<Activity> = {
       type: 'message', id, text, locale: LOCALE_TAGS[to.locale],
       ...(author ? { from: { id: `agent:${author.id}`, name: author.name } } : {}),
+      ...(attachments?.length ? { attachments } : {}),
     };
     const ref = { channel: to.channel as ChannelId, conversationId: to.conversationId, locale: LOCALE_TAGS[to.locale], ...(to.userId ? { userId: to.userId } : {}) };
     await this.deps.outbound.push(conversationKey(to.channel, to.conversationId), { ref, activities: [activity] }, id);

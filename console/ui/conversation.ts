@@ -9,6 +9,7 @@ import { T } from './i18n';
 import { renderSummary } from './summary';
 import { correctionControl } from './correction';
 import { Transcript } from './transcript';
+import { VideoCallControl } from './video-call';
 
 export interface ConversationHooks {
   /** An action returned the handoff's new state (claim, transfer, release, close). */
@@ -37,6 +38,7 @@ export class ConversationView {
   private readonly closing: PanelForm;
   private readonly transcript: Transcript;
   private readonly composer: Composer;
+  private readonly video: VideoCallControl;
   private detail: HandoffDetail | undefined;
   /** The "Corregir clasificación" control of the open handoff, kept across its updates (a choice in progress stays). */
   private correction: { id: string; el: HTMLElement } | undefined;
@@ -44,6 +46,7 @@ export class ConversationView {
 
   constructor(private readonly ctx: Ctx, private readonly hooks: ConversationHooks) {
     this.transcript = new Transcript(ctx);
+    this.video = new VideoCallControl(ctx, (e) => this.transcript.addEvent(e));
     this.composer = new Composer(ctx, {
       send: (text) => this.reply(text),
       note: (text) => this.note(text),
@@ -63,8 +66,8 @@ export class ConversationView {
     const head = h('header', { class: 'conv-head' },
       h('div', { class: 'row' }, this.title, dismiss),
       this.meta,
-      h('div', { class: 'toolbar', role: 'group', 'aria-label': T.conv.actions }, ...Object.values(this.buttons)),
-      this.claimError, this.notice, this.transfer.form, this.closing.form);
+      h('div', { class: 'toolbar', role: 'group', 'aria-label': T.conv.actions }, ...Object.values(this.buttons), ...this.video.buttons),
+      this.claimError, this.notice, this.video.status, this.transfer.form, this.closing.form);
     this.body.append(head, this.summaryHost, this.transcript.el, this.typingEl, this.composer.el);
     this.el = h('section', { class: 'conv', 'aria-label': T.transcript.label }, this.empty, this.body);
   }
@@ -86,6 +89,7 @@ export class ConversationView {
     if (same) this.transcript.merge(detail);
     else this.transcript.reset(detail);
     this.update(detail.handoff);
+    this.video.show(detail);
     this.empty.hidden = true;
     this.body.hidden = false;
   }
@@ -110,6 +114,7 @@ export class ConversationView {
     // Only the citizen's own description is learnt from: with none, there is nothing to correct.
     fill(this.summaryHost, renderSummary(handoff.summary, handoff.ticketReference, this.ctx), handoff.summary.description ? this.correction.el : undefined);
     this.composer.setHandoff(handoff);
+    this.video.update(handoff);
     const holds = this.ctx.holds(handoff);
     if (!holds) {
       if (this.transfer.isOpen && !this.canTransfer(handoff)) this.transfer.hide();
