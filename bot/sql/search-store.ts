@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { BadInputError, DependencyUnavailableError } from '../errors';
 import type { Db } from './database';
 import { sqlGuard } from './guard';
-import { foldedTsquery, foldedTsvector } from './search-migration';
+import { foldedTsquery } from './search-migration';
 import { parseSearchQuery, snippetOf, type SearchQuery } from './search-query';
 
 /**
@@ -65,8 +65,14 @@ export interface SearchResults {
 }
 
 const SIDE_LIMIT = 10;
-/** Matching lines read per conversation wanted: several lines of one conversation collapse into one hit. */
-const OVERFETCH = 5;
+/**
+ * Matching lines are read newest first in rounds, each round leaving out the conversations already
+ * found, until a page of conversations is full: a common word matches dozens of lines of one
+ * conversation. Rounds grow fourfold: when PostgreSQL answers from its GIN index (a rare word), every
+ * round reads all the matches again, so few rounds matter more than small ones (bench/search.ts).
+ */
+const FIRST_ROUND_LINES = 200;
+const MAX_ROUNDS = 3;
 
 interface LineRow { id: number | string; conversation_id: string; text: string; direction: 'in' | 'out'; created_at: string; channel: string; citizen_id: string; display_name: string | null; handoff_id: string | null }
 
@@ -92,37 +98,62 @@ export class SearchStore {
     const before = opts.cursor === undefined ? undefined : decodeCursor(opts.cursor);
     return this.guard('search', async () => {
       const [lines, citizens, tickets] = await Promise.all([
-        this.matchingLines(query, opts.scope, limit * OVERFETCH, before),
+        this.newestLinePerConversation(query, opts.scope, limit + 1, before),
         before === undefined ? this.citizens(query, opts.scope) : [],
         before === undefined ? this.tickets(query, opts.scope) : [],
       ]);
-      const { conversations, lastId } = collapse(lines, query, limit);
-      const more = lines.length === limit * OVERFETCH || conversations.length === limit;
-      return { conversations, citizens, tickets, ...(more && lastId !== undefined ? { nextCursor: encodeCursor(lastId) } : {}) };
+      const page = lines.slice(0, limit);
+      const conversations = page.map((r) => hitOf(r, query));
+      const last = page.at(-1);
+      return { conversations, citizens, tickets, ...(lines.length > limit && last ? { nextCursor: encodeCursor(String(last.id)) } : {}) };
     });
   }
 
-  private async matchingLines(q: SearchQuery, scope: SearchScope, limit: number, before: string | undefined): Promise<LineRow[]> {
+  /**
+   * The newest matching line of each of up to `wanted` conversations, newest first. After a cursor (the
+   * line of the last conversation of the previous page), only conversations whose newest matching line
+   * is older: those with a matching line at or after it were on an earlier page.
+   */
+  private async newestLinePerConversation(q: SearchQuery, scope: SearchScope, wanted: number, cursor: string | undefined): Promise<LineRow[]> {
     if (!q.fts5 || !q.tsquery) return [];
+    const found = new Map<string, LineRow>();
+    let upper = cursor;
+    for (let round = 0, size = FIRST_ROUND_LINES; round < MAX_ROUNDS && found.size < wanted; round++, size *= 4) {
+      const lines = await this.linesRound(q, scope, { size, upper, cursor, skip: [...found.keys()] });
+      for (const r of lines) if (!found.has(r.conversation_id)) found.set(r.conversation_id, r);
+      if (lines.length < size) break;
+      upper = String(lines.at(-1)!.id);
+    }
+    return [...found.values()].slice(0, wanted);
+  }
+
+  /**
+   * One round: the newest `size` matching lines older than `upper`, of conversations not in
+   * `skip` (nor, after a cursor, on earlier pages), that the scope sees. The match, order and limit run on
+   * the lines alone; the conversation, citizen and handoff are joined to the few lines kept.
+   */
+  private async linesRound(q: SearchQuery, scope: SearchScope, o: { size: number; upper: string | undefined; cursor: string | undefined; skip: string[] }): Promise<LineRow[]> {
     const sqlite = this.db.dialect === 'sqlite';
     const id = sqlite ? sql`f.rowid` : sql`m.id`;
     const from = sqlite ? sql`messages_fts f join messages m on m.id = f.rowid` : sql`messages m`;
-    const match = sqlite ? sql`messages_fts match ${q.fts5}` : sql`${foldedTsvector(sql.ref('m.text'))} @@ ${foldedTsquery(q.tsquery)}`;
-    const cursor = sqlite ? Number(before) : before;
-    // A later page leaves out the conversations of the earlier ones: those with a matching line at or
-    // after the cursor (every line read so far belongs to a conversation already shown).
-    const page = before === undefined ? sql`` : sql`and ${id} < ${cursor} and m.conversation_id not in (
-      select m.conversation_id from ${from} where ${match} and ${id} >= ${cursor})`;
+    const match = sqlite ? sql`messages_fts match ${q.fts5!}` : sql`m.search_vector @@ ${foldedTsquery(q.tsquery!)}`;
+    const idParam = (v: string) => (sqlite ? Number(v) : v);
+    const below = o.upper === undefined ? sql`` : sql`and ${id} < ${idParam(o.upper)}`;
+    const earlierPages = o.cursor === undefined ? sql`` : sql`and m.conversation_id not in (
+      select m.conversation_id from ${from} where ${match} and ${id} >= ${idParam(o.cursor)})`;
+    const skip = o.skip.length ? sql`and m.conversation_id not in (${sql.join(o.skip.map((k) => sql`${k}`))})` : sql``;
     const visible = scope.kind === 'all' ? sql`` : sql`and exists (select 1 from handoffs h where h.conversation_id = m.conversation_id and ${seenBy(scope)})`;
     const r = await sql<LineRow>`
-      select m.id, m.conversation_id, m.text, m.direction, m.created_at, c.channel, c.citizen_id, z.display_name,
-        ${latestHandoff(sql`h.conversation_id = m.conversation_id`, scope)} as handoff_id
-      from ${from}
-        join conversations c on c.id = m.conversation_id
+      select l.id, l.conversation_id, l.text, l.direction, l.created_at, c.channel, c.citizen_id, z.display_name,
+        ${latestHandoff(sql`h.conversation_id = l.conversation_id`, scope)} as handoff_id
+      from (
+        select m.id, m.conversation_id, m.text, m.direction, m.created_at from ${from}
+        where ${match} ${below} ${skip} ${earlierPages} ${visible}
+        order by ${id} desc limit ${o.size}
+      ) l
+        join conversations c on c.id = l.conversation_id
         join citizens z on z.id = c.citizen_id
-      where ${match} ${page} ${visible}
-      order by ${id} desc
-      limit ${limit}`.execute(this.db.kysely);
+      order by l.id desc`.execute(this.db.kysely);
     return r.rows;
   }
 
@@ -141,7 +172,7 @@ export class SearchStore {
     if (q.fts5 && q.tsquery) {
       const byName = this.db.dialect === 'sqlite'
         ? sql`z.id in (select citizen_id from citizens_fts where citizens_fts match ${q.fts5})`
-        : sql`${foldedTsvector(sql.ref('z.display_name'))} @@ ${foldedTsquery(q.tsquery)}`;
+        : sql`z.search_vector @@ ${foldedTsquery(q.tsquery)}`;
       add((await select(byName)).rows, 'name');
     }
     if (q.phoneDigits) {
@@ -202,27 +233,16 @@ function digitsOf(column: RawBuilder<unknown>): RawBuilder<unknown> {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** One hit per conversation, in order of its newest matching line; the id of the last line read. */
-function collapse(lines: LineRow[], query: SearchQuery, limit: number): { conversations: ConversationHit[]; lastId: string | undefined } {
-  const seen = new Set<string>();
-  const conversations: ConversationHit[] = [];
-  let lastId: string | undefined;
-  for (const r of lines) {
-    lastId = String(r.id);
-    if (seen.has(r.conversation_id)) continue;
-    seen.add(r.conversation_id);
-    conversations.push({
-      conversationKey: r.conversation_id, channel: r.channel, citizenId: r.citizen_id,
-      ...(r.display_name ? { citizenName: r.display_name } : {}),
-      snippet: snippetOf(r.text, query.words), direction: r.direction, at: new Date(r.created_at),
-      ...(r.handoff_id ? { handoffId: r.handoff_id } : {}),
-    });
-    if (conversations.length === limit) break;
-  }
-  return { conversations, lastId };
+function hitOf(r: LineRow, query: SearchQuery): ConversationHit {
+  return {
+    conversationKey: r.conversation_id, channel: r.channel, citizenId: r.citizen_id,
+    ...(r.display_name ? { citizenName: r.display_name } : {}),
+    snippet: snippetOf(r.text, query.words), direction: r.direction, at: new Date(r.created_at),
+    ...(r.handoff_id ? { handoffId: r.handoff_id } : {}),
+  };
 }
 
-/** Cursors are the id of the last line read, opaque to callers (base64url) so they are passed back as they came. */
+/** Cursors are the id of the line of a page's last conversation, opaque to callers (base64url) so they are passed back as they came. */
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
 function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString();

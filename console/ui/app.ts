@@ -7,6 +7,7 @@ import { ConversationView } from './conversation';
 import { fill, h } from './dom';
 import { errorText } from './format';
 import { T } from './i18n';
+import { SearchBox } from './search-box';
 import { Sidebar } from './sidebar';
 import { ConsoleSocket } from './socket';
 import { SupervisorView } from './supervisor';
@@ -102,7 +103,7 @@ export class ConsoleApp {
       nav.append(b);
     }
     return h('header', { class: 'topbar' },
-      h('h1', { text: this.baseTitle || T.appName }), nav, this.connection,
+      h('h1', { text: this.baseTitle || T.appName }), nav, new SearchBox(this.ctx, { open: (id) => void this.open(id) }).el, this.connection,
       h('span', { class: 'who', text: `${me.name} · ${T.header.roles[me.role] ?? me.role}` }), logout);
   }
 

@@ -56,6 +56,14 @@ fieldset:disabled{opacity:.7}
 .topbar h1{flex:none}
 .topbar .who{margin-left:auto}
 .topbar button{background:transparent;color:#fff;border-color:rgba(255,255,255,.5)}
+.search{position:relative;display:flex;gap:4px;align-items:center;flex:1 1 320px;max-width:480px}
+.search-input{flex:1;min-width:0}
+.search-results{position:absolute;top:100%;left:0;right:0;z-index:20;max-height:70vh;overflow-y:auto;background:#fff;color:#1a1a1a;border:1px solid #767676;border-radius:4px;padding:8px;box-shadow:0 4px 12px rgba(0,0,0,.2)}
+.search-title{font-size:.9rem;margin:8px 0 4px}
+.search-item{display:block;padding:6px;border-radius:4px;color:inherit}
+a.search-item:hover,a.search-item:focus{background:#eef3fb}
+.search-results .preview{display:block;color:#444}
+.search-results button{color:#1a1a1a;border-color:#767676}
 .tabs{display:flex;gap:4px}
 .tabs [aria-selected=true]{background:#fff;color:var(--accent)}
 .conn{font-size:12px;padding:2px 8px;border-radius:10px;background:rgba(255,255,255,.18)}

@@ -192,6 +192,16 @@ for (const { dialect, open } of DIALECTS) {
       await expect(store.search(tag, { scope: ALL, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(BadInputError);
     });
 
+    it('fills a page with distinct conversations when each has more matching lines than a round reads', async () => {
+      const tag = `zm${randomUUID().slice(0, 6)}`;
+      const made: string[] = [];
+      for (let i = 0; i < 4; i++) made.push((await conversation(Array.from({ length: 250 }, (_, n) => `${tag} línea ${n}`))).key);
+      const r = await store.search(tag, { scope: ALL, limit: 3 });
+      expect(r.conversations.map((c) => c.conversationKey)).toEqual([made[3], made[2], made[1]]);
+      expect(r.conversations[0]!.snippet).toBe(`${tag} línea 249`);
+      expect((await store.search(tag, { scope: ALL, limit: 3, cursor: r.nextCursor! })).conversations.map((c) => c.conversationKey)).toEqual([made[0]]);
+    });
+
     it('keeps the index in step with the transcript: an erased conversation is no longer found', async () => {
       const tag = `ze${randomUUID().slice(0, 6)}`;
       const c = await conversation([`${tag} borrar`], { name: `Nom ${tag}` });
