@@ -11,7 +11,7 @@ import type { CitizenNotices } from '../queues/citizen-notices';
 import type { ConsoleBus } from './console-bus';
 import type { HandoffFeed } from './handoff-feed';
 import type { HandoffSteps } from './handoff-steps';
-import type { HandoffStore } from './handoff-store';
+import type { Handoff, HandoffStore } from './handoff-store';
 import type { HandoffTimers } from './handoff-timers';
 import type { HandoffViews } from './handoff-views';
 import type { Holds } from './holds';
@@ -48,6 +48,8 @@ export interface HandoffServiceDeps {
   holdLeaseMs?: number;
   /** Times each claim from the queue, per team (citybot_handoff_claim_seconds). */
   metrics?: Pick<Metrics, 'handoffClaimSeconds'>;
+  /** After a handoff ended (closed, released, expired, cancelled): what lives only as long as it does, a video call. */
+  onEnded?: (h: Handoff) => Promise<void>;
 }
 
 /**

@@ -45,6 +45,8 @@ export class HandoffSteps {
     await this.deps.queues.remove(h.team, h.id);
     await this.parts.places.forget(h.id);
     await this.parts.previews.forget(h.id);
+    // Best effort, like the hold: the handoff has ended whatever becomes of its video call's record.
+    await this.deps.onEnded?.(h).catch((err: unknown) => this.deps.log.warn({ err, handoffId: h.id }, 'what ends with the handoff did not end: it lapses'));
     if (opts.tellEngine) {
       const value: HandoffEnded = { handoffId: h.id, team: h.team, outcome: opts.tellEngine };
       await this.deps.ingest({

@@ -119,6 +119,17 @@ export class VideoCalls {
     return { kind: VIDEO_ENDED, at: now.toISOString(), agentId: agent.id, agentName: agent.name, note: call.room };
   }
 
+  /**
+   * The conversation ended (closed, released, expired) with a call on: the call ends with it, recorded in
+   * the handoff (by nobody: the note says so). The citizen is not told twice: the close already says goodbye.
+   */
+  async endedWith(h: Pick<Handoff, 'id'>): Promise<void> {
+    const raw = await this.deps.redis.getdel(this.key(h.id));
+    if (!raw) return;
+    const call = JSON.parse(raw) as OpenCall;
+    await this.deps.store.addEvent(h.id, { kind: VIDEO_ENDED, note: call.room }, new Date(this.clock()));
+  }
+
   private rooms(): JitsiRooms {
     if (!this.deps.rooms) throw new VideoUnavailableError('Las videollamadas no están configuradas (VIDEO_JITSI_URL).');
     return this.deps.rooms;

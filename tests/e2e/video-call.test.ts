@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
 import { ROOM_NAME } from '../../handoff/jitsi-rooms';
 import { ConsoleClient, createAgent } from '../support/console-client';
+import { redisClient } from '../support/redis';
 import { writeTestCatalog } from '../support/test-catalog';
 import { DlConversation, startTestApp, waitFor, type RunningApp } from './support';
 
@@ -34,6 +35,15 @@ beforeAll(async () => {
   ana = await ConsoleClient.login(bot.url, 'ana@ajuntament.cat');
   bea = await ConsoleClient.login(bot.url, 'bea@ajuntament.cat');
 });
+async function redisKeys(pattern: string): Promise<string[]> {
+  const redis = redisClient();
+  try {
+    return await redis.keys(pattern);
+  } finally {
+    await redis.quit();
+  }
+}
+
 afterAll(async () => {
   await db?.close();
   await bot?.stop();
@@ -124,8 +134,13 @@ describe('video calls on web chat', () => {
     expect((await bea.post(`/handoffs/${id}/video`)).body.error.code).toBe('E_NOT_HOLDER');
     expect((await ana.post(`/handoffs/${id}/video`)).status).toBe(201);
     expect((await bea.call('DELETE', `/handoffs/${id}/video`)).body.error.code).toBe('E_NOT_HOLDER');
-    // After the close nobody holds it: no call starts.
+    // The call ends with the conversation: recorded in the handoff, nothing left in Redis; after the close
+    // nobody holds it, so no call starts.
     expect((await ana.post(`/handoffs/${id}/close`, { resolution: 'Atendido por vídeo' })).status).toBe(200);
+    const events = await db.kysely.selectFrom('handoff_events').select(['kind', 'agent_id']).where('handoff_id', '=', id).orderBy('id').execute();
+    expect(events.map((e) => e.kind).slice(-3)).toEqual(['video_started', 'closed', 'video_ended']);
+    expect(events.at(-1)!.agent_id).toBeNull();
+    expect(await redisKeys(`${bot.config.REDIS_PREFIX}:video:${id}`)).toEqual([]);
     expect((await ana.post(`/handoffs/${id}/video`)).body.error.code).toBe('E_NOT_HOLDER');
     citizen.end();
   });
