@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Logger } from '../bot/logger';
 import { AUDIT_ACTIONS, type AuditFilter, type AuditLog } from '../bot/sql/audit-log';
 import { accessBy } from './audit-access';
+import { noStore } from './auth';
 import { sendConsoleError } from './console-error';
 
 export interface AuditRoutesDeps {
@@ -40,6 +41,7 @@ const CSV_COLUMNS = ['seq', 'at', 'agentId', 'agentRole', 'action', 'citizenId',
  */
 export function createAuditRoutes(deps: AuditRoutesDeps): Router {
   const router = express.Router();
+  // Answers say who read which citizen's data: no browser or proxy cache may keep them.
   const adminOnly = [noStore, deps.requireAgent, deps.requireRole('admin')];
 
   router.get(PATH, ...adminOnly, handle(async (req, res) => {
@@ -88,9 +90,3 @@ function filterOf(req: Request): { filter: AuditFilter; query: Record<string, un
 function handle(fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return (req, res, next) => void fn(req, res).catch(next);
 }
-
-// Answers carry who read which citizen's data: no browser or proxy cache may keep them.
-const noStore: RequestHandler = (_req, res, next) => {
-  res.set('Cache-Control', 'no-store');
-  next();
-};

@@ -185,7 +185,7 @@ function requireRoleWith(min: AgentRole, log: Logger): RequestHandler {
 
 const json = express.json({ limit: '16kb' });
 // Answers carry the CSRF token and agents' data: no browser or proxy cache may keep them.
-const noStore: RequestHandler = (_req, res, next) => {
+export const noStore: RequestHandler = (_req, res, next) => {
   res.set('Cache-Control', 'no-store');
   next();
 };

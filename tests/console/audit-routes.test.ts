@@ -73,6 +73,7 @@ describe('audit log of the console', () => {
     const res = await fetch(`${bot.url}/console/api/admin/audit/csv?citizen=${encodeURIComponent(opened.citizenId)}`, { headers: { cookie: admin.cookie, origin: bot.url } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?registro-accesos-\d{4}-\d{2}-\d{2}\.csv"?$/);
     const rows = parse(await res.text(), { columns: true }) as Array<Record<string, string>>;
     expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['transcript.open', 'citizen.view', 'audit.export']));
