@@ -102,29 +102,33 @@ export class SearchStore {
         before === undefined ? this.citizens(query, opts.scope) : [],
         before === undefined ? this.tickets(query, opts.scope) : [],
       ]);
-      const page = lines.slice(0, limit);
+      const page = lines.rows.slice(0, limit);
       const conversations = page.map((r) => hitOf(r, query));
       const last = page.at(-1);
-      return { conversations, citizens, tickets, ...(lines.length > limit && last ? { nextCursor: encodeCursor(String(last.id)) } : {}) };
+      return { conversations, citizens, tickets, ...(lines.more && last ? { nextCursor: encodeCursor(String(last.id)) } : {}) };
     });
   }
 
   /**
    * The newest matching line of each of up to `wanted` conversations, newest first. After a cursor (the
    * line of the last conversation of the previous page), only conversations whose newest matching line
-   * is older: those with a matching line at or after it were on an earlier page.
+   * is older: those with a matching line at or after it were on an earlier page. `more` when further
+   * conversations may match (more than `wanted` found, or the rounds ran out before the lines did); every
+   * line read belongs to a conversation found, so the next page may start after the last one found.
    */
-  private async newestLinePerConversation(q: SearchQuery, scope: SearchScope, wanted: number, cursor: string | undefined): Promise<LineRow[]> {
-    if (!q.fts5 || !q.tsquery) return [];
+  private async newestLinePerConversation(q: SearchQuery, scope: SearchScope, wanted: number, cursor: string | undefined): Promise<{ rows: LineRow[]; more: boolean }> {
+    if (!q.fts5 || !q.tsquery) return { rows: [], more: false };
     const found = new Map<string, LineRow>();
     let upper = cursor;
-    for (let round = 0, size = FIRST_ROUND_LINES; round < MAX_ROUNDS && found.size < wanted; round++, size *= 4) {
+    let exhausted = false;
+    for (let round = 0, size = FIRST_ROUND_LINES; round < MAX_ROUNDS && found.size < wanted && !exhausted; round++, size *= 4) {
       const lines = await this.linesRound(q, scope, { size, upper, cursor, skip: [...found.keys()] });
       for (const r of lines) if (!found.has(r.conversation_id)) found.set(r.conversation_id, r);
-      if (lines.length < size) break;
-      upper = String(lines.at(-1)!.id);
+      exhausted = lines.length < size;
+      const oldest = lines.at(-1);
+      if (oldest) upper = String(oldest.id);
     }
-    return [...found.values()].slice(0, wanted);
+    return { rows: [...found.values()].slice(0, wanted), more: found.size >= wanted || !exhausted };
   }
 
   /**

@@ -72,6 +72,8 @@ export class SearchBox {
       const conversations = first === page ? page.conversations : [...first.conversations, ...page.conversations];
       this.answer = { conversations, citizens: first.citizens, tickets: first.tickets, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
       this.render();
+      // "More" redrew the list under the agent's focus: go on from the first conversation it brought.
+      if (more) this.focusConversation(first.conversations.length);
     } catch (err) {
       if (token !== this.token) return;
       fill(this.results, h('p', { class: 'error', role: 'alert', text: errorText(err) }));
@@ -92,6 +94,15 @@ export class SearchBox {
       this.section('ticket', T.search.tickets, a.tickets.map((t) => this.item('ticket', t.handoffId, [`${t.reference} · ${this.ctx.serviceName(t.service)} · ${statusName(t.status)}`], `${T.search.matched[t.matched]} · ${when(t.createdAt, true)}`))),
       a.nextCursor ? more : undefined);
     this.results.hidden = false;
+  }
+
+  private focusConversation(index: number): void {
+    const item = this.results.querySelector('[aria-labelledby="search-conversation-title"] ul')?.children[index];
+    if (!(item instanceof HTMLElement)) return;
+    const link = item.querySelector('a');
+    if (link) return link.focus();
+    item.tabIndex = -1;
+    item.focus();
   }
 
   private section(kind: SearchResultKind, title: string, items: HTMLElement[]): HTMLElement | undefined {

@@ -109,4 +109,20 @@ describe('the console\'s search box', () => {
     expect(await other.locator('[data-testid="search-result"]').count()).toBe(0);
     expect(await other.getByTestId('search-results').textContent()).not.toContain('acera');
   }, 90_000);
+
+  it('brings more conversations than a page holds with "Más conversaciones", and the focus goes on to the first of them', async () => {
+    const tag = `Tanda${randomUUID().slice(0, 6)}`;
+    for (let i = 0; i < 21; i++) await handedOff(`Aviso ${tag} número ${i}`);
+    const page = await newPage(browser);
+    await signIn(page, street);
+    await page.getByTestId('search-input').fill(tag);
+    await page.getByTestId('search-input').press('Enter');
+    const results = page.locator('[data-testid="search-result"][data-kind="conversation"]');
+    await poll(() => results.count()).toBe(20);
+    await page.getByTestId('search-more').focus();
+    await page.keyboard.press('Enter');
+    await poll(() => results.count()).toBe(21);
+    expect(await page.evaluate(() => document.activeElement?.textContent ?? '')).toContain(`Aviso ${tag} número 0`);
+    expect(await page.getByTestId('search-more').count()).toBe(0);
+  }, 90_000);
 });
