@@ -131,9 +131,7 @@ describe('the video call link on WhatsApp through Baileys', () => {
     wa.socket().receive([incoming.text(jid, 'quiero hablar con una persona')]);
     const { room } = await claimAndCall(ana, 'whatsapp');
     const invite = await waitFor(() => wa.sockets.flatMap((s) => s.textsTo(jid)).find((t) => /te invita a una videollamada/.test(t)), 'the invitation on WhatsApp');
-    const [sentence, line] = invite.split('\n\n');
-    expect(sentence).toMatch(/^Ana te invita a una videollamada/);
-    expect(line).toMatch(/^Entrar en la llamada: https:\/\/meet\.example\.org\//);
-    expect(checked(line!.replace(/^Entrar en la llamada: /, '')).room).toBe(room);
+    expect(invite).toMatch(/^Ana te invita a una videollamada[^\n]*\n\nEntrar en la llamada: https:\/\/meet\.example\.org\/\S+$/);
+    expect(checked(invite.split('Entrar en la llamada: ')[1]!).room).toBe(room);
   });
 });
