@@ -57,9 +57,9 @@ export interface VideoCallsDeps {
  * citizen's invitation and goodbye, written by the agent) and into the handoff (its events).
  *
  * Only the conversation's holder starts or ends a call (E_NOT_HOLDER otherwise): supervisors and admins
- * may see a conversation but do not speak for it, as with replies. The links stop working when the call
- * ends in the console only where the server checks tokens (they expire with `ttlMs`); an open room's
- * name is random and sent only to the two people of the call.
+ * may see a conversation but do not speak for it, as with replies; after a transfer the new holder gets
+ * the call in progress. Ending a call cannot take back links already sent: where the server checks
+ * tokens they expire with `ttlMs`; an open room's name is random and known only to the call's two people.
  */
 export class VideoCalls {
   private readonly clock: Clock;
@@ -121,7 +121,8 @@ export class VideoCalls {
 
   /**
    * The conversation ended (closed, released, expired) with a call on: the call ends with it, recorded in
-   * the handoff (by nobody: the note says so). The citizen is not told twice: the close already says goodbye.
+   * the handoff with no agent (the conversation's end ended it). The citizen is not told twice: the close
+   * already says goodbye.
    */
   async endedWith(h: Pick<Handoff, 'id'>): Promise<void> {
     const raw = await this.deps.redis.getdel(this.key(h.id));
