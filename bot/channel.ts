@@ -58,7 +58,17 @@ export interface ChannelCapabilities {
   /** Whether a `typing` activity can be shown (Telegram `sendChatAction`); otherwise it is dropped. */
   typing: boolean;
   images: boolean;
+  /**
+   * Whether other files (a PDF, the citizen's data export) go as files of the platform (Telegram document,
+   * WhatsApp document); otherwise they become a link in the text. @defaultValue false
+   */
+  files?: boolean;
   location: boolean;
+  /**
+   * Whether a card's link (an `openUrl` button: a video call's room) can be a button of the platform that
+   * opens it (Telegram URL button, WhatsApp Cloud call-to-action); otherwise it is written in the text. @defaultValue false
+   */
+  linkButtons?: boolean;
 }
 
 /**

@@ -15,12 +15,19 @@ export interface OutChoices {
   options: OutChoice[];
 }
 
+/** A button that opens a web page (a card's `openUrl` action, e.g. a video call's room): its label and URL. */
+export interface OutLink {
+  title: string;
+  url: string;
+}
+
 /**
  * One platform message, ready to send: text already in the channel's markup and within its length
  * limit, choices already fitted to its widgets. A channel's `send` maps each to one platform call.
  * A text is empty only when the activity had nothing but buttons or a list to show.
  */
 export type OutMessage =
-  | { kind: 'text'; text: string; choices?: OutChoices }
+  | { kind: 'text'; text: string; choices?: OutChoices; link?: OutLink }
   | { kind: 'image'; url: string; caption?: string }
+  | { kind: 'file'; url: string; name: string; contentType: string }
   | { kind: 'typing' };

@@ -15,5 +15,8 @@ export const TELEGRAM_CAPABILITIES: ChannelCapabilities = Object.freeze({
   maxTextLength: 4096,
   typing: true,
   images: true,
+  files: true,
   location: true,
+  // Inline keyboard buttons with a `url`.
+  linkButtons: true,
 });

@@ -4,7 +4,7 @@ import type { InlineKeyboardButton } from 'telegraf/types';
 import type { ConversationRef, SendProgress } from '../../bot/channel';
 import { DeliveryRejectedError } from '../../bot/errors';
 import type { MediaStore } from '../../bot/media-store';
-import { escapeHtml, NumberedChoices, renderActivity, type OutChoices, type OutMessage } from '../render';
+import { escapeHtml, NumberedChoices, renderActivity, type OutChoices, type OutLink, type OutMessage } from '../render';
 import type { BotApi } from './bot-api';
 import { CallbackData } from './callback-data';
 import { TELEGRAM_CAPABILITIES } from './telegram-capabilities';
@@ -56,13 +56,18 @@ export class TelegramSender {
       case 'image':
         await this.sendPhoto(chatId, message.url, message.caption);
         return;
+      case 'file':
+        await this.sendDocument(chatId, message.url, message.name);
+        return;
       case 'text':
-        await this.sendText(chatId, message.text || BUTTONS_ONLY_TEXT, message.choices);
+        await this.sendText(chatId, message.text || BUTTONS_ONLY_TEXT, message.choices, message.link);
     }
   }
 
-  private async sendText(chatId: string, html: string, choices: OutChoices | undefined): Promise<void> {
-    const reply_markup = choices?.style === 'buttons' ? { inline_keyboard: await this.keyboard(choices) } : undefined;
+  private async sendText(chatId: string, html: string, choices: OutChoices | undefined, link?: OutLink): Promise<void> {
+    const reply_markup = link
+      ? { inline_keyboard: [[{ text: link.title, url: link.url }]] }
+      : choices?.style === 'buttons' ? { inline_keyboard: await this.keyboard(choices) } : undefined;
     try {
       await this.api.raw('sendMessage', { chat_id: chatId, text: html, parse_mode: 'HTML', ...(reply_markup ? { reply_markup } : {}) });
     } catch (err) {
@@ -82,6 +87,19 @@ export class TelegramSender {
     }
   }
 
+  /**
+   * Telegram fetches only PDF, ZIP and GIF documents by URL, so the file is read from our media URL and
+   * uploaded. A file that cannot be read (gone, too big) still gets through as a link.
+   */
+  private async sendDocument(chatId: string, url: string, name: string): Promise<void> {
+    const source = await readFile(url);
+    if (!source) {
+      await this.api.call('sendMessage', { chat_id: chatId, text: `${escapeHtml(name)}: ${escapeHtml(url)}`, parse_mode: 'HTML' });
+      return;
+    }
+    await this.api.call('sendDocument', { chat_id: chatId, document: { source, filename: name } });
+  }
+
   private async keyboard(choices: OutChoices): Promise<InlineKeyboardButton[][]> {
     const buttons = await Promise.all(
       choices.options.map(async (o): Promise<InlineKeyboardButton> => ({ text: o.title, callback_data: await this.callbacks.encode(o.value) })),
@@ -97,3 +115,24 @@ export class TelegramSender {
 /** Telegram HTML as plain text: tags dropped, entities decoded. */
 const plainOf = (html: string): string =>
   html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+
+/** A bot may upload documents of up to 50 MB; ours (exports, agents' files) are far smaller. */
+const MAX_DOCUMENT_BYTES = 20 * 1_048_576;
+
+/** The file at `url`, or undefined when it cannot be read whole within MAX_DOCUMENT_BYTES. */
+async function readFile(url: string): Promise<Buffer | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+    if (!res.ok || !res.body || Number(res.headers.get('content-length') ?? 0) > MAX_DOCUMENT_BYTES) return undefined;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += chunk.length;
+      if (size > MAX_DOCUMENT_BYTES) return undefined;
+      chunks.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks);
+  } catch {
+    return undefined;
+  }
+}

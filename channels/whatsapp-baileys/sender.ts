@@ -62,9 +62,7 @@ export class Sender {
   }
 
   private async deliver(socket: BaileysSocket, jid: string, message: Exclude<OutMessage, { kind: 'typing' }>): Promise<void> {
-    const content: AnyMessageContent =
-      message.kind === 'text' ? { text: message.text } : { image: { url: message.url }, ...(message.caption ? { caption: message.caption } : {}) };
-    await this.opts.sentMessages.save(await socket.sendMessage(jid, content));
+    await this.opts.sentMessages.save(await socket.sendMessage(jid, contentOf(message)));
   }
 
   /** Presence is a courtesy: its failure never fails a delivery. Returns whether it was sent. */
@@ -76,5 +74,17 @@ export class Sender {
       this.opts.log.debug({ err, state }, 'WhatsApp presence update failed');
       return false;
     }
+  }
+}
+
+/** Baileys' content for one rendered message; it fetches an image or a document from its URL itself. */
+function contentOf(message: Exclude<OutMessage, { kind: 'typing' }>): AnyMessageContent {
+  switch (message.kind) {
+    case 'text':
+      return { text: message.text };
+    case 'image':
+      return { image: { url: message.url }, ...(message.caption ? { caption: message.caption } : {}) };
+    case 'file':
+      return { document: { url: message.url }, mimetype: message.contentType, fileName: message.name };
   }
 }

@@ -49,6 +49,7 @@ const CAPABILITIES: ChannelCapabilities = Object.freeze({
   maxTextLength: 4_096,
   typing: true,
   images: true,
+  files: true,
   location: true,
 });
 

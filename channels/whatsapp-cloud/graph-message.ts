@@ -8,13 +8,15 @@ export type GraphMessage = {
 } & (
   | { type: 'text'; text: { body: string; preview_url: boolean } }
   | { type: 'image'; image: { link: string; caption?: string } }
+  | { type: 'document'; document: { link: string; filename: string } }
   | { type: 'interactive'; interactive: GraphInteractive }
   | { type: 'template'; template: GraphTemplate }
 );
 
 type GraphInteractive =
   | { type: 'button'; body: { text: string }; action: { buttons: Array<{ type: 'reply'; reply: { id: string; title: string } }> } }
-  | { type: 'list'; body: { text: string }; action: { button: string; sections: Array<{ rows: Array<{ id: string; title: string }> }> } };
+  | { type: 'list'; body: { text: string }; action: { button: string; sections: Array<{ rows: Array<{ id: string; title: string }> }> } }
+  | { type: 'cta_url'; body: { text: string }; action: { name: 'cta_url'; parameters: { display_text: string; url: string } } };
 
 interface GraphTemplate {
   name: string;
@@ -34,8 +36,8 @@ const MAX_TEMPLATE_PARAMETER = 1_024;
 const envelope = (to: string) => ({ messaging_product: 'whatsapp', recipient_type: 'individual', to }) as const;
 
 /**
- * The Graph message for one rendered message: text, reply buttons, a list, or an image by link (Meta
- * fetches it from our public media URL). `listButton` is the label of the button that opens a list,
+ * The Graph message for one rendered message: text, reply buttons, a list, or an image or a document by
+ * link (Meta fetches it from our public media URL). `listButton` is the label of the button that opens a list,
  * in the citizen's language. Returns undefined for `typing`, which is not a message.
  */
 export function graphMessageOf(out: OutMessage, to: string, listButton: string): GraphMessage | undefined {
@@ -44,7 +46,12 @@ export function graphMessageOf(out: OutMessage, to: string, listButton: string):
       return undefined;
     case 'image':
       return { ...envelope(to), type: 'image', image: { link: out.url, ...(out.caption ? { caption: out.caption } : {}) } };
+    case 'file':
+      // Meta fetches it from our public media URL, as it does images; `filename` is what the citizen sees.
+      return { ...envelope(to), type: 'document', document: { link: out.url, filename: out.name } };
     case 'text': {
+      // A link button: the call-to-action URL message (the adapter sends a link without a fitting body as text).
+      if (out.link) return { ...envelope(to), type: 'interactive', interactive: { type: 'cta_url', body: { text: out.text }, action: { name: 'cta_url', parameters: { display_text: out.link.title, url: out.link.url } } } };
       const choices = out.choices;
       // Numbered options are already in the text (the renderer appended them).
       if (!choices || choices.style === 'numbered') return { ...envelope(to), type: 'text', text: { body: out.text, preview_url: false } };

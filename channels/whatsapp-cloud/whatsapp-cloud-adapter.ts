@@ -58,7 +58,10 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
     maxTextLength: 4_096,
     typing: true,
     images: true,
+    files: true,
     location: true,
+    // Interactive call-to-action URL messages (display_text up to 20 characters, like reply buttons).
+    linkButtons: true,
   });
   private ingest: Ingest | undefined;
   private readonly inFlight = new InFlight();
@@ -122,7 +125,7 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
   /** Outside the window only a template may go out: one per batch, carrying all its text on one line. */
   private async deliverTemplate(ref: ConversationRef, activities: Partial<Activity>[], progress?: SendProgress): Promise<void> {
     if ((progress?.delivered ?? 0) > 0) return;
-    const caps: ChannelCapabilities = { ...this.capabilities, choices: 'numbered', images: false };
+    const caps: ChannelCapabilities = { ...this.capabilities, choices: 'numbered', images: false, files: false, linkButtons: false };
     const rendered = activities.flatMap((a) => renderActivity(a, caps));
     const text = rendered
       .map((m) => (m.kind === 'text' ? m.text : ''))
@@ -164,6 +167,10 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
  * separate message, because the question alone may already be at the 4096-character text limit.
  */
 function fitInteractive(out: OutMessage): OutMessage[] {
+  if (out.kind === 'text' && out.link && (out.text.trim() === '' || out.text.length > MAX_INTERACTIVE_BODY)) {
+    const { link, ...text } = out;
+    return [{ ...text, text: `${out.text}\n\n${link.title}: ${link.url}`.trim() }];
+  }
   if (out.kind !== 'text' || !out.choices || out.choices.style === 'numbered') return [out];
   const question = out.text.trim() !== '';
   if (question && out.text.length <= MAX_INTERACTIVE_BODY) return [out];

@@ -44,10 +44,13 @@ export class BaileysSocketDouble implements BaileysSocket {
     this.failNextSend = undefined;
     if (failure) throw failure;
     const userJid = this.user?.id ?? ME;
+    // Media is not fetched nor uploaded (the double has no WhatsApp servers): the message names its URL.
     const message =
       'image' in content
         ? generateWAMessageFromContent(jid, proto.Message.fromObject({ imageMessage: { url: urlOf(content.image), mimetype: 'image/jpeg', caption: content.caption } }), { userJid })
-        : await generateWAMessage(jid, content, { userJid, upload: () => Promise.reject(new Error('the double uploads no media')) });
+        : 'document' in content
+          ? generateWAMessageFromContent(jid, proto.Message.fromObject({ documentMessage: { url: urlOf(content.document), mimetype: content.mimetype, fileName: content.fileName } }), { userJid })
+          : await generateWAMessage(jid, content, { userJid, upload: () => Promise.reject(new Error('the double uploads no media')) });
     this.sent.push({ jid, content, message });
     return message;
   }

@@ -179,6 +179,9 @@ function invalidity(body: Record<string, any>): string | undefined {
       return chars(body.text?.body) < 1 || chars(body.text?.body) > 4_096 ? 'text.body must have 1 to 4096 characters' : undefined;
     case 'image':
       return typeof body.image?.link !== 'string' || !/^https?:\/\//.test(body.image.link) ? 'image.link must be a URL' : undefined;
+    case 'document':
+      if (typeof body.document?.link !== 'string' || !/^https?:\/\//.test(body.document.link)) return 'document.link must be a URL';
+      return chars(body.document?.filename) < 1 ? 'document.filename' : undefined;
     case 'template': {
       const params: any[] = body.template?.components?.[0]?.parameters ?? [];
       if (typeof body.template?.name !== 'string' || typeof body.template?.language?.code !== 'string') return 'template.name and language.code';
@@ -209,6 +212,14 @@ function interactiveInvalidity(i: any): string | undefined {
     if (rows.length < 1 || rows.length > 10) return 'list rows: 1 to 10';
     if (rows.some((r) => chars(r.title) < 1 || chars(r.title) > 24)) return 'row title: 1 to 24 characters';
     return new Set(rows.map((r) => r.id)).size === rows.length ? undefined : 'row ids must be unique';
+  }
+  if (i?.type === 'cta_url') {
+    // https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-cta-url-messages
+    const p = i.action?.parameters;
+    if (bodyLength < 1 || bodyLength > 1_024) return 'interactive.body.text must have 1 to 1024 characters';
+    if (i.action?.name !== 'cta_url') return 'action.name must be cta_url';
+    if (chars(p?.display_text) < 1 || chars(p?.display_text) > 20) return 'display_text: 1 to 20 characters';
+    return typeof p?.url === 'string' && /^https?:\/\//.test(p.url) ? undefined : 'parameters.url must be a URL';
   }
   return 'interactive.type';
 }

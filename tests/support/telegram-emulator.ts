@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import busboy from 'busboy';
 import express, { type Request, type Response } from 'express';
 import TelegramServer from 'telegram-test-api';
 
@@ -19,6 +20,8 @@ export interface BotMessage {
   chat_id: string | number;
   text?: string;
   photo?: string;
+  /** sendDocument: the uploaded file (multipart, as Telegraf sends a Buffer). */
+  document?: { filename: string; contentType: string; data: Buffer };
   caption?: string;
   parse_mode?: string;
   reply_markup?: { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> };
@@ -131,6 +134,7 @@ export class TelegramEmulator {
     app.all('/bot:token/getUpdates', (req, res) => void this.getUpdates(req, res));
     app.all('/bot:token/sendMessage', (req, res) => this.reply(req, res, 'sendMessage', () => this.server.addBotMessage(req.body, String(req.params.token))));
     app.all('/bot:token/sendPhoto', (req, res) => this.reply(req, res, 'sendPhoto', () => this.server.addBotMessage(req.body, String(req.params.token))));
+    app.post('/bot:token/sendDocument', (req, res) => void this.sendDocument(req, res));
     app.all('/bot:token/sendChatAction', (req, res) => this.reply(req, res, 'sendChatAction', () => (this.chatActions.push({ chat_id: String(req.body.chat_id), action: String(req.body.action) }), true)));
     app.all('/bot:token/answerCallbackQuery', (req, res) => this.reply(req, res, 'answerCallbackQuery', () => (this.answeredCallbacks.push(String(req.body.callback_query_id)), true)));
     app.all('/bot:token/getFile', (req, res) => this.getFile(req, res));
@@ -176,6 +180,23 @@ export class TelegramEmulator {
       return;
     }
     res.json({ ok: true, result: result() });
+  }
+
+  /** Telegraf uploads a Buffer as multipart/form-data: the fields and the file are kept as one bot message. */
+  private async sendDocument(req: Request, res: Response): Promise<void> {
+    const fields: Record<string, string> = {};
+    let document: BotMessage['document'];
+    const parser = busboy({ headers: req.headers });
+    parser.on('field', (name: string, value: string) => { fields[name] = value; });
+    parser.on('file', (_name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => (document = { filename: info.filename ?? '', contentType: info.mimeType, data: Buffer.concat(chunks) }));
+    });
+    req.pipe(parser);
+    await once(parser, 'close');
+    req.body = fields;
+    this.reply(req, res, 'sendDocument', () => this.server.addBotMessage({ ...fields, document } as never, String(req.params.token)));
   }
 
   private getFile(req: Request, res: Response): void {

@@ -130,6 +130,23 @@ describe('renderActivity: media and typing', () => {
     expect(out).toEqual([{ kind: 'image', url: 'https://x.test/media/a.jpg' }, { kind: 'text', text: 'Tu foto\n\ninforme.pdf: https://x.test/b.pdf' }]);
   });
 
+  it('sends other files as files where the channel can (named from the URL when the attachment has no name)', () => {
+    const out = renderActivity({
+      type: 'message',
+      text: 'Tus datos',
+      attachments: [
+        { contentType: 'application/json', contentUrl: 'https://x.test/media/mis%20datos.json?sig=1' },
+        { contentType: 'application/pdf', contentUrl: 'https://x.test/b.pdf', name: 'informe.pdf' },
+        { contentType: 'application/pdf', contentUrl: 'javascript:alert(1)', name: 'mal.pdf' },
+      ],
+    }, { ...telegramLike, files: true });
+    expect(out).toEqual([
+      { kind: 'file', url: 'https://x.test/media/mis%20datos.json?sig=1', name: 'mis datos.json', contentType: 'application/json' },
+      { kind: 'file', url: 'https://x.test/b.pdf', name: 'informe.pdf', contentType: 'application/pdf' },
+      { kind: 'text', text: 'Tus datos' },
+    ]);
+  });
+
   it('shows typing only where the channel can', () => {
     expect(renderActivity({ type: 'typing' }, telegramLike)).toEqual([{ kind: 'typing' }]);
     expect(renderActivity({ type: 'typing' }, whatsappCloudLike)).toEqual([]);

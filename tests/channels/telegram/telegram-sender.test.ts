@@ -1,4 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import { Telegram } from 'telegraf';
@@ -89,6 +92,32 @@ describe('TelegramSender', () => {
     emulator.failNext('sendPhoto', { error_code: 400, description: 'Bad Request: wrong file identifier/HTTP URL specified' }, ref.conversationId);
     await sender.send(ref, [{ type: 'message', id: randomUUID(), attachments: [{ contentType: 'image/png', contentUrl: 'https://city.example/media/b.png?x=1&y=2' }] }]);
     expect(sent().at(-1)).toMatchObject({ text: 'https://city.example/media/b.png?x=1&amp;y=2', parse_mode: 'HTML' });
+  });
+
+  it('uploads a file as a document (Telegram fetches only PDF and ZIP by URL), and sends a file it cannot read as a link', async () => {
+    const json = Buffer.from(JSON.stringify({ citizen: 'z1', tickets: [] }));
+    const files = createServer((req, res) => {
+      if (req.url === '/media/mis-datos.json') res.writeHead(200, { 'content-type': 'application/json' }).end(json);
+      else res.writeHead(404).end('not found');
+    });
+    files.listen(0, '127.0.0.1');
+    await once(files, 'listening');
+    const base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    try {
+      await sender.send(ref, [{
+        type: 'message', id: randomUUID(), text: 'Aquí tienes tus datos',
+        attachments: [{ contentType: 'application/json', contentUrl: `${base}/media/mis-datos.json`, name: 'mis-datos.json' }],
+      }]);
+      const [doc, text] = sent();
+      expect(doc!.document).toMatchObject({ filename: 'mis-datos.json' });
+      expect(doc!.document!.data.equals(json)).toBe(true);
+      expect(text).toMatchObject({ text: 'Aquí tienes tus datos' });
+
+      await sender.send(ref, [{ type: 'message', id: randomUUID(), attachments: [{ contentType: 'application/pdf', contentUrl: `${base}/media/gone.pdf`, name: 'gone.pdf' }] }]);
+      expect(sent().at(-1)).toMatchObject({ text: `gone.pdf: ${base}/media/gone.pdf`, parse_mode: 'HTML' });
+    } finally {
+      files.close();
+    }
   });
 
   it('resumes a batch after a retryable failure without sending its first messages twice', async () => {

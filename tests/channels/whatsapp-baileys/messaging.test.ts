@@ -179,6 +179,14 @@ describe('outbound', () => {
     expect(text?.content).toEqual({ text: 'Mira' });
   });
 
+  it('sends any other file as a document with its type and name', async () => {
+    const r = await openRig();
+    await r.channel.send(ref, [{ type: 'message', id: messageId(), text: 'Tus datos', attachments: [{ contentType: 'application/json', contentUrl: 'https://bot.test/media/x.json', name: 'mis-datos.json' }] }]);
+    const [doc, text] = r.doubles.latest().sent;
+    expect(doc?.content).toEqual({ document: { url: 'https://bot.test/media/x.json' }, mimetype: 'application/json', fileName: 'mis-datos.json' });
+    expect(text?.content).toEqual({ text: 'Tus datos' });
+  });
+
   it('keeps every sent message for getMessage (retries), also for the next process', async () => {
     const r = await openRig();
     await r.channel.send(ref, [{ type: 'message', id: messageId(), text: 'Tu reclamo es ALU-2026-000001' }]);

@@ -92,6 +92,16 @@ describe('the 24-hour customer-service window', () => {
     expect(graph.messages.filter((m) => m.to === waId).map((m) => [m.type, textOfMessage(m.body)])).toEqual([['text', 'Hola *vecina*']]);
   });
 
+  it('sends a file as a document message by link (Meta fetches it), and its text after it', async () => {
+    const { channel, url } = await startChannel();
+    const waId = newWaId();
+    await postWebhook(url, webhook(graph, { messages: [text(waId, 'Hola')] }));
+    await channel.adapter.send(ref(waId), [say('d1', 'Tus datos', { attachments: [{ contentType: 'application/json', contentUrl: 'https://bot.test/media/x.json?sig=1', name: 'mis-datos.json' }] })]);
+    const sent = graph.messages.filter((m) => m.to === waId);
+    expect(sent.map((m) => m.type)).toEqual(['document', 'text']);
+    expect(sent[0]!.body).toMatchObject({ document: { link: 'https://bot.test/media/x.json?sig=1', filename: 'mis-datos.json' } });
+  });
+
   it('sends the configured template, with the text as its parameter, once the window closed or was never open', async () => {
     const { channel, url } = await startChannel();
     const waId = newWaId();
