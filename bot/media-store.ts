@@ -26,7 +26,13 @@ const KINDS: Record<MediaExtension, MediaKind> = {
   mp3: { contentType: 'audio/mpeg', ext: 'mp3' },
   m4a: { contentType: 'audio/mp4', ext: 'm4a' },
   amr: { contentType: 'audio/amr', ext: 'amr' },
+  // Only files the bot writes itself (saveGenerated), never a citizen's upload: served as downloads.
+  json: { contentType: 'application/json; charset=utf-8', ext: 'json' },
+  txt: { contentType: 'text/plain; charset=utf-8', ext: 'txt' },
 };
+
+/** Kinds served as a download (`Content-Disposition: attachment`), never shown in the browser. */
+const DOWNLOADS = new Set<MediaExtension>(['json', 'txt']);
 
 /**
  * The media type proven by the file's first bytes, whatever the sender claimed. Raster images and
@@ -157,6 +163,18 @@ export class MediaStore {
     return stored!;
   }
 
+  /**
+   * A file the bot wrote itself (a citizen's copy of their data), of a kind sniffing cannot prove:
+   * never use it for anything a citizen or an agent sent. Reachable through signed URLs only.
+   */
+  async saveGenerated(file: MediaFile, ext: 'json' | 'txt'): Promise<StoredMedia> {
+    if (file.data.length > MAX_MEDIA_BYTES) throw new UnsupportedMediaError(`media over ${MAX_MEDIA_BYTES} bytes`);
+    await mkdir(this.dir, { recursive: true });
+    const name = `${randomBytes(18).toString('base64url')}.${ext}`;
+    await writeFile(path.join(this.dir, name), file.data, { flag: 'wx' });
+    return { name: file.filename, contentType: KINDS[ext].contentType, contentUrl: `${this.urlPrefix}${name}` };
+  }
+
   /** Whom the file was stored for (SaveOptions.owner); `undefined` for nobody or no such file. */
   async ownerOf(name: string): Promise<string | undefined> {
     if (!MEDIA_NAME.test(name)) return undefined;
@@ -211,6 +229,7 @@ export class MediaStore {
         headers: {
           'Content-Type': KINDS[ext].contentType,
           'X-Content-Type-Options': 'nosniff',
+          ...(DOWNLOADS.has(ext) ? { 'Content-Disposition': 'attachment' } : {}),
           'Cache-Control': 'private, max-age=86400, immutable',
         },
       },

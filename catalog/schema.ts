@@ -125,6 +125,31 @@ export const HandoffSettingsSchema = z
   })
   .strict();
 
+/**
+ * How long the bot keeps each kind of personal data (GDPR art. 5.1.e), in days; privacy/retention.ts
+ * applies it every night. Tickets are administrative records: past their period their personal fields
+ * are pseudonymised (the citizen's id replaced, contact and personal data in the text removed) unless
+ * the city chooses to delete them.
+ */
+export const RetentionSchema = z
+  .object({
+    /** Transcript lines, from when they were written. */
+    transcriptsDays: z.number().int().positive().default(365),
+    /** Files citizens sent and copies of their data, from when they were stored (photos a ticket still needs stay). */
+    attachmentsDays: z.number().int().positive().default(365),
+    /** A channel identity (and its citizen) with no conversation for this long. */
+    identitiesDays: z.number().int().positive().default(730),
+    /** Conversations with people (their notes and satisfaction answers), from when they ended. */
+    handoffsDays: z.number().int().positive().default(365),
+    /** Tickets, from their last change. */
+    ticketsDays: z.number().int().positive().default(1825),
+    tickets: z.enum(['pseudonymise', 'delete']).default('pseudonymise'),
+  })
+  .strict();
+export type Retention = z.infer<typeof RetentionSchema>;
+
+export const PrivacySchema = z.object({ retention: RetentionSchema.prefault({}) }).strict();
+
 /** Kinds of danger the emergency detector reports (dialogs/emergency). */
 export const EMERGENCY_KINDS = ['fire', 'smoke', 'gas', 'injury', 'unconscious', 'cable', 'collapse', 'violence', 'drowning', 'trapped', 'distress'] as const;
 
@@ -174,6 +199,8 @@ export const CatalogSchema = z
      * adds terms to a built-in concept or new concepts, and signals that combine them.
      */
     emergencies: EmergenciesSchema,
+    /** Citizens' data rights: retention periods (see RetentionSchema). */
+    privacy: PrivacySchema.prefault({}),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -42,6 +42,8 @@ export interface CitizenBotDeps {
   knowledge?: EngineDeps['knowledge'];
   /** Street directory, geocoder and model extraction for intake; without it the offline rules alone. */
   understanding?: EngineDeps['understanding'];
+  /** Citizens' copies of their own data; without it the bot sends them to a person. */
+  citizenData?: EngineDeps['citizenData'];
 }
 
 export { HANDOFF_ENDED, type HandoffEnded } from './handoff-ended';
@@ -71,6 +73,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     ...(options.serviceQuestions ? { serviceQuestions: options.serviceQuestions } : {}),
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
     ...(options.understanding ? { understanding: options.understanding } : {}),
+    ...(options.citizenData ? { citizenData: options.citizenData } : {}),
   };
   // Staged: in a queue worker, state is written with the turn's journal in one step (turns/turn-state).
   const conversationState = new StagedConversationState(options.storage);

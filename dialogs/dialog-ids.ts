@@ -12,6 +12,7 @@ export const DIALOG = {
   smallTalk: 'smallTalk',
   language: 'language',
   linkPhone: 'linkPhone',
+  myData: 'myData',
   handoff: 'handoff',
   csat: 'csat',
   answerQuestion: 'answerQuestion',

@@ -1,6 +1,6 @@
 import type { Logger } from '../bot/logger';
 import type { Connector } from '../connectors/connector';
-import type { Activity } from 'botbuilder';
+import type { Activity, Attachment } from 'botbuilder';
 import type { Catalog, Locale, ProcedureType } from '../catalog/schema';
 import type { Classifier } from './classify/classifier';
 import type { CodeCheck, CodeIssue } from '../bot/link-attempt-limits';
@@ -138,6 +138,11 @@ export interface ServiceQuestion {
 }
 
 /** What the dialogs need from the outside world. */
+/** A citizen's copy of their own data (GDPR art. 15), as files to send on their channel. */
+export interface CitizenDataPort {
+  copyFor(citizenId: string, locale: Locale): Promise<Attachment[]>;
+}
+
 export interface EngineDeps {
   catalog: Catalog;
   classifier: EngineClassifier;
@@ -152,4 +157,6 @@ export interface EngineDeps {
   knowledge?: KnowledgePort;
   /** Places, descriptions, street directory and geocoder for intake (absent: the offline rules alone). */
   understanding?: Understanding;
+  /** Copies of citizens' data (absent: the bot says an agent can provide one). */
+  citizenData?: CitizenDataPort;
 }

@@ -52,6 +52,15 @@ const HUMAN_PHRASES = wholeWords([
 const HUMAN_WORDS = new Set(['agente', 'operador', 'operadora', 'persona', 'humano', 'agent', 'huma', 'human', 'operator', 'representative', 'una persona', 'a person', 'someone']);
 const MAX_HUMAN_WORDS = 9;
 
+// A copy of the citizen's own data (GDPR art. 15). Phrases inside a short message: "quiero una copia de mis datos, por favor".
+const MY_DATA = wholeWords([
+  'copia de mis datos', 'mis datos personales', 'descargar mis datos', 'quiero mis datos', 'acceso a mis datos', 'derecho de acceso',
+  'que datos tienen de mi', 'que datos teneis de mi', 'que datos tenes de mi', 'que datos guardan de mi', 'que sabeis de mi',
+  'copia de les meves dades', 'les meves dades personals', 'descarregar les meves dades', 'vull les meves dades', 'acces a les meves dades', 'quines dades teniu de mi',
+  'copy of my data', 'my personal data', 'download my data', 'access to my data', 'what data do you have about me', 'what do you know about me', 'export my data',
+]);
+const MAX_MY_DATA_WORDS = 12;
+
 // Status updates we send unasked: off and on again (whole-message commands).
 const UPDATES_OFF = new Set([
   'no quiero avisos', 'no quiero mas avisos', 'no me avises mas', 'desactivar avisos', 'dejar de recibir avisos', 'sin avisos', 'stop avisos',
@@ -94,6 +103,7 @@ export type Command =
   | { kind: 'status'; reference: string }
   | { kind: 'report' }
   | { kind: 'linkPhone' }
+  | { kind: 'myData' }
   | { kind: 'human' }
   | { kind: 'updates'; on: boolean };
 
@@ -173,6 +183,7 @@ export function commandIn(text: string): Command | undefined {
   if (c === '/tickets' || c === '/status' || matchesMenu(c, 'menu.myTickets')) return { kind: 'myTickets' };
   if (c === '/report' || c === '/new' || matchesMenu(c, 'menu.report')) return { kind: 'report' };
   if (c === '/link' || LINK_PHONE.has(c)) return { kind: 'linkPhone' };
+  if (c === '/mydata' || (words <= MAX_MY_DATA_WORDS && containsAny(c, MY_DATA))) return { kind: 'myData' };
   if (UPDATES_OFF.has(c)) return { kind: 'updates', on: false };
   if (UPDATES_ON.has(c)) return { kind: 'updates', on: true };
   // Short messages only: "mis reclamos" is a command, "mis reclamos sobre la farola nunca se resuelven" is a report.

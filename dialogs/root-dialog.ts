@@ -19,6 +19,7 @@ import { Interruptions } from './interruptions';
 import { looksLikeQuestion } from './knowledge/question-shape';
 import { languageDialog } from './language-dialog';
 import { LinkPhoneDialog } from './link-phone-dialog';
+import { myDataDialog } from './my-data-dialog';
 import { MyTicketsDialog } from './my-tickets-dialog';
 import { t } from './i18n';
 import { withMenu } from './menu';
@@ -56,6 +57,7 @@ export class RootDialog extends ComponentDialog {
     this.addDialog(new FollowUpDialog(deps));
     this.addDialog(new SmallTalkDialog(deps));
     this.addDialog(new LinkPhoneDialog(deps));
+    this.addDialog(myDataDialog(deps));
     this.addDialog(languageDialog(deps, profiles));
     this.addDialog(new ChoiceAsk(PROMPT.choice, deps.catalog));
   }
@@ -92,6 +94,7 @@ export class RootDialog extends ComponentDialog {
     if (followUp) return dc.beginDialog(DIALOG.followUp, followUp);
     if (command?.kind === 'myTickets') return dc.beginDialog(DIALOG.myTickets);
     if (command?.kind === 'linkPhone') return dc.beginDialog(DIALOG.linkPhone);
+    if (command?.kind === 'myData') return dc.beginDialog(DIALOG.myData);
     if (command?.kind === 'updates' && this.preferences) return this.setUpdates(dc, command.on);
     const point = locationOf(activity);
     const photos = attachmentsOf(activity);

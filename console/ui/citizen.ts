@@ -14,6 +14,7 @@ export function renderCitizen(citizen: Citizen360, ctx: Ctx, currentConversation
   return h('section', { class: 'citizen', 'aria-labelledby': 'citizen-title', 'data-testid': 'citizen-360' },
     h('h2', { id: 'citizen-title', text: T.citizen.title }),
     h('p', { class: 'citizen-name', text: citizen.name ?? T.conv.anonymous }),
+    ctx.me.agent.role === 'admin' ? dataCopyLinks(citizen.citizenId) : undefined,
     block(T.citizen.identities, citizen.identities.map((i) =>
       h('li', {}, channelBadge(i.channel), ' ', h('span', { class: 'muted', text: i.verified ? T.citizen.verified : T.citizen.unverified })))),
     block(T.citizen.tickets, [...citizen.tickets].sort(byUpdatedDesc).map((t) => ticketItem(t, ctx))),
@@ -26,6 +27,14 @@ export function renderCitizen(citizen: Citizen360, ctx: Ctx, currentConversation
         x.resolution ? h('div', { class: 'muted', text: x.resolution }) : undefined,
         h('div', { class: 'muted', text: x.satisfaction !== undefined ? `★ ${T.citizen.satisfaction(x.satisfaction)}` : T.citizen.noAnswer })))),
   );
+}
+
+/** Downloads of the citizen's copy of their data (each one recorded in the audit log by the server). */
+function dataCopyLinks(citizenId: string): HTMLElement {
+  const base = `/console/api/admin/citizens/${seg(citizenId)}/data-copy`;
+  return h('p', { class: 'muted', 'data-testid': 'data-copy' }, `${T.citizen.dataCopy} `,
+    h('a', { href: base, download: '', 'data-testid': 'data-copy-json', text: T.citizen.dataCopyJson }), ' · ',
+    h('a', { href: `${base}/text`, download: '', 'data-testid': 'data-copy-text', text: T.citizen.dataCopyText }));
 }
 
 function block(title: string, items: HTMLElement[]): HTMLElement {

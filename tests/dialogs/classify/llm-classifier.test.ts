@@ -2,7 +2,7 @@ import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { ChatOpenAI } from '@langchain/openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClassifierError } from '../../../bot/errors';
-import type { Catalog, Locale } from '../../../catalog/schema';
+import { RetentionSchema, type Catalog, type Locale } from '../../../catalog/schema';
 import { LlmClassifier } from '../../../dialogs/classify/llm-classifier';
 import { startOpenAiStub, type OpenAiStub, type StubHandler } from '../../support/openai-stub-server';
 
@@ -37,6 +37,7 @@ const catalog: Catalog = {
     service('limpieza', 'LIM', names('Limpieza viaria', 'Neteja viària', 'Street cleaning')),
   ],
   emergencies: none,
+  privacy: { retention: RetentionSchema.parse({}) },
 };
 
 /** Fixed locale, so these tests do not depend on the offline language detector. */

@@ -51,6 +51,14 @@ describe('commands that start something', () => {
     expect(commandIn('Hay una farola apagada en la calle Colón 12')).toBeUndefined();
   });
 
+  it('recognizes a request for a copy of one\'s data in every language, and not a report that mentions data', () => {
+    for (const text of ['Quiero una copia de mis datos, por favor', '¿qué datos tenéis de mí?', 'vull una còpia de les meves dades', 'Can I get a copy of my data?', 'download my data', '/mydata']) {
+      expect(commandIn(text), text).toEqual({ kind: 'myData' });
+    }
+    expect(commandIn('los datos de la web sobre mis datos personales de la calle Mayor están mal y además la farola del número 3 lleva días apagada')).toBeUndefined();
+    expect(commandIn('la farola de mi calle no funciona')).toBeUndefined();
+  });
+
   it('recognizes the greeting buttons and their language', () => {
     expect(commandIn('Hacer un reclamo')).toEqual({ kind: 'report' });
     expect(commandIn('Veure els meus tiquets')).toEqual({ kind: 'myTickets' });
