@@ -21,6 +21,8 @@ import type { Config } from './config';
 import { TicketRejectedError } from './errors';
 import { createHttpApp, finishHttpApp } from './http-app';
 import { createLogger, type Logger } from './logger';
+import { RetentionJob } from '../privacy/retention-job';
+import { DataCopies } from '../privacy/data-copy';
 import { MediaStore } from './media-store';
 import { LinkAttemptLimits } from './link-attempt-limits';
 import { createPhoneLinks } from './phone-links';
@@ -37,7 +39,14 @@ import type { MakeBaileysSocket } from '../channels/whatsapp-baileys/baileys-soc
 import { AgentStore } from '../console/agent-store';
 import { createConsoleAuth } from '../console/auth';
 import { createConsoleApi } from '../console/console-api';
+import { createAuditRoutes } from '../console/audit-routes';
+import { createDataCopyRoutes } from '../console/data-copy-routes';
+import { AuditLog } from './sql/audit-log';
+import { createVideoRoutes } from '../console/video-routes';
+import { videoCallsFor } from '../handoff/video-calls-for';
 import { createConsoleAssets } from '../console/console-assets';
+import { createSearchRoutes } from '../console/search-routes';
+import { SearchStore } from './sql/search-store';
 import { CONSOLE_WS_PATH, ConsoleSocket } from '../console/console-socket';
 import { DIRECTLINE_UPGRADE_PREFIX } from '../channels/webchat/directline-socket';
 import { refuseUnservedUpgrades } from './upgrades';
@@ -95,6 +104,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const workerConnection = connectRedis(redisTarget, `citybot-${config.ROLE}-worker`, log);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH, schema: config.DATABASE_SCHEMA });
   const history = new HistoryStore(db);
+  // Who opened which citizen's data (issue 15 part 4): every console route that shows it records here first.
+  const audit = new AuditLog(db, hooks.clock ? { clock: hooks.clock } : {});
   const metrics = new Metrics();
   const prefix = config.REDIS_PREFIX;
   const inbound = createInboundQueue(redis, prefix, bullConnection, log);
@@ -164,7 +175,10 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     // Photos in the console: signed for a working day (an open console fetches its views again as it goes).
     mediaUrl: (url) => media.signedUrl(url, 12 * 3_600),
     ...(hooks.clock ? { clock: hooks.clock } : {}),
+    onEnded: (h) => videoCalls.endedWith(h),
   });
+  // Video calls with agents (issue 15 part 2): started in the console, ended with their conversation in any role.
+  const videoCalls = videoCallsFor(config, { store: handoffStore, notices: handoff.notices, bus, redis, prefix, log: log.child({ module: 'handoff/video' }) });
   // Tickets: filed in SQL at once (the citizen's reference), then delivered by queued jobs to the
   // city's back office (Open311, webhook) where the catalog or TICKET_CONNECTOR says so.
   const backOffices = backOfficesFor(config, catalog);
@@ -190,6 +204,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   let open311Questions: Open311Questions | undefined;
   let knowledge: RunningKnowledge | undefined;
   const timersConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-timers`, log) : undefined;
+  const retentionConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-retention`, log) : undefined;
+  let retention: RetentionJob | undefined;
 
   if (config.ROLE !== 'web') {
     // Loaded only where turns run (bot/turn-role.ts says why).
@@ -218,7 +234,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const understanding = await createUnderstanding(config, catalog, log.child({ module: 'dialogs/understand' }));
     // Model calls count per citizen in Redis (LLM_CALLS_PER_HOUR), across every worker.
     installLlmSafety({ limiter: new RedisCallLimiter(redis, prefix, { limit: config.LLM_CALLS_PER_HOUR, ...(hooks.clock ? { now: hooks.clock } : {}) }), log: log.child({ module: 'dialogs/llm-safety' }) });
-    const engine = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
+    // Citizens' copies of their own data (GDPR art. 15), sent as files on their channel.
+    const citizenData = new DataCopies({ db, media, flushTranscripts: () => transcriptOutbox.flush(), ...(hooks.clock ? { clock: hooks.clock } : {}) });
+    const engine = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, citizenData, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
     // Every model call of a turn (classifier, extraction, knowledge answer) is on that citizen's allowance.
     // Only with a model: the citizen scope is an AsyncLocalStorage, which in Node 20 hooks every promise
     // of the process (~3 % of a worker's CPU) — paid for nothing when no model call can be made.
@@ -238,6 +256,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     if (requeued > 0) log.info({ tickets: requeued }, 'ticket deliveries queued again after a start');
     await delivery.work(ticketsConnection!, { concurrency: 32, pollSeconds: config.TICKET_POLL_SECONDS });
     timersWorker = await timers.work(timersConnection!, { expire: (id, at) => handoff.expire(id, at), sweep: () => handoff.sweep() }, log.child({ module: 'handoff' }));
+    // The city's retention periods, applied every night (catalog privacy.retention).
+    retention = new RetentionJob(bullConnection, prefix, log.child({ module: 'privacy' }));
+    await retention.start(retentionConnection!, { db, mediaDir: media.dir, policy: catalog.privacy.retention, timezone: catalog.city.timezone, ...(hooks.clock ? { clock: hooks.clock } : {}) });
   }
   // Worker processes deliver for every channel they can send through; the process that receives for a
   // channel whose sends need its own connection (Baileys) delivers for that channel, whatever its role.
@@ -272,9 +293,21 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     if (telegram) app.use(telegram.router);
     app.use(await createWidgetAssets({ title: catalog.city.name, publicUrl }));
     app.use(auth.router);
+    app.use(createVideoRoutes({
+      calls: videoCalls,
+      handoffOf: (id) => handoff.require(id), ttlMinutes: config.VIDEO_CALL_TTL_MINUTES, requireAgent: auth.requireAgent, log: log.child({ module: 'console' }),
+    }));
+    // Before the console API: its router would check the session of a search request once more on the way.
+    app.use(createSearchRoutes({ search: new SearchStore(db), handoffs: handoff, catalog, audit, requireAgent: auth.requireAgent, log: log.child({ module: 'console' }) }));
+    app.use(createAuditRoutes({ audit, requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }) }));
+    app.use(createDataCopyRoutes({
+      db, audit, flushTranscripts: () => transcriptOutbox.flush(), requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }),
+      ...(hooks.clock ? { clock: hooks.clock } : {}),
+    }));
     app.use(createConsoleApi({
       service: handoff, store: handoffStore, queues: teamQueues, presence, agents, history, transcriptOutbox, connector, deliveries, delivery, catalog,
       corrections: { store: corrections, announce: () => correctionFeed.announce() },
+      audit,
       requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }),
     }));
     app.use(await createConsoleAssets({ title: catalog.city.name, publicUrl }));
@@ -339,6 +372,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await webchat.close();
       server?.closeAllConnections();
       await timersWorker?.close();
+      await retention?.close();
+      await retentionConnection?.quit();
       open311Questions?.stop();
       knowledge?.close();
       correctionFeed.close();

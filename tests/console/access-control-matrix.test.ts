@@ -58,7 +58,11 @@ const accounts = new Map<Persona, AgentView>();
 
 beforeAll(async () => {
   // Agents who never open a console keep what they claim for the whole run.
-  bot = await startTestApp({ CATALOG: writeTestCatalog(dir, (c) => void (c.handoff.graceSeconds = 3_600)) });
+  bot = await startTestApp({
+    CATALOG: writeTestCatalog(dir, (c) => void (c.handoff.graceSeconds = 3_600)),
+    // Video calls on (issue 15 part 2), so their routes answer as they do in a city that has them.
+    VIDEO_JITSI_URL: 'https://meet.example.org', VIDEO_JITSI_APP_ID: 'citybot', VIDEO_JITSI_APP_SECRET: 'jitsi-app-secret-for-the-tests-0123',
+  });
   db = await openDatabase({ sqlitePath: bot.sqlitePath });
   agents = new AgentStore(db, { cost: TEST_COST });
   const teams: Record<Exclude<Persona, 'loggedOut'>, [string[], AgentView['role']]> = {
@@ -150,6 +154,21 @@ async function describedHandoff(): Promise<string> {
   return id;
 }
 
+/** A word only the transcript of a held handoff of the desk has (written straight to SQL, where search reads). */
+async function searchableHandoff(): Promise<{ id: string; word: string }> {
+  const { id, key } = await handoff();
+  const word = `zbusca${randomUUID().slice(0, 8)}`;
+  await db.kysely.insertInto('messages').values({ conversation_id: key, direction: 'in', activity_id: `search-${word}`, text: `La farola de ${word} parpadea`, attachments: null, entities: null, created_at: new Date().toISOString(), author: null }).execute();
+  return { id, word };
+}
+
+/** A handoff the holder opened (a transcript.open entry of the audit log): its id. */
+async function openedByHolder(): Promise<string> {
+  const { id } = await handoff();
+  expect((await clients.get('holder')!.get(`/handoffs/${id}`)).status).toBe(200);
+  return id;
+}
+
 const note = 'Para el equipo de aguas';
 const ROWS: Row[] = [
   // Sessions and accounts (console/auth.ts).
@@ -165,6 +184,19 @@ const ROWS: Row[] = [
     route: 'PATCH /admin/agents/:id', expect: cells(403, 403, 403, 403, 200),
     target: async () => ({ path: `/admin/agents/${(await createAgent(db, `p-${randomUUID().slice(0, 8)}@ajuntament.cat`, 'Pepa', [DESK])).id}`, body: { name: 'Pepa Pérez' } }),
   },
+
+  // The audit log of access to citizens' data (issue 15 part 4): admins only; the marker is an entry of the holder opening a handoff.
+  { route: 'GET /admin/audit', target: async () => ({ path: '/admin/audit?action=transcript.open', marker: await openedByHolder() }), expect: cells(403, 403, 403, 403, '200 sees') },
+  { route: 'GET /admin/audit/csv', target: async () => ({ path: '/admin/audit/csv', marker: await openedByHolder() }), expect: cells(403, 403, 403, 403, '200 sees') },
+  // A citizen's copy of their data (GDPR art. 15) produced from the console: admins only.
+  { route: 'GET /admin/citizens/:citizenId/data-copy', target: async () => {
+    const { citizenId } = await handoff();
+    return { path: `/admin/citizens/${encodeURIComponent(citizenId)}/data-copy`, marker: citizenId };
+  }, expect: cells(403, 403, 403, 403, '200 sees') },
+  { route: 'GET /admin/citizens/:citizenId/data-copy/text', target: async () => {
+    const { citizenId } = await handoff();
+    return { path: `/admin/citizens/${encodeURIComponent(citizenId)}/data-copy/text`, marker: 'quiero hablar con una persona' };
+  }, expect: cells(403, 403, 403, 403, '200 sees') },
 
   // Lists: everyone with a session gets one; what it shows depends on their teams.
   { route: 'GET /queue', target: async () => ({ path: '/queue', marker: (await handoff('queued')).id }), expect: cells('200 sees', '200 sees', '200 hidden', '200 sees', '200 hidden') },
@@ -208,6 +240,23 @@ const ROWS: Row[] = [
   // an agent of the ticket's service's team, a supervisor or an admin.
   { route: 'POST /handoffs/:id/correction', target: async () => ({ path: `/handoffs/${await describedHandoff()}/correction`, body: { service: 'parques', type: 'reclamo' } }), expect: cells(201, 201, 404, 201, 201) },
   { route: 'POST /tickets/:reference/correction', fresh: true, target: async () => ({ path: `/tickets/${await ticket('alumbrado')}/correction`, body: { service: 'calles', type: 'solicitud' } }), expect: cells(201, 201, 404, 201, 201) },
+
+  // Search (issue 15 part 1): what the caller may see only; opening a result is checked again.
+  { route: 'GET /search', target: async () => { const { word } = await searchableHandoff(); return { path: `/search?q=${word}`, marker: word }; }, expect: cells('200 sees', '200 sees', '200 hidden', '200 sees', '200 sees') },
+  { route: 'POST /search/open', target: async () => ({ path: '/search/open', body: { handoffId: (await handoff()).id } }), expect: cells(200, 200, 404, 200, 200) },
+
+  // Video calls (issue 15 part 2): who may see the conversation learns whether calls exist; only its holder
+  // starts or ends one (supervisors and admins see it but do not speak for it, as with replies).
+  { route: 'GET /video', target: async () => ({ path: '/video' }), expect: cells(200, 200, 200, 200, 200) },
+  { route: 'POST /handoffs/:id/video', target: async () => ({ path: `/handoffs/${(await handoff()).id}/video`, body: {} }), expect: cells(201, 409, 404, 409, 409) },
+  {
+    route: 'DELETE /handoffs/:id/video', expect: cells(200, 409, 404, 409, 409),
+    target: async () => {
+      const { id } = await handoff();
+      expect((await clients.get('holder')!.post(`/handoffs/${id}/video`)).status).toBe(201);
+      return { path: `/handoffs/${id}/video` };
+    },
+  },
 
   // Conversations with the bot belong to the citizen desk: who may see it may take one (and only a live one).
   { route: 'POST /conversations/:key/pull', fresh: true, target: async () => ({ path: `/conversations/${encodeURIComponent(await liveConversation())}/pull`, body: {} }), expect: cells(201, 201, 404, 201, 201) },

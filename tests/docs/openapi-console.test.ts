@@ -28,7 +28,10 @@ let doc: Awaited<ReturnType<typeof loadDocument>>;
 
 beforeAll(async () => {
   doc = await loadDocument('docs/openapi/console.yaml');
-  bot = await startTestApp({ CATALOG: writeTestCatalog(dir, (c) => void (c.handoff.graceSeconds = 3_600)) });
+  bot = await startTestApp({
+    CATALOG: writeTestCatalog(dir, (c) => void (c.handoff.graceSeconds = 3_600)),
+    VIDEO_JITSI_URL: 'https://meet.example.org', VIDEO_JITSI_APP_ID: 'citybot', VIDEO_JITSI_APP_SECRET: 'jitsi-app-secret-for-the-tests-0123',
+  });
   db = await openDatabase({ sqlitePath: bot.sqlitePath });
   const roles: Record<keyof typeof people, [string[], AgentView['role']]> = {
     holder: [[DESK, 'mantenimiento-urbano'], 'agent'], colleague: [[DESK, 'mantenimiento-urbano'], 'agent'], other: [['aguas'], 'agent'],
@@ -55,7 +58,8 @@ async function call(method: string, url: string, o: Call = {}): Promise<{ status
   if (payload !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${bot.url}${url}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
   const text = await res.text();
-  const response = text ? JSON.parse(text) : undefined;
+  // The audit log's CSV export and a citizen's data copy as text are the answers that are not JSON.
+  const response = text ? (/^text\/(?:csv|plain)/.test(res.headers.get('content-type') ?? '') ? text : JSON.parse(text)) : undefined;
   exchanges.push({ method, url, headers, body: o.rawBody !== undefined ? o.rawBody : o.body, status: res.status, response, ...(o.malformed ? { malformed: true } : {}) });
   return { status: res.status, body: response };
 }
@@ -187,6 +191,44 @@ describe('docs/openapi/console.yaml', () => {
     expect((await call('GET', api('/reviews'), { as: holder })).body.items.length).toBeGreaterThan(0);
     expect((await call('POST', api(`/reviews/${filed.body.reference}/retry`), { as: holder })).status).toBe(200);
     expect((await call('POST', api(`/reviews/${filed.body.reference}/retry`), { as: holder })).status).toBe(409);
+
+    // Search (issue 15 part 1): a word of a transcript, a ticket reference; opening a result.
+    const word = `zbusca${randomUUID().slice(0, 6)}`;
+    await db.kysely.insertInto('messages').values({ conversation_id: (await db.kysely.selectFrom('handoffs').select('conversation_id').where('id', '=', described.id).executeTakeFirstOrThrow()).conversation_id,
+      direction: 'in', activity_id: `search-${word}`, text: `La farola de la calle ${word} parpadea`, attachments: null, entities: null, created_at: new Date().toISOString(), author: null }).execute();
+    const found = await call('GET', api(`/search?q=${word}&limit=5`), { as: supervisor });
+    expect(found.body.conversations[0]).toMatchObject({ handoffId: described.id });
+    expect((await call('GET', api(`/search?q=${filed.body.reference}`), { as: supervisor })).body.tickets.length).toBe(1);
+    expect((await call('GET', api('/search?q='), { as: holder, malformed: true })).status).toBe(400);
+    expect((await call('GET', api(`/search?q=${word}`))).status).toBe(401);
+    expect((await call('POST', api('/search/open'), { as: supervisor, body: { handoffId: described.id } })).status).toBe(200);
+    expect((await call('POST', api('/search/open'), { as: other, body: { handoffId: released.id } })).status).toBe(404);
+    expect((await call('POST', api('/search/open'), { as: holder, body: { handoffId: described.id, kind: 'conversation' }, malformed: true })).status).toBe(400);
+
+    // Video calls (issue 15 part 2): started, asked again, ended, and the refusals.
+    expect((await call('GET', api('/video'), { as: colleague })).status).toBe(200);
+    const onCall = await handoff();
+    expect((await call('POST', api(`/handoffs/${onCall.id}/video`), { as: holder })).status).toBe(201);
+    expect((await call('POST', api(`/handoffs/${onCall.id}/video`), { as: holder })).status).toBe(200);
+    expect((await call('POST', api(`/handoffs/${onCall.id}/video`), { as: supervisor })).status).toBe(409);
+    expect((await call('POST', api(`/handoffs/${onCall.id}/video`), { as: other })).status).toBe(404);
+    expect((await call('DELETE', api(`/handoffs/${onCall.id}/video`), { as: holder })).status).toBe(200);
+    expect((await call('DELETE', api(`/handoffs/${onCall.id}/video`), { as: holder })).status).toBe(409);
+
+    // The audit log (issue 15 part 4): a page filtered, the CSV export, the refusals.
+    const audited = await call('GET', api(`/admin/audit?agent=${holder.agent.id}&action=transcript.open&citizen=${encodeURIComponent(waiting.citizenId)}&limit=5`), { as: admin });
+    expect(audited.body.items[0]).toMatchObject({ handoffId: waiting.id, agentRole: 'agent' });
+    expect((await call('GET', api(`/admin/audit/csv?citizen=${encodeURIComponent(waiting.citizenId)}`), { as: admin })).body).toContain(waiting.id);
+    expect((await call('GET', api('/admin/audit'), { as: holder })).status).toBe(403);
+    expect((await call('GET', api('/admin/audit?action=peek'), { as: admin, malformed: true })).status).toBe(400);
+    expect((await call('GET', api('/admin/audit/csv?from=ayer'), { as: admin, malformed: true })).status).toBe(400);
+
+    // A citizen's copy of their data from the console (issue 15 part 4): JSON, text, the refusals.
+    const copied = await call('GET', api(`/admin/citizens/${encodeURIComponent(waiting.citizenId)}/data-copy`), { as: admin });
+    expect(copied.body).toMatchObject({ citizenId: waiting.citizenId });
+    expect((await call('GET', api(`/admin/citizens/${encodeURIComponent(waiting.citizenId)}/data-copy/text?locale=en`), { as: admin })).body).toContain('## Your conversations');
+    expect((await call('GET', api(`/admin/citizens/${encodeURIComponent(waiting.citizenId)}/data-copy`), { as: holder })).status).toBe(403);
+    expect((await call('GET', api(`/admin/citizens/${encodeURIComponent(waiting.citizenId)}/data-copy/text?locale=fr`), { as: admin, malformed: true })).status).toBe(400);
 
     const problems = exchanges.flatMap((x) => doc.problems(x));
     expect(problems).toEqual([]);
