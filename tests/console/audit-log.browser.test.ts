@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../../bot/sql/audit-log';
-import { openDatabase, type Db } from '../../bot/sql/database';
 import { T } from '../../console/ui/i18n';
-import { launchBrowser, newPage } from '../support/browser';
-import { createAgent, TEST_PASSWORD } from '../support/console-client';
-import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';
+import { useConsoleBrowser } from '../support/console-browser';
+import { DlConversation, waitFor } from '../e2e/support';
 
 /*
  * Issue 15 part 4 in real Chromium: an agent opens a citizen's conversation in the console; an admin then
@@ -17,44 +15,23 @@ import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/s
  */
 
 const DESK = 'atencion-ciudadana';
-let browser: Browser;
-let bot: RunningApp;
-let db: Db;
 const suffix = randomUUID().slice(0, 6);
 const agentEmail = `ana-${suffix}@ajuntament.cat`;
 const adminEmail = `nuria-${suffix}@ajuntament.cat`;
-
-beforeAll(async () => {
-  [browser, bot] = await Promise.all([launchBrowser(), startTestApp()]);
-  db = await openDatabase({ sqlitePath: bot.sqlitePath });
-  await createAgent(db, agentEmail, 'Ana Audita', [DESK]);
-  await createAgent(db, adminEmail, 'Núria', [], { role: 'admin' });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await db?.close();
-  await bot?.stop();
-});
-
+const rig = useConsoleBrowser([
+  { email: agentEmail, name: 'Ana Audita', teams: [DESK] },
+  { email: adminEmail, name: 'Núria', teams: [], role: 'admin' },
+]);
+const logIn = (email: string): Promise<Page> => rig.logIn(email);
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
-
-async function logIn(email: string): Promise<Page> {
-  const page = await newPage(browser);
-  await page.goto(`${bot.url}/console`);
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(TEST_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await poll(() => page.getByTestId('logout').isVisible()).toBe(true);
-  return page;
-}
 
 describe('the audit log in the console', () => {
   it("shows an admin the agent's opening of a transcript, filters it and exports it as CSV; an agent cannot reach it", async () => {
-    const citizen = await DlConversation.open(bot.url);
+    const citizen = await DlConversation.open(rig.bot.url);
     const { reply } = await citizen.ask('quiero hablar con una persona');
     if (/no hay nadie del equipo/.test(reply.text ?? '')) await citizen.ask('Esperar');
     citizen.end();
-    const handoff = await waitFor(() => db.kysely.selectFrom('handoffs').select(['id', 'citizen_id']).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL');
+    const handoff = await waitFor(() => rig.db.kysely.selectFrom('handoffs').select(['id', 'citizen_id']).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL');
 
     // The agent opens the conversation from the queue: the console reads its transcript.
     const agent = await logIn(agentEmail);
@@ -93,7 +70,7 @@ describe('the audit log in the console', () => {
     expect(rows[0]).toMatchObject({ action: 'transcript.open', handoffId: handoff.id, citizenId: handoff.citizen_id, agentRole: 'agent' });
 
     // Reading and exporting were recorded too.
-    const { items } = await new AuditLog(db).list({}, { limit: 50, offset: 0 });
+    const { items } = await new AuditLog(rig.db).list({}, { limit: 50, offset: 0 });
     expect(new Set(items.filter((e) => e.agentRole === 'admin').map((e) => e.action))).toEqual(new Set(['audit.view', 'audit.export']));
     await Promise.all([agent.context().close(), admin.context().close()]);
   }, 90_000);

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../../bot/sql/audit-log';
-import { openDatabase, type Db } from '../../bot/sql/database';
-import { launchBrowser, newPage } from '../support/browser';
-import { createAgent, TEST_PASSWORD } from '../support/console-client';
-import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';
+import { useConsoleBrowser } from '../support/console-browser';
+import { DlConversation, waitFor } from '../e2e/support';
 
 /*
  * Issue 15 part 4 in real Chromium: an admin opens a citizen's conversation in the console and downloads
@@ -15,36 +13,15 @@ import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/s
  */
 
 const DESK = 'atencion-ciudadana';
-let browser: Browser;
-let bot: RunningApp;
-let db: Db;
 const suffix = randomUUID().slice(0, 6);
 const agentEmail = `pau-${suffix}@ajuntament.cat`;
 const adminEmail = `marta-${suffix}@ajuntament.cat`;
-
-beforeAll(async () => {
-  [browser, bot] = await Promise.all([launchBrowser(), startTestApp()]);
-  db = await openDatabase({ sqlitePath: bot.sqlitePath });
-  await createAgent(db, agentEmail, 'Pau', [DESK]);
-  await createAgent(db, adminEmail, 'Marta', [], { role: 'admin' });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await db?.close();
-  await bot?.stop();
-});
-
+const rig = useConsoleBrowser([
+  { email: agentEmail, name: 'Pau', teams: [DESK] },
+  { email: adminEmail, name: 'Marta', teams: [], role: 'admin' },
+]);
+const logIn = (email: string): Promise<Page> => rig.logIn(email);
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
-
-async function logIn(email: string): Promise<Page> {
-  const page = await newPage(browser);
-  await page.goto(`${bot.url}/console`);
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(TEST_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await poll(() => page.getByTestId('logout').isVisible()).toBe(true);
-  return page;
-}
 
 /** An agent of the team opens it from the queue. */
 async function openQueued(page: Page): Promise<void> {
@@ -68,14 +45,14 @@ async function openFound(page: Page, words: string, handoffId: string): Promise<
 
 describe("a citizen's copy of their data from the console", () => {
   it('downloads as JSON and as text for an admin, recorded in the audit log; an agent has no links', async () => {
-    const citizen = await DlConversation.open(bot.url);
+    const citizen = await DlConversation.open(rig.bot.url);
     const marker = String(Date.now());
     await citizen.ask(`hay un bache en la calle Mayor ${marker}`);
     await citizen.ask('cancelar');
     const { reply } = await citizen.ask('quiero hablar con una persona');
     if (/no hay nadie del equipo/.test(reply.text ?? '')) await citizen.ask('Esperar');
     citizen.end();
-    const handoff = await waitFor(() => db.kysely.selectFrom('handoffs').select(['id', 'citizen_id']).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL');
+    const handoff = await waitFor(() => rig.db.kysely.selectFrom('handoffs').select(['id', 'citizen_id']).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL');
 
     const agent = await logIn(agentEmail);
     await openQueued(agent);
@@ -91,7 +68,7 @@ describe("a citizen's copy of their data from the console", () => {
     const [text] = await Promise.all([admin.waitForEvent('download'), admin.getByTestId('data-copy-text').click()]);
     expect(await readFile((await text.path())!, 'utf8')).toContain('## Tus conversaciones');
 
-    const { items } = await new AuditLog(db).list({ action: 'data.export' }, { limit: 10, offset: 0 });
+    const { items } = await new AuditLog(rig.db).list({ action: 'data.export' }, { limit: 10, offset: 0 });
     expect(items.map((e) => [e.agentRole, e.citizenId])).toEqual([['admin', handoff.citizen_id], ['admin', handoff.citizen_id]]);
     await Promise.all([agent.context().close(), admin.context().close()]);
   }, 90_000);

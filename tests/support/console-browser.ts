@@ -1,0 +1,65 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { openDatabase, type Db } from '../../bot/sql/database';
+import type { AgentView } from '../../console/protocol';
+import { startTestApp, type RunningApp } from '../e2e/support';
+import { launchBrowser, newPage } from './browser';
+import { createAgent, TEST_PASSWORD } from './console-client';
+
+export interface RigAgent {
+  email: string;
+  name: string;
+  teams: string[];
+  role?: AgentView['role'];
+}
+
+export interface ConsoleBrowserRig {
+  readonly browser: Browser;
+  readonly bot: RunningApp;
+  /** The app's SQL database, opened beside it (to wait for rows and check what was recorded). */
+  readonly db: Db;
+  /** The agents created before the tests, by e-mail. */
+  readonly agents: ReadonlyMap<string, AgentView>;
+  /** A new page (own cookies) signed in to the console as `email`. */
+  logIn(email: string): Promise<Page>;
+}
+
+/**
+ * The console in Chromium against the whole app (ROLE=all, real Redis and SQLite), with `agents`
+ * created first: registers the vitest hooks that start and stop it all. Call at the top of a file.
+ */
+export function useConsoleBrowser(agents: RigAgent[]): ConsoleBrowserRig {
+  let browser: Browser | undefined;
+  let bot: RunningApp | undefined;
+  let db: Db | undefined;
+  const created = new Map<string, AgentView>();
+  beforeAll(async () => {
+    [browser, bot] = await Promise.all([launchBrowser(), startTestApp()]);
+    db = await openDatabase({ sqlitePath: bot.sqlitePath });
+    for (const a of agents) created.set(a.email, await createAgent(db, a.email, a.name, a.teams, a.role ? { role: a.role } : {}));
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await db?.close();
+    await bot?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the console rig is used before its beforeAll ran');
+    return value;
+  };
+  return {
+    get browser() { return started(browser); },
+    get bot() { return started(bot); },
+    get db() { return started(db); },
+    agents: created,
+    async logIn(email: string): Promise<Page> {
+      const page = await newPage(started(browser));
+      await page.goto(`${started(bot).url}/console`);
+      await page.getByTestId('login-email').fill(email);
+      await page.getByTestId('login-password').fill(TEST_PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await expect.poll(() => page.getByTestId('logout').isVisible(), { timeout: 15_000 }).toBe(true);
+      return page;
+    },
+  };
+}
