@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { SearchCitizen, SearchConversation, SearchTicket } from '../../console/search-protocol';
 import { BadInputError, DependencyUnavailableError } from '../errors';
 import type { Db } from './database';
 import { sqlGuard } from './guard';
@@ -22,39 +23,11 @@ export interface SearchOptions {
   cursor?: string;
 }
 
+// The wire types (console/search-protocol.ts) with dates as Dates: one description of each hit.
 /** A conversation with a transcript line that matches, its latest matching line first. */
-export interface ConversationHit {
-  conversationKey: string;
-  channel: string;
-  citizenId: string;
-  citizenName?: string;
-  /** The matching line around the first query word. */
-  snippet: string;
-  direction: 'in' | 'out';
-  at: Date;
-  /** Its latest handoff the caller may see: what the console opens. Absent when it never reached a person. */
-  handoffId?: string;
-}
-
-export interface CitizenHit {
-  citizenId: string;
-  name?: string;
-  /** What matched: the name, a phone number (an identity or a ticket's contact), an e-mail (a ticket's contact). */
-  matched: 'name' | 'phone' | 'email';
-  handoffId?: string;
-}
-
-export interface TicketHit {
-  reference: string;
-  service: string;
-  type: string;
-  status: string;
-  citizenId: string;
-  conversationKey: string;
-  createdAt: Date;
-  matched: 'reference' | 'phone' | 'email';
-  handoffId?: string;
-}
+export type ConversationHit = Omit<SearchConversation, 'at'> & { at: Date };
+export type CitizenHit = SearchCitizen;
+export type TicketHit = Omit<SearchTicket, 'createdAt'> & { createdAt: Date };
 
 export interface SearchResults {
   conversations: ConversationHit[];
