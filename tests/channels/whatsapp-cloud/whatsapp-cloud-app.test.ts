@@ -75,8 +75,9 @@ describe('WhatsApp Cloud API channel, through the whole app', () => {
     expect(textOfMessage(answer.body)).toMatch(/Estado: Recibido/);
     // Each message was marked read with "typing…" while the bot worked on it.
     expect(graph.reads.some((r) => r.typing)).toBe(true);
-    // Every reply is recorded as accepted by the Graph API, under the activity it rendered.
-    const row = await statuses.get(answer.wamid);
+    // Every reply is recorded as accepted by the Graph API, under the activity it rendered: once Graph's
+    // answer reached the adapter, which is after the double saw the message (so wait for the row).
+    const row = await waitFor(() => statuses.get(answer.wamid), 'the reply\'s status row');
     expect(row).toMatchObject({ conversationId: c.waId, status: 'accepted' });
     expect(row?.activityId).toBeTruthy();
   });
