@@ -202,6 +202,33 @@ for (const { dialect, open } of DIALECTS) {
       expect((await store.search(tag, { scope: ALL, limit: 3, cursor: r.nextCursor! })).conversations.map((c) => c.conversationKey)).toEqual([made[0]]);
     });
 
+    it('gives the same pages whether the lines are read in windows of ids or through the agent\'s conversations', async () => {
+      const tag = `zw${randomUUID().slice(0, 6)}`;
+      const made: string[] = [];
+      for (let i = 0; i < 5; i++) made.push((await conversation([`${tag} uno`, 'relleno', `${tag} dos`, 'relleno'], { team: i % 2 ? 'aguas' : 'alumbrado' })).key);
+      const newestFirst = [...made].reverse();
+      const pages = async (s: SearchStore, scope: SearchScope) => {
+        const out: string[][] = [];
+        let cursor: string | undefined;
+        do {
+          const r = await s.search(tag, { scope, limit: 2, ...(cursor ? { cursor } : {}) });
+          out.push(r.conversations.map((c) => c.conversationKey));
+          cursor = r.nextCursor;
+        } while (cursor && out.length < 10);
+        return out;
+      };
+      // Windows of three lines: every page crosses several windows.
+      const windows = new SearchStore(t.db, { firstWindowLines: 3, visibleFirstMax: 0 });
+      const among = new SearchStore(t.db, { visibleFirstMax: 1_000 });
+      const all = [newestFirst.slice(0, 2), newestFirst.slice(2, 4), newestFirst.slice(4)];
+      expect(await pages(windows, ALL)).toEqual(all);
+      expect(await pages(store, ALL)).toEqual(all);
+      const lights = [[newestFirst[0], newestFirst[2]], [newestFirst[4]]];
+      expect(await pages(windows, LIGHTS)).toEqual(lights);
+      expect(await pages(among, LIGHTS)).toEqual(lights);
+      expect((await among.search(tag, { scope: LIGHTS })).conversations[0]!.snippet).toBe(`${tag} dos`);
+    });
+
     it('keeps the index in step with the transcript: an erased conversation is no longer found', async () => {
       const tag = `ze${randomUUID().slice(0, 6)}`;
       const c = await conversation([`${tag} borrar`], { name: `Nom ${tag}` });
