@@ -144,11 +144,23 @@ export const RetentionSchema = z
     /** Tickets, from their last change. */
     ticketsDays: z.number().int().positive().default(1825),
     tickets: z.enum(['pseudonymise', 'delete']).default('pseudonymise'),
+    /** Audit log entries, from when they were recorded (the chain keeps an anchor: it still verifies). */
+    auditDays: z.number().int().positive().default(730),
   })
   .strict();
 export type Retention = z.infer<typeof RetentionSchema>;
 
-export const PrivacySchema = z.object({ retention: RetentionSchema.prefault({}) }).strict();
+/** The privacy notice in one language: a short text and the link to the full policy. */
+const NoticeTextSchema = z.object({ text: z.string().trim().min(1).max(1000), url: z.url({ protocol: /^https?$/ }) }).strict();
+
+/**
+ * The privacy notice every citizen gets once, on their first contact on any channel (GDPR art. 13),
+ * per language. Absent: no notice is sent.
+ */
+export const PrivacyNoticeSchema = z.object({ es: NoticeTextSchema, ca: NoticeTextSchema, en: NoticeTextSchema }).strict();
+export type PrivacyNotice = z.infer<typeof PrivacyNoticeSchema>;
+
+export const PrivacySchema = z.object({ retention: RetentionSchema.prefault({}), notice: PrivacyNoticeSchema.optional() }).strict();
 
 /** Kinds of danger the emergency detector reports (dialogs/emergency). */
 export const EMERGENCY_KINDS = ['fire', 'smoke', 'gas', 'injury', 'unconscious', 'cable', 'collapse', 'violence', 'drowning', 'trapped', 'distress'] as const;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { AuditLog } from '../bot/sql/audit-log';
 import type { Db } from '../bot/sql/database';
 import type { Retention } from '../catalog/schema';
 import { redactForModel } from '../dialogs/llm-safety/redact';
@@ -21,6 +22,7 @@ export interface RetentionReport {
   identities: number;
   citizens: number;
   files: number;
+  auditEntries: number;
 }
 
 /**
@@ -51,12 +53,7 @@ export async function applyRetention(db: Db, mediaDir: string, policy: Retention
     ticketsDeleted = count(await k.deleteFrom('tickets').where('id', 'in', expiredTickets).executeTakeFirst());
   } else {
     for (const t of await k.selectFrom('tickets').select(['id', 'description']).where('id', 'in', expiredTickets).execute()) {
-      // Each ticket its own random id: kept tickets still count in statistics, but link to nobody.
-      await k.updateTable('tickets').set({
-        citizen_id: `${PSEUDONYM_PREFIX}${randomUUID()}`, conversation_id: 'anon', contact: null, attributes: null, external_token: null,
-        description: redactForModel(t.description),
-      }).where('id', '=', t.id).execute();
-      await k.deleteFrom('ticket_attachments').where('ticket_id', '=', t.id).execute();
+      await pseudonymiseTicket(db, t.id, redactForModel(t.description));
       ticketsPseudonymised++;
     }
   }
@@ -74,7 +71,21 @@ export async function applyRetention(db: Db, mediaDir: string, policy: Retention
   await k.deleteFrom('citizen_preferences').where('citizen_id', 'not in', k.selectFrom('citizens').select('id')).execute();
 
   const files = await removeOldFiles(db, mediaDir, now.getTime() - policy.attachmentsDays * DAY_MS);
-  return { messages, conversations, handoffs, ticketsPseudonymised, ticketsDeleted, identities, citizens, files };
+  // The audit log keeps the last pruned entry's hash as its anchor: what remains still verifies.
+  const auditEntries = await new AuditLog(db).prune(new Date(now.getTime() - policy.auditDays * DAY_MS));
+  return { messages, conversations, handoffs, ticketsPseudonymised, ticketsDeleted, identities, citizens, files, auditEntries };
+}
+
+/**
+ * A ticket kept as an administrative record that links to nobody: its own random citizen id (it still
+ * counts in statistics), no conversation, contact, answers or back-office token, `description` in place of
+ * the citizen's words, no photos. Retention passes the text with personal data taken out; erasure, none.
+ */
+export async function pseudonymiseTicket(db: Db, ticketId: number, description: string): Promise<void> {
+  await db.kysely.updateTable('tickets').set({
+    citizen_id: `${PSEUDONYM_PREFIX}${randomUUID()}`, conversation_id: 'anon', contact: null, attributes: null, external_token: null, description,
+  }).where('id', '=', ticketId).execute();
+  await db.kysely.deleteFrom('ticket_attachments').where('ticket_id', '=', ticketId).execute();
 }
 
 /** Media files stored before `cutoffMs`, except photos a kept ticket still links to (back offices open them). */

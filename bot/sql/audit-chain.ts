@@ -26,11 +26,19 @@ export interface ChainedFields {
   handoffId: string | null;
   ticketReference: string | null;
   ip: string | null;
+  /** JSON counts that go with some entries (data.erase: what was removed); absent or null for most. */
+  detail?: string | null;
 }
 
-/** A JSON array in a fixed order: unambiguous (strings are quoted and escaped), and the same on every platform. */
+/**
+ * A JSON array in a fixed order: unambiguous (strings are quoted and escaped), and the same on every
+ * platform. `detail` came later: it is appended only when present, so entries without it keep the
+ * hashes they were stored with.
+ */
 export function canonical(e: ChainedFields): string {
-  return JSON.stringify([e.seq, e.at, e.agentId, e.agentRole, e.action, e.citizenId, e.conversationId, e.handoffId, e.ticketReference, e.ip]);
+  const fields: unknown[] = [e.seq, e.at, e.agentId, e.agentRole, e.action, e.citizenId, e.conversationId, e.handoffId, e.ticketReference, e.ip];
+  if (e.detail !== undefined && e.detail !== null) fields.push(e.detail);
+  return JSON.stringify(fields);
 }
 
 /** The hash of an entry following the one whose hash is `previous`. */

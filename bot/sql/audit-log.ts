@@ -17,6 +17,8 @@ export interface AuditRecord {
   ticketReference?: string;
   /** The caller's address as express sees it (req.ip, which respects TRUST_PROXY). */
   ip?: string;
+  /** Counts that go with the entry (data.erase: how many of what was removed), never content. */
+  detail?: Record<string, number>;
 }
 
 /** A stored entry: its chained fields and its hash. */
@@ -37,6 +39,12 @@ export type AuditVerification =
   | { ok: true; count: number; head: string }
   | { ok: false; count: number; brokenAt: number; reason: string };
 
+/** Where the kept chain starts once older entries were pruned: the last pruned entry's seq and hash. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
+
 interface AuditLogTable {
   seq: number | string;
   at: string;
@@ -48,9 +56,17 @@ interface AuditLogTable {
   handoff_id: string | null;
   ticket_reference: string | null;
   ip: string | null;
+  detail: string | null;
   hash: string;
 }
-type AuditDb = Kysely<{ audit_log: AuditLogTable }>;
+interface AuditAnchorTable {
+  id: number;
+  seq: number | string;
+  hash: string;
+  pruned_at: string;
+}
+type AuditTables = { audit_log: AuditLogTable; audit_anchor: AuditAnchorTable };
+type AuditDb = Kysely<AuditTables>;
 type AuditRow = AuditLogTable;
 
 /** The first of the two keys of the PostgreSQL advisory lock of the chain ('AUDI'); the second is the schema's. */
@@ -75,7 +91,7 @@ export class AuditLog {
 
   constructor(private readonly db: Db, opts: AuditLogOptions = {}) {
     // The table is this module's own: typed here rather than in the shared schema-types.ts.
-    this.kysely = db.kysely.withTables<{ audit_log: AuditLogTable }>() as unknown as AuditDb;
+    this.kysely = db.kysely.withTables<AuditTables>() as unknown as AuditDb;
     this.clock = opts.clock ?? systemClock;
   }
 
@@ -87,13 +103,16 @@ export class AuditLog {
   async record(r: AuditRecord): Promise<AuditEntry> {
     return this.kysely.transaction().execute(async (trx) => {
       await this.lockChain(trx);
-      const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      // An empty log after a prune continues from its anchor, not from the genesis.
+      const head = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+        ?? await trx.selectFrom('audit_anchor').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
       const fields: ChainedFields = {
         seq: head ? Number(head.seq) + 1 : 1,
         at: new Date(this.clock()).toISOString(),
         agentId: r.actor.id, agentRole: r.actor.role, action: r.action,
         citizenId: r.citizenId ?? null, conversationId: r.conversationId ?? null, handoffId: r.handoffId ?? null,
         ticketReference: r.ticketReference ?? null, ip: r.ip ?? null,
+        ...(r.detail ? { detail: JSON.stringify(r.detail) } : {}),
       };
       const entry = { ...fields, hash: chainHash(head?.hash ?? GENESIS_HASH, fields) };
       await trx.insertInto('audit_log').values(toRow(entry)).execute();
@@ -112,7 +131,7 @@ export class AuditLog {
    *   chain. The advisory lock is released at commit or rollback, and keyed by schema, so several bots in
    *   one database keep separate chains without waiting for each other.
    */
-  private async lockChain(trx: Transaction<{ audit_log: AuditLogTable }>): Promise<void> {
+  private async lockChain(trx: Transaction<AuditTables>): Promise<void> {
     if (this.db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(current_schema()))`.execute(trx);
   }
 
@@ -144,23 +163,50 @@ export class AuditLog {
    * previous hash (an entry altered, inserted or moved).
    */
   async verify(): Promise<AuditVerification> {
-    let previous = GENESIS_HASH;
-    let expected = 1;
+    const anchor = await this.anchor();
+    let previous = anchor?.hash ?? GENESIS_HASH;
+    const base = anchor?.seq ?? 0;
+    let expected = base + 1;
     for (;;) {
       const rows = await this.kysely.selectFrom('audit_log').selectAll().where('seq', '>=', expected).orderBy('seq').limit(PAGE).execute();
       for (const row of rows) {
         const e = fromRow(row);
         if (e.seq !== expected) {
-          return { ok: false, count: expected - 1, brokenAt: e.seq, reason: `entry ${e.seq} follows entry ${expected - 1}: ${e.seq - expected} entr${e.seq - expected === 1 ? 'y' : 'ies'} missing` };
+          return { ok: false, count: expected - 1 - base, brokenAt: e.seq, reason: `entry ${e.seq} follows entry ${expected - 1}: ${e.seq - expected} entr${e.seq - expected === 1 ? 'y' : 'ies'} missing` };
         }
         if (chainHash(previous, e) !== e.hash) {
-          return { ok: false, count: expected - 1, brokenAt: e.seq, reason: `entry ${e.seq} does not match its hash: altered, inserted or moved` };
+          return { ok: false, count: expected - 1 - base, brokenAt: e.seq, reason: `entry ${e.seq} does not match its hash: altered, inserted or moved` };
         }
         previous = e.hash;
         expected++;
       }
-      if (rows.length < PAGE) return { ok: true, count: expected - 1, head: previous };
+      if (rows.length < PAGE) return { ok: true, count: expected - 1 - base, head: previous };
     }
+  }
+
+  /** The anchor left by the last prune, if entries were ever pruned. */
+  async anchor(): Promise<AuditAnchor | undefined> {
+    const row = await this.kysely.selectFrom('audit_anchor').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+    return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+  }
+
+  /**
+   * Deletes the entries recorded before `before` (the retention period, catalog
+   * `privacy.retention.auditDays`) and keeps the last deleted entry's seq and hash as the chain's anchor,
+   * in one transaction under the chain's lock: what remains still verifies from the anchor, and a gap
+   * or an altered entry among what remains is still found. Returns how many entries went.
+   */
+  async prune(before: Date): Promise<number> {
+    return this.kysely.transaction().execute(async (trx) => {
+      await this.lockChain(trx);
+      const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).where('at', '<', before.toISOString()).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      if (!last) return 0;
+      const deleted = await trx.deleteFrom('audit_log').where('seq', '<=', last.seq).executeTakeFirst();
+      const anchor = { seq: last.seq, hash: last.hash, pruned_at: new Date(this.clock()).toISOString() };
+      await trx.insertInto('audit_anchor').values({ id: 1, ...anchor })
+        .onConflict((oc) => oc.column('id').doUpdateSet(anchor)).execute();
+      return Number(deleted.numDeletedRows);
+    });
   }
 
   private filtered(f: AuditFilter) {
@@ -177,7 +223,7 @@ export class AuditLog {
 function toRow(e: AuditEntry): AuditRow {
   return {
     seq: e.seq, at: e.at, agent_id: e.agentId, agent_role: e.agentRole, action: e.action, citizen_id: e.citizenId,
-    conversation_id: e.conversationId, handoff_id: e.handoffId, ticket_reference: e.ticketReference, ip: e.ip, hash: e.hash,
+    conversation_id: e.conversationId, handoff_id: e.handoffId, ticket_reference: e.ticketReference, ip: e.ip, detail: e.detail ?? null, hash: e.hash,
   };
 }
 
@@ -186,5 +232,6 @@ function fromRow(r: AuditRow): AuditEntry {
     // PostgreSQL's bigint arrives as a string.
     seq: Number(r.seq), at: r.at, agentId: r.agent_id, agentRole: r.agent_role, action: r.action, citizenId: r.citizen_id,
     conversationId: r.conversation_id, handoffId: r.handoff_id, ticketReference: r.ticket_reference, ip: r.ip, hash: r.hash,
+    ...(r.detail !== null ? { detail: r.detail } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { TICKET_STATES } from '../../connectors/connector';
 import { DependencyUnavailableError } from '../errors';
 import { searchMigration } from './search-migration';
 import { auditLogMigration } from './audit-migration';
+import { dataRightsMigration } from './data-rights-migration';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -270,6 +271,8 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     '2026_12_04_000_search': searchMigration(dialect),
     // The tamper-evident audit log of access to citizens' data (issue 15 part 4).
     '2026_12_04_010_audit_log': auditLogMigration(),
+    // Erasure requests, the audit log's retention anchor and its entries' counts (issue 15 part 4).
+    '2026_12_04_020_data_rights': dataRightsMigration(),
   };
 }
 

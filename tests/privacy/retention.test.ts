@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueueEvents } from 'bullmq';
 import { RetentionSchema } from '../../catalog/schema';
+import { sql } from 'kysely';
+import { AuditLog } from '../../bot/sql/audit-log';
 import { HistoryStore } from '../../bot/sql/history-store';
 import { createLogger } from '../../bot/logger';
 import { applyRetention, PSEUDONYM_PREFIX } from '../../privacy/retention';
@@ -80,7 +82,7 @@ describe.each(DIALECTS)('applyRetention on $dialect', ({ open }) => {
 
   it('removes what is past its period, pseudonymises old finished tickets, keeps the rest, and a second run changes nothing', async () => {
     const report = await applyRetention(t.db, mediaDir, policy, NOW);
-    expect(report).toEqual({ messages: 2, conversations: 1, handoffs: 1, ticketsPseudonymised: 1, ticketsDeleted: 0, identities: 1, citizens: 0, files: 1 });
+    expect(report).toEqual({ messages: 2, conversations: 1, handoffs: 1, ticketsPseudonymised: 1, ticketsDeleted: 0, identities: 1, citizens: 0, files: 1, auditEntries: 0 });
     const k = t.db.kysely;
     expect((await k.selectFrom('messages').select('text').execute()).map((m) => m.text)).toEqual(['reciente']);
     expect((await k.selectFrom('handoffs').select('id').orderBy('id').execute()).map((h) => h.id)).toEqual(['h-new', 'h-open']);
@@ -99,7 +101,7 @@ describe.each(DIALECTS)('applyRetention on $dialect', ({ open }) => {
     expect(existsSync(join(mediaDir, 'BBBBBBBBBBBBBBBBBBBBBBBB.png.owner'))).toBe(false);
     expect(existsSync(join(mediaDir, 'CCCCCCCCCCCCCCCCCCCCCCCC.json'))).toBe(true);
 
-    expect(await applyRetention(t.db, mediaDir, policy, NOW)).toEqual({ messages: 0, conversations: 0, handoffs: 0, ticketsPseudonymised: 0, ticketsDeleted: 0, identities: 0, citizens: 0, files: 0 });
+    expect(await applyRetention(t.db, mediaDir, policy, NOW)).toEqual({ messages: 0, conversations: 0, handoffs: 0, ticketsPseudonymised: 0, ticketsDeleted: 0, identities: 0, citizens: 0, files: 0, auditEntries: 0 });
   });
 
   it('deletes old finished tickets instead when the city says so, and then the citizen with nothing left', async () => {
@@ -110,6 +112,48 @@ describe.each(DIALECTS)('applyRetention on $dialect', ({ open }) => {
     expect(await k.selectFrom('tickets').select('id').execute()).toEqual([]);
     expect(await k.selectFrom('ticket_attachments').select('id').execute()).toEqual([]);
     expect((await k.selectFrom('citizens').select('id').execute()).map((c) => c.id)).toEqual(['new']);
+  });
+});
+
+describe.each(DIALECTS)('audit log retention on $dialect', ({ open }) => {
+  it('prunes entries past auditDays, keeps the last pruned hash as the anchor, and what remains (and what follows) still verifies', async () => {
+    const t = await open();
+    const mediaDir = mkdtempSync(join(tmpdir(), 'retention-'));
+    try {
+      let now = new Date(daysAgo(100));
+      const audit = new AuditLog(t.db, { clock: () => now.getTime() });
+      const actor = { id: 'a-1', role: 'admin' as const };
+      for (const [at, citizenId] of [[100, 'c-1'], [50, 'c-2'], [20, 'c-3'], [5, 'c-4']] as const) {
+        now = new Date(daysAgo(at));
+        await audit.record({ actor, action: 'citizen.view', citizenId });
+      }
+      const report = await applyRetention(t.db, mediaDir, { ...policy, auditDays: 30 }, NOW);
+      expect(report.auditEntries).toBe(2);
+      const kept = (await audit.list({}, { limit: 10, offset: 0 })).items;
+      expect(kept.map((e) => [e.seq, e.citizenId])).toEqual([[4, 'c-4'], [3, 'c-3']]);
+      expect(await audit.anchor()).toEqual({ seq: 2, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(await audit.verify()).toEqual({ ok: true, count: 2, head: kept[0]!.hash });
+
+      // The chain goes on from the kept head; tampering with what remains is still found.
+      now = NOW;
+      await audit.record({ actor, action: 'data.erase', citizenId: 'c-5', detail: { messages: 3 } });
+      expect(await audit.verify()).toMatchObject({ ok: true, count: 3 });
+      await sql`update audit_log set citizen_id = 'c-9' where seq = 3`.execute(t.db.kysely);
+      expect(await audit.verify()).toMatchObject({ ok: false, brokenAt: 3 });
+      await sql`update audit_log set citizen_id = 'c-3' where seq = 3`.execute(t.db.kysely);
+      await sql`delete from audit_log where seq = 3`.execute(t.db.kysely);
+      expect(await audit.verify()).toMatchObject({ ok: false, brokenAt: 4 });
+
+      // Everything pruned: the next entry continues from the anchor.
+      await applyRetention(t.db, mediaDir, { ...policy, auditDays: 1 }, new Date(NOW.getTime() + 10 * 86_400_000));
+      expect(await audit.list({}, { limit: 10, offset: 0 })).toEqual({ items: [], total: 0 });
+      await audit.record({ actor, action: 'audit.view' });
+      expect(await audit.verify()).toMatchObject({ ok: true, count: 1 });
+      expect((await audit.list({}, { limit: 1, offset: 0 })).items[0]!.seq).toBe(6);
+    } finally {
+      await t.drop();
+      rmSync(mediaDir, { recursive: true, force: true });
+    }
   });
 });
 
