@@ -4,6 +4,7 @@ import { DependencyUnavailableError } from '../errors';
 import { searchMigration } from './search-migration';
 import { auditLogMigration } from './audit-migration';
 import { dataRightsMigration } from './data-rights-migration';
+import { deskMigration } from './desk-migration';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -273,6 +274,8 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     '2026_12_04_010_audit_log': auditLogMigration(),
     // Erasure requests, the audit log's retention anchor and its entries' counts (issue 15 part 4).
     '2026_12_04_020_data_rights': dataRightsMigration(),
+    // The ended-conversations history's index and supervisors' canned responses (issue 15 part 1).
+    '2026_12_04_030_desk': deskMigration(),
   };
 }
 

@@ -29,6 +29,7 @@ export interface DatabaseSchema {
   satisfaction: SatisfactionTable;
   citizen_preferences: CitizenPreferencesTable;
   classifier_corrections: ClassifierCorrectionsTable;
+  canned_responses: CannedResponsesTable;
 }
 
 /** One person, whatever channels they use. */
@@ -246,4 +247,19 @@ export interface ClassifierCorrectionsTable {
   ticket_reference: string | null;
   agent_id: string;
   created_at: string;
+}
+
+
+/** A supervisor's edit of one of their team's canned responses in one language (the catalog's are the defaults). */
+export interface CannedResponsesTable {
+  team: string;
+  locale: Locale;
+  /** The catalog's code it replaces, or a new one. */
+  code: string;
+  title: string;
+  text: string;
+  /** 1: withdrawn for this team and language (a catalog response the team does not use). */
+  hidden: number;
+  updated_by: string;
+  updated_at: string;
 }

@@ -124,6 +124,7 @@ describe('openDatabase on PostgreSQL', () => {
         'agents',
         'audit_anchor',
         'audit_log',
+        'canned_responses',
         'channel_identities',
         'citizen_preferences',
         'citizens',
