@@ -280,6 +280,13 @@ export class NoVideoCallError extends AppError {
   readonly httpStatus = 409;
 }
 
+/** Agent console: an erasure cannot go ahead: its request was already decided, or the citizen is still in a conversation with a person. */
+export class ErasureBlockedError extends AppError {
+  readonly code = 'E_ERASURE_BLOCKED';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}
+
 /**
  * What an answer says instead of an unexpected error (a bug, a library's own error): the cause is
  * logged, never sent.

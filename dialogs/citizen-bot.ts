@@ -44,6 +44,7 @@ export interface CitizenBotDeps {
   understanding?: EngineDeps['understanding'];
   /** Citizens' copies of their own data; without it the bot sends them to a person. */
   citizenData?: EngineDeps['citizenData'];
+  erasure?: EngineDeps['erasure'];
 }
 
 export { HANDOFF_ENDED, type HandoffEnded } from './handoff-ended';
@@ -74,6 +75,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
     ...(options.understanding ? { understanding: options.understanding } : {}),
     ...(options.citizenData ? { citizenData: options.citizenData } : {}),
+    ...(options.erasure ? { erasure: options.erasure } : {}),
   };
   // Staged: in a queue worker, state is written with the turn's journal in one step (turns/turn-state).
   const conversationState = new StagedConversationState(options.storage);

@@ -13,6 +13,7 @@ export const DIALOG = {
   language: 'language',
   linkPhone: 'linkPhone',
   myData: 'myData',
+  eraseData: 'eraseData',
   handoff: 'handoff',
   csat: 'csat',
   answerQuestion: 'answerQuestion',

@@ -143,6 +143,12 @@ export interface CitizenDataPort {
   copyFor(citizenId: string, locale: Locale): Promise<Attachment[]>;
 }
 
+/** Requests to erase a citizen's data (GDPR art. 17), reviewed by an admin in the console. */
+export interface ErasurePort {
+  /** Stores a pending request (or finds the one already pending); the outcome is told on this conversation. */
+  request(target: { citizenId: string; channel: string; conversationId: string; userId?: string; locale: Locale }): Promise<unknown>;
+}
+
 export interface EngineDeps {
   catalog: Catalog;
   classifier: EngineClassifier;
@@ -159,4 +165,6 @@ export interface EngineDeps {
   understanding?: Understanding;
   /** Copies of citizens' data (absent: the bot says an agent can provide one). */
   citizenData?: CitizenDataPort;
+  /** Erasure requests (absent: the bot says a person can take the request). */
+  erasure?: ErasurePort;
 }

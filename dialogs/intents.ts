@@ -61,6 +61,14 @@ const MY_DATA = wholeWords([
 ]);
 const MAX_MY_DATA_WORDS = 12;
 
+// Erasure of the citizen's data (GDPR art. 17): a verb of deleting and, a few words later, their data
+// ("quiero que borréis mis datos", "esborreu les meves dades", "delete my data", "remove all my personal
+// information"), or the right's own name. Checked before a copy: "borrar mis datos personales" names both.
+const ERASE_DATA = /\b(?:borr|elimin|suprim|esborr|delet|eras|remov|wipe)\w*(?: \S+){0,4}? (?:datos|dades|data|informacion|informacio|information)\b/;
+const ERASE_RIGHT = wholeWords([
+  'derecho al olvido', 'derecho de supresion', 'olvidadme', 'olvidame', 'dret a l oblit', 'dret de supressio', 'oblideu me', 'right to be forgotten', 'right to erasure', 'forget me',
+]);
+
 // Status updates we send unasked: off and on again (whole-message commands).
 const UPDATES_OFF = new Set([
   'no quiero avisos', 'no quiero mas avisos', 'no me avises mas', 'desactivar avisos', 'dejar de recibir avisos', 'sin avisos', 'stop avisos',
@@ -104,6 +112,7 @@ export type Command =
   | { kind: 'report' }
   | { kind: 'linkPhone' }
   | { kind: 'myData' }
+  | { kind: 'eraseData' }
   | { kind: 'human' }
   | { kind: 'updates'; on: boolean };
 
@@ -183,6 +192,7 @@ export function commandIn(text: string): Command | undefined {
   if (c === '/tickets' || c === '/status' || matchesMenu(c, 'menu.myTickets')) return { kind: 'myTickets' };
   if (c === '/report' || c === '/new' || matchesMenu(c, 'menu.report')) return { kind: 'report' };
   if (c === '/link' || LINK_PHONE.has(c)) return { kind: 'linkPhone' };
+  if (c === '/erase' || c === '/forgetme' || (words <= MAX_MY_DATA_WORDS && (ERASE_DATA.test(c) || containsAny(c, ERASE_RIGHT)))) return { kind: 'eraseData' };
   if (c === '/mydata' || (words <= MAX_MY_DATA_WORDS && containsAny(c, MY_DATA))) return { kind: 'myData' };
   if (UPDATES_OFF.has(c)) return { kind: 'updates', on: false };
   if (UPDATES_ON.has(c)) return { kind: 'updates', on: true };

@@ -20,6 +20,7 @@ import { looksLikeQuestion } from './knowledge/question-shape';
 import { languageDialog } from './language-dialog';
 import { LinkPhoneDialog } from './link-phone-dialog';
 import { myDataDialog } from './my-data-dialog';
+import { eraseDataDialog } from './erase-data-dialog';
 import { MyTicketsDialog } from './my-tickets-dialog';
 import { t } from './i18n';
 import { withMenu } from './menu';
@@ -58,6 +59,7 @@ export class RootDialog extends ComponentDialog {
     this.addDialog(new SmallTalkDialog(deps));
     this.addDialog(new LinkPhoneDialog(deps));
     this.addDialog(myDataDialog(deps));
+    this.addDialog(eraseDataDialog(deps));
     this.addDialog(languageDialog(deps, profiles));
     this.addDialog(new ChoiceAsk(PROMPT.choice, deps.catalog));
   }
@@ -95,6 +97,7 @@ export class RootDialog extends ComponentDialog {
     if (command?.kind === 'myTickets') return dc.beginDialog(DIALOG.myTickets);
     if (command?.kind === 'linkPhone') return dc.beginDialog(DIALOG.linkPhone);
     if (command?.kind === 'myData') return dc.beginDialog(DIALOG.myData);
+    if (command?.kind === 'eraseData') return dc.beginDialog(DIALOG.eraseData);
     if (command?.kind === 'updates' && this.preferences) return this.setUpdates(dc, command.on);
     const point = locationOf(activity);
     const photos = attachmentsOf(activity);

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AuditLog } from '../bot/sql/audit-log';
+import type { Kysely } from 'kysely';
 import type { Db } from '../bot/sql/database';
+import type { DatabaseSchema } from '../bot/sql/schema-types';
 import type { Retention } from '../catalog/schema';
 import { redactForModel } from '../dialogs/llm-safety/redact';
 
@@ -53,7 +55,7 @@ export async function applyRetention(db: Db, mediaDir: string, policy: Retention
     ticketsDeleted = count(await k.deleteFrom('tickets').where('id', 'in', expiredTickets).executeTakeFirst());
   } else {
     for (const t of await k.selectFrom('tickets').select(['id', 'description']).where('id', 'in', expiredTickets).execute()) {
-      await pseudonymiseTicket(db, t.id, redactForModel(t.description));
+      await pseudonymiseTicket(k, t.id, redactForModel(t.description));
       ticketsPseudonymised++;
     }
   }
@@ -81,11 +83,11 @@ export async function applyRetention(db: Db, mediaDir: string, policy: Retention
  * counts in statistics), no conversation, contact, answers or back-office token, `description` in place of
  * the citizen's words, no photos. Retention passes the text with personal data taken out; erasure, none.
  */
-export async function pseudonymiseTicket(db: Db, ticketId: number, description: string): Promise<void> {
-  await db.kysely.updateTable('tickets').set({
+export async function pseudonymiseTicket(k: Kysely<DatabaseSchema>, ticketId: number, description: string): Promise<void> {
+  await k.updateTable('tickets').set({
     citizen_id: `${PSEUDONYM_PREFIX}${randomUUID()}`, conversation_id: 'anon', contact: null, attributes: null, external_token: null, description,
   }).where('id', '=', ticketId).execute();
-  await db.kysely.deleteFrom('ticket_attachments').where('ticket_id', '=', ticketId).execute();
+  await k.deleteFrom('ticket_attachments').where('ticket_id', '=', ticketId).execute();
 }
 
 /** Media files stored before `cutoffMs`, except photos a kept ticket still links to (back offices open them). */

@@ -1,6 +1,7 @@
 import type { AgentRole, AgentView } from '../protocol';
 import { seg } from './api';
 import { AuditView } from './audit';
+import { ErasureView } from './erasure';
 import type { Ctx } from './context';
 import { field, fill, h, select } from './dom';
 import { errorText } from './format';
@@ -28,16 +29,19 @@ export class AdminView {
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
   private readonly editHost = h('div');
   private agents: AgentView[] = [];
+  private readonly erasures: ErasureView;
 
   constructor(private readonly ctx: Ctx) {
+    this.erasures = new ErasureView(ctx);
     this.el = h('section', { class: 'view admin', id: 'view-admin', role: 'tabpanel', 'aria-labelledby': 'admin-title', 'data-testid': 'admin-view', hidden: true },
       h('h2', { id: 'admin-title', text: T.admin.title }), this.status, this.error, this.list, this.editHost, this.createForm(),
-      new AuditView(ctx, () => this.agents).el);
+      this.erasures.el, new AuditView(ctx, () => this.agents).el);
   }
 
   setActive(active: boolean): void {
     this.el.hidden = !active;
     if (active) void this.load();
+    if (active) void this.erasures.load();
   }
 
   private async load(): Promise<void> {

@@ -2,6 +2,7 @@ import type { Citizen360, TicketView } from '../protocol';
 import type { Ctx } from './context';
 import { seg } from './api';
 import { correctionControl } from './correction';
+import { eraseCitizenControl } from './erasure';
 import { h } from './dom';
 import { channelBadge, statusName, typeName, when } from './format';
 import { T } from './i18n';
@@ -15,6 +16,7 @@ export function renderCitizen(citizen: Citizen360, ctx: Ctx, currentConversation
     h('h2', { id: 'citizen-title', text: T.citizen.title }),
     h('p', { class: 'citizen-name', text: citizen.name ?? T.conv.anonymous }),
     ctx.me.agent.role === 'admin' ? dataCopyLinks(citizen.citizenId) : undefined,
+    ctx.me.agent.role === 'admin' ? eraseCitizenControl(ctx, citizen.citizenId) : undefined,
     block(T.citizen.identities, citizen.identities.map((i) =>
       h('li', {}, channelBadge(i.channel), ' ', h('span', { class: 'muted', text: i.verified ? T.citizen.verified : T.citizen.unverified })))),
     block(T.citizen.tickets, [...citizen.tickets].sort(byUpdatedDesc).map((t) => ticketItem(t, ctx))),

@@ -17,6 +17,7 @@ button:hover:not(:disabled){border-color:var(--accent)}
 button:disabled{cursor:not-allowed;opacity:.55}
 button.primary{background:var(--accent);border-color:var(--accent);color:#fff}
 button.primary:hover:not(:disabled){background:var(--accent-d)}
+button.danger{background:#fff;border-color:var(--hazard);color:var(--hazard);font-weight:600}
 button.small{padding:3px 8px;font-size:13px}
 button.icon{border:0;background:none;font-size:20px;line-height:1;padding:2px 8px}
 :focus-visible{outline:3px solid var(--focus);outline-offset:2px}

@@ -59,6 +59,19 @@ describe('commands that start something', () => {
     expect(commandIn('la farola de mi calle no funciona')).toBeUndefined();
   });
 
+  it('recognizes a request to erase one\'s data in every language, before a copy, and not a report about erasing something else', () => {
+    for (const text of [
+      'quiero que borréis mis datos', 'Quiero que borren todos mis datos personales, por favor', 'eliminad mis datos', 'borrar mis datos', 'derecho al olvido',
+      'esborreu les meves dades', 'vull que esborreu totes les meves dades', 'elimineu les meves dades',
+      'delete my data', 'Please erase all my personal data', 'remove my information', 'right to be forgotten', '/erase',
+    ]) {
+      expect(commandIn(text), text).toEqual({ kind: 'eraseData' });
+    }
+    expect(commandIn('quiero una copia de mis datos')).toEqual({ kind: 'myData' });
+    expect(commandIn('han borrado el paso de cebra de la calle Mayor y nadie ve por dónde cruzar')).toBeUndefined();
+    expect(commandIn('hay pintadas en la fachada del colegio, ¿podéis borrarlas?')).toBeUndefined();
+  });
+
   it('recognizes the greeting buttons and their language', () => {
     expect(commandIn('Hacer un reclamo')).toEqual({ kind: 'report' });
     expect(commandIn('Veure els meus tiquets')).toEqual({ kind: 'myTickets' });

@@ -1,0 +1,136 @@
+import { sql } from 'kysely';
+import type { Db } from '../bot/sql/database';
+import { pseudonymiseTicket } from './retention';
+
+/** What an erasure removed (or, before it runs, would remove) from SQL: counts only, never content. */
+export interface SqlErasureCounts {
+  messages: number;
+  conversations: number;
+  identities: number;
+  handoffs: number;
+  tickets: number;
+  ticketPhotos: number;
+  corrections: number;
+}
+
+/**
+ * What identifies a citizen outside SQL, read before their rows go: the ids their Redis keys and queued
+ * jobs are named or filled with, the words they wrote (which the bot's replies and dialog state may
+ * quote), and their media files.
+ */
+export interface CitizenTraces {
+  /** Citizen id, channel user ids, conversation keys and channel conversation ids, handoff ids. */
+  ids: string[];
+  /** Texts the citizen wrote (messages, ticket descriptions and addresses, contacts, name). */
+  texts: string[];
+  /** Media URLs in their messages and tickets. */
+  mediaUrls: string[];
+}
+
+/** Texts shorter than this are too common to look for in other people's data ("sí", "vale", "hola"). */
+const MIN_TEXT = 8;
+
+/** Reads what `erase` would remove, without removing anything (the admin's review). */
+export async function previewSqlErasure(db: Db, citizenId: string): Promise<SqlErasureCounts> {
+  const { counts } = await gather(db, citizenId);
+  return counts;
+}
+
+/**
+ * Erases a citizen from SQL, in one transaction: their messages, conversations, channel identities,
+ * preferences and record; their conversations with people (events and satisfaction answers go with
+ * them) and the classifier corrections made from them; their WhatsApp Cloud delivery records. Their
+ * tickets stay as administrative records that link to nobody (retention's pseudonymisation, with no
+ * text of theirs and no notes that could quote them). Returns the counts and the traces to look for
+ * elsewhere. Throws nothing for an unknown citizen (counts of zero).
+ */
+export async function eraseFromSql(db: Db, citizenId: string): Promise<{ counts: SqlErasureCounts; traces: CitizenTraces }> {
+  const found = await gather(db, citizenId);
+  const { counts, conversationIds, waIds, handoffIds, ticketIds, references } = found;
+  await db.kysely.transaction().execute(async (trx) => {
+    for (const id of ticketIds) {
+      await pseudonymiseTicket(trx, id, '');
+      await trx.updateTable('tickets').set({ address: null, lat: null, lon: null }).where('id', '=', id).execute();
+      await trx.updateTable('ticket_events').set({ note: null }).where('ticket_id', '=', id).execute();
+    }
+    if (handoffIds.length > 0 || references.length > 0) {
+      await trx.deleteFrom('classifier_corrections').where((eb) => eb.or([
+        ...(handoffIds.length ? [eb('handoff_id', 'in', handoffIds)] : []),
+        ...(references.length ? [eb('ticket_reference', 'in', references)] : []),
+      ])).execute();
+    }
+    if (handoffIds.length) await trx.deleteFrom('handoffs').where('id', 'in', handoffIds).execute();
+    if (waIds.length) await trx.deleteFrom('whatsapp_cloud_messages').where('conversation_id', 'in', waIds).execute();
+    if (conversationIds.length) {
+      await trx.deleteFrom('messages').where('conversation_id', 'in', conversationIds).execute();
+      await trx.deleteFrom('conversations').where('id', 'in', conversationIds).execute();
+    }
+    await trx.deleteFrom('channel_identities').where('citizen_id', '=', citizenId).execute();
+    await trx.deleteFrom('citizen_preferences').where('citizen_id', '=', citizenId).execute();
+    await trx.deleteFrom('citizens').where('id', '=', citizenId).execute();
+  });
+  // SQLite's full-text index keeps deleted words in its segments until they are merged: merge them now.
+  if (db.dialect === 'sqlite') await sql`insert into messages_fts(messages_fts) values ('optimize')`.execute(db.kysely);
+  return { counts, traces: found.traces };
+}
+
+async function gather(db: Db, citizenId: string) {
+  const k = db.kysely;
+  const [citizen, identities, conversations, handoffs, tickets] = await Promise.all([
+    k.selectFrom('citizens').select('display_name').where('id', '=', citizenId).executeTakeFirst(),
+    k.selectFrom('channel_identities').select(['channel', 'channel_user_id']).where('citizen_id', '=', citizenId).execute(),
+    k.selectFrom('conversations').select(['id', 'channel', 'channel_conversation_id']).where('citizen_id', '=', citizenId).execute(),
+    k.selectFrom('handoffs').select(['id', 'user_id', 'channel_conversation_id', 'conversation_id']).where('citizen_id', '=', citizenId).execute(),
+    k.selectFrom('tickets').select(['id', 'reference', 'description', 'address', 'contact', 'conversation_id']).where('citizen_id', '=', citizenId).execute(),
+  ]);
+  const conversationIds = conversations.map((c) => c.id);
+  const ticketIds = tickets.map((t) => t.id);
+  const [messages, photos, corrections] = await Promise.all([
+    conversationIds.length ? k.selectFrom('messages').select(['direction', 'text', 'attachments']).where('conversation_id', 'in', conversationIds).execute() : [],
+    ticketIds.length ? k.selectFrom('ticket_attachments').select('url').where('ticket_id', 'in', ticketIds).execute() : [],
+    handoffs.length || tickets.length ? k.selectFrom('classifier_corrections').select('id').where((eb) => eb.or([
+      ...(handoffs.length ? [eb('handoff_id', 'in', handoffs.map((h) => h.id))] : []),
+      ...(tickets.length ? [eb('ticket_reference', 'in', tickets.map((t) => t.reference))] : []),
+    ])).execute() : [],
+  ]);
+  const mediaUrls = [
+    ...photos.map((p) => p.url),
+    ...messages.flatMap((m) => (m.attachments ? (JSON.parse(m.attachments) as Array<{ contentUrl?: string }>).flatMap((a) => (a.contentUrl ? [a.contentUrl] : [])) : [])),
+  ];
+  const ids = [
+    citizenId,
+    ...identities.map((i) => i.channel_user_id),
+    ...conversations.flatMap((c) => [c.id, c.channel_conversation_id]),
+    ...handoffs.flatMap((h) => [h.id, h.user_id, h.channel_conversation_id, h.conversation_id]),
+    ...tickets.map((t) => t.conversation_id),
+  ];
+  const texts = [
+    citizen?.display_name,
+    ...messages.filter((m) => m.direction === 'in').map((m) => m.text),
+    ...tickets.flatMap((t) => [t.description, t.address, t.contact]),
+  ];
+  const counts: SqlErasureCounts = {
+    messages: messages.length,
+    conversations: conversations.length,
+    identities: identities.length,
+    handoffs: handoffs.length,
+    tickets: tickets.length,
+    ticketPhotos: photos.length,
+    corrections: corrections.length,
+  };
+  return {
+    counts,
+    conversationIds,
+    ticketIds,
+    handoffIds: handoffs.map((h) => h.id),
+    references: tickets.map((t) => t.reference),
+    waIds: conversations.filter((c) => c.channel === 'whatsapp-cloud').map((c) => c.channel_conversation_id),
+    traces: {
+      ids: unique(ids),
+      texts: unique(texts.flatMap((t) => (t && t.trim().length >= MIN_TEXT ? [t.trim()] : []))),
+      mediaUrls: unique(mediaUrls),
+    },
+  };
+}
+
+const unique = <T>(xs: T[]): T[] => [...new Set(xs.filter((x) => x !== '' && x !== null && x !== undefined))];
