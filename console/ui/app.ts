@@ -10,10 +10,11 @@ import { T } from './i18n';
 import { SearchBox } from './search-box';
 import { Sidebar } from './sidebar';
 import { ConsoleSocket } from './socket';
+import { HistoryView } from './history';
 import { SupervisorView } from './supervisor';
 import { TicketPanel } from './ticket-panel';
 
-type Tab = 'attention' | 'supervisor' | 'admin';
+type Tab = 'attention' | 'history' | 'supervisor' | 'admin';
 
 const LIVE_REFRESH_S = 30;
 
@@ -28,6 +29,7 @@ export class ConsoleApp {
   private readonly conversation: ConversationView;
   private readonly ticket: TicketPanel;
   private readonly citizenHost = h('div', { class: 'citizen-host' });
+  private readonly history: HistoryView;
   private readonly supervisor: SupervisorView | undefined;
   private readonly admin: AdminView | undefined;
   private readonly attention = h('main', { class: 'attention', id: 'view-attention', role: 'tabpanel', 'aria-labelledby': 'tab-attention' });
@@ -50,6 +52,7 @@ export class ConsoleApp {
       dismiss: () => this.dismiss(),
     });
     this.ticket = new TicketPanel(this.ctx, (t) => this.ticketLinked(t));
+    this.history = new HistoryView(this.ctx, { open: (id) => this.openFromTab(id) });
     const role = me.agent.role;
     if (role === 'supervisor' || role === 'admin') this.supervisor = new SupervisorView(this.ctx);
     if (role === 'admin') this.admin = new AdminView(this.ctx);
@@ -66,7 +69,7 @@ export class ConsoleApp {
       h('aside', { class: 'col col-left' }, this.sidebar.el),
       h('div', { class: 'col col-mid' }, this.conversation.el),
       h('aside', { class: 'col col-right', 'aria-label': T.citizen.title }, this.ticket.el, this.citizenHost));
-    fill(this.root, h('div', { class: 'app' }, this.topBar(), this.attention, this.supervisor?.el, this.admin?.el));
+    fill(this.root, h('div', { class: 'app' }, this.topBar(), this.attention, this.history.el, this.supervisor?.el, this.admin?.el));
     let seconds = 0;
     this.ticker = setInterval(() => {
       this.sidebar.tick();
@@ -91,7 +94,7 @@ export class ConsoleApp {
     const me = this.ctx.me.agent;
     const logout = h('button', { type: 'button', 'data-testid': 'logout', text: T.header.logout });
     logout.addEventListener('click', () => void this.logout());
-    const tabs: Array<[Tab, string, string]> = [['attention', T.tabs.attention, 'attention-tab']];
+    const tabs: Array<[Tab, string, string]> = [['attention', T.tabs.attention, 'attention-tab'], ['history', T.tabs.history, 'history-tab']];
     if (this.supervisor) tabs.push(['supervisor', T.tabs.supervisor, 'supervisor-tab']);
     if (this.admin) tabs.push(['admin', T.tabs.admin, 'admin-tab']);
     const nav = h('div', { class: 'tabs', role: 'tablist', 'aria-label': T.header.tabs, hidden: tabs.length < 2 });
@@ -110,8 +113,15 @@ export class ConsoleApp {
   private showTab(tab: Tab): void {
     for (const [t, b] of this.tabs) b.setAttribute('aria-selected', String(t === tab));
     this.attention.hidden = tab !== 'attention';
+    this.history.setActive(tab === 'history');
     this.supervisor?.setActive(tab === 'supervisor');
     this.admin?.setActive(tab === 'admin');
+  }
+
+  /** A conversation opened from another view: back to the attention view, where conversations are shown. */
+  private openFromTab(id: string): void {
+    this.showTab('attention');
+    void this.open(id);
   }
 
   private setOnline(online: boolean): void {

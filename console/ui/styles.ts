@@ -158,6 +158,8 @@ table{border-collapse:collapse;width:100%;margin:12px 0;background:#fff}
 caption{text-align:left;font-weight:700;padding:4px 0}
 th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 thead th{background:#eef2f7}
+.history-filters{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:flex-end}
+.history-filters select,.history-filters input{width:auto}
 @media (max-width:1100px){.attention{grid-template-columns:260px minmax(0,1fr);grid-template-rows:minmax(520px,100%) auto;overflow-y:auto}
  .col-right{grid-column:1/-1;border-left:0;border-top:1px solid var(--line)}}
 @media (max-width:720px){.attention{display:block;overflow-y:auto}.col-mid{height:80vh}.topbar{flex-wrap:wrap}}
