@@ -6,7 +6,7 @@ import type { Kysely, Migration } from 'kysely';
  *   (bot/sql/closed-history.ts).
  * - `canned_responses`: supervisors' edits of their teams' canned responses, per language. The catalog's
  *   responses are the defaults; a row here replaces the catalog's text of the same code, adds a new one,
- *   or (`hidden` = 1) withdraws it (console/canned-store.ts).
+ *   or (`hidden` = 1) withdraws it (bot/sql/canned-store.ts).
  */
 export function deskMigration(): Migration {
   return {
