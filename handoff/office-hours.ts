@@ -25,7 +25,7 @@ function formatter(timezone: string): Intl.DateTimeFormat {
 }
 
 /** The zone's wall clock at instant `ms`, written as if it were UTC (so `wall - ms` is the zone's offset). */
-function wallAsUtc(ms: number, timezone: string): number {
+export function wallAsUtc(ms: number, timezone: string): number {
   const parts = formatter(timezone).formatToParts(new Date(ms));
   const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
@@ -39,7 +39,7 @@ const offsetAt = (ms: number, timezone: string): number => wallAsUtc(ms, timezon
  * Kept on Intl rather than a date library (issue 14): moment-timezone, already here through date-holidays,
  * reads Madrid's 02:30 on the spring-forward Sunday as 03:30 CEST, an hour after the desk really opens.
  */
-function instantOf(wall: number, timezone: string): number {
+export function instantOf(wall: number, timezone: string): number {
   // Offsets a day either side bracket the single DST change that can be near `wall`.
   const offsets = new Set([offsetAt(wall - DAY_MS, timezone), offsetAt(wall + DAY_MS, timezone)]);
   const candidates = [...offsets].map((o) => wall - o).sort((a, b) => a - b);
