@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../bot/logger';
 import type { Connector } from '../connectors/connector';
 import type { Catalog, Locale } from '../catalog/schema';
 import { Profiles, type CitizenProfile } from './citizen-profile';
+import { noticeOnFirstReply } from './privacy-notice';
 import { DIALOG } from './dialog-ids';
 import type { CitizenPreferences, EngineClassifier, EngineDeps, HandoffPort, Hold, PhoneLinks } from './engine-deps';
 import type { HandoffMemo, HandoffOptions } from './handoff-dialog';
@@ -211,6 +212,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
       });
       try {
         ctx.turnState.set(LOCALE, await resolveLocale(ctx));
+        await noticeOnFirstReply(ctx, deps.catalog.privacy.notice, profiles);
         const a = ctx.activity;
         const hold = deps.handoff && a.type === ActivityTypes.Message ? await holdOf(ctx, deps.handoff) : undefined;
         if (hold) await heldTurn(ctx, deps.handoff!, hold);

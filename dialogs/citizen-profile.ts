@@ -8,6 +8,8 @@ export interface CitizenProfile {
   locale?: Locale;
   /** True once the citizen picked a language explicitly; detection never overrides a choice. */
   localeChosen?: boolean;
+  /** True once the privacy notice went with a reply (dialogs/privacy-notice.ts). */
+  privacyNoticeSent?: boolean;
 }
 
 /** Reads and updates the citizen's profile for one turn; saved with the rest of the state. */
@@ -22,6 +24,11 @@ export class Profiles {
   async chooseLocale(ctx: TurnContext, locale: Locale): Promise<void> {
     await this.accessor.set(ctx, { ...(await this.get(ctx)), locale, localeChosen: true });
     ctx.turnState.set(LOCALE, locale);
+  }
+
+  /** The privacy notice was sent: never again to this citizen on this channel. */
+  async noticeSent(ctx: TurnContext): Promise<void> {
+    await this.accessor.set(ctx, { ...(await this.get(ctx)), privacyNoticeSent: true });
   }
 
   /** Remembers a detected language; an explicit choice is kept. */
