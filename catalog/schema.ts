@@ -108,9 +108,18 @@ export const TeamSchema = z
     holidays: z.union([z.array(CivilDate), HolidayCalendarSchema]).default([]),
     /** If nobody claims a waiting conversation within this many minutes, the citizen is told and a ticket is filed. */
     claimWithinMinutes: z.number().positive().default(10),
+    /**
+     * How long a citizen should wait for a person (from entering the queue until an agent takes the
+     * conversation): longer waits are marked "Fuera de objetivo" in the console and counted for supervisors.
+     * Absent: DEFAULT_FIRST_RESPONSE_TARGET_SECONDS.
+     */
+    firstResponseTargetSeconds: z.number().int().positive().optional(),
   })
   .strict();
 export type Team = z.infer<typeof TeamSchema>;
+
+/** A team's first-response target when the catalog gives none: two minutes. */
+export const DEFAULT_FIRST_RESPONSE_TARGET_SECONDS = 120;
 
 /** A canned response agents insert with one click, per language. */
 const CannedSchema = z.object({ code: Code, title: z.string().min(1), texts: Names }).strict();

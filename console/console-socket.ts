@@ -227,7 +227,9 @@ export function receives(s: Pick<AgentSocket, 'agent' | 'open'>, { to, event }: 
       return false;
     }
     if (agentId === s.agent.id || s.open.has(id)) return true;
-    // A conversation's changes go to its team's members (their queue view); its messages only to holder and openers.
+    // A conversation's changes go to its team's members (their queue view); its messages only to holder and
+    // openers, and to those who oversee its team (the supervisors' live desk shows each conversation's last line).
+    if (event.type === 'message') return s.agent.role === 'admin' || (s.agent.role === 'supervisor' && s.agent.teams.includes(team));
     return event.type === 'handoff' && s.agent.teams.includes(team);
   }
   if ('agentId' in to) return to.agentId === s.agent.id;

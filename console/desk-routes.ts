@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { Clock } from '../bot/clock';
 import type { Logger } from '../bot/logger';
 import type { HistoryStore } from '../bot/sql/history-store';
 import type { Catalog } from '../catalog/schema';
@@ -17,8 +18,8 @@ export interface DeskRoutesDeps {
   requireAgent: RequestHandler;
   requireRole: (min: 'supervisor') => RequestHandler;
   log: Logger;
-  /** Injected in tests. @defaultValue () => new Date() */
-  clock?: () => Date;
+  /** Injected in tests. @defaultValue Date.now */
+  clock?: Clock;
 }
 
 const PREVIEW_CHARS = 140;
@@ -33,13 +34,13 @@ const PREVIEW_CHARS = 140;
 export function createDeskRoutes(deps: DeskRoutesDeps): Router {
   const router = express.Router();
   const api = express.Router();
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? Date.now;
   router.use('/console/api', (req, _res, next) => next(req.path === '/supervisor/desk' ? undefined : 'router'), deps.requireAgent, deps.requireRole('supervisor'), api);
 
   api.get('/supervisor/desk', async (_req, res) => {
     const agent = agentOf(res);
     const teams = deps.catalog.teams.filter((t) => agent.role === 'admin' || agent.teams.includes(t.code));
-    const now = clock();
+    const now = new Date(clock());
     const answer: DeskAnswer = { teams: [], items: [] };
     for (const team of teams) {
       const target = firstResponseTargetOf(team);

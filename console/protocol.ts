@@ -61,6 +61,8 @@ export interface TeamView {
   code: string;
   /** In the console's language (Spanish names: agents are civil servants of the city). */
   name: string;
+  /** Longest wait for a person before the console marks it "Fuera de objetivo" (catalog team setting). */
+  firstResponseTargetSeconds: number;
 }
 
 export interface CannedResponse {

@@ -1,6 +1,7 @@
+import type { TeamCanned } from '../../bot/sql/canned-store';
 import type { HandoffView } from '../protocol';
 import type { Ctx } from './context';
-import { field, h, select } from './dom';
+import { field, fill, h, select } from './dom';
 import { errorText } from './format';
 import { T } from './i18n';
 
@@ -27,10 +28,11 @@ export class Composer {
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
   private handoff: HandoffView | undefined;
   private lastTyping = 0;
+  private cannedItems: TeamCanned[] = [];
+  private cannedFor = '';
 
   constructor(private readonly ctx: Ctx, private readonly hooks: ComposerHooks) {
-    this.canned = select({ 'data-testid': 'canned-select' }, T.composer.cannedPick,
-      ctx.me.canned.map((c) => ({ value: c.code, label: c.title })));
+    this.canned = select({ 'data-testid': 'canned-select' }, T.composer.cannedPick, []);
     const reply = h('form', { class: 'composer', 'aria-label': T.composer.label }, this.replySet);
     this.replySet.append(
       h('legend', { class: 'sr', text: T.composer.label }),
@@ -55,6 +57,8 @@ export class Composer {
       this.error.hidden = true;
     }
     this.handoff = handoff;
+    // A transfer to another team changes the list: it is the team's, in the conversation's language.
+    if (handoff && this.cannedFor !== `${handoff.team}/${handoff.locale}`) void this.loadCanned(handoff);
     const holds = handoff !== undefined && this.ctx.holds(handoff);
     this.replySet.disabled = !holds;
     this.hint.hidden = holds;
@@ -112,13 +116,21 @@ export class Composer {
     }
   }
 
+  /** The conversation's team's canned responses in its language (as its supervisors edited them). */
+  private async loadCanned(handoff: HandoffView): Promise<void> {
+    const list = await this.ctx.api.get<{ items: TeamCanned[] }>(`/canned?team=${encodeURIComponent(handoff.team)}&locale=${handoff.locale}`).catch(() => undefined);
+    if (!list || this.handoff?.id !== handoff.id) return; // none to offer, or another conversation is open by now
+    this.cannedFor = `${handoff.team}/${handoff.locale}`;
+    this.cannedItems = list.items;
+    fill(this.canned, h('option', { value: '', text: T.composer.cannedPick }), ...list.items.map((c) => h('option', { value: c.code, text: c.title })));
+  }
+
   /** Puts the canned text, in the conversation's language and signed with my name, at the cursor. */
   private insertCanned(): void {
-    const canned = this.ctx.me.canned.find((c) => c.code === this.canned.value);
+    const canned = this.cannedItems.find((c) => c.code === this.canned.value);
     this.canned.value = '';
     if (!canned) return;
-    const locale = this.handoff?.locale ?? 'es';
-    const text = (canned.texts[locale] || canned.texts.es).split('{agent}').join(this.ctx.me.agent.name);
+    const text = canned.text.split('{agent}').join(this.ctx.me.agent.name);
     this.input.setRangeText(text, this.input.selectionStart, this.input.selectionEnd, 'end');
     this.input.focus();
   }

@@ -3,6 +3,7 @@ import type { Ctx } from './context';
 import { fill, h } from './dom';
 import { channelBadge, channelName, duration, statusName, when } from './format';
 import { T } from './i18n';
+import { lateBadge, markLate } from './response-target';
 
 export interface SidebarHooks {
   open(handoffId: string): void;
@@ -14,6 +15,8 @@ interface Clock {
   el: HTMLElement;
   base: number;
   at: number;
+  /** A waiting conversation's "Fuera de objetivo" badge, its item and its team's target (response-target.ts). */
+  late?: { badge: HTMLElement; item: HTMLElement; target: number };
 }
 
 /**
@@ -128,7 +131,11 @@ export class Sidebar {
   /** Called every second: redraws the waiting clocks. */
   tick(): void {
     const now = Date.now();
-    for (const c of this.clocks) c.el.textContent = duration(c.base + (now - c.at) / 1000);
+    for (const c of this.clocks) {
+      const waited = c.base + (now - c.at) / 1000;
+      c.el.textContent = duration(waited);
+      if (c.late) markLate(c.late.badge, c.late.item, waited, c.late.target);
+    }
   }
 
   private renderQueues(): void {
@@ -153,17 +160,18 @@ export class Sidebar {
   private queueItem(item: QueueItem, at: number): HTMLElement {
     const hazard = item.priority === 1 || item.summary.hazard === true;
     const clock = h('span', { class: 'clock' });
-    this.clocks.push({ el: clock, base: item.waitingSeconds, at });
+    const late = lateBadge();
     const button = h('button', { type: 'button', class: `item${hazard ? ' hazard' : ''}`, 'data-testid': 'queue-item', 'data-handoff-id': item.id },
       h('span', { class: 'line' },
         h('span', { class: 'pos', 'aria-label': T.lists.position(item.position), text: `#${item.position}` }),
         channelBadge(item.channel),
         h('span', { class: 'team-name', text: this.ctx.teamName(item.team) }),
         hazard ? h('span', { class: 'badge badge-hazard', text: `⚠ ${T.lists.hazard}` }) : undefined,
-        h('span', { class: 'wait', title: T.lists.waiting }, h('span', { class: 'sr', text: `${T.lists.waiting} ` }), clock)),
+        h('span', { class: 'wait', title: T.lists.waiting }, h('span', { class: 'sr', text: `${T.lists.waiting} ` }), clock), late),
       h('span', { class: 'name', text: item.citizenName ?? T.conv.anonymous }),
       h('span', { class: 'reason muted', text: T.reasons[item.reason] ?? item.reason }),
       h('span', { class: 'preview', text: item.preview ?? T.lists.noPreview }));
+    this.clocks.push({ el: clock, base: item.waitingSeconds, at, late: { badge: late, item: button, target: this.ctx.responseTarget(item.team) } });
     this.wireOpen(button, item.id);
     return h('li', {}, button);
   }

@@ -3,12 +3,15 @@ import type { Ctx } from './context';
 import { fill, h } from './dom';
 import { duration, errorText, when } from './format';
 import { T } from './i18n';
+import { CannedEditor } from './canned-editor';
+import { DeskLive } from './desk-live';
 
 const MIN_REFRESH_MS = 2000;
 
 /**
- * The supervisor's dashboard: queues per team, agents and their load, handoffs by reason and
- * satisfaction. Refreshed on demand and when a queue changes, at most once every 2 s.
+ * The supervisor's dashboard: the live desk of their teams (desk-live.ts), queues per team, agents and
+ * their load, handoffs by reason and satisfaction, and their teams' canned responses (canned-editor.ts).
+ * Refreshed on demand and when a queue, a conversation or a message changes, at most once every 2 s.
  */
 export class SupervisorView {
   readonly el: HTMLElement;
@@ -20,22 +23,28 @@ export class SupervisorView {
   private pending: ReturnType<typeof setTimeout> | undefined;
   private inFlight = false;
   private again = false;
+  private readonly desk: DeskLive;
+  private readonly canned: CannedEditor;
 
   constructor(private readonly ctx: Ctx) {
+    this.desk = new DeskLive(ctx, () => this.queueChanged());
+    this.canned = new CannedEditor(ctx);
     const refresh = h('button', { type: 'button', 'data-testid': 'supervisor-refresh', text: T.refresh });
     refresh.addEventListener('click', () => void this.refresh());
     this.el = h('section', { class: 'view supervisor', id: 'view-supervisor', role: 'tabpanel', 'aria-labelledby': 'supervisor-title', 'data-testid': 'supervisor-view', hidden: true },
       h('div', { class: 'row' }, h('h2', { id: 'supervisor-title', text: T.supervisor.title }), refresh),
-      this.updated, this.error, this.content);
+      this.updated, this.error, this.desk.el, this.content, this.canned.el);
   }
 
   setActive(active: boolean): void {
     this.active = active;
     this.el.hidden = !active;
-    if (active) void this.refresh();
+    if (!active) return;
+    void this.refresh();
+    this.canned.show();
   }
 
-  /** A queue changed: refresh if the view is on screen, no more than once every 2 s. */
+  /** A queue, a conversation or a message of my teams changed: refresh if the view is on screen, no more than once every 2 s. */
   queueChanged(): void {
     if (!this.active || this.pending) return;
     const wait = Math.max(0, this.lastRefresh + MIN_REFRESH_MS - Date.now());
@@ -57,7 +66,7 @@ export class SupervisorView {
     this.inFlight = true;
     this.lastRefresh = Date.now();
     try {
-      const stats = await this.ctx.api.get<SupervisorStats>('/supervisor');
+      const [stats] = await Promise.all([this.ctx.api.get<SupervisorStats>('/supervisor'), this.desk.refresh()]);
       this.error.hidden = true;
       this.render(stats);
       this.updated.textContent = T.supervisor.updated(when(new Date().toISOString()));

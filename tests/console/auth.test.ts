@@ -16,7 +16,7 @@ import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 
 const CHEAP = { N: 1024, r: 8, p: 1 };
 const PUBLIC_URL = 'https://console.city.example';
-const TEAMS = [{ code: 'aguas', name: 'Aguas' }, { code: 'movilidad', name: 'Movilidad' }];
+const TEAMS = [{ code: 'aguas', name: 'Aguas', firstResponseTargetSeconds: 120 }, { code: 'movilidad', name: 'Movilidad', firstResponseTargetSeconds: 120 }];
 const PASSWORD = 'a long password';
 
 let t: TestDatabase;

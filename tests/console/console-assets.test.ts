@@ -23,7 +23,7 @@ function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ st
 const me: Me = {
   agent: { id: 'a1', email: 'ana@city.test', name: 'Ana García', role: 'agent', teams: ['vias'], maxConcurrent: 3, disabled: false },
   csrf: 'csrf-1',
-  teams: [{ code: 'vias', name: 'Vía pública' }],
+  teams: [{ code: 'vias', name: 'Vía pública', firstResponseTargetSeconds: 120 }],
   canned: [],
   services: [],
 };
