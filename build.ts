@@ -13,7 +13,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { bundleBrowserScript } from './bot/browser-bundle';
 import { WIDGET_SCRIPT } from './channels/webchat/widget-assets';
-import { CONSOLE_SCRIPT } from './console/console-assets';
+import { CHARTS_SCRIPT, CONSOLE_SCRIPT } from './console/console-assets';
 
 const ROOT = import.meta.dirname;
 const OUT = resolve(process.argv[2] ?? join(ROOT, 'dist'));
@@ -53,7 +53,7 @@ async function buildServer(): Promise<void> {
 async function buildBrowserScripts(): Promise<void> {
   const dir = join(OUT, 'public');
   await mkdir(dir, { recursive: true });
-  await Promise.all([WIDGET_SCRIPT, CONSOLE_SCRIPT].map(async (script) => writeFile(join(dir, `${script.name}.js`), await bundleBrowserScript(script))));
+  await Promise.all([WIDGET_SCRIPT, CONSOLE_SCRIPT, CHARTS_SCRIPT].map(async (script) => writeFile(join(dir, `${script.name}.js`), await bundleBrowserScript(script))));
 }
 
 async function copyLuaScripts(): Promise<void> {

@@ -32,6 +32,17 @@ export const CONSOLE_SCRIPT: BrowserScript = {
   what: 'the agent console',
 };
 
+/**
+ * The council dashboards' charts (chart.js, only the bar chart's pieces): a script of its own, loaded by the
+ * statistics view when a supervisor first opens it, so the app every agent loads stays small (chart.js
+ * alone is about 47 KB gzipped). Prebuilt by `npm run build` like the app.
+ */
+export const CHARTS_SCRIPT: BrowserScript = {
+  name: 'console-charts',
+  entry: fileURLToPath(new URL('./ui/stats-charts.ts', import.meta.url)),
+  what: 'the console charts',
+};
+
 /** Bundles the console app from its sources now (see bundleBrowserScript). */
 export async function buildConsole(): Promise<ConsoleBundle> {
   return browserBundleOf(await bundleBrowserScript(CONSOLE_SCRIPT));
@@ -43,20 +54,22 @@ export async function consoleBundleGzipSize(): Promise<number> {
 }
 
 /**
- * Serves `GET /console` (the page: no inline script, strict CSP, never cached, never framed) and
- * `GET /console/app.js` (the app). Loads the app once at start-up (see loadBrowserBundle), so a
+ * Serves `GET /console` and `GET /console/stats` (the page: no inline script, strict CSP, never cached,
+ * never framed), `GET /console/app.js` (the app) and `GET /console/charts.js` (the dashboards' charts). Loads the app once at start-up (see loadBrowserBundle), so a
  * syntax error in it fails the boot rather than an agent's morning. The REST API and the socket are mounted elsewhere.
  *
  * @example
  * app.use(await createConsoleAssets({ title: 'Ajuntament de Vilanova · Atención ciudadana' }));
  */
 export async function createConsoleAssets(opts: ConsoleAssetsOptions): Promise<Router> {
-  const bundle = await loadBrowserBundle(CONSOLE_SCRIPT);
+  const [bundle, charts] = await Promise.all([loadBrowserBundle(CONSOLE_SCRIPT), loadBrowserBundle(CHARTS_SCRIPT)]);
   const page = consolePage(opts.title, bundle.etag.slice(1, 13));
   const headers = { ...pageHeaders(consolePolicy(opts.publicUrl)), 'Cache-Control': 'no-store' };
   const router = express.Router();
   router.get('/console/app.js', (req, res) => sendBrowserBundle(req, res, bundle, false));
-  router.get('/console', (_req, res) => {
+  router.get('/console/charts.js', (req, res) => sendBrowserBundle(req, res, charts, false));
+  // A view's own address (the dashboards) opens the same page; the app shows that view.
+  router.get(['/console', '/console/stats'], (_req, res) => {
     res.set(headers).send(page);
   });
   return router;

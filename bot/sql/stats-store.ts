@@ -175,11 +175,9 @@ export class StatsStore {
   }
 
   private async tickets(from: string, to: string, now: string): Promise<{ tickets: ServiceTickets[]; ticketsAll: ServiceTickets }> {
-    const k = this.db.kysely;
-    const finishedAt = k.selectFrom('ticket_events as e').select((e) => e.fn.min('e.at').as('at'))
-      .whereRef('e.ticket_id', '=', 't.id').where('e.status', 'in', [...FINISHED]);
     // Opened in the range, or finished in it: a subquery so its first finish can be filtered on.
-    const rows = await k.selectFrom((eb) => eb.selectFrom('tickets as t').select(['t.service', 't.status', 't.created_at', finishedAt.as('finished_at')]).as('x'))
+    const rows = await this.db.kysely.selectFrom((eb) => eb.selectFrom('tickets as t').select((t) => ['t.service', 't.status', 't.created_at',
+      t.selectFrom('ticket_events as e').select((e) => e.fn.min('e.at').as('at')).whereRef('e.ticket_id', '=', 't.id').where('e.status', 'in', [...FINISHED]).as('finished_at')]).as('x'))
       .selectAll()
       .where((eb) => eb.or([eb.and([eb('x.created_at', '>=', from), eb('x.created_at', '<', to)]), eb.and([eb('x.finished_at', '>=', from), eb('x.finished_at', '<', to)])]))
       .execute();
