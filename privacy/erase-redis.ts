@@ -30,8 +30,12 @@ const STREAM_PAGE = 500;
  *   deliveries, handoff timers): removed through BullMQ, which also takes them out of its lists.
  * Counters keyed by a hash of an id (model calls and link attempts per hour) hold nothing of theirs and
  * expire by themselves. `mentions` says whether a key or value is the citizen's (trace-matcher.ts).
+ * `keepReachable` names keys a channel needs to still reach the citizen (an open web chat's stream and
+ * metadata): a stream among them is emptied, the rest left, and they expire with the conversation.
  */
-export async function eraseFromRedis(redis: Redis, prefix: string, mentions: (value: string) => boolean, log: Logger): Promise<RedisErasureCounts> {
+export async function eraseFromRedis(
+  redis: Redis, prefix: string, mentions: (value: string) => boolean, log: Logger, keepReachable: readonly string[] = [],
+): Promise<RedisErasureCounts> {
   const counts: RedisErasureCounts = { keys: 0, entries: 0, jobs: 0 };
   const keys = await scanAll(redis, `${globEscape(prefix)}:*`);
   // Jobs first, through BullMQ, so its own lists and sets stay consistent; then whatever is left.
@@ -44,7 +48,13 @@ export async function eraseFromRedis(redis: Redis, prefix: string, mentions: (va
       rest.push(key);
     }
   }
+  const kept = new Set(keepReachable);
   for (const key of rest) {
+    if (kept.has(key)) {
+      // The conversation the citizen is told on: emptied, not deleted (see `keepReachable`).
+      if ((await redis.type(key)) === 'stream') counts.entries += await redis.xtrim(key, 'MAXLEN', 0);
+      continue;
+    }
     if (mentions(key)) {
       counts.keys += await redis.del(key);
       continue;

@@ -47,6 +47,8 @@ export async function previewSqlErasure(db: Db, citizenId: string): Promise<SqlE
 export async function eraseFromSql(db: Db, citizenId: string): Promise<{ counts: SqlErasureCounts; traces: CitizenTraces }> {
   const found = await gather(db, citizenId);
   const { counts, conversationIds, waIds, handoffIds, ticketIds, references } = found;
+  // SQLite leaves deleted rows' bytes in free pages of the file: zero them as they are freed.
+  if (db.dialect === 'sqlite') await sql`pragma secure_delete = on`.execute(db.kysely);
   await db.kysely.transaction().execute(async (trx) => {
     for (const id of ticketIds) {
       await pseudonymiseTicket(trx, id, '');
@@ -69,8 +71,15 @@ export async function eraseFromSql(db: Db, citizenId: string): Promise<{ counts:
     await trx.deleteFrom('citizen_preferences').where('citizen_id', '=', citizenId).execute();
     await trx.deleteFrom('citizens').where('id', '=', citizenId).execute();
   });
-  // SQLite's full-text index keeps deleted words in its segments until they are merged: merge them now.
-  if (db.dialect === 'sqlite') await sql`insert into messages_fts(messages_fts) values ('optimize')`.execute(db.kysely);
+  if (db.dialect === 'sqlite') {
+    // The full-text index keeps deleted words in its segments until they are merged: merge them now. The
+    // file keeps bytes of rows freed before (free pages), so it is rebuilt (VACUUM: seconds for a town's
+    // database); then the write-ahead log, which still holds pages as they were, is emptied (a process
+    // reading an older snapshot at that moment keeps it until the next checkpoint).
+    await sql`insert into messages_fts(messages_fts) values ('optimize')`.execute(db.kysely);
+    await sql`vacuum`.execute(db.kysely);
+    await sql`pragma wal_checkpoint(truncate)`.execute(db.kysely);
+  }
   return { counts, traces: found.traces };
 }
 

@@ -166,7 +166,7 @@ export class Erasures {
     if (row.conversation_id) traces.ids.push(row.conversation_id, `${row.channel}:${row.conversation_id}`);
     if (row.user_id) traces.ids.push(row.user_id);
     const mentions = traceMatcher(traces);
-    const redis: RedisErasureCounts = await eraseFromRedis(this.deps.redis, this.deps.prefix, mentions, this.deps.log);
+    const redis: RedisErasureCounts = await eraseFromRedis(this.deps.redis, this.deps.prefix, mentions, this.deps.log, this.reachable(row));
     const files = await eraseFromMedia(this.deps.mediaDir, traces.mediaUrls, mentions);
     const counts: ErasureCounts = { ...sqlCounts, redisKeys: redis.keys, redisEntries: redis.entries, jobs: redis.jobs, files };
     // Every request of theirs is settled, and none keeps a way to reach them.
@@ -181,6 +181,17 @@ export class Erasures {
       await this.deps.tell({ citizenId, channel: row.channel, conversationId: row.conversation_id, locale: row.locale as Locale, ...(row.user_id ? { userId: row.user_id } : {}) }, { kind: 'done' });
     }
     return counts;
+  }
+
+  /**
+   * Keys without which the outcome could not reach the citizen: an open web chat's activity stream and
+   * metadata (channels/webchat/conversation-store.ts), emptied rather than deleted, so the widget still
+   * shows the "erased" message; they expire with the Direct Line conversation. Other channels need none.
+   */
+  private reachable(row: ErasureRequestsTable): string[] {
+    if (row.channel !== 'webchat' || !row.conversation_id) return [];
+    const dl = `${this.deps.prefix}:dl:${row.conversation_id}`;
+    return [dl, `${dl}:meta`];
   }
 
   private async require(id: string): Promise<ErasureRequest> {

@@ -27,14 +27,17 @@ export interface ConsoleBrowserRig {
 /**
  * The console in Chromium against the whole app (ROLE=all, real Redis and SQLite), with `agents`
  * created first: registers the vitest hooks that start and stop it all. Call at the top of a file.
+ * `env` (settings of the app, e.g. a Telegram emulator's address) is awaited before the app starts.
  */
-export function useConsoleBrowser(agents: RigAgent[]): ConsoleBrowserRig {
+export function useConsoleBrowser(agents: RigAgent[], options: { env?: () => Promise<Record<string, string>> } = {}): ConsoleBrowserRig {
   let browser: Browser | undefined;
   let bot: RunningApp | undefined;
   let db: Db | undefined;
   const created = new Map<string, AgentView>();
   beforeAll(async () => {
-    [browser, bot] = await Promise.all([launchBrowser(), startTestApp()]);
+    // `env` runs first: what the app needs started beside it (a Telegram emulator) and its settings.
+    const env = (await options.env?.()) ?? {};
+    [browser, bot] = await Promise.all([launchBrowser(), startTestApp(env)]);
     db = await openDatabase({ sqlitePath: bot.sqlitePath });
     for (const a of agents) created.set(a.email, await createAgent(db, a.email, a.name, a.teams, a.role ? { role: a.role } : {}));
   }, 60_000);
