@@ -92,7 +92,7 @@ export class ErasureView {
     });
     this.list.append(h('table', {},
       h('caption', { text: `${E.caption} (${E.pending(items.length)})` }),
-      h('thead', {}, h('tr', {}, ...[E.citizen, E.channel, E.date, E.requestedBy, ''].map((c) => h('th', { scope: 'col', text: c })))),
+      h('thead', {}, h('tr', {}, ...[E.citizen, E.channel, E.date, E.requestedBy, E.review].map((c) => h('th', { scope: 'col', text: c })))),
       h('tbody', {}, ...rows)));
   }
 
