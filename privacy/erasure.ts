@@ -134,8 +134,9 @@ export class Erasures {
   async reject(id: string, by: ErasureActor, reason: string): Promise<void> {
     const row = await this.k.selectFrom('erasure_requests').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError(`no erasure request ${id}`);
-    if (row.status !== 'pending') throw new ErasureBlockedError(`erasure request ${id} is already ${row.status}`);
-    await this.k.updateTable('erasure_requests').set({ status: 'rejected', decided_by: by.actor.id, decided_at: this.now(), reason }).where('id', '=', id).execute();
+    const decided = await this.k.updateTable('erasure_requests').set({ status: 'rejected', decided_by: by.actor.id, decided_at: this.now(), reason })
+      .where('id', '=', id).where('status', '=', 'pending').where('decided_by', 'is', null).executeTakeFirst();
+    if (Number(decided.numUpdatedRows) !== 1) throw new ErasureBlockedError(`erasure request ${id} is already ${row.status === 'pending' ? 'being erased' : row.status}`);
     if (row.conversation_id) {
       await this.deps.tell({ citizenId: row.citizen_id, channel: row.channel, conversationId: row.conversation_id, locale: row.locale as Locale, ...(row.user_id ? { userId: row.user_id } : {}) }, { kind: 'rejected', reason });
     }
@@ -159,6 +160,20 @@ export class Erasures {
     const { citizenId } = request;
     const busy = await this.k.selectFrom('handoffs').select('citizen_id').where('citizen_id', '=', citizenId).where('status', 'in', IN_PROGRESS).executeTakeFirst();
     if (busy) throw new ErasureBlockedError('the citizen is in a conversation with a person: end it first');
+    // Claimed by one admin at a time: a second confirmation meanwhile is refused, not run twice.
+    const claimed = await this.k.updateTable('erasure_requests').set({ decided_by: by.actor.id })
+      .where('id', '=', request.id).where('status', '=', 'pending').where('decided_by', 'is', null).executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) throw new ErasureBlockedError(`erasure request ${request.id} is being decided by someone else`);
+    try {
+      return await this.run(request, by);
+    } catch (err) {
+      await this.k.updateTable('erasure_requests').set({ decided_by: null }).where('id', '=', request.id).where('status', '=', 'pending').execute();
+      throw err;
+    }
+  }
+
+  private async run(request: ErasureRequest, by: ErasureActor): Promise<ErasureCounts> {
+    const { citizenId } = request;
     const row = await this.k.selectFrom('erasure_requests').selectAll().where('id', '=', request.id).executeTakeFirstOrThrow();
     await this.deps.flushTranscripts();
     const { counts: sqlCounts, traces } = await eraseFromSql(this.deps.db, citizenId);

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErasureBlockedError } from '../../bot/errors';
@@ -67,7 +67,11 @@ describe.each(DIALECTS)('erasure on $dialect', ({ open }) => {
     const { preview } = await erasures.get(request.id);
     expect(preview).toEqual({ messages: 2, conversations: 1, identities: 1, handoffs: 1, tickets: 1, ticketPhotos: 1, corrections: 1 });
 
-    const removed = await erasures.confirm(request.id, admin);
+    // Two admins confirm at once: one erases, the other is refused (one erasure, one audit entry).
+    const [first, second] = await Promise.allSettled([erasures.confirm(request.id, admin), erasures.confirm(request.id, { actor: { id: 'admin-2', role: 'admin' } })]);
+    const settled = [first, second];
+    expect(settled.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(ErasureBlockedError)]);
+    const removed = (settled.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Awaited<ReturnType<Erasures['confirm']>>>).value;
     expect(removed).toMatchObject({ messages: 2, conversations: 1, identities: 1, handoffs: 1, tickets: 1, files: 2, jobs: 1 });
     expect(removed.redisKeys).toBeGreaterThanOrEqual(2);
     expect(removed.redisEntries).toBeGreaterThanOrEqual(5);
@@ -75,6 +79,8 @@ describe.each(DIALECTS)('erasure on $dialect', ({ open }) => {
     expect(await sqlTraces(t.db, MARKER)).toEqual([]);
     expect(await redisTraces(redis, prefix, MARKER)).toEqual([]);
     expect(await fileTraces(mediaDir, MARKER)).toEqual([]);
+    // SQLite's own file and write-ahead log keep no bytes of it either (freed pages zeroed, file rebuilt).
+    if (t.db.dialect === 'sqlite') expect(await fileTraces(dirname(t.sqlitePath), MARKER)).toEqual([]);
     // Another citizen's data, in the same shared keys and tables, stays.
     expect(await sqlTraces(t.db, OTHER)).not.toEqual([]);
     expect((await redisTraces(redis, prefix, OTHER)).length).toBeGreaterThanOrEqual(4);
@@ -85,14 +91,14 @@ describe.each(DIALECTS)('erasure on $dialect', ({ open }) => {
 
     const audit = new AuditLog(t.db);
     const [entry] = (await audit.list({ action: 'data.erase' }, { limit: 5, offset: 0 })).items;
-    expect(entry).toMatchObject({ agentId: 'admin-1', agentRole: 'admin', citizenId: 'cit-0001-ana' });
+    expect(entry).toMatchObject({ agentRole: 'admin', citizenId: 'cit-0001-ana' });
     expect(JSON.parse(entry!.detail!)).toEqual(removed);
     expect(await audit.verify()).toMatchObject({ ok: true, count: 1 });
 
     expect(told).toEqual([[{ citizenId: 'cit-0001-ana', channel: 'telegram', conversationId: '5550001', userId: '5550001', locale: 'es' }, { kind: 'done' }]]);
     expect(await erasures.pending()).toEqual([]);
     const done = await t.db.kysely.selectFrom('erasure_requests' as never).selectAll().execute() as Array<Record<string, unknown>>;
-    expect(done).toEqual([expect.objectContaining({ status: 'done', conversation_id: null, user_id: null, decided_by: 'admin-1' })]);
+    expect(done).toEqual([expect.objectContaining({ status: 'done', conversation_id: null, user_id: null, decided_by: entry!.agentId })]);
     await expect(erasures.confirm(request.id, admin)).rejects.toBeInstanceOf(ErasureBlockedError);
   });
 
