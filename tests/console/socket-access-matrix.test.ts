@@ -187,6 +187,26 @@ describe('console socket access-control matrix', () => {
     colleague.disconnect();
     citizen.end();
   });
+
+  it("the team's supervisor and admins get its conversations' messages without opening them (their live desk); another team's agent does not", async () => {
+    const clients = new Map<Persona, ConsoleClient>();
+    for (const p of ['holder', 'supervisor', 'admin', 'other'] as const) {
+      const c = await ConsoleClient.login(bot.url, emailOf(p));
+      await c.connect();
+      clients.set(p, c);
+    }
+    const { citizen, handoffId, key } = await citizenAsking();
+    expect((await clients.get('holder')!.post(`/handoffs/${handoffId}/claim`)).status).toBe(200);
+    const marker = `para el panel ${randomUUID().slice(0, 6)}`;
+    await citizen.post(marker);
+    await waitFor(() => received(clients.get('holder')!, ROWS.message, { handoffId, key, marker }) || undefined, "the citizen's message");
+    for (const c of clients.values()) await c.pong();
+    expect(received(clients.get('supervisor')!, ROWS.message, { handoffId, key, marker })).toBe(true);
+    expect(received(clients.get('admin')!, ROWS.message, { handoffId, key, marker })).toBe(true);
+    expect(received(clients.get('other')!, ROWS.message, { handoffId, key, marker })).toBe(false);
+    for (const c of clients.values()) c.disconnect();
+    citizen.end();
+  });
 });
 
 describe('an open socket follows changes of holding, teams and account', () => {
