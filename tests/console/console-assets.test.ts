@@ -134,6 +134,26 @@ describe('agent console assets', () => {
   });
 });
 
+describe('the dashboards\' charts script', () => {
+  it('is a script of its own, not in the app every agent loads, served like the app; /console/stats is the page', async () => {
+    const charts = await rawGet(`${server.url}/console/charts.js`, { 'accept-encoding': 'gzip' });
+    expect(charts.status).toBe(200);
+    expect(charts.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(charts.headers['cross-origin-resource-policy']).toBe('same-origin');
+    const script = (await rawGet(`${server.url}/console/charts.js`)).body.toString('utf8');
+    const app = (await buildConsole()).js.toString('utf8');
+    // chart.js marks the canvases it owns with `$chartjs`: in the charts script, not in the app.
+    for (const mark of ['consoleCharts=', '$chartjs']) {
+      expect(script).toContain(mark);
+      expect(app).not.toContain(mark);
+    }
+    const page = await rawGet(`${server.url}/console/stats`);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toBe(CONSOLE_CSP);
+    expect(page.body.toString('utf8')).toContain('src="/console/app.js');
+  });
+});
+
 describe('agent console page in Chromium', () => {
   it('shows the login form, then its own text for the error code on a bad password and the wait on a 429', async () => {
     const page = await newPage(browser);
