@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -49,6 +50,18 @@ afterAll(async () => {
 const run = promisify(execFile);
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000 });
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.1 A/AA violations inside `selector` (evaluated through DevTools: the console's CSP allows no script tag). */
+async function violationsIn(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  return page.evaluate(async (sel) => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const r = await axe.run(sel, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, selector);
+}
+
 /** The admin reviews the pending request of `citizenId` and confirms it twice; returns the status text. */
 async function confirmInConsole(admin: Page, citizenId: string): Promise<string> {
   await admin.getByRole('tab', { name: 'Administración' }).click();
@@ -59,8 +72,12 @@ async function confirmInConsole(admin: Page, citizenId: string): Promise<string>
   }).toBe(1);
   await row.getByTestId('erasure-open').click();
   await poll(() => admin.getByTestId('erasure-preview').textContent()).toMatch(/Se borrará: \d+ mensajes/);
+  // The review's heading takes the focus; the list, the review and the second confirmation pass axe-core.
+  expect(await admin.evaluate(() => document.activeElement?.tagName)).toBe('H4');
   await admin.getByTestId('erasure-confirm').click();
-  await admin.getByTestId('erasure-confirm-really').click();
+  await expect.poll(() => admin.getByTestId('erasure-confirm-really').evaluate((el) => el === document.activeElement)).toBe(true);
+  expect(await violationsIn(admin, '[data-testid="erasure-view"]')).toEqual([]);
+  await admin.getByTestId('erasure-confirm-really').press('Enter');
   await poll(() => admin.getByTestId('erasure-status').textContent()).toMatch(/^Datos borrados: /);
   return (await admin.getByTestId('erasure-status').textContent()) ?? '';
 }
