@@ -22,7 +22,7 @@ let server: Server;
 let url: string;
 
 const supervisor: RequestHandler = (_req, res, next) => {
-  res.locals.agent = { id: 's', role: 'supervisor' };
+  res.locals.agent = { id: 's', email: 's@city.test', name: 'Sara', role: 'supervisor', teams: [], maxConcurrent: 3, disabled: false };
   next();
 };
 
