@@ -5,6 +5,7 @@ import { searchMigration } from './search-migration';
 import { auditLogMigration } from './audit-migration';
 import { dataRightsMigration } from './data-rights-migration';
 import { deskMigration } from './desk-migration';
+import { statsMigration } from './stats-migration';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -276,6 +277,8 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     '2026_12_04_020_data_rights': dataRightsMigration(),
     // The ended-conversations history's index and supervisors' canned responses (issue 15 part 1).
     '2026_12_04_030_desk': deskMigration(),
+    // Indexes on when rows happened, for the council's dashboards (issue 15 part 3).
+    '2026_12_04_050_stats': statsMigration(),
   };
 }
 
