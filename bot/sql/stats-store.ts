@@ -104,30 +104,30 @@ export class StatsStore {
     const { start, end, days } = rangeInstants(range, timezone);
     const from = start.toISOString();
     const to = end.toISOString();
-    const [days_, channels, types, times, reasons, tickets, satisfaction] = await this.guard('add up the dashboards', () => Promise.all([
+    const [perDay, channels, types, times, reasons, tickets, satisfaction] = await this.guard('add up the dashboards', () => Promise.all([
       this.days(from, to, days, timezone), this.channels(from, to), this.types(from, to), this.times(from, to), this.reasons(from, to),
       this.tickets(from, to, new Date(now).toISOString()), this.satisfaction(from, to),
     ]));
-    return { range, start, end, days: days_, channels, types, ...times, reasons, ...tickets, satisfaction };
+    return { range, start, end, days: perDay, channels, types, ...times, reasons, ...tickets, satisfaction };
   }
 
   private async days(from: string, to: string, days: string[], timezone: string): Promise<DayVolume[]> {
     const k = this.db.kysely;
     const hour = (column: string) => sql<string>`substr(${sql.ref(column)}, 1, 13)`;
     const [conversations, handoffs, tickets] = await Promise.all([
-      k.selectFrom('conversations').select([hour('started_at').as('hour'), k.fn.countAll().as('n')])
+      k.selectFrom('conversations').select([hour('started_at').as('hour'), k.fn.countAll().as('count')])
         .where('started_at', '>=', from).where('started_at', '<', to).groupBy(hour('started_at')).execute(),
-      k.selectFrom('handoffs').select([hour('created_at').as('hour'), k.fn.countAll().as('n')])
+      k.selectFrom('handoffs').select([hour('created_at').as('hour'), k.fn.countAll().as('count')])
         .where('created_at', '>=', from).where('created_at', '<', to).groupBy(hour('created_at')).execute(),
-      k.selectFrom('tickets').select([hour('created_at').as('hour'), k.fn.countAll().as('n')])
+      k.selectFrom('tickets').select([hour('created_at').as('hour'), k.fn.countAll().as('count')])
         .where('created_at', '>=', from).where('created_at', '<', to).groupBy(hour('created_at')).execute(),
     ]);
     const byDay = new Map(days.map((day) => [day, { day, conversations: 0, handoffs: 0, tickets: 0 }]));
-    const add = (rows: Array<{ hour: string; n: unknown }>, key: 'conversations' | 'handoffs' | 'tickets') => {
+    const add = (rows: Array<{ hour: string; count: number | string | bigint }>, key: 'conversations' | 'handoffs' | 'tickets') => {
       for (const r of rows) {
         const day = new Date(wallAsUtc(Date.parse(`${r.hour}:00:00Z`), timezone)).toISOString().slice(0, 10);
         const entry = byDay.get(day);
-        if (entry) entry[key] += n(r.n as number);
+        if (entry) entry[key] += n(r.count);
       }
     };
     add(conversations, 'conversations');
