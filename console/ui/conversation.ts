@@ -166,10 +166,14 @@ export class ConversationView {
     this.notice.textContent = holds ? T.conv.mine : otherHolder ? T.conv.takenBy(handoff.agentName ?? T.conv.nobody) : '';
   }
 
-  /** Holders transfer; admins and the team's supervisors may also move a conversation that is still waiting (as the API allows). */
+  /**
+   * Holders transfer; admins and the team's supervisors may also move a conversation that is waiting, or
+   * reassign one another agent holds (as the API allows).
+   */
   private canTransfer(handoff: HandoffView): boolean {
     const { role, teams } = this.ctx.me.agent;
-    return this.ctx.holds(handoff) || (handoff.status === 'queued' && (role === 'admin' || (role === 'supervisor' && teams.includes(handoff.team))));
+    const open = handoff.status === 'queued' || handoff.status === 'assigned';
+    return this.ctx.holds(handoff) || (open && (role === 'admin' || (role === 'supervisor' && teams.includes(handoff.team))));
   }
 
   private button(label: string, testid: string, onClick: () => void, className = ''): HTMLButtonElement {

@@ -5,6 +5,7 @@ import type { Ctx } from './context';
 import { field, fill, h, select } from './dom';
 import { channelBadge, duration, errorText, statusName, when } from './format';
 import { T } from './i18n';
+import { lateBadge, markLate } from './response-target';
 
 /** The value of the reassign list's entry that sends the conversation back to its team's queue. */
 const TO_QUEUE = '';
@@ -22,6 +23,8 @@ export class DeskLive {
   private readonly list = h('div', {});
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
   private readonly status = h('p', { class: 'sr', role: 'status' });
+  /** Waits still running (conversations nobody took yet), redrawn by `tick` between refreshes. */
+  private clocks: Array<{ el: HTMLElement; badge: HTMLElement; row: HTMLElement; base: number; at: number; target: number }> = [];
 
   constructor(private readonly ctx: Ctx, private readonly changed: () => void) {
     this.el = h('section', { class: 'desk', 'aria-labelledby': 'desk-title', 'data-testid': 'desk-live' },
@@ -39,8 +42,20 @@ export class DeskLive {
     }
   }
 
+  /** Called every second while the view is on screen: a waiting conversation passes its target without any event. */
+  tick(): void {
+    const now = Date.now();
+    for (const c of this.clocks) {
+      const waited = c.base + (now - c.at) / 1000;
+      c.el.textContent = duration(waited);
+      markLate(c.badge, c.row, waited, c.target);
+    }
+  }
+
   private render(desk: DeskAnswer): void {
     const D = T.desk;
+    this.clocks = [];
+    const targets = new Map(desk.teams.map((t) => [t.code, t.firstResponseTargetSeconds]));
     fill(this.teams, h('table', { 'data-testid': 'desk-teams' },
       h('caption', { text: D.perTeam }),
       h('thead', {}, h('tr', {}, ...[T.supervisor.team, D.target, T.supervisor.waiting, D.held, D.late].map((c) => h('th', { scope: 'col', text: c })))),
@@ -51,22 +66,27 @@ export class DeskLive {
     fill(this.list, h('table', { 'data-testid': 'desk-list' },
       h('caption', { text: D.conversations(desk.items.length) }),
       h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col', text: c })))),
-      h('tbody', {}, ...(desk.items.length ? desk.items.map((i) => this.row(i)) : [h('tr', {}, h('td', { colspan: head.length, class: 'muted', text: D.nothing }))]))));
+      h('tbody', {}, ...(desk.items.length ? desk.items.map((i) => this.row(i, targets.get(i.team) ?? this.ctx.responseTarget(i.team))) : [h('tr', {}, h('td', { colspan: head.length, class: 'muted', text: D.nothing }))]))));
   }
 
-  private row(i: DeskItem): HTMLTableRowElement {
+  private row(i: DeskItem, target: number): HTMLTableRowElement {
     const D = T.desk;
+    const clock = h('span', { text: duration(i.waitingSeconds) });
+    const late = lateBadge();
     const reassign = h('button', { type: 'button', class: 'small', 'data-testid': 'desk-reassign', text: D.reassign, 'aria-expanded': 'false' });
     const cell = h('td', {}, reassign);
     reassign.addEventListener('click', () => void this.openReassign(i, cell, reassign));
-    return h('tr', { 'data-testid': 'desk-item', 'data-handoff-id': i.id, class: i.overTarget ? 'late' : undefined },
+    const row = h('tr', { 'data-testid': 'desk-item', 'data-handoff-id': i.id },
       h('th', { scope: 'row' }, channelBadge(i.channel), ` ${i.citizenName ?? T.conv.anonymous}`),
       h('td', { text: this.ctx.teamName(i.team) }),
       h('td', { text: statusName(i.status) }),
       h('td', { text: i.agentName ?? T.conv.nobody }),
-      h('td', {}, duration(i.waitingSeconds), i.overTarget ? h('span', { class: 'badge badge-late', 'data-testid': 'late-badge', text: T.target.late }) : undefined),
+      h('td', {}, clock, ' ', late),
       h('td', { text: i.lastMessage ? `${D.from[i.lastMessage.from]} · ${when(i.lastMessage.at)}: ${i.lastMessage.text}` : '—' }),
       cell);
+    markLate(late, row, i.waitingSeconds, target);
+    if (i.status === 'queued') this.clocks.push({ el: clock, badge: late, row, base: i.waitingSeconds, at: Date.now(), target });
+    return row;
   }
 
   /** An inline form under the button: another agent of the team, or back to the queue, with the note transfers require. */

@@ -23,6 +23,7 @@ export class SupervisorView {
   private pending: ReturnType<typeof setTimeout> | undefined;
   private inFlight = false;
   private again = false;
+  private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly desk: DeskLive;
   private readonly canned: CannedEditor;
 
@@ -39,7 +40,9 @@ export class SupervisorView {
   setActive(active: boolean): void {
     this.active = active;
     this.el.hidden = !active;
+    clearInterval(this.ticker);
     if (!active) return;
+    this.ticker = setInterval(() => this.desk.tick(), 1000);
     void this.refresh();
     this.canned.show();
   }
@@ -56,6 +59,7 @@ export class SupervisorView {
 
   destroy(): void {
     clearTimeout(this.pending);
+    clearInterval(this.ticker);
   }
 
   async refresh(): Promise<void> {

@@ -101,7 +101,9 @@ describe("a supervisor's desk", () => {
     await row.getByTestId('reassign-to').selectOption(idOf(bea));
     await row.getByTestId('reassign-note').fill('Ana sale de turno; sigue tú, por favor.');
     await row.getByTestId('reassign-submit').click();
-    await poll(() => page.locator(`[data-testid="desk-item"][data-handoff-id="${id}"]`).textContent()).toContain('Bea');
+    await poll(() => page.locator('.desk [role="status"]').textContent()).toBe('Conversación reasignada: Bea.');
+    // The desk is read again: the row (its form gone) names Bea as the agent.
+    await poll(() => page.locator(`[data-testid="desk-item"][data-handoff-id="${id}"] td`).nth(2).textContent()).toBe('Bea');
 
     const held = await rig.db.kysely.selectFrom('handoffs').select(['agent_id', 'status']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(held).toEqual({ agent_id: idOf(bea), status: 'assigned' });
