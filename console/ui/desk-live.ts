@@ -23,12 +23,14 @@ export class DeskLive {
   private readonly list = h('div', {});
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
   private readonly status = h('p', { class: 'sr', role: 'status' });
+  /** Where the focus goes after a reassignment: the list is redrawn, the form under the focus is gone. */
+  private readonly title = h('h3', { id: 'desk-title', tabindex: -1, text: T.desk.title });
   /** Waits still running (conversations nobody took yet), redrawn by `tick` between refreshes. */
   private clocks: Array<{ el: HTMLElement; badge: HTMLElement; row: HTMLElement; base: number; at: number; target: number }> = [];
 
   constructor(private readonly ctx: Ctx, private readonly changed: () => void) {
     this.el = h('section', { class: 'desk', 'aria-labelledby': 'desk-title', 'data-testid': 'desk-live' },
-      h('h3', { id: 'desk-title', text: T.desk.title }), this.error, this.status, this.teams, this.list);
+      this.title, this.error, this.status, this.teams, this.list);
   }
 
   async refresh(): Promise<void> {
@@ -122,6 +124,7 @@ export class DeskLive {
       const body = to.value === TO_QUEUE ? { team: i.team, note: note.value } : { agentId: to.value, note: note.value };
       this.ctx.api.post<HandoffView>(`/handoffs/${seg(i.id)}/transfer`, body).then((moved) => {
         this.status.textContent = D.done(moved.agentName ?? D.toQueue);
+        this.title.focus();
         this.changed();
       }, (err: unknown) => {
         error.textContent = errorText(err);
