@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
@@ -5,6 +8,7 @@ import type { AgentView } from '../../console/protocol';
 import { startTestApp, type RunningApp } from '../e2e/support';
 import { launchBrowser, newPage } from './browser';
 import { createAgent, TEST_PASSWORD } from './console-client';
+import { writeTestCatalog } from './test-catalog';
 
 export interface RigAgent {
   email: string;
@@ -33,11 +37,14 @@ export function useConsoleBrowser(agents: RigAgent[], options: { env?: () => Pro
   let browser: Browser | undefined;
   let bot: RunningApp | undefined;
   let db: Db | undefined;
+  let catalogDir: string | undefined;
   const created = new Map<string, AgentView>();
   beforeAll(async () => {
-    // `env` runs first: what the app needs started beside it (a Telegram emulator) and its settings.
+    // `env` runs first: what the app needs started beside it (a Telegram emulator) and its settings. The
+    // catalog's teams are always open unless `env` names another catalog: no test depends on the hour.
     const env = (await options.env?.()) ?? {};
-    [browser, bot] = await Promise.all([launchBrowser(), startTestApp(env)]);
+    catalogDir = mkdtempSync(path.join(tmpdir(), 'console-rig-'));
+    [browser, bot] = await Promise.all([launchBrowser(), startTestApp({ CATALOG: writeTestCatalog(catalogDir), ...env })]);
     db = await openDatabase({ sqlitePath: bot.sqlitePath });
     for (const a of agents) created.set(a.email, await createAgent(db, a.email, a.name, a.teams, a.role ? { role: a.role } : {}));
   }, 60_000);
@@ -45,6 +52,7 @@ export function useConsoleBrowser(agents: RigAgent[], options: { env?: () => Pro
     await browser?.close();
     await db?.close();
     await bot?.stop();
+    if (catalogDir) rmSync(catalogDir, { recursive: true, force: true });
   });
   const started = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('the console rig is used before its beforeAll ran');
