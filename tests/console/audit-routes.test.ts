@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../bot/sql/audit-log';
 import { openDatabase, type Db } from '../../bot/sql/database';
 import { ConsoleClient, createAgent } from '../support/console-client';
+import { writeTestCatalog } from '../support/test-catalog';
 import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';
 
 /*
@@ -19,8 +23,11 @@ let agent: ConsoleClient;
 let admin: ConsoleClient;
 let opened: { id: string; citizenId: string; conversationId: string };
 
+const dir = mkdtempSync(path.join(tmpdir(), 'audit-routes-'));
+
 beforeAll(async () => {
-  bot = await startTestApp();
+  // Teams always open: a citizen asking for a person gets one whatever the hour.
+  bot = await startTestApp({ CATALOG: writeTestCatalog(dir) });
   db = await openDatabase({ sqlitePath: bot.sqlitePath });
   const suffix = randomUUID().slice(0, 6);
   await createAgent(db, `ana-${suffix}@ajuntament.cat`, 'Ana', [DESK]);
@@ -42,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.close();
   await bot?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('audit log of the console', () => {
