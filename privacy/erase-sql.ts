@@ -71,16 +71,22 @@ export async function eraseFromSql(db: Db, citizenId: string): Promise<{ counts:
     await trx.deleteFrom('citizen_preferences').where('citizen_id', '=', citizenId).execute();
     await trx.deleteFrom('citizens').where('id', '=', citizenId).execute();
   });
-  if (db.dialect === 'sqlite') {
-    // The full-text index keeps deleted words in its segments until they are merged: merge them now. The
-    // file keeps bytes of rows freed before (free pages), so it is rebuilt (VACUUM: seconds for a town's
-    // database); then the write-ahead log, which still holds pages as they were, is emptied (a process
-    // reading an older snapshot at that moment keeps it until the next checkpoint).
-    await sql`insert into messages_fts(messages_fts) values ('optimize')`.execute(db.kysely);
-    await sql`vacuum`.execute(db.kysely);
-    await sql`pragma wal_checkpoint(truncate)`.execute(db.kysely);
-  }
   return { counts, traces: found.traces };
+}
+
+/**
+ * SQLite keeps erased words outside the tables: the full-text index in segments not yet merged, the file
+ * in pages freed before (rows that moved or went earlier), the write-ahead log in pages as they were.
+ * Merges the index, rebuilds the file (VACUUM: seconds for a town's database) and empties the log. Run
+ * after everything else of an erasure: it needs the database to itself for a moment and may fail while
+ * another process reads (the rows are gone either way; the bytes go with the next one). PostgreSQL:
+ * nothing (dead rows are unreadable through SQL, and autovacuum reclaims them).
+ */
+export async function compactAfterErasure(db: Db): Promise<void> {
+  if (db.dialect !== 'sqlite') return;
+  await sql`insert into messages_fts(messages_fts) values ('optimize')`.execute(db.kysely);
+  await sql`vacuum`.execute(db.kysely);
+  await sql`pragma wal_checkpoint(truncate)`.execute(db.kysely);
 }
 
 async function gather(db: Db, citizenId: string) {

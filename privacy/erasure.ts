@@ -9,7 +9,7 @@ import type { Db } from '../bot/sql/database';
 import type { Locale } from '../catalog/schema';
 import { eraseFromMedia } from './erase-media';
 import { eraseFromRedis, type RedisErasureCounts } from './erase-redis';
-import { eraseFromSql, previewSqlErasure, type SqlErasureCounts } from './erase-sql';
+import { compactAfterErasure, eraseFromSql, previewSqlErasure, type SqlErasureCounts } from './erase-sql';
 import { traceMatcher } from './trace-matcher';
 
 /** Where the citizen asked from: where they are told the outcome. */
@@ -183,6 +183,8 @@ export class Erasures {
     const mentions = traceMatcher(traces);
     const redis: RedisErasureCounts = await eraseFromRedis(this.deps.redis, this.deps.prefix, mentions, this.deps.log, this.reachable(row));
     const files = await eraseFromMedia(this.deps.mediaDir, traces.mediaUrls, mentions);
+    await compactAfterErasure(this.deps.db).catch((err: unknown) =>
+      this.deps.log.error({ err, erasure: request.id }, 'erasure: the SQLite file could not be compacted now; erased rows may linger in its free pages until the next erasure'));
     const counts: ErasureCounts = { ...sqlCounts, redisKeys: redis.keys, redisEntries: redis.entries, jobs: redis.jobs, files };
     // Every request of theirs is settled, and none keeps a way to reach them.
     await this.k.updateTable('erasure_requests').set({ status: 'done', decided_by: by.actor.id, decided_at: this.now(), removed: JSON.stringify(counts) })
