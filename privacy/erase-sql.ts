@@ -44,9 +44,8 @@ export async function previewSqlErasure(db: Db, citizenId: string): Promise<SqlE
  * text of theirs and no notes that could quote them). Returns the counts and the traces to look for
  * elsewhere. Throws nothing for an unknown citizen (counts of zero).
  */
-export async function eraseFromSql(db: Db, citizenId: string): Promise<{ counts: SqlErasureCounts; traces: CitizenTraces }> {
-  const found = await gather(db, citizenId);
-  const { counts, conversationIds, waIds, handoffIds, ticketIds, references } = found;
+export async function eraseFromSql(db: Db, found: CitizenRecords): Promise<SqlErasureCounts> {
+  const { citizenId, counts, conversationIds, waIds, handoffIds, ticketIds, references } = found;
   // SQLite leaves deleted rows' bytes in free pages of the file: zero them as they are freed.
   if (db.dialect === 'sqlite') await sql`pragma secure_delete = on`.execute(db.kysely);
   await db.kysely.transaction().execute(async (trx) => {
@@ -71,7 +70,7 @@ export async function eraseFromSql(db: Db, citizenId: string): Promise<{ counts:
     await trx.deleteFrom('citizen_preferences').where('citizen_id', '=', citizenId).execute();
     await trx.deleteFrom('citizens').where('id', '=', citizenId).execute();
   });
-  return { counts, traces: found.traces };
+  return counts;
 }
 
 /**
@@ -87,6 +86,18 @@ export async function compactAfterErasure(db: Db): Promise<void> {
   await sql`insert into messages_fts(messages_fts) values ('optimize')`.execute(db.kysely);
   await sql`vacuum`.execute(db.kysely);
   await sql`pragma wal_checkpoint(truncate)`.execute(db.kysely);
+}
+
+/** What SQL holds of a citizen: the rows to erase, their counts, and the traces to look for elsewhere. */
+export type CitizenRecords = Awaited<ReturnType<typeof gather>>;
+
+/**
+ * Reads (changing nothing) what an erasure of `citizenId` will remove from SQL and what to look for in
+ * Redis and the files. Read first, erased last: if erasing elsewhere fails, SQL still holds what a retry
+ * needs to find it again.
+ */
+export function findCitizenRecords(db: Db, citizenId: string): Promise<CitizenRecords> {
+  return gather(db, citizenId);
 }
 
 async function gather(db: Db, citizenId: string) {
@@ -134,6 +145,7 @@ async function gather(db: Db, citizenId: string) {
     corrections: corrections.length,
   };
   return {
+    citizenId,
     counts,
     conversationIds,
     ticketIds,

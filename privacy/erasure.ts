@@ -9,7 +9,7 @@ import type { Db } from '../bot/sql/database';
 import type { Locale } from '../catalog/schema';
 import { eraseFromMedia } from './erase-media';
 import { eraseFromRedis, type RedisErasureCounts } from './erase-redis';
-import { compactAfterErasure, eraseFromSql, previewSqlErasure, type SqlErasureCounts } from './erase-sql';
+import { compactAfterErasure, eraseFromSql, findCitizenRecords, previewSqlErasure, type SqlErasureCounts } from './erase-sql';
 import { traceMatcher } from './trace-matcher';
 
 /** Where the citizen asked from: where they are told the outcome. */
@@ -176,13 +176,16 @@ export class Erasures {
     const { citizenId } = request;
     const row = await this.k.selectFrom('erasure_requests').selectAll().where('id', '=', request.id).executeTakeFirstOrThrow();
     await this.deps.flushTranscripts();
-    const { counts: sqlCounts, traces } = await eraseFromSql(this.deps.db, citizenId);
+    // SQL is read first and erased after Redis and the files: a failure there leaves SQL to trace them again.
+    const records = await findCitizenRecords(this.deps.db, citizenId);
+    const traces = { ...records.traces, ids: [...records.traces.ids] };
     // The conversation they asked from, even if it never reached SQL.
     if (row.conversation_id) traces.ids.push(row.conversation_id, `${row.channel}:${row.conversation_id}`);
     if (row.user_id) traces.ids.push(row.user_id);
     const mentions = traceMatcher(traces);
     const redis: RedisErasureCounts = await eraseFromRedis(this.deps.redis, this.deps.prefix, mentions, this.deps.log, this.reachable(row));
     const files = await eraseFromMedia(this.deps.mediaDir, traces.mediaUrls, mentions);
+    const sqlCounts = await eraseFromSql(this.deps.db, records);
     await compactAfterErasure(this.deps.db).catch((err: unknown) =>
       this.deps.log.error({ err, erasure: request.id }, 'erasure: the SQLite file could not be compacted now; erased rows may linger in its free pages until the next erasure'));
     const counts: ErasureCounts = { ...sqlCounts, redisKeys: redis.keys, redisEntries: redis.entries, jobs: redis.jobs, files };
