@@ -227,4 +227,29 @@ describe('erasure of a citizen\'s data, end to end', () => {
     expect(erased).toHaveLength(1);
     await admin.context().close();
   }, 120_000);
+
+  it('a rejection with its reason, typed in the console, reaches the citizen and erases nothing', async () => {
+    const marker = `MARCA${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    const citizen = await DlConversation.open(rig.bot.url);
+    await citizen.ask(`hay pintadas ${marker} en la fachada del colegio`);
+    await citizen.ask('cancelar');
+    await citizen.ask('delete my data');
+    await citizen.ask('Yes');
+    const request = await waitFor(() => rig.db.kysely.selectFrom('erasure_requests' as never).select(['id' as never, 'citizen_id' as never])
+      .where('status' as never, '=', 'pending' as never).executeTakeFirst() as Promise<{ id: string; citizen_id: string } | undefined>, 'the request');
+
+    const admin = await rig.logIn(adminEmail);
+    await admin.getByRole('tab', { name: 'Administración' }).click();
+    const row = admin.locator(`[data-testid="erasure-request"][data-citizen="${request.citizen_id}"]`);
+    await poll(() => row.count()).toBe(1);
+    await row.getByTestId('erasure-open').click();
+    await admin.getByLabel('Motivo del rechazo (se le envía al ciudadano)').fill('hay un expediente abierto a tu nombre');
+    await admin.getByTestId('erasure-reject').click();
+    await poll(() => admin.getByTestId('erasure-status').textContent()).toBe('Petición rechazada; se le ha avisado.');
+    await poll(() => row.count()).toBe(0);
+    expect((await citizen.botSays(/no ha podido atender tu petición de borrado/)).text).toContain('hay un expediente abierto a tu nombre');
+    citizen.end();
+    expect(await sqlTraces(rig.db, marker)).not.toEqual([]);
+    await admin.context().close();
+  }, 120_000);
 });
