@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHOSEN_AVAILABILITIES } from '../handoff/presence';
 import type { ClientEvent } from './protocol';
 
 // Handoff ids are UUIDs; the bound only keeps a garbage id from reaching SQL as a long string.
@@ -8,6 +9,7 @@ const HandoffId = z.string().min(1).max(64);
 const ClientFrame: z.ZodType<ClientEvent> = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('open'), handoffId: HandoffId }),
   z.strictObject({ type: z.literal('close'), handoffId: HandoffId }),
+  z.strictObject({ type: z.literal('availability'), availability: z.enum(CHOSEN_AVAILABILITIES) }),
   z.strictObject({ type: z.literal('ping') }),
 ]);
 

@@ -313,8 +313,12 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
   }
 
   async function agentPresence(): Promise<AgentPresence[]> {
-    const [agents, online, loads] = await Promise.all([deps.agents.list(), deps.presence.online(), store.loads()]);
-    return agents.filter((a) => !a.disabled).map((a) => ({ id: a.id, name: a.name, teams: a.teams, online: online.has(a.id), load: loads.get(a.id) ?? 0, maxConcurrent: a.maxConcurrent }));
+    const agents = (await deps.agents.list()).filter((a) => !a.disabled);
+    const [availability, loads] = await Promise.all([deps.presence.availability(agents.map((a) => a.id)), store.loads()]);
+    return agents.map((a) => {
+      const now = availability.get(a.id) ?? 'offline';
+      return { id: a.id, name: a.name, teams: a.teams, online: now === 'available', availability: now, load: loads.get(a.id) ?? 0, maxConcurrent: a.maxConcurrent };
+    });
   }
 
   async function supervisorStats(): Promise<SupervisorStats> {

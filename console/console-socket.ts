@@ -7,7 +7,7 @@ import type { Logger } from '../bot/logger';
 import { refuseUpgrade, upgradeUrl } from '../bot/upgrades';
 import type { BusMessage, ConsoleBus } from '../handoff/console-bus';
 import type { HandoffService } from '../handoff/handoff-service';
-import { HEARTBEAT_MS, type Presence } from '../handoff/presence';
+import { HEARTBEAT_MS, type ChosenAvailability, type Presence } from '../handoff/presence';
 import type { AccountEvents } from './account-events';
 import { parseClientFrame } from './client-frames';
 import { maySee } from './console-api';
@@ -145,6 +145,7 @@ export class ConsoleSocket {
       this.onClientFrame(s, data, isBinary).catch((err: unknown) => this.deps.log.warn({ err, agentId: s.agent.id }, 'console socket frame not handled'));
     });
     await this.deps.presence.seen([agent.id]);
+    send(s, { type: 'availability', availability: await this.deps.presence.chosen(agent.id) });
     // The current lists at once, so a console never waits for the next change to show anything.
     await this.sendQueues(s, agent.teams);
   }
@@ -155,9 +156,16 @@ export class ConsoleSocket {
     if (!event) return void s.ws.close(CLOSE.badFrame, 'bad frame');
     if (event.type === 'ping') return send(s, { type: 'pong' });
     if (event.type === 'close') return void s.open.delete(event.handoffId);
+    if (event.type === 'availability') return this.choose(s.agent.id, event.availability);
     const h = await this.deps.service.require(event.handoffId).catch(() => undefined);
     // Refused silently: the REST call for the same conversation tells the console why.
     if (h && maySee(s.agent, h)) s.open.add(h.id);
+  }
+
+  /** Away or back: every console of the agent shows it, and a waiting queue may now have someone. */
+  private async choose(agentId: string, availability: ChosenAvailability): Promise<void> {
+    await this.deps.presence.choose(agentId, availability);
+    await this.deps.bus.publish({ agentId }, { type: 'availability', availability });
   }
 
   /** Writes one bus event to every socket that may receive it; the JSON is built once. */
@@ -233,6 +241,8 @@ export function receives(s: Pick<AgentSocket, 'agent' | 'open'>, { to, event }: 
     return event.type === 'handoff' && s.agent.teams.includes(team);
   }
   if ('agentId' in to) return to.agentId === s.agent.id;
+  // The bot's live conversations are seen by whoever may see their team (as GET /live), admins included.
+  if (event.type === 'live') return maySee(s.agent, { team: to.team });
   return event.type === 'queue' && s.agent.teams.includes(to.team);
 }
 

@@ -40,8 +40,9 @@
 
 import type { AgentRole, HandoffReason, HandoffStatus } from '../bot/sql/schema-types';
 import type { HandoffSummary, Locale } from '../dialogs/engine-deps';
+import type { Availability, ChosenAvailability } from '../handoff/presence';
 
-export type { AgentRole, HandoffReason, HandoffStatus, HandoffSummary, Locale };
+export type { AgentRole, Availability, ChosenAvailability, HandoffReason, HandoffStatus, HandoffSummary, Locale };
 
 export interface ApiError {
   error: { code: string; message: string };
@@ -192,7 +193,9 @@ export interface AgentPresence {
   id: string;
   name: string;
   teams: string[];
+  /** At a console and not away: counted for routing and the bot's "nobody online". */
   online: boolean;
+  availability: Availability;
   /** Conversations held now. */
   load: number;
   maxConcurrent: number;
@@ -225,13 +228,17 @@ export type ServerEvent =
   | { type: 'handoff'; handoff: HandoffView }
   /** An agent is typing in a conversation I have open. */
   | { type: 'typing'; handoffId: string; agentId: string }
+  /** The bot's live conversations changed (a line reached the transcript): re-read `GET /live`. To who may see them. */
+  | { type: 'live' }
+  /** My availability, on connect and whenever a console of mine changes it. */
+  | { type: 'availability'; availability: ChosenAvailability }
   | { type: 'pong' };
 
 /**
  * Every kind of server event, at run time: the socket access-control matrix needs a row for each, and
  * the Record type makes a new kind of ServerEvent fail to compile until it is listed here.
  */
-const SERVER_EVENT_KINDS: Record<ServerEvent['type'], true> = { queue: true, message: true, handoff: true, typing: true, pong: true };
+const SERVER_EVENT_KINDS: Record<ServerEvent['type'], true> = { queue: true, message: true, handoff: true, typing: true, live: true, availability: true, pong: true };
 export const SERVER_EVENT_TYPES = Object.keys(SERVER_EVENT_KINDS) as Array<ServerEvent['type']>;
 
 /** Browser → server over `/console/ws`. Anything else closes the socket with code 1008. */
@@ -239,4 +246,6 @@ export type ClientEvent =
   /** Receive the messages of a conversation being read (checked against my teams). */
   | { type: 'open'; handoffId: string }
   | { type: 'close'; handoffId: string }
+  /** Available or away (away: not counted online for routing nor the bot's "nobody online"). */
+  | { type: 'availability'; availability: ChosenAvailability }
   | { type: 'ping' };

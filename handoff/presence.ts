@@ -5,18 +5,43 @@ export const HEARTBEAT_MS = 5_000;
 /** …and an agent unseen for two beats is offline. */
 export const ONLINE_WINDOW_MS = 2 * HEARTBEAT_MS;
 
+/** What an agent says of themselves in the console's top bar; offline is not chosen, it is having no console open. */
+export const CHOSEN_AVAILABILITIES = ['available', 'away'] as const;
+export type ChosenAvailability = (typeof CHOSEN_AVAILABILITIES)[number];
+/** As a supervisor sees it: offline when no console of theirs is open, else what they chose. */
+export type Availability = ChosenAvailability | 'offline';
+
 /**
  * Which agents are at their console: one sorted set, agent id → last time a console of theirs was
  * seen (socket heartbeat or API call), shared by every web process.
  */
 export class Presence {
   private readonly key: string;
+  /** Agent id → 'away' for those who said so; absent means available. Kept across consoles closing. */
+  private readonly awayKey: string;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
   ) {
     this.key = `${prefix}:console:presence`;
+    this.awayKey = `${prefix}:console:away`;
+  }
+
+  async choose(agentId: string, availability: ChosenAvailability): Promise<void> {
+    if (availability === 'away') await this.redis.sadd(this.awayKey, agentId);
+    else await this.redis.srem(this.awayKey, agentId);
+  }
+
+  async chosen(agentId: string): Promise<ChosenAvailability> {
+    return (await this.redis.sismember(this.awayKey, agentId)) ? 'away' : 'available';
+  }
+
+  /** Each agent's availability at `at`: offline unless a console of theirs was seen in the window. */
+  async availability(agentIds: readonly string[], at = Date.now()): Promise<Map<string, Availability>> {
+    const [connected, away] = await Promise.all([this.connected(at), this.redis.smembers(this.awayKey)]);
+    const awaySet = new Set(away);
+    return new Map(agentIds.map((id) => [id, !connected.has(id) ? 'offline' : awaySet.has(id) ? 'away' : 'available']));
   }
 
   async seen(agentIds: readonly string[], at = Date.now()): Promise<void> {
@@ -32,7 +57,17 @@ export class Presence {
     return out;
   }
 
+  /**
+   * Agents who take conversations now: at a console and not away. Routing and the bot's "nobody online"
+   * answer count these; an away agent keeps their conversations (see lastSeen) but is not counted.
+   */
   async online(at = Date.now()): Promise<Set<string>> {
+    const [connected, away] = await Promise.all([this.connected(at), this.redis.smembers(this.awayKey)]);
+    for (const id of away) connected.delete(id);
+    return connected;
+  }
+
+  private async connected(at: number): Promise<Set<string>> {
     return new Set(await this.redis.zrangebyscore(this.key, at - ONLINE_WINDOW_MS, '+inf'));
   }
 

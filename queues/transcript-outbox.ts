@@ -40,6 +40,8 @@ export interface TranscriptOutboxOptions {
   lockMs?: number;
   /** How often a process looks for lines another (dead) process left behind. @defaultValue 5000 */
   sweepMs?: number;
+  /** Called after each batch is in SQL (the console's live list reads it there); its failure is only logged. */
+  onRecorded?: () => Promise<void>;
 }
 
 /** The Redis list between turns and the SQL transcript, and its flusher. */
@@ -150,6 +152,7 @@ export class TranscriptOutbox {
         }
       }
       await this.redis.outboxAck(this.lock, this.key, token, String(head.length));
+      await this.options.onRecorded?.().catch((err: unknown) => this.log.warn({ err }, 'transcript recorded, not announced'));
       if (head.length < this.maxBatch) return;
     }
   }

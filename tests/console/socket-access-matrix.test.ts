@@ -64,6 +64,15 @@ const ROWS: Record<ServerEvent['type'], Row> = {
     cause: 'the holder types', expect: cells('gets', 'gets', 'none', 'gets', 'gets'),
     matches: (e, s) => e.type === 'typing' && e.handoffId === s.handoffId,
   },
+  live: {
+    // The bot's conversations belong to the desk: who may see the desk (admins too, as GET /live), not another team.
+    cause: "a citizen's line with the bot reaches the transcript", expect: cells('gets', 'gets', 'none', 'gets', 'gets'),
+    matches: (e) => e.type === 'live',
+  },
+  availability: {
+    cause: 'the console connects (each its own agent\'s)', expect: cells('gets', 'gets', 'gets', 'gets', 'gets'),
+    matches: (e) => e.type === 'availability' && e.availability === 'available',
+  },
   pong: {
     cause: 'the console pings', expect: cells('gets', 'gets', 'gets', 'gets', 'gets'),
     matches: (e) => e.type === 'pong',
@@ -152,6 +161,7 @@ describe('console socket access-control matrix', () => {
     const scene: Scene = { handoffId, key, marker: `sigue rota ${randomUUID().slice(0, 6)}` };
     for (const c of sockets.values()) c.send({ type: 'open', handoffId });
     await waitFor(() => received(sockets.get('holder')!, ROWS.queue, scene) || undefined, 'the queue list');
+    await waitFor(() => received(sockets.get('holder')!, ROWS.live, scene) || undefined, 'the live list changed');
     expect((await sockets.get('holder')!.post(`/handoffs/${handoffId}/claim`)).status).toBe(200);
     await waitFor(() => received(sockets.get('holder')!, ROWS.handoff, scene) || undefined, 'the claim');
     await citizen.post(scene.marker);
@@ -206,6 +216,37 @@ describe('console socket access-control matrix', () => {
     expect(received(clients.get('other')!, ROWS.message, { handoffId, key, marker })).toBe(false);
     for (const c of clients.values()) c.disconnect();
     citizen.end();
+  });
+});
+
+describe('availability (issue 15 part 1)', () => {
+  it("an away agent's choice reaches only their own consoles, and the citizen hears nobody is online until they are back", async () => {
+    const laptop = await ConsoleClient.login(bot.url, emailOf('holder'));
+    const desktop = await ConsoleClient.login(bot.url, emailOf('holder'));
+    const colleague = await ConsoleClient.login(bot.url, emailOf('colleague'));
+    for (const c of [laptop, desktop, colleague]) await c.connect();
+    // The colleague goes: the holder is the desk's only agent at a console.
+    colleague.disconnect();
+    laptop.send({ type: 'availability', availability: 'away' });
+    await waitFor(() => desktop.events.filter((e) => e.type === 'availability').at(-1)?.availability === 'away' || undefined, "the away choice on the agent's other console");
+    const away = await DlConversation.open(bot.url);
+    expect((await away.ask('quiero hablar con una persona')).reply.text).toMatch(/no hay nadie del equipo/);
+    away.end();
+
+    desktop.send({ type: 'availability', availability: 'available' });
+    await waitFor(() => laptop.events.filter((e) => e.type === 'availability').at(-1)?.availability === 'available' || undefined, 'back on the other console');
+    const back = await DlConversation.open(bot.url);
+    expect((await back.ask('quiero hablar con una persona')).reply.text).not.toMatch(/no hay nadie del equipo/);
+    back.end();
+    // A reconnecting console is told the agent's choice.
+    desktop.send({ type: 'availability', availability: 'away' });
+    await laptop.pong();
+    const again = await ConsoleClient.login(bot.url, emailOf('holder'));
+    await again.connect();
+    await waitFor(() => again.events.some((e) => e.type === 'availability' && e.availability === 'away') || undefined, 'the choice on connect');
+    again.send({ type: 'availability', availability: 'available' });
+    await again.pong();
+    for (const c of [laptop, desktop, again]) c.disconnect();
   });
 });
 
