@@ -1,4 +1,4 @@
-import type { ClientEvent, ServerEvent } from '../protocol';
+import type { ChosenAvailability, ClientEvent, ServerEvent } from '../protocol';
 
 export interface ConsoleSocketOptions {
   onEvent(event: ServerEvent): void;
@@ -54,6 +54,11 @@ export class ConsoleSocket {
   close(): void {
     if (this.openHandoff) this.send({ type: 'close', handoffId: this.openHandoff });
     this.openHandoff = undefined;
+  }
+
+  /** Away or available; the server answers every console of mine with an 'availability' event. */
+  choose(availability: ChosenAvailability): void {
+    this.send({ type: 'availability', availability });
   }
 
   private send(event: ClientEvent): void {
