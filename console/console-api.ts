@@ -11,6 +11,7 @@ import type { DeliveryStore } from '../connectors/delivery-store';
 import type { TicketDelivery } from '../queues/ticket-delivery';
 import { PROCEDURE_TYPES, type Catalog } from '../catalog/schema';
 import { t } from '../dialogs/i18n';
+import { emergencyMatcher } from '../dialogs/intents';
 import { teamName } from '../dialogs/team-name';
 import type { HandoffService } from '../handoff/handoff-service';
 import type { Handoff, HandoffStore } from '../handoff/handoff-store';
@@ -106,17 +107,22 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
   // The bot's conversations belong to the citizen desk (HandoffService.botConversationsTeam): who may see
   // that team sees them live, and may pull them.
   const seesBotConversations = (agent: AgentView) => maySee(agent, { team: service.botConversationsTeam });
+  const isEmergency = emergencyMatcher(catalog);
 
   api.get('/live', route(async (_req, res) => {
     if (!seesBotConversations(agentOf(res))) return { items: [] };
-    // No flush here: the console re-reads this list every 30 s, and a line reaches SQL within the outbox's window.
+    // No flush here: the console re-reads this list when the outbox says lines reached SQL (the 'live' event).
     const recent = await deps.history.recentConversations(new Date(Date.now() - LIVE_WINDOW_MS));
     const items: LiveConversation[] = [];
     for (const c of recent) {
       if (await service.holdOf(c.channel, c.conversationId)) continue;
-      items.push({ conversationKey: c.id, channel: c.channel, citizenId: c.citizenId, lastActivityAt: c.lastActivityAt.toISOString(), ...(c.lastText ? { preview: c.lastText.slice(0, 140) } : {}) });
+      // The bot's own detector on the citizen's recent words: what it answered with the emergency number.
+      const emergency = c.recentTexts.some(isEmergency);
+      items.push({ conversationKey: c.id, channel: c.channel, citizenId: c.citizenId, lastActivityAt: c.lastActivityAt.toISOString(),
+        ...(c.lastText ? { preview: c.lastText.slice(0, 140) } : {}), ...(emergency ? { emergency } : {}) });
     }
-    return { items };
+    // Emergencies first; otherwise most recent first, as read.
+    return { items: [...items.filter((c) => c.emergency), ...items.filter((c) => !c.emergency)] };
   }));
 
   api.get('/handoffs/:id', route(async (req, res) => {

@@ -187,6 +187,8 @@ export interface LiveConversation {
   citizenId: string;
   lastActivityAt: string;
   preview?: string;
+  /** The bot read one of the citizen's recent messages as an emergency: listed first, flagged. */
+  emergency?: boolean;
 }
 
 export interface AgentPresence {

@@ -195,10 +195,10 @@ export class HistoryStore {
 
   /** Every channel identity of a citizen, oldest first. */
   /**
-   * Conversations active since `since`, most recent first, with the citizen's last words in each
-   * (for the agents' "live with the bot" list).
+   * Conversations active since `since`, most recent first, with the citizen's last words in each and
+   * their latest texts, newest first (for the agents' "live with the bot" list, which flags emergencies).
    */
-  async recentConversations(since: Date, limit = 50): Promise<Array<ConversationSummary & { citizenId: string; lastText?: string }>> {
+  async recentConversations(since: Date, limit = 50): Promise<Array<ConversationSummary & { citizenId: string; lastText?: string; recentTexts: string[] }>> {
     return this.guard('list recent conversations', async () => {
       const rows = await this.db.kysely
         .selectFrom('conversations')
@@ -217,12 +217,13 @@ export class HistoryStore {
         .orderBy('created_at', 'desc')
         .limit(limit * 20)
         .execute();
-      const texts = new Map<string, string>();
-      for (const m of lastIn) if (m.text && !texts.has(m.conversation_id)) texts.set(m.conversation_id, m.text);
+      const texts = new Map<string, string[]>();
+      for (const m of lastIn) if (m.text) texts.set(m.conversation_id, [...(texts.get(m.conversation_id) ?? []), m.text]);
       return rows.map((r) => ({
         ...summaryOf(r),
         citizenId: r.citizen_id,
-        ...(texts.has(r.id) ? { lastText: texts.get(r.id)! } : {}),
+        ...(texts.has(r.id) ? { lastText: texts.get(r.id)![0]! } : {}),
+        recentTexts: texts.get(r.id) ?? [],
       }));
     });
   }

@@ -65,6 +65,24 @@ describe('an all-day desk', () => {
     await page.context().close();
   });
 
+  it('a conversation where the bot read an emergency is listed first in the live list, flagged with an icon and words', async () => {
+    const page = await rig.logIn(ana);
+    const urgent = await DlConversation.open(rig.bot.url);
+    await urgent.ask('hay olor a gas en todo el portal y estamos asustados');
+    // An ordinary conversation after it: the most recent, yet listed below the emergency.
+    const ordinary = await DlConversation.open(rig.bot.url);
+    await ordinary.ask('hola, buenos días');
+    const keys = () => page.getByTestId('live-item').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['conversationKey']));
+    await poll(async () => (await keys()).includes(`webchat:${ordinary.conversationId}`)).toBe(true);
+    expect((await keys())[0]).toBe(`webchat:${urgent.conversationId}`);
+    const first = page.getByTestId('live-item').first();
+    expect(await first.getByTestId('live-emergency').textContent()).toBe('⚠ Posible emergencia');
+    expect(await page.locator(`[data-testid="live-item"][data-conversation-key="webchat:${ordinary.conversationId}"] [data-testid="live-emergency"]`).count()).toBe(0);
+    urgent.end();
+    ordinary.end();
+    await page.context().close();
+  });
+
   it('with permission, notifies a message in a held conversation not on screen and a new waiting citizen while hidden; the title counts the unread', async () => {
     const page = await rig.logIn(ana);
     await page.context().grantPermissions(['notifications'], { origin: rig.bot.url });
