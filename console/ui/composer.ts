@@ -1,5 +1,6 @@
 import type { TeamCanned } from '../../bot/sql/canned-store';
 import type { HandoffView } from '../protocol';
+import { CannedPicker } from './canned-picker';
 import type { Ctx } from './context';
 import { field, fill, h, select } from './dom';
 import { errorText } from './format';
@@ -30,14 +31,16 @@ export class Composer {
   private lastTyping = 0;
   private cannedItems: TeamCanned[] = [];
   private cannedFor = '';
+  private readonly picker: CannedPicker;
 
   constructor(private readonly ctx: Ctx, private readonly hooks: ComposerHooks) {
     this.canned = select({ 'data-testid': 'canned-select' }, T.composer.cannedPick, []);
+    this.picker = new CannedPicker(this.input, (c) => this.cannedText(c));
     const reply = h('form', { class: 'composer', 'aria-label': T.composer.label }, this.replySet);
     this.replySet.append(
       h('legend', { class: 'sr', text: T.composer.label }),
       h('div', { class: 'row' },
-        h('label', { class: 'grow' }, h('span', { class: 'sr', text: T.composer.label }), this.input),
+        h('div', { class: 'grow combo' }, h('label', {}, h('span', { class: 'sr', text: T.composer.label }), this.input), this.picker.list),
         h('button', { type: 'submit', class: 'primary', 'data-testid': 'composer-send', text: T.composer.send })),
       h('div', { class: 'row tools' }, field(T.composer.canned, this.canned, 'field inline'), this.hint),
     );
@@ -67,6 +70,10 @@ export class Composer {
 
   focus(): void {
     this.input.focus();
+  }
+
+  focusNote(): void {
+    this.noteInput.focus();
   }
 
   private wire(reply: HTMLFormElement, note: HTMLFormElement): void {
@@ -122,6 +129,7 @@ export class Composer {
     if (!list || this.handoff?.id !== handoff.id) return; // none to offer, or another conversation is open by now
     this.cannedFor = `${handoff.team}/${handoff.locale}`;
     this.cannedItems = list.items;
+    this.picker.setItems(list.items);
     fill(this.canned, h('option', { value: '', text: T.composer.cannedPick }), ...list.items.map((c) => h('option', { value: c.code, text: c.title })));
   }
 
@@ -130,8 +138,13 @@ export class Composer {
     const canned = this.cannedItems.find((c) => c.code === this.canned.value);
     this.canned.value = '';
     if (!canned) return;
-    const text = canned.text.split('{agent}').join(this.ctx.me.agent.name);
+    const text = this.cannedText(canned);
     this.input.setRangeText(text, this.input.selectionStart, this.input.selectionEnd, 'end');
     this.input.focus();
+  }
+
+  /** The canned text in the conversation's language, signed with my name. */
+  private cannedText(canned: TeamCanned): string {
+    return canned.text.split('{agent}').join(this.ctx.me.agent.name);
   }
 }

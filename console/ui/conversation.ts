@@ -18,6 +18,8 @@ export interface ConversationHooks {
   reload(): void;
   /** The agent stopped looking at the conversation. */
   dismiss(): void;
+  /** The agent closed it: the focus goes on to the next one of the lists. */
+  closed(): void;
 }
 
 const TYPING_SHOWN_MS = 4000;
@@ -27,7 +29,11 @@ export class ConversationView {
   readonly el: HTMLElement;
   private readonly empty = h('p', { class: 'empty', text: T.conv.empty });
   private readonly body = h('div', { class: 'conv-body', hidden: true });
-  private readonly title = h('div', { class: 'conv-title' });
+  // The name stays one node across updates: the focus may be on it (a redraw would drop it to the page).
+  private readonly name = h('h2', { id: 'conversation-title', tabindex: -1 });
+  private readonly channel = h('span', {});
+  private readonly hazard = h('span', {});
+  private readonly title = h('div', { class: 'conv-title' }, this.channel, this.name, this.hazard);
   private readonly meta = h('p', { class: 'conv-meta' });
   private readonly notice = h('p', { class: 'conv-notice', role: 'status' });
   private readonly claimError = h('p', { class: 'error', role: 'alert', hidden: true, 'data-testid': 'claim-error' });
@@ -54,7 +60,10 @@ export class ConversationView {
     });
     const done = (h: HandoffView): void => this.hooks.changed(h);
     this.transfer = transferForm(ctx, done);
-    this.closing = closeForm(ctx, done);
+    this.closing = closeForm(ctx, (h) => {
+      done(h);
+      this.hooks.closed();
+    });
     this.buttons = {
       claim: this.button(T.conv.claim, 'claim-button', () => void this.claim(), 'primary'),
       transfer: this.button(T.conv.transfer, 'transfer-button', () => this.toggle(this.transfer, this.closing)),
@@ -146,12 +155,28 @@ export class ConversationView {
     this.composer.focus();
   }
 
+  /** Focus on the citizen's name: a Tab or two from the actions, whatever the lists hold. */
+  focusTitle(): void {
+    if (this.detail) this.name.focus();
+  }
+
+  /** A keyboard shortcut on the open conversation (an action its button does not allow now does nothing). */
+  shortcut(action: 'claim' | 'reply' | 'note' | 'transfer' | 'close'): void {
+    const handoff = this.detail?.handoff;
+    if (!handoff) return;
+    const enabled = (b: HTMLButtonElement): boolean => !b.hidden && !b.disabled;
+    if (action === 'claim' && enabled(this.buttons.claim)) void this.claim();
+    else if (action === 'claim' || action === 'reply') this.composer.focus();
+    else if (action === 'note') this.composer.focusNote();
+    else if (action === 'transfer' && enabled(this.buttons.transfer) && !this.transfer.isOpen) this.toggle(this.transfer, this.closing);
+    else if (action === 'close' && enabled(this.buttons.close) && !this.closing.isOpen) this.toggle(this.closing, this.transfer);
+  }
+
   private renderHead(handoff: HandoffView): void {
     const hazard = handoff.priority === 1 || handoff.summary.hazard === true;
-    fill(this.title,
-      channelBadge(handoff.channel),
-      h('h2', { text: handoff.citizenName ?? this.detail?.citizen.name ?? T.conv.anonymous }),
-      hazard ? h('span', { class: 'badge badge-hazard', text: `⚠ ${T.lists.hazard}` }) : undefined);
+    fill(this.channel, channelBadge(handoff.channel));
+    this.name.textContent = handoff.citizenName ?? this.detail?.citizen.name ?? T.conv.anonymous;
+    fill(this.hazard, hazard ? h('span', { class: 'badge badge-hazard', text: `⚠ ${T.lists.hazard}` }) : undefined);
     fill(this.meta,
       `${T.conv.team}: ${this.ctx.teamName(handoff.team)} · `,
       h('span', { class: `st st-${handoff.status}`, 'data-testid': 'handoff-status', 'data-status': handoff.status, text: statusName(handoff.status) }),

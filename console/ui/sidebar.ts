@@ -43,7 +43,7 @@ export class Sidebar {
     const refresh = h('button', { type: 'button', class: 'small', text: T.refresh, 'aria-label': `${T.refresh}: ${T.lists.live}` });
     refresh.addEventListener('click', () => hooks.refreshLive());
     this.el = h('nav', { class: 'sidebar', 'aria-label': T.lists.queue },
-      h('section', {}, h('h2', { id: 'queue-title' }, T.lists.queue, ' ', this.queueCount), this.queueHost),
+      h('section', {}, h('h2', { id: 'queue-title', tabindex: -1 }, T.lists.queue, ' ', this.queueCount), this.queueHost),
       h('section', {}, h('h2', { id: 'mine-title' }, T.lists.mine, ' ', this.mineCount), this.mineHost),
       h('section', {}, h('div', { class: 'row' }, h('h2', { id: 'live-title', text: T.lists.live }), refresh), this.liveError, this.liveHost));
     for (const team of ctx.me.agent.teams) this.queues.set(team, { items: [], at: Date.now() });
@@ -128,6 +128,19 @@ export class Sidebar {
     }
   }
 
+  /** The waiting conversation of my teams to take next: the most urgent, then the one waiting longest. */
+  nextQueued(): string | undefined {
+    const waiting = this.ctx.me.agent.teams.flatMap((team) => this.queues.get(team)?.items ?? []);
+    waiting.sort((a, b) => a.priority - b.priority || a.queuedAt.localeCompare(b.queuedAt));
+    return waiting[0]?.id;
+  }
+
+  /** After a conversation ends: focus on the next one I hold, else the first waiting one, else the queue's heading. */
+  focusNext(): void {
+    const first = (testid: string) => this.el.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
+    (first('mine-item') ?? first('queue-item') ?? this.el.querySelector<HTMLElement>('#queue-title'))?.focus();
+  }
+
   /** Called every second: redraws the waiting clocks. */
   tick(): void {
     const now = Date.now();
@@ -204,8 +217,11 @@ export class Sidebar {
         pull.disabled = true;
         void this.hooks.pull(c.conversationKey).finally(() => (pull.disabled = false));
       });
-      return h('li', { class: 'item live', 'data-testid': 'live-item', 'data-conversation-key': c.conversationKey },
-        h('span', { class: 'line' }, channelBadge(c.channel), h('span', { class: 'muted', text: T.lists.since(when(c.lastActivityAt)) })),
+      // Flagged with an icon and words, not colour alone; the server lists these first.
+      return h('li', { class: `item live${c.emergency ? ' hazard' : ''}`, 'data-testid': 'live-item', 'data-conversation-key': c.conversationKey },
+        h('span', { class: 'line' }, channelBadge(c.channel),
+          c.emergency ? h('span', { class: 'badge badge-hazard', 'data-testid': 'live-emergency', text: `⚠ ${T.lists.emergency}` }) : undefined,
+          h('span', { class: 'muted', text: T.lists.since(when(c.lastActivityAt)) })),
         h('span', { class: 'preview', text: c.preview ?? T.lists.noPreview }),
         pull);
     });
