@@ -7,7 +7,7 @@ import type { ForwardFlags, HandoffOutcome, HandoffPort, HandoffRequest, Hold } 
 import { audienceOf } from './console-bus';
 import type { HandoffParts, HandoffServiceDeps } from './handoff-deps';
 import { PRIORITY } from './handoff-priority';
-import { ACTIVE } from './handoff-store';
+import { ACTIVE, type Handoff } from './handoff-store';
 import { consoleMessageOf } from './handoff-views';
 import { OfficeHours } from './office-hours';
 
@@ -82,10 +82,20 @@ export class CitizenHandoffs implements HandoffPort {
       // The citizen was told to call the emergency number; the agent sees the message flagged, now and on reload.
       message.emergency = true;
       this.deps.log.warn({ handoffId: h.id, team: h.team }, 'emergency reported during a handoff: flagged to agents');
-      await this.deps.store.addEvent(h.id, { kind: 'emergency' });
+      await this.raiseForEmergency(h);
     }
     await this.deps.bus.publish(audienceOf(h), { type: 'message', message });
     if (h.status === 'queued') this.parts.feed.previewSoon(h.team);
+  }
+
+  /** An emergency while waiting puts the citizen first in the queue, as a hazard does (handoff-priority.ts). */
+  private async raiseForEmergency(h: Handoff): Promise<void> {
+    const raised = h.status === 'queued' && h.priority > PRIORITY.hazard
+      ? await this.deps.store.transition(h.id, ['queued'], 'queued', { priority: PRIORITY.hazard }, { kind: 'emergency' })
+      : undefined;
+    if (!raised) return void (await this.deps.store.addEvent(h.id, { kind: 'emergency' }));
+    await this.deps.queues.raise(raised.team, raised.id, PRIORITY.hazard);
+    await this.parts.feed.queueMoved(raised.team);
   }
 
   async recordSatisfaction(handoffId: string, score: number, comment?: string): Promise<void> {

@@ -33,6 +33,12 @@ export class TeamQueues {
     await this.of(team).add('handoff', { handoffId }, { jobId: handoffId, priority, removeOnComplete: true, removeOnFail: true });
   }
 
+  /** Moves a waiting handoff ahead (a lower priority number); one already claimed and gone is left alone. */
+  async raise(team: string, handoffId: string, priority: number): Promise<void> {
+    const job = await this.of(team).getJob(handoffId);
+    await job?.changePriority({ priority }).catch((err: unknown) => this.log.debug({ err, handoffId }, 'handoff left its queue before it was raised'));
+  }
+
   async remove(team: string, handoffId: string): Promise<void> {
     await this.of(team).remove(handoffId);
   }

@@ -83,6 +83,23 @@ describe('an all-day desk', () => {
     await page.context().close();
   });
 
+  it('a waiting citizen who reports an emergency moves first in the queue, flagged', async () => {
+    const page = await rig.logIn(ana);
+    const first = await citizenWaiting();
+    const second = await citizenWaiting();
+    const ids = () => page.getByTestId('queue-item').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['handoffId']));
+    await poll(async () => (await ids()).indexOf(second.id) > (await ids()).indexOf(first.id) && (await ids()).indexOf(first.id) >= 0).toBe(true);
+    await second.citizen.ask('hay olor a gas en todo el portal y estamos asustados');
+    await poll(async () => (await ids())[0]).toBe(second.id);
+    const item = page.locator(`[data-testid="queue-item"][data-handoff-id="${second.id}"]`);
+    expect(await item.textContent()).toContain('⚠ Peligro');
+    // Out of the queue, so later tests start from an empty one.
+    for (const c of [first, second]) await c.citizen.ask('cancelar');
+    first.citizen.end();
+    second.citizen.end();
+    await page.context().close();
+  });
+
   it('with permission, notifies a message in a held conversation not on screen and a new waiting citizen while hidden; the title counts the unread', async () => {
     const page = await rig.logIn(ana);
     await page.context().grantPermissions(['notifications'], { origin: rig.bot.url });
