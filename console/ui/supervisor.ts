@@ -92,7 +92,7 @@ export class SupervisorView {
     fill(this.content,
       table(S.teams, [S.team, S.waiting, S.oldest, S.mean, S.state], stats.teams.map((t) =>
         [t.name, String(t.waiting), duration(t.oldestWaitSeconds), duration(t.meanWaitSeconds), t.open ? S.open : S.closed])),
-      table(S.agents, [S.agent, T.admin.teams, S.online, S.load], stats.agents.map((a) =>
+      table(S.agents, [S.agent, T.admin.teams, T.availability.label, S.load], stats.agents.map((a) =>
         [a.name, a.teams.map((x) => this.ctx.teamName(x)).join(', '), T.availability[a.availability], `${a.load}/${a.maxConcurrent}`])),
       table(S.byReason, [S.reason, S.count], (Object.entries(stats.byReason) as Array<[HandoffReason, number]>).map(([reason, n]) =>
         [T.reasons[reason] ?? reason, String(n)])),

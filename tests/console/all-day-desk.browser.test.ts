@@ -17,7 +17,9 @@ import { DlConversation, waitFor } from '../e2e/support';
 const DESK = 'atencion-ciudadana';
 const tag = randomUUID().slice(0, 6);
 const ana = `ana-${tag}@ajuntament.cat`;
-const rig = useConsoleBrowser([{ email: ana, name: 'Ana', teams: [DESK] }]);
+const sup = `sup-${tag}@ajuntament.cat`;
+// The supervisor is of another team: at a console, they do not count as someone online for the desk.
+const rig = useConsoleBrowser([{ email: ana, name: 'Quima', teams: [DESK] }, { email: sup, name: 'Sara', teams: ['aguas'], role: 'supervisor' }]);
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000 });
 const NOBODY = /no hay nadie del equipo/;
 
@@ -138,10 +140,16 @@ describe('an all-day desk', () => {
     const availability = page.getByLabel('Disponibilidad');
     await poll(() => availability.inputValue()).toBe('available');
     const api = await ConsoleClient.login(rig.bot.url, ana);
-    const mine = async () => ((await api.get(`/agents?team=${DESK}`)).body as { items: AgentPresence[] }).items.find((a) => a.name === 'Ana')?.availability;
+    const mine = async () => ((await api.get(`/agents?team=${DESK}`)).body as { items: AgentPresence[] }).items.find((a) => a.name === 'Quima')?.availability;
     await poll(mine).toBe('available');
     await availability.selectOption('away');
     await poll(mine).toBe('away');
+    // Supervisors see it.
+    const supervisor = await rig.logIn(sup);
+    await supervisor.getByTestId('supervisor-tab').click();
+    await supervisor.getByTestId('supervisor-refresh').click();
+    await poll(() => supervisor.getByRole('row').filter({ hasText: 'Quima' }).textContent()).toContain('Ausente');
+    await supervisor.context().close();
     const away = await DlConversation.open(rig.bot.url);
     expect((await away.ask('quiero hablar con una persona')).reply.text).toMatch(NOBODY);
     away.end();
