@@ -24,6 +24,7 @@ import type { AuditLog } from '../bot/sql/audit-log';
 import { accessBy } from './audit-access';
 import { agentOf } from './auth';
 import { sendConsoleError } from './console-error';
+import { TicketPlaceFields, ticketPlace } from './ticket-form';
 import type { AgentPresence, AgentView, Citizen360, ConsoleMessage, HandoffDetail, LiveConversation, SupervisorStats, TicketView } from './protocol';
 
 /** Longest an agent waits for recent transcript lines to reach SQL before the transcript is shown. */
@@ -62,7 +63,7 @@ const Transfer = z.object({ team: z.string().optional(), agentId: z.string().opt
 const Close = z.object({ resolution: z.string().trim().min(1).max(2_000) }).strict();
 const Ticket = z.union([
   z.object({ reference: z.string().trim().regex(/^[A-Za-z]{3}-\d{4}-\d{6}$/) }).strict(),
-  z.object({ create: z.object({ service: z.string(), type: z.enum(PROCEDURE_TYPES), description: z.string().trim().min(3).max(4_000) }).strict() }).strict(),
+  z.object({ create: z.object({ service: z.string(), type: z.enum(PROCEDURE_TYPES), description: z.string().trim().min(3).max(4_000), ...TicketPlaceFields }).strict() }).strict(),
 ]);
 
 const LIVE_WINDOW_MS = 30 * 60_000;
@@ -189,13 +190,11 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
     } else {
       const svc = catalog.services.find((s) => s.code === body.create.service);
       if (!svc) throw new BadTransferError('Ese servicio no existe.');
-      const point = h.summary.point;
       const key = `console-${h.id}-${createHash('sha256').update(JSON.stringify(body.create)).digest('hex').slice(0, 16)}`;
       const ref = await deps.connector.createTicket({
         service: svc.code, type: body.create.type, connectorCode: svc.connector.code, description: body.create.description,
-        attachments: (h.summary.photos ?? []).map((url) => ({ url, contentType: 'image/jpeg' })),
+        ...ticketPlace(h.summary, body.create),
         citizenId: h.citizenId, channel: h.channel, conversationId: h.conversationId, locale: h.locale,
-        ...(h.summary.address || point ? { location: { ...(h.summary.address ? { address: h.summary.address } : {}), ...(point ? { point: { latitude: point.lat, longitude: point.lon } } : {}) } } : {}),
         ...(h.summary.contact ? { contact: h.summary.contact } : {}),
       }, key);
       reference = ref.reference;

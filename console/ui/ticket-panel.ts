@@ -1,13 +1,14 @@
 import type { HandoffView, TicketView } from '../protocol';
 import { seg } from './api';
 import type { Ctx } from './context';
-import { field, h, select } from './dom';
+import { field, fill, h, safeUrl, select } from './dom';
 import { errorText } from './format';
 import { T } from './i18n';
 
 /**
- * Links the open conversation to a ticket: an existing reference, or a new ticket (service,
- * type, description; pre-filled from what the bot collected). Needs the conversation held.
+ * Links the open conversation to a ticket: an existing reference, or a new ticket (service, type,
+ * description, place and photos; pre-filled from what the bot collected, each one the agent's to change).
+ * Needs the conversation held.
  */
 export class TicketPanel {
   readonly el: HTMLElement;
@@ -18,6 +19,11 @@ export class TicketPanel {
   private readonly type = select({ 'data-testid': 'ticket-type' }, undefined,
     (['solicitud', 'reclamo', 'consulta'] as const).map((t) => ({ value: t, label: T.types[t] ?? t })));
   private readonly description = h('textarea', { rows: 3, required: true, 'data-testid': 'ticket-description' });
+  private readonly address = h('input', { type: 'text', maxlength: 300, autocomplete: 'off', 'data-testid': 'ticket-address' });
+  private readonly lat = h('input', { type: 'number', step: 'any', min: -90, max: 90, 'data-testid': 'ticket-lat' });
+  private readonly lon = h('input', { type: 'number', step: 'any', min: -180, max: 180, 'data-testid': 'ticket-lon' });
+  /** One checkbox per photo the citizen sent the bot, by its index in the summary. */
+  private readonly photos = h('fieldset', { class: 'ticket-photos', 'data-testid': 'ticket-photos' });
   private readonly status = h('p', { role: 'status', class: 'muted' });
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
   private handoff: HandoffView | undefined;
@@ -31,13 +37,16 @@ export class TicketPanel {
     const create = h('form', { 'aria-label': T.ticket.createTitle },
       h('h3', { text: T.ticket.createTitle }),
       field(T.ticket.service, this.service), field(T.ticket.type, this.type), field(T.ticket.description, this.description),
+      field(T.ticket.address, this.address),
+      h('div', { class: 'row' }, field(T.ticket.lat, this.lat, 'field grow'), field(T.ticket.lon, this.lon, 'field grow')),
+      this.photos,
       h('button', { type: 'submit', class: 'primary', 'data-testid': 'ticket-create', text: T.ticket.create }));
     this.set.append(h('legend', { class: 'sr', text: T.ticket.title }), attach, create);
     this.el = h('section', { class: 'ticket-panel', 'aria-labelledby': 'ticket-title', hidden: true },
       h('h2', { id: 'ticket-title', text: T.ticket.title }), this.linked, this.set, this.error, this.status);
     this.onSubmit(attach, () => ({ reference: this.reference.value.trim() }));
     this.onSubmit(create, () => ({
-      create: { service: this.service.value, type: this.type.value, description: this.description.value.trim() },
+      create: { service: this.service.value, type: this.type.value, description: this.description.value.trim(), ...this.place() },
     }));
   }
 
@@ -61,8 +70,25 @@ export class TicketPanel {
     if (this.service.selectedIndex < 0) this.service.value = '';
     if (this.type.selectedIndex < 0) this.type.value = 'solicitud';
     this.description.value = handoff.summary.description ?? '';
+    this.address.value = handoff.summary.address ?? '';
+    this.lat.value = handoff.summary.point ? String(handoff.summary.point.lat) : '';
+    this.lon.value = handoff.summary.point ? String(handoff.summary.point.lon) : '';
+    const photos = (handoff.summary.photos ?? []).map((url, i) => {
+      const box = h('input', { type: 'checkbox', checked: true, value: String(i), 'data-testid': 'ticket-photo' });
+      const src = safeUrl(url);
+      return h('label', { class: 'pic-choice' }, box, src ? h('img', { src, alt: T.summary.photo(i + 1), class: 'pic' }) : T.summary.photo(i + 1));
+    });
+    fill(this.photos, h('legend', { text: T.ticket.photos }), ...(photos.length ? photos : [h('p', { class: 'muted', text: T.ticket.noPhotos })]));
     this.status.textContent = '';
     this.error.hidden = true;
+  }
+
+  /** Place and photos as the form has them now: an emptied field removes the bot's value. */
+  private place(): { address: string; point: { lat: number; lon: number } | null; photos: number[] } {
+    const lat = this.lat.valueAsNumber;
+    const lon = this.lon.valueAsNumber;
+    const photos = [...this.photos.querySelectorAll<HTMLInputElement>('input[type="checkbox"]:checked')].map((b) => Number(b.value));
+    return { address: this.address.value.trim(), point: Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon } : null, photos };
   }
 
   private onSubmit(form: HTMLFormElement, body: () => unknown): void {
