@@ -104,7 +104,7 @@ export class Metrics {
   });
   readonly agentsOnline = new Gauge({
     name: 'citybot_agents_online',
-    help: 'Enabled agents of each team with a console open (seen in the last minutes)',
+    help: 'Enabled agents of each team with a console open and not away (seen in the last minutes)',
     labelNames: ['team'],
     registers: this.r,
   });
