@@ -59,6 +59,13 @@ export class UnsupportedMediaError extends AppError {
   readonly httpStatus = 415;
 }
 
+/** Agent console: a file for the citizen is larger than the console sends; nothing of it is stored. */
+export class FileTooLargeError extends AppError {
+  readonly code = 'E_FILE_TOO_LARGE';
+  readonly retryable = false;
+  readonly httpStatus = 413;
+}
+
 /**
  * A download URL points outside the hosts we trust with a credential (WhatsApp Cloud: Graph's API host
  * and Meta's media CDN); the token is not sent and retrying will not help.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationKey } from '../bot/conversation-key';
+import type { StoredMedia } from '../bot/media-store';
 import { AlreadyClaimedError, AlreadyHeldError, AtCapacityError, NotFoundError, NotHolderError } from '../bot/errors';
 import type { AgentView, ConsoleMessage } from '../console/protocol';
 import { t } from '../dialogs/i18n';
@@ -81,6 +82,25 @@ export class AgentActions {
     const h = await this.parts.steps.held(agent, id);
     const sent = await this.parts.notices.send(h, text, { id: agent.id, name: agent.name });
     const message: ConsoleMessage = { handoffId: h.id, conversationKey: h.conversationKey, from: 'agent', agentId: agent.id, agentName: agent.name, text, at: sent.at.toISOString() };
+    await this.deps.bus.publish(audienceOf(h), { type: 'message', message });
+    await this.deps.presence.seen([agent.id]);
+    return message;
+  }
+
+  /**
+   * A file (a photo goes as a photo where the channel has photos) with an optional text, on the citizen's
+   * channel. `store` runs only once the agent is known to hold the conversation: a refused sender stores nothing.
+   */
+  async replyWithFile(agent: AgentView, id: string, store: () => Promise<{ file: StoredMedia; caption: string }>): Promise<ConsoleMessage> {
+    const h = await this.parts.steps.held(agent, id);
+    const { file, caption } = await store();
+    const attachment = { contentType: file.contentType, contentUrl: file.contentUrl, name: file.name };
+    const sent = await this.parts.notices.send(h, caption, { id: agent.id, name: agent.name }, [attachment]);
+    const shown = this.deps.mediaUrl?.(file.contentUrl) ?? file.contentUrl;
+    const message: ConsoleMessage = {
+      handoffId: h.id, conversationKey: h.conversationKey, from: 'agent', agentId: agent.id, agentName: agent.name, text: caption, at: sent.at.toISOString(),
+      ...(file.contentType.startsWith('image/') ? { images: [shown] } : {}),
+    };
     await this.deps.bus.publish(audienceOf(h), { type: 'message', message });
     await this.deps.presence.seen([agent.id]);
     return message;

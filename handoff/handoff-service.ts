@@ -78,6 +78,7 @@ export class HandoffService implements HandoffPort {
   get botConversationsTeam(): string { return this.agentActions.botConversationsTeam; }
   pull(agent: AgentView, conversationKey: ConversationKey): Promise<Handoff> { return this.agentActions.pull(agent, conversationKey); }
   reply(agent: AgentView, id: string, text: string): Promise<ConsoleMessage> { return this.agentActions.reply(agent, id, text); }
+  replyWithFile(...args: Parameters<AgentActions['replyWithFile']>): Promise<ConsoleMessage> { return this.agentActions.replyWithFile(...args); }
   note(agent: AgentView, id: string, text: string): Promise<void> { return this.agentActions.note(agent, id, text); }
   typing(agent: AgentView, id: string): Promise<void> { return this.agentActions.typing(agent, id); }
   transfer(agent: AgentView, id: string, to: TransferTarget): Promise<Handoff> { return this.transfers.transfer(agent, id, to); }

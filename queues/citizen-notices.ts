@@ -68,6 +68,8 @@ export class CitizenNotices {
     await this.deps.history.recordMessages([{
       // As the citizen reads it (the channels render the CommonMark), like the turns' own transcript lines.
       channel: to.channel, conversationId: to.conversationId, citizenId: to.citizenId, direction: 'out', activityId: id, text: renderText(text, 'plain'), at,
+      // Files (an agent's photo) stay in the transcript; a card (the video call's invitation) does not.
+      ...(attachments?.some((a) => a.contentUrl) ? { attachments: attachments.filter((a) => a.contentUrl) } : {}),
       ...(author ? { author: author.id } : {}),
     }]);
     return { id, at };

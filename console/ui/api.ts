@@ -44,7 +44,9 @@ export class Api {
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // FormData (a file) sets its own multipart content type with the boundary.
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['content-type'] = 'application/json';
     if (method !== 'GET') headers['x-csrf-token'] = this.csrf;
     let res: Response;
     try {
@@ -52,7 +54,7 @@ export class Api {
         method,
         headers,
         credentials: 'same-origin',
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { body: form ? body : JSON.stringify(body) } : {}),
       });
     } catch (err) {
       throw new ApiError(0, 'E_NETWORK', err instanceof Error ? err.message : String(err));

@@ -9,6 +9,8 @@ import { T } from './i18n';
 export interface ComposerHooks {
   send(text: string): Promise<void>;
   note(text: string): Promise<void>;
+  /** A file or photo for the citizen, with the reply box's text as its caption. */
+  sendFile(file: File, caption: string): Promise<void>;
   /** The agent is typing a reply (called at most once every 3 s). */
   typing(): void;
 }
@@ -26,6 +28,7 @@ export class Composer {
   private readonly canned: HTMLSelectElement;
   private readonly replySet = h('fieldset', { class: 'reply-set' });
   private readonly hint = h('p', { class: 'muted hint', text: T.composer.notHolder });
+  private readonly file = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp,image/gif', 'data-testid': 'composer-file' });
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
   private handoff: HandoffView | undefined;
   private lastTyping = 0;
@@ -42,7 +45,7 @@ export class Composer {
       h('div', { class: 'row' },
         h('div', { class: 'grow combo' }, h('label', {}, h('span', { class: 'sr', text: T.composer.label }), this.input), this.picker.list),
         h('button', { type: 'submit', class: 'primary', 'data-testid': 'composer-send', text: T.composer.send })),
-      h('div', { class: 'row tools' }, field(T.composer.canned, this.canned, 'field inline'), this.hint),
+      h('div', { class: 'row tools' }, field(T.composer.canned, this.canned, 'field inline'), field(T.composer.attach, this.file, 'field inline'), this.hint),
     );
     const note = h('form', { class: 'note-form', 'aria-label': T.composer.note },
       h('div', { class: 'row' },
@@ -95,6 +98,7 @@ export class Composer {
       }
     });
     this.canned.addEventListener('change', () => this.insertCanned());
+    this.file.addEventListener('change', () => void this.sendFile());
   }
 
   private submitOnEnter(area: HTMLTextAreaElement, form: HTMLFormElement): void {
@@ -120,6 +124,23 @@ export class Composer {
     } finally {
       delete area.dataset['busy'];
       area.focus();
+    }
+  }
+
+  /** Sends the chosen file with the reply box's text; on success both are cleared and the box has the focus. */
+  private async sendFile(): Promise<void> {
+    const file = this.file.files?.[0];
+    if (!file || this.replySet.disabled) return;
+    this.error.hidden = true;
+    try {
+      await this.hooks.sendFile(file, this.input.value.trim());
+      this.input.value = '';
+    } catch (err) {
+      this.error.textContent = errorText(err);
+      this.error.hidden = false;
+    } finally {
+      this.file.value = '';
+      this.input.focus();
     }
   }
 

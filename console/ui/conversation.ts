@@ -56,6 +56,7 @@ export class ConversationView {
     this.composer = new Composer(ctx, {
       send: (text) => this.reply(text),
       note: (text) => this.note(text),
+      sendFile: (file, caption) => this.sendFile(file, caption),
       typing: () => this.sendTyping(),
     });
     const done = (h: HandoffView): void => this.hooks.changed(h);
@@ -254,6 +255,16 @@ export class ConversationView {
       if (err instanceof ApiError && err.code === 'E_NOT_HOLDER') this.hooks.reload();
       throw err;
     }
+    this.addMessage({ ...message, handoffId: message.handoffId ?? handoff.id });
+  }
+
+  private async sendFile(file: File, caption: string): Promise<void> {
+    const handoff = this.detail?.handoff;
+    if (!handoff) return;
+    const form = new FormData();
+    if (caption) form.append('text', caption);
+    form.append('file', file, file.name);
+    const message = await this.ctx.api.post<ConsoleMessage>(`/handoffs/${seg(handoff.id)}/files`, form);
     this.addMessage({ ...message, handoffId: message.handoffId ?? handoff.id });
   }
 
