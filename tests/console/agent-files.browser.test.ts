@@ -104,8 +104,11 @@ describe('an agent sends the citizen a photo', () => {
     await poll(() => page.getByTestId('composer-input').inputValue()).toBe('');
     expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['testid'])).toBe('composer-input');
 
-    // One file in the transcript: the refused ones left nothing.
+    // One file in the transcript: the refused ones left nothing. The agent sees it there too, and it loads.
     await poll(async () => (await files()).length).toBe(1);
+    const shown = page.getByTestId('transcript').locator('img');
+    await poll(() => shown.count()).toBe(1);
+    await poll(() => shown.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
     expect(seen.errors).toEqual([]);
     citizen.end();
   }, 180_000);
