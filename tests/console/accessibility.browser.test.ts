@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
+import { violations } from '../support/axe';
 import { launchBrowser, newPage } from '../support/browser';
 import { createAgent, TEST_PASSWORD } from '../support/console-client';
 import { writeTestCatalog } from '../support/test-catalog';
@@ -16,22 +16,6 @@ import { startTestApp, type RunningApp } from '../e2e/support';
  * when in use — a conversation claimed with its ticket form and citizen record, search results, the
  * audit log opened. Tabs are found from the page's tablist, so a new view is checked without a new test.
  */
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-interface Violation { id: string; help: string; nodes: Array<{ target: string[]; failureSummary?: string }> }
-
-/** axe-core over the whole page as it is now (evaluated through DevTools, so the console's CSP does not stop it). */
-async function violations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const found = await page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: Violation[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
-  }, WCAG_21_AA);
-  return found.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'console-a11y-'));
 let browser: Browser;

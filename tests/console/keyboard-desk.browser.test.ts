@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { violations } from '../support/axe';
 import { watchForInjection } from '../support/browser';
 import { useConsoleBrowser } from '../support/console-browser';
 import { DlConversation, waitFor } from '../e2e/support';
@@ -59,6 +60,7 @@ describe('the console by keyboard', () => {
       // The page behind is inert: the focus never leaves the dialog for it.
       expect(await page.evaluate(() => !document.activeElement || document.activeElement === document.body || !!document.activeElement.closest('dialog'))).toBe(true);
     }
+    expect(await violations(page), 'the help dialog open').toEqual([]);
     // Typing a shortcut's key in the dialog does nothing behind it.
     await page.keyboard.press('n');
     await page.keyboard.press('Escape');
@@ -103,6 +105,7 @@ describe('the console by keyboard', () => {
     await poll(() => picker.isVisible()).toBe(true);
     expect(await box.getAttribute('aria-expanded')).toBe('true');
     expect(await picker.getByRole('option').allTextContents()).toEqual(['Saludo', 'En curso', 'Pedir foto', 'Despedida']);
+    expect(await violations(page), 'the canned replies listed').toEqual([]);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowUp');
