@@ -23,6 +23,9 @@ import { createHttpApp, finishHttpApp } from './http-app';
 import { createLogger, type Logger } from './logger';
 import { RetentionJob } from '../privacy/retention-job';
 import { DataCopies } from '../privacy/data-copy';
+import { Erasures } from '../privacy/erasure';
+import { erasureOutcomeTeller } from '../privacy/erasure-outcome';
+import { createErasureRoutes } from '../console/erasure-routes';
 import { MediaStore } from './media-store';
 import { LinkAttemptLimits } from './link-attempt-limits';
 import { createPhoneLinks } from './phone-links';
@@ -39,6 +42,7 @@ import type { MakeBaileysSocket } from '../channels/whatsapp-baileys/baileys-soc
 import { AgentStore } from '../console/agent-store';
 import { createConsoleAuth } from '../console/auth';
 import { createConsoleApi } from '../console/console-api';
+import { createFileRoutes } from '../console/file-routes';
 import { createAuditRoutes } from '../console/audit-routes';
 import { createDataCopyRoutes } from '../console/data-copy-routes';
 import { AuditLog } from './sql/audit-log';
@@ -47,6 +51,14 @@ import { videoCallsFor } from '../handoff/video-calls-for';
 import { createConsoleAssets } from '../console/console-assets';
 import { createSearchRoutes } from '../console/search-routes';
 import { SearchStore } from './sql/search-store';
+import { createHistoryRoutes } from '../console/history-routes';
+import { createStatsRoutes } from '../console/stats-routes';
+import { StatsStore } from './sql/stats-store';
+import { ClosedHistory } from './sql/closed-history';
+import { firstResponseTargetOf } from '../handoff/response-target';
+import { createCannedRoutes } from '../console/canned-routes';
+import { createDeskRoutes } from '../console/desk-routes';
+import { CannedStore } from './sql/canned-store';
 import { CONSOLE_WS_PATH, ConsoleSocket } from '../console/console-socket';
 import { DIRECTLINE_UPGRADE_PREFIX } from '../channels/webchat/directline-socket';
 import { refuseUnservedUpgrades } from './upgrades';
@@ -185,8 +197,16 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const builtin = new BuiltinConnector(db, catalog, undefined, backOffices.routeOf);
   const deliveries = new DeliveryStore(db);
   const notices = new CitizenNotices({ outbound, history, log: log.child({ module: 'queues/citizen-notices' }) });
+  // Citizens' erasure requests (issue 15 part 4): asked for in the bot, decided by admins in the console.
+  const erasures = new Erasures({
+    db, redis, prefix, mediaDir: media.dir, audit, flushTranscripts: () => transcriptOutbox.flush(), tell: erasureOutcomeTeller(outbound),
+    log: log.child({ module: 'privacy' }), ...(hooks.clock ? { clock: hooks.clock } : {}),
+  });
   // Turns append their transcript lines to Redis in their commit; this moves them to SQL in batches.
-  const transcriptOutbox = new TranscriptOutbox(redis, prefix, history, log.child({ module: 'queues/transcript-outbox' }));
+  // Once in SQL, the consoles that list the bot's live conversations re-read them (no polling).
+  const transcriptOutbox = new TranscriptOutbox(redis, prefix, history, log.child({ module: 'queues/transcript-outbox' }), {
+    onRecorded: () => bus.publish({ team: handoff.botConversationsTeam }, { type: 'live' }),
+  });
   const delivery = new TicketDelivery(bullConnection, prefix, {
     store: deliveries, builtin, backOffices: backOffices.offices, notices, catalog,
     mediaUrl: (url) => signer.sign(url, config.MEDIA_URL_TTL_SECONDS),
@@ -236,7 +256,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     installLlmSafety({ limiter: new RedisCallLimiter(redis, prefix, { limit: config.LLM_CALLS_PER_HOUR, ...(hooks.clock ? { now: hooks.clock } : {}) }), log: log.child({ module: 'dialogs/llm-safety' }) });
     // Citizens' copies of their own data (GDPR art. 15), sent as files on their channel.
     const citizenData = new DataCopies({ db, media, flushTranscripts: () => transcriptOutbox.flush(), ...(hooks.clock ? { clock: hooks.clock } : {}) });
-    const engine = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, citizenData, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
+    const engine = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, citizenData, erasure: erasures, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
     // Every model call of a turn (classifier, extraction, knowledge answer) is on that citizen's allowance.
     // Only with a model: the citizen scope is an AsyncLocalStorage, which in Node 20 hooks every promise
     // of the process (~3 % of a worker's CPU) — paid for nothing when no model call can be made.
@@ -272,7 +292,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 
   let consoleSocket: ConsoleSocket | undefined;
   if (server) {
-    const teams = catalog.teams.map((x) => ({ code: x.code, name: x.names.es }));
+    const teams = catalog.teams.map((x) => ({ code: x.code, name: x.names.es, firstResponseTargetSeconds: firstResponseTargetOf(x) }));
+    const canned = new CannedStore(db, catalog.handoff.canned);
     const auth = createConsoleAuth({
       db, redis, prefix, log: log.child({ module: 'console' }), publicUrl, teams,
       extras: async () => ({
@@ -299,7 +320,19 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     }));
     // Before the console API: its router would check the session of a search request once more on the way.
     app.use(createSearchRoutes({ search: new SearchStore(db), handoffs: handoff, catalog, audit, requireAgent: auth.requireAgent, log: log.child({ module: 'console' }) }));
+    app.use(createHistoryRoutes({ history: new ClosedHistory(db), catalog, requireAgent: auth.requireAgent, log: log.child({ module: 'console' }) }));
+    app.use(createFileRoutes({ service: handoff, media, requireAgent: auth.requireAgent, log: log.child({ module: 'console' }) }));
+    app.use(createCannedRoutes({ canned, catalog, requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }) }));
+    app.use(createDeskRoutes({
+      store: handoffStore, service: handoff, history, catalog, requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }),
+      ...(hooks.clock ? { clock: hooks.clock } : {}),
+    }));
     app.use(createAuditRoutes({ audit, requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }) }));
+    app.use(createStatsRoutes({
+      stats: new StatsStore(db), timezone: catalog.city.timezone, requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }),
+      ...(hooks.clock ? { clock: hooks.clock } : {}),
+    }));
+    app.use(createErasureRoutes({ erasures, requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }) }));
     app.use(createDataCopyRoutes({
       db, audit, flushTranscripts: () => transcriptOutbox.flush(), requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }),
       ...(hooks.clock ? { clock: hooks.clock } : {}),

@@ -1,5 +1,7 @@
 import type { HandoffDetail, HandoffView, LiveConversation, Me, QueueItem, ServerEvent, TicketView } from '../protocol';
 import { AdminView } from './admin';
+import { AvailabilitySelect } from './availability-select';
+import { DeskAlerts } from './desk-alerts';
 import { ApiError, seg, type Api } from './api';
 import { renderCitizen } from './citizen';
 import { createCtx, type Ctx } from './context';
@@ -8,15 +10,24 @@ import { fill, h } from './dom';
 import { errorText } from './format';
 import { T } from './i18n';
 import { SearchBox } from './search-box';
+import { Shortcuts, type ShortcutAction } from './shortcuts';
 import { Sidebar } from './sidebar';
 import { ConsoleSocket } from './socket';
 import { HistoryView } from './history';
+import { StatsView } from './stats';
 import { SupervisorView } from './supervisor';
 import { TicketPanel } from './ticket-panel';
 
-type Tab = 'attention' | 'history' | 'supervisor' | 'admin';
+type Tab = 'attention' | 'history' | 'supervisor' | 'stats' | 'admin';
 
-const LIVE_REFRESH_S = 30;
+/** The console's own address of a view, so a link opens it (the server serves the page there too). */
+const TAB_PATHS: Partial<Record<Tab, string>> = { stats: '/console/stats' };
+
+/**
+ * Live-list events come with every transcript batch (every ~200 ms on a busy day): one re-read per this
+ * many ms at most, so a desk of many consoles does not become a stream of SQL reads.
+ */
+const LIVE_RELOAD_MS = 2_000;
 
 /**
  * The signed-in console: top bar with tabs, the attention view (lists, conversation, citizen),
@@ -31,6 +42,7 @@ export class ConsoleApp {
   private readonly citizenHost = h('div', { class: 'citizen-host' });
   private readonly history: HistoryView;
   private readonly supervisor: SupervisorView | undefined;
+  private readonly stats: StatsView | undefined;
   private readonly admin: AdminView | undefined;
   private readonly attention = h('main', { class: 'attention', id: 'view-attention', role: 'tabpanel', 'aria-labelledby': 'tab-attention' });
   private readonly connection = h('span', { class: 'conn', role: 'status', text: T.loading });
@@ -38,6 +50,10 @@ export class ConsoleApp {
   private readonly baseTitle = document.title;
   private opening = 0;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private liveReload: ReturnType<typeof setTimeout> | undefined;
+  private readonly alerts = new DeskAlerts();
+  private readonly availability = new AvailabilitySelect((a) => this.socket.choose(a));
+  private readonly shortcuts = new Shortcuts((a) => this.shortcut(a), () => !this.attention.hidden);
 
   constructor(private readonly root: HTMLElement, api: Api, me: Me, private readonly onLogout: () => void) {
     this.ctx = createCtx(api, me);
@@ -50,11 +66,15 @@ export class ConsoleApp {
       changed: (x) => this.applyHandoff(x),
       reload: () => void this.reloadOpen(),
       dismiss: () => this.dismiss(),
+      closed: () => this.sidebar.focusNext(),
     });
     this.ticket = new TicketPanel(this.ctx, (t) => this.ticketLinked(t));
     this.history = new HistoryView(this.ctx, { open: (id) => this.openFromTab(id) });
     const role = me.agent.role;
-    if (role === 'supervisor' || role === 'admin') this.supervisor = new SupervisorView(this.ctx);
+    if (role === 'supervisor' || role === 'admin') {
+      this.supervisor = new SupervisorView(this.ctx);
+      this.stats = new StatsView(this.ctx);
+    }
     if (role === 'admin') this.admin = new AdminView(this.ctx);
     this.socket = new ConsoleSocket({
       onEvent: (e) => this.onEvent(e),
@@ -69,22 +89,27 @@ export class ConsoleApp {
       h('aside', { class: 'col col-left' }, this.sidebar.el),
       h('div', { class: 'col col-mid' }, this.conversation.el),
       h('aside', { class: 'col col-right', 'aria-label': T.citizen.title }, this.ticket.el, this.citizenHost));
-    fill(this.root, h('div', { class: 'app' }, this.topBar(), this.attention, this.history.el, this.supervisor?.el, this.admin?.el));
-    let seconds = 0;
-    this.ticker = setInterval(() => {
-      this.sidebar.tick();
-      // The contract pushes no event for conversations with the bot, so that one list is re-read
-      // (every 30 s, only while the console is on screen). The queue itself is never polled.
-      if (++seconds % LIVE_REFRESH_S === 0 && !document.hidden && !this.attention.hidden) void this.loadLive();
-    }, 1000);
+    const skip = h('a', { class: 'skip', href: '#conversation-title', text: T.shortcuts.skip });
+    skip.addEventListener('click', (e) => {
+      e.preventDefault();
+      this.conversation.focusTitle();
+    });
+    fill(this.root, skip, this.shortcuts.dialog, h('div', { class: 'app' }, this.topBar(), this.attention, this.history.el, this.supervisor?.el, this.stats?.el, this.admin?.el));
+    const linked = (Object.keys(TAB_PATHS) as Tab[]).find((t) => TAB_PATHS[t] === location.pathname);
+    if (linked && this.tabs.has(linked)) this.showTab(linked);
+    else if (linked) window.history.replaceState(null, '', '/console');
+    this.ticker = setInterval(() => this.sidebar.tick(), 1000);
     document.addEventListener('visibilitychange', this.onVisible);
+    this.shortcuts.start();
     this.socket.start();
     void this.resync();
   }
 
   destroy(): void {
     this.socket.stop();
+    this.shortcuts.stop();
     clearInterval(this.ticker);
+    clearTimeout(this.liveReload);
     this.supervisor?.destroy();
     document.removeEventListener('visibilitychange', this.onVisible);
     document.title = this.baseTitle;
@@ -96,6 +121,7 @@ export class ConsoleApp {
     logout.addEventListener('click', () => void this.logout());
     const tabs: Array<[Tab, string, string]> = [['attention', T.tabs.attention, 'attention-tab'], ['history', T.tabs.history, 'history-tab']];
     if (this.supervisor) tabs.push(['supervisor', T.tabs.supervisor, 'supervisor-tab']);
+    if (this.stats) tabs.push(['stats', T.tabs.stats, 'stats-tab']);
     if (this.admin) tabs.push(['admin', T.tabs.admin, 'admin-tab']);
     const nav = h('div', { class: 'tabs', role: 'tablist', 'aria-label': T.header.tabs, hidden: tabs.length < 2 });
     for (const [tab, label, testid] of tabs) {
@@ -107,6 +133,7 @@ export class ConsoleApp {
     }
     return h('header', { class: 'topbar' },
       h('h1', { text: this.baseTitle || T.appName }), nav, new SearchBox(this.ctx, { open: (id) => void this.open(id) }).el, this.connection,
+      this.availability.el, this.alerts.el,
       h('span', { class: 'who', text: `${me.name} · ${T.header.roles[me.role] ?? me.role}` }), logout);
   }
 
@@ -115,6 +142,9 @@ export class ConsoleApp {
     this.attention.hidden = tab !== 'attention';
     this.history.setActive(tab === 'history');
     this.supervisor?.setActive(tab === 'supervisor');
+    this.stats?.setActive(tab === 'stats');
+    const path = TAB_PATHS[tab] ?? '/console';
+    if (location.pathname !== path) window.history.replaceState(null, '', path);
     this.admin?.setActive(tab === 'admin');
   }
 
@@ -155,23 +185,39 @@ export class ConsoleApp {
     switch (e.type) {
       case 'queue':
         this.sidebar.setQueue(e.team, e.items);
+        this.alerts.queue(e.team, this.ctx.teamName(e.team), e.items);
         this.supervisor?.queueChanged();
         break;
       case 'message': {
         const shown = this.conversation.addMessage(e.message);
         const mine = this.sidebar.mineFor(e.message.handoffId, e.message.conversationKey);
-        if (mine && e.message.from === 'citizen' && (!shown || document.hidden)) this.sidebar.markUnread(mine.id);
+        if (mine && e.message.from === 'citizen' && (!shown || document.hidden)) {
+          this.sidebar.markUnread(mine.id);
+          this.alerts.message(e.message);
+        }
         this.updateTitle();
+        this.supervisor?.queueChanged();
         break;
       }
       case 'handoff':
         this.applyHandoff(e.handoff);
+        this.supervisor?.queueChanged();
         // Its events (claimed, transferred, closed…) and the citizen's history changed too; only
         // the detail carries them.
         if (e.handoff.id === this.conversation.current?.handoff.id) void this.reloadOpen();
         break;
       case 'typing':
         this.conversation.typing(e.handoffId, e.agentId);
+        break;
+      case 'live':
+        // Pushed with every transcript batch: the list is re-read once for a burst of them.
+        this.liveReload ??= setTimeout(() => {
+          this.liveReload = undefined;
+          void this.loadLive();
+        }, LIVE_RELOAD_MS);
+        break;
+      case 'availability':
+        this.availability.show(e.availability);
         break;
     }
   }
@@ -190,6 +236,14 @@ export class ConsoleApp {
     this.sidebar.clearUnread(id);
     this.updateTitle();
     await this.load(id);
+    // From the list, the next stop is the conversation: its actions are then a Tab or two away.
+    if (this.conversation.current?.handoff.id === id) this.conversation.focusTitle();
+  }
+
+  private shortcut(action: ShortcutAction): void {
+    if (action !== 'next') return this.conversation.shortcut(action);
+    const id = this.sidebar.nextQueued();
+    if (id) void this.open(id);
   }
 
   private async reloadOpen(): Promise<void> {

@@ -41,6 +41,8 @@ fieldset:disabled{opacity:.7}
 .badge{display:inline-block;font-size:12px;font-weight:700;border-radius:10px;padding:1px 8px}
 .badge-hazard{background:var(--hazard);color:#fff}
 .badge-unread{background:var(--accent);color:#fff}
+.badge-late{background:#8a4b00;color:#fff}
+.item.late,tr.late>th{border-left:4px solid #8a4b00}
 .chan{display:inline-block;font-size:11px;font-weight:700;border-radius:4px;padding:1px 6px;background:#e3e7ec;color:#333}
 .chan-whatsapp,.chan-whatsapp-cloud{background:#d8f5df;color:#0f5c24}
 .chan-telegram{background:#dcefff;color:#0b4f85}
@@ -56,6 +58,11 @@ fieldset:disabled{opacity:.7}
 .topbar{display:flex;gap:16px;align-items:center;padding:8px 16px;background:var(--accent);color:#fff;flex:none}
 .topbar h1{flex:none}
 .topbar .who{margin-left:auto}
+/* The availability and alerts controls make the bar longer: it wraps rather than run past its background. */
+.topbar{flex-wrap:wrap}
+.topbar .field-label{color:#fff}
+.topbar .field.inline{margin:0}
+.topbar select{color:var(--fg);background:var(--card)}
 .topbar button{background:transparent;color:#fff;border-color:rgba(255,255,255,.5)}
 .search{position:relative;display:flex;gap:4px;align-items:center;flex:1 1 320px;max-width:480px}
 .search-input{flex:1;min-width:0}
@@ -112,6 +119,7 @@ a.search-item:hover,a.search-item:focus{background:#eef3fb}
 .correction-form{display:flex;flex-wrap:wrap;align-items:flex-end;gap:0 10px}
 .pics{display:flex;gap:6px;flex-wrap:wrap}
 .pic{max-height:120px;max-width:180px;border-radius:6px;display:block;border:1px solid var(--line)}
+.ticket-photos{display:flex;gap:8px;flex-wrap:wrap;border:0;padding:0;margin:6px 0}.pic-choice{display:flex;gap:4px;align-items:flex-start}
 .transcript{flex:1;min-height:120px;overflow-y:auto;padding:12px 16px;display:flex;flex-direction:column;gap:8px}
 .msg{max-width:75%;padding:6px 10px;border-radius:10px;background:#fff;border:1px solid var(--line);overflow-wrap:anywhere}
 .msg-in{align-self:flex-start;border-bottom-left-radius:2px}
@@ -137,6 +145,11 @@ a.search-item:hover,a.search-item:focus{background:#eef3fb}
 .composer textarea{min-height:56px;display:block}
 .note-form textarea{background:var(--note);min-height:34px}
 .hint{margin:0;font-size:12px}
+.combo{position:relative}.canned-list{position:absolute;left:0;right:0;bottom:100%;z-index:5;background:#fff;border:1px solid #8a9099;border-radius:6px;max-height:220px;overflow-y:auto;padding:4px;list-style:none;margin:0}
+.canned-list [role=option]{padding:4px 8px;border-radius:4px;cursor:pointer}.canned-list [aria-selected=true]{background:var(--accent);color:#fff}
+.skip{position:absolute;left:8px;top:-48px;z-index:20;background:#fff;padding:6px 10px;border:2px solid var(--accent)}.skip:focus{top:8px}
+dialog.shortcuts{border:1px solid var(--line);border-radius:8px;max-width:440px}dialog.shortcuts dl .row{gap:12px;margin:4px 0}dialog.shortcuts dt{min-width:48px}dialog.shortcuts dd{margin:0}
+kbd{border:1px solid #8a9099;border-radius:4px;padding:0 6px;font-family:inherit;background:#f4f5f7}
 .ticket-panel,.citizen{margin-bottom:16px}
 .ticket-panel h2,.citizen h2{margin-bottom:6px}
 .ticket-panel h3{margin-top:10px}
@@ -160,6 +173,8 @@ th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-alig
 thead th{background:#eef2f7}
 .history-filters{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:flex-end}
 .history-filters select,.history-filters input{width:auto}
+.stats-block{margin:18px 0;max-width:960px}.stats-chart{position:relative;height:220px;margin:6px 0}
+.stats-table td,.stats-table tfoot th{text-align:right}.stats-table tfoot{font-weight:700}
 @media (max-width:1100px){.attention{grid-template-columns:260px minmax(0,1fr);grid-template-rows:minmax(520px,100%) auto;overflow-y:auto}
  .col-right{grid-column:1/-1;border-left:0;border-top:1px solid var(--line)}}
 @media (max-width:720px){.attention{display:block;overflow-y:auto}.col-mid{height:80vh}.topbar{flex-wrap:wrap}}

@@ -108,6 +108,15 @@ async function call(persona: Persona, method: string, target: Target, fresh: boo
 
 // ---- what the calls act on ----
 
+/** A pending erasure request of a citizen with nothing else stored (as the bot stores one). */
+async function erasureRequest(): Promise<{ id: string; citizenId: string }> {
+  const r = { id: randomUUID(), citizenId: `citizen-${randomUUID()}` };
+  await db.kysely.insertInto('erasure_requests' as never).values({
+    id: r.id, citizen_id: r.citizenId, channel: 'webchat', conversation_id: null, user_id: null, locale: 'es', status: 'pending', requested_by: 'citizen', created_at: new Date().toISOString(),
+  } as never).execute();
+  return r;
+}
+
 /** A citizen on web chat who asked for a person: a queued handoff of the desk, or held by the holder. */
 async function handoff(status: 'queued' | 'assigned' = 'assigned'): Promise<{ id: string; citizenId: string; key: string }> {
   const citizen = await DlConversation.open(bot.url);
@@ -145,6 +154,20 @@ async function rejectedTicket(service: string): Promise<string> {
   const reference = await ticket(service);
   await db.kysely.updateTable('tickets').set({ delivery: 'rejected', delivery_error: '422 refused' }).where('reference', '=', reference).execute();
   return reference;
+}
+
+/** A handoff of the desk the holder attended and closed: what the history lists. */
+async function closedHandoff(): Promise<string> {
+  const { id } = await handoff();
+  expect((await clients.get('holder')!.post(`/handoffs/${id}/close`, { resolution: 'Resuelto' })).status).toBe(200);
+  return id;
+}
+
+/** A canned response of the desk's own in Spanish (not the catalog's), saved by the admin. */
+async function ownCanned(): Promise<string> {
+  const code = `propia-${randomUUID().slice(0, 8)}`;
+  expect((await clients.get('admin')!.call('PUT', `/canned/${DESK}/es/${code}`, { title: 'Propia', text: 'Texto propio.' })).status).toBe(200);
+  return code;
 }
 
 /** A handoff whose summary has the citizen's description (what a correction of it learns from). */
@@ -197,6 +220,15 @@ const ROWS: Row[] = [
     const { citizenId } = await handoff();
     return { path: `/admin/citizens/${encodeURIComponent(citizenId)}/data-copy/text`, marker: 'quiero hablar con una persona' };
   }, expect: cells(403, 403, 403, 403, '200 sees') },
+  // Citizens' erasure requests (GDPR art. 17): admins only, to see and to decide.
+  { route: 'GET /admin/erasures', target: async () => ({ path: '/admin/erasures', marker: (await erasureRequest()).citizenId }), expect: cells(403, 403, 403, 403, '200 sees') },
+  { route: 'GET /admin/erasures/:id', target: async () => {
+    const r = await erasureRequest();
+    return { path: `/admin/erasures/${r.id}`, marker: r.citizenId };
+  }, expect: cells(403, 403, 403, 403, '200 sees') },
+  { route: 'POST /admin/erasures/:id/confirm', fresh: true, target: async () => ({ path: `/admin/erasures/${(await erasureRequest()).id}/confirm` }), expect: cells(403, 403, 403, 403, 200) },
+  { route: 'POST /admin/erasures/:id/reject', fresh: true, target: async () => ({ path: `/admin/erasures/${(await erasureRequest()).id}/reject`, body: { reason: 'no procede' } }), expect: cells(403, 403, 403, 403, 200) },
+  { route: 'POST /admin/citizens/:citizenId/erasure', fresh: true, target: async () => ({ path: `/admin/citizens/${(await erasureRequest()).citizenId}/erasure` }), expect: cells(403, 403, 403, 403, 200) },
 
   // Lists: everyone with a session gets one; what it shows depends on their teams.
   { route: 'GET /queue', target: async () => ({ path: '/queue', marker: (await handoff('queued')).id }), expect: cells('200 sees', '200 sees', '200 hidden', '200 sees', '200 hidden') },
@@ -204,6 +236,9 @@ const ROWS: Row[] = [
   { route: 'GET /live', target: async () => ({ path: '/live', marker: await liveConversation() }), expect: cells('200 sees', '200 sees', '200 hidden', '200 sees', '200 sees') },
   { route: 'GET /agents', target: async () => ({ path: '/agents' }), expect: cells(200, 200, 200, 200, 200) },
   { route: 'GET /supervisor', target: async () => ({ path: '/supervisor' }), expect: cells(403, 403, 403, 200, 200) },
+  // The council's dashboards (issue 15 part 3): counts of every team, supervisors and admins only.
+  { route: 'GET /stats', target: async () => ({ path: '/stats' }), expect: cells(403, 403, 403, 200, 200) },
+  { route: 'GET /stats/csv', target: async () => ({ path: '/stats/csv?table=channels' }), expect: cells(403, 403, 403, 200, 200) },
   { route: 'GET /reviews', target: async () => ({ path: '/reviews', marker: await rejectedTicket('alumbrado') }), expect: cells('200 sees', '200 sees', '200 hidden', '200 sees', '200 sees') },
   { route: 'POST /reviews/:reference/retry', fresh: true, target: async () => ({ path: `/reviews/${await rejectedTicket('alumbrado')}/retry`, body: {} }), expect: cells(200, 200, 404, 200, 200) },
 
@@ -211,6 +246,8 @@ const ROWS: Row[] = [
   { route: 'GET /handoffs/:id', target: async () => ({ path: `/handoffs/${(await handoff()).id}` }), expect: cells(200, 200, 404, 200, 200) },
   { route: 'POST /handoffs/:id/claim', fresh: true, target: async () => ({ path: `/handoffs/${(await handoff('queued')).id}/claim`, body: {} }), expect: cells(200, 200, 404, 200, 200) },
   { route: 'POST /handoffs/:id/messages', target: async () => ({ path: `/handoffs/${(await handoff()).id}/messages`, body: { text: 'Hola, soy del ayuntamiento' } }), expect: cells(201, 409, 404, 409, 409) },
+  // Files for the citizen: only the holder gets as far as the body (a JSON body is no file: 400; tests/console/agent-files sends real ones).
+  { route: 'POST /handoffs/:id/files', target: async () => ({ path: `/handoffs/${(await handoff()).id}/files`, body: { text: 'una foto' } }), expect: cells(400, 409, 404, 409, 409) },
   { route: 'POST /handoffs/:id/notes', target: async () => ({ path: `/handoffs/${(await handoff()).id}/notes`, body: { text: 'Llama a menudo' } }), expect: cells(201, 201, 404, 201, 201) },
   { route: 'POST /handoffs/:id/typing', target: async () => ({ path: `/handoffs/${(await handoff()).id}/typing`, body: {} }), expect: cells(204, 409, 404, 409, 409) },
   { route: 'POST /handoffs/:id/transfer', fresh: true, target: async () => ({ path: `/handoffs/${(await handoff()).id}/transfer`, body: { team: 'aguas', note } }), expect: cells(200, 409, 404, 200, 200) },
@@ -244,6 +281,21 @@ const ROWS: Row[] = [
   // Search (issue 15 part 1): what the caller may see only; opening a result is checked again.
   { route: 'GET /search', target: async () => { const { word } = await searchableHandoff(); return { path: `/search?q=${word}`, marker: word }; }, expect: cells('200 sees', '200 sees', '200 hidden', '200 sees', '200 sees') },
   { route: 'POST /search/open', target: async () => ({ path: '/search/open', body: { handoffId: (await handoff()).id } }), expect: cells(200, 200, 404, 200, 200) },
+
+  // The all-day desk (issue 15 part 1). History of ended conversations: what the caller may see only.
+  { route: 'GET /history', target: async () => ({ path: '/history?limit=100', marker: await closedHandoff() }), expect: cells('200 sees', '200 sees', '200 hidden', '200 sees', '200 sees') },
+  // Canned responses per team and language: who may see the team reads them; only its supervisors (and admins) change them.
+  { route: 'GET /canned', target: async () => ({ path: `/canned?team=${DESK}&locale=ca` }), expect: cells(200, 200, 404, 200, 200) },
+  { route: 'PUT /canned/:team/:locale/:code', target: async () => ({ path: `/canned/${DESK}/ca/saludo`, body: { title: 'Salutació', text: 'Bon dia, sóc {agent}.' } }), expect: cells(403, 403, 403, 200, 200) },
+  { route: 'PUT /canned/:team/:locale/:code', case: 'another team\'s', target: async () => ({ path: '/canned/aguas/ca/saludo', body: { title: 'Salutació', text: 'Bon dia.' } }), expect: cells(403, 403, 403, 403, 200) },
+  { route: 'DELETE /canned/:team/:locale/:code', fresh: true, target: async () => ({ path: `/canned/${DESK}/es/${await ownCanned()}` }), expect: cells(403, 403, 403, 200, 200) },
+  // The supervisors' live desk: their teams' waiting and held conversations.
+  { route: 'GET /supervisor/desk', target: async () => ({ path: '/supervisor/desk', marker: (await handoff('queued')).id }), expect: cells(403, 403, 403, '200 sees', '200 sees') },
+  // Reassigning a held conversation to another agent: its holder may hand it over; other agents may not.
+  {
+    route: 'POST /handoffs/:id/transfer', case: 'a held conversation to another agent of its team', fresh: true, expect: cells(200, 409, 404, 200, 200),
+    target: async () => ({ path: `/handoffs/${(await handoff()).id}/transfer`, body: { agentId: accounts.get('colleague')!.id, note } }),
+  },
 
   // Video calls (issue 15 part 2): who may see the conversation learns whether calls exist; only its holder
   // starts or ends one (supervisors and admins see it but do not speak for it, as with replies).

@@ -162,6 +162,10 @@ describe('docs/openapi/console.yaml', () => {
     expect((await call('POST', api(`/handoffs/${waiting.id}/messages`), { as: colleague, body: { text: 'Hola' } })).status).toBe(409);
     expect((await call('POST', api(`/handoffs/${waiting.id}/messages`), { as: holder, body: { text: '' }, malformed: true })).status).toBe(400);
     expect((await call('POST', api(`/handoffs/${waiting.id}/messages`), { as: holder, headers: { 'x-csrf-token': '' }, body: { text: 'hola' } })).status).toBe(403);
+    // Files (multipart, which the checker does not read): the non-holder is refused before the body is read; the
+    // holder's JSON body is no upload (tests/console/agent-files.browser.test.ts sends real files).
+    expect((await call('POST', api(`/handoffs/${waiting.id}/files`), { as: colleague, body: { text: 'una foto' } })).status).toBe(409);
+    expect((await call('POST', api(`/handoffs/${waiting.id}/files`), { as: holder, body: { text: 'una foto' } })).status).toBe(400);
     expect((await call('POST', api(`/handoffs/${waiting.id}/notes`), { as: holder, body: { text: 'Llama a menudo' } })).status).toBe(201);
     expect((await call('POST', api(`/handoffs/${waiting.id}/typing`), { as: holder })).status).toBe(204);
     expect((await call('GET', api(`/handoffs/${waiting.id}`), { as: holder })).status).toBe(200);
@@ -205,6 +209,22 @@ describe('docs/openapi/console.yaml', () => {
     expect((await call('POST', api('/search/open'), { as: other, body: { handoffId: released.id } })).status).toBe(404);
     expect((await call('POST', api('/search/open'), { as: holder, body: { handoffId: described.id, kind: 'conversation' }, malformed: true })).status).toBe(400);
 
+    // The all-day desk (issue 15 part 1): history of ended conversations, canned responses, the supervisors' desk.
+    const page = await call('GET', api('/history?limit=1'), { as: holder });
+    expect(page.body.items.length).toBe(1);
+    expect((await call('GET', api(`/history?cursor=${encodeURIComponent(page.body.nextCursor)}&team=${DESK}&rating=5&from=2020-01-01T00:00:00.000Z&to=2100-01-01T00:00:00.000Z`), { as: supervisor })).status).toBe(200);
+    expect((await call('GET', api('/history?rating=9'), { as: holder, malformed: true })).status).toBe(400);
+    expect((await call('GET', api(`/canned?team=${DESK}&locale=ca`), { as: holder })).body.items.length).toBeGreaterThan(0);
+    expect((await call('GET', api(`/canned?team=${DESK}&locale=ca`), { as: other })).status).toBe(404);
+    expect((await call('PUT', api(`/canned/${DESK}/ca/saludo`), { as: supervisor, body: { title: 'Salutació', text: 'Bon dia, sóc {agent}.' } })).status).toBe(200);
+    expect((await call('PUT', api(`/canned/${DESK}/ca/propia`), { as: supervisor, body: { title: 'Pròpia', text: 'Text propi.' } })).status).toBe(200);
+    expect((await call('PUT', api(`/canned/${DESK}/ca/saludo`), { as: holder, body: { title: 'x', text: 'y' } })).status).toBe(403);
+    expect((await call('PUT', api(`/canned/${DESK}/ca/saludo`), { as: supervisor, body: { title: '' }, malformed: true })).status).toBe(400);
+    expect((await call('DELETE', api(`/canned/${DESK}/ca/propia`), { as: supervisor })).status).toBe(200);
+    expect((await call('DELETE', api(`/canned/${DESK}/ca/propia`), { as: supervisor })).status).toBe(404);
+    expect((await call('GET', api('/supervisor/desk'), { as: supervisor })).body.teams.length).toBe(1);
+    expect((await call('GET', api('/supervisor/desk'), { as: holder })).status).toBe(403);
+
     // Video calls (issue 15 part 2): started, asked again, ended, and the refusals.
     expect((await call('GET', api('/video'), { as: colleague })).status).toBe(200);
     const onCall = await handoff();
@@ -223,12 +243,40 @@ describe('docs/openapi/console.yaml', () => {
     expect((await call('GET', api('/admin/audit?action=peek'), { as: admin, malformed: true })).status).toBe(400);
     expect((await call('GET', api('/admin/audit/csv?from=ayer'), { as: admin, malformed: true })).status).toBe(400);
 
+    // The council's dashboards (issue 15 part 3): the figures, a range, a table as CSV, the refusals.
+    expect((await call('GET', api('/stats'), { as: supervisor })).body.days).toHaveLength(30);
+    expect((await call('GET', api('/stats?from=2026-01-01&to=2026-01-31'), { as: admin })).body.range).toEqual({ from: '2026-01-01', to: '2026-01-31' });
+    expect((await call('GET', api('/stats/csv?table=reasons'), { as: supervisor })).body).toMatch(/^reason,handoffs\n/);
+    expect((await call('GET', api('/stats'), { as: holder })).status).toBe(403);
+    expect((await call('GET', api('/stats?from=ayer'), { as: supervisor, malformed: true })).status).toBe(400);
+    expect((await call('GET', api('/stats/csv?table=everything'), { as: supervisor, malformed: true })).status).toBe(400);
+
     // A citizen's copy of their data from the console (issue 15 part 4): JSON, text, the refusals.
     const copied = await call('GET', api(`/admin/citizens/${encodeURIComponent(waiting.citizenId)}/data-copy`), { as: admin });
     expect(copied.body).toMatchObject({ citizenId: waiting.citizenId });
     expect((await call('GET', api(`/admin/citizens/${encodeURIComponent(waiting.citizenId)}/data-copy/text?locale=en`), { as: admin })).body).toContain('## Your conversations');
     expect((await call('GET', api(`/admin/citizens/${encodeURIComponent(waiting.citizenId)}/data-copy`), { as: holder })).status).toBe(403);
     expect((await call('GET', api(`/admin/citizens/${encodeURIComponent(waiting.citizenId)}/data-copy/text?locale=fr`), { as: admin, malformed: true })).status).toBe(400);
+
+    // Erasure requests (issue 15 part 4): the list, one, a rejection, a confirmation, an erasure from the record, the refusals.
+    const pendingErasure = async (): Promise<string> => {
+      const id = randomUUID();
+      await db.kysely.insertInto('erasure_requests' as never).values({
+        id, citizen_id: `citizen-${id}`, channel: 'webchat', conversation_id: null, user_id: null, locale: 'es', status: 'pending', requested_by: 'citizen', created_at: new Date().toISOString(),
+      } as never).execute();
+      return id;
+    };
+    const [toReject, toConfirm] = [await pendingErasure(), await pendingErasure()];
+    expect((await call('GET', api('/admin/erasures'), { as: admin })).body.items.length).toBeGreaterThanOrEqual(2);
+    expect((await call('GET', api(`/admin/erasures/${toReject}`), { as: admin })).body).toMatchObject({ request: { status: 'pending' } });
+    expect((await call('GET', api(`/admin/erasures/${randomUUID()}`), { as: admin })).status).toBe(404);
+    expect((await call('GET', api('/admin/erasures'), { as: holder })).status).toBe(403);
+    expect((await call('POST', api(`/admin/erasures/${toReject}/reject`), { as: admin, body: {}, malformed: true })).status).toBe(400);
+    expect((await call('POST', api(`/admin/erasures/${toReject}/reject`), { as: admin, body: { reason: 'expediente abierto' } })).status).toBe(200);
+    expect((await call('POST', api(`/admin/erasures/${toReject}/confirm`), { as: admin })).status).toBe(409);
+    expect((await call('POST', api(`/admin/erasures/${toConfirm}/confirm`), { as: admin })).body).toMatchObject({ removed: { messages: 0 } });
+    expect((await call('GET', api(`/admin/erasures/${toConfirm}`), { as: admin })).body).toMatchObject({ request: { status: 'done' }, preview: null });
+    expect((await call('POST', api(`/admin/citizens/citizen-${randomUUID()}/erasure`), { as: admin })).status).toBe(200);
 
     const problems = exchanges.flatMap((x) => doc.problems(x));
     expect(problems).toEqual([]);
