@@ -26,17 +26,20 @@ const KINDS: Record<MediaExtension, MediaKind> = {
   mp3: { contentType: 'audio/mpeg', ext: 'mp3' },
   m4a: { contentType: 'audio/mp4', ext: 'm4a' },
   amr: { contentType: 'audio/amr', ext: 'amr' },
+  // Only with SaveOptions.documents (an agent's file for a citizen); always served as a download.
+  pdf: { contentType: 'application/pdf', ext: 'pdf' },
   // Only files the bot writes itself (saveGenerated), never a citizen's upload: served as downloads.
   json: { contentType: 'application/json; charset=utf-8', ext: 'json' },
   txt: { contentType: 'text/plain; charset=utf-8', ext: 'txt' },
 };
 
 /** Kinds served as a download (`Content-Disposition: attachment`), never shown in the browser. */
-const DOWNLOADS = new Set<MediaExtension>(['json', 'txt']);
+const DOWNLOADS = new Set<MediaExtension>(['pdf', 'json', 'txt']);
 
 /**
- * The media type proven by the file's first bytes, whatever the sender claimed. Raster images and
- * voice notes only: an SVG or HTML file served from our origin could run script.
+ * The media type proven by the file's first bytes, whatever the sender claimed. Raster images, voice
+ * notes and PDF (kept only when asked, see SaveOptions.documents): an SVG or HTML file served from our
+ * origin could run script.
  */
 export function sniffMedia(buf: Buffer): MediaKind | undefined {
   const starts = (sig: number[], at = 0): boolean => sig.every((b, i) => buf[at + i] === b);
@@ -49,6 +52,7 @@ export function sniffMedia(buf: Buffer): MediaKind | undefined {
   if (ascii(0, 3) === 'ID3' || (buf[0] === 0xff && ((buf[1] ?? 0) & 0xe0) === 0xe0)) return KINDS.mp3;
   if (ascii(4, 8) === 'ftyp') return KINDS.m4a;
   if (ascii(0, 6) === '#!AMR\n') return KINDS.amr;
+  if (ascii(0, 5) === '%PDF-') return KINDS.pdf;
   return undefined;
 }
 
@@ -72,6 +76,8 @@ export interface MediaStoreOptions {
 export interface SaveOptions {
   /** Refuse anything but JPEG, PNG, WebP and GIF. @defaultValue false */
   imagesOnly?: boolean;
+  /** Keep PDF documents too (an agent's file for a citizen; never a citizen's upload). @defaultValue false */
+  documents?: boolean;
   /**
    * Who may fetch the files unsigned (see MediaAccess): the web chat stores its uploads for their
    * conversation. @defaultValue nobody: signed URLs only
@@ -135,10 +141,10 @@ export class MediaStore {
    * Checks every file before storing any, so a bad file leaves nothing behind.
    * Throws UnsupportedMediaError for a type we do not keep (or only images, with `imagesOnly`) or a file over MAX_MEDIA_BYTES.
    */
-  async saveAll(files: MediaFile[], { imagesOnly = false, owner }: SaveOptions = {}): Promise<StoredMedia[]> {
+  async saveAll(files: MediaFile[], { imagesOnly = false, documents = false, owner }: SaveOptions = {}): Promise<StoredMedia[]> {
     const kinds = files.map((f) => {
       const kind = sniffMedia(f.data);
-      if (!kind || (imagesOnly && !isImage(kind))) {
+      if (!kind || (imagesOnly && !isImage(kind)) || (!documents && kind === KINDS.pdf)) {
         throw new UnsupportedMediaError(imagesOnly ? 'only JPEG, PNG, WebP and GIF images can be uploaded' : 'unsupported media type');
       }
       if (f.data.length > MAX_MEDIA_BYTES) throw new UnsupportedMediaError(`media over ${MAX_MEDIA_BYTES} bytes`);

@@ -21,7 +21,7 @@ const FILES_PATH = /^\/handoffs\/[^/]+\/files$/;
  * `POST /console/api/handoffs/:id/files` (issue 15 part 1): the agent who holds a conversation sends the
  * citizen a file or photo (multipart: `file`, optional `text`), on the citizen's own channel. Who may not
  * see the conversation gets 404; who may see it but does not hold it, 409 E_NOT_HOLDER, before anything is
- * read or stored. The file is checked by its bytes (MediaStore: images and voice notes), at most 5 MB.
+ * read or stored. The file is checked by its bytes (MediaStore: images, voice notes and PDF), at most 5 MB.
  */
 export function createFileRoutes(deps: FileRoutesDeps): Router {
   const router = express.Router();
@@ -34,7 +34,7 @@ export function createFileRoutes(deps: FileRoutesDeps): Router {
     if (!maySee(agentOf(res), h)) throw new NotFoundError('Esa conversación no existe.');
     const message = await deps.service.replyWithFile(agentOf(res), id, async () => {
       const { file, caption } = await parseAgentUpload(req);
-      const stored = await deps.media.save(file);
+      const stored = await deps.media.save(file, { documents: true });
       // The web chat widget shows it in an <img>, which cannot send the conversation's token: a signed
       // link, like the citizen's own photos. Telegram and WhatsApp sign what they send themselves.
       const contentUrl = h.channel === 'webchat' ? deps.media.signedUrl(stored.contentUrl, SHARED_MEDIA_TTL_S) : stored.contentUrl;

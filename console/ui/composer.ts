@@ -28,7 +28,7 @@ export class Composer {
   private readonly canned: HTMLSelectElement;
   private readonly replySet = h('fieldset', { class: 'reply-set' });
   private readonly hint = h('p', { class: 'muted hint', text: T.composer.notHolder });
-  private readonly file = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp,image/gif', 'data-testid': 'composer-file' });
+  private readonly file = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp,image/gif,application/pdf', 'data-testid': 'composer-file' });
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
   private handoff: HandoffView | undefined;
   private lastTyping = 0;

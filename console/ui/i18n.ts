@@ -266,7 +266,7 @@ export const T = {
     canned: 'Respuestas predefinidas',
     cannedPick: 'Insertar respuesta predefinida…',
     cannedNone: 'Ninguna respuesta predefinida coincide',
-    attach: 'Enviar una foto',
+    attach: 'Enviar una foto o un PDF',
     note: 'Nota interna (no la ve el ciudadano)',
     notePlaceholder: 'Solo para el equipo',
     noteSend: 'Añadir nota',

@@ -113,7 +113,7 @@ describe('an agent sends the citizen a photo', () => {
     citizen.end();
   }, 180_000);
 
-  it('reaches the citizen on Telegram as a photo with its caption', async () => {
+  it('reaches the citizen on Telegram as a photo with its caption, and a PDF as a document', async () => {
     const page = await rig.logIn(ana);
     const chatId = randomInt(1_000_000, 9_000_000);
     const chat = new TelegramChat(emulator!, token, chatId, 'es');
@@ -130,5 +130,13 @@ describe('an agent sends the citizen a photo', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(PNG)).toBe(true);
     const caption = photo.caption ?? (await chat.next(30_000)).text;
     expect(caption).toContain('Mire esta foto');
+
+    // A PDF goes as a Telegram document, uploaded with its name and bytes.
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+    await page.getByLabel('Enviar una foto').setInputFiles({ name: 'permiso.pdf', mimeType: 'application/pdf', buffer: pdf });
+    let doc = await chat.next(30_000);
+    while (!doc.document) doc = await chat.next(30_000);
+    expect(doc.document.filename).toBe('permiso.pdf');
+    expect(doc.document.data.equals(pdf)).toBe(true);
   }, 180_000);
 });
