@@ -223,6 +223,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   let timersWorker: Worker | undefined;
   let open311Questions: Open311Questions | undefined;
   let knowledge: RunningKnowledge | undefined;
+  /** Undoes installLlmSafety at stop (its limiter uses this app's Redis connection). */
+  let uninstallLlmSafety: (() => void) | undefined;
   const timersConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-timers`, log) : undefined;
   const retentionConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-retention`, log) : undefined;
   let retention: RetentionJob | undefined;
@@ -253,7 +255,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     // Places, street directory, geocoder and model extraction for intake (issue 13 part 4).
     const understanding = await createUnderstanding(config, catalog, log.child({ module: 'dialogs/understand' }));
     // Model calls count per citizen in Redis (LLM_CALLS_PER_HOUR), across every worker.
-    installLlmSafety({ limiter: new RedisCallLimiter(redis, prefix, { limit: config.LLM_CALLS_PER_HOUR, ...(hooks.clock ? { now: hooks.clock } : {}) }), log: log.child({ module: 'dialogs/llm-safety' }) });
+    uninstallLlmSafety = installLlmSafety({ limiter: new RedisCallLimiter(redis, prefix, { limit: config.LLM_CALLS_PER_HOUR, ...(hooks.clock ? { now: hooks.clock } : {}) }), log: log.child({ module: 'dialogs/llm-safety' }) });
     // Citizens' copies of their own data (GDPR art. 15), sent as files on their channel.
     const citizenData = new DataCopies({ db, media, flushTranscripts: () => transcriptOutbox.flush(), ...(hooks.clock ? { clock: hooks.clock } : {}) });
     const engine = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, citizenData, erasure: erasures, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
@@ -420,6 +422,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await outbound.close();
       await workerConnection.quit();
       await bullConnection.quit();
+      uninstallLlmSafety?.();
       await redis.quit();
       await db.close();
       redisChild?.kill();

@@ -12,10 +12,18 @@ let installedLog: Logger | undefined;
 /**
  * Installs the process's per-citizen limiter (the composition root passes a `RedisCallLimiter`)
  * and logger. Until then, and in the CLI, an in-memory limiter with the configured allowance counts.
+ * Returns the uninstall, for the app's stop: a limiter on a closed Redis connection must not outlive it
+ * (an app started later in the same process, as tests do, would count model calls against it and fail).
  */
-export function installLlmSafety(opts: { limiter?: CallLimiter; log?: Logger }): void {
-  installed = opts.limiter;
+export function installLlmSafety(opts: { limiter?: CallLimiter; log?: Logger }): () => void {
+  const limiter = opts.limiter;
+  installed = limiter;
   installedLog = opts.log;
+  return () => {
+    if (installed !== limiter) return;
+    installed = undefined;
+    installedLog = undefined;
+  };
 }
 
 /** The installed limiter, or one in-memory limiter per process allowing `limit` calls an hour. */
