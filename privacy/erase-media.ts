@@ -1,5 +1,6 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { mediaFileNames } from './media-files';
 
 /** Files the bot writes itself and reads back whole: copies of data (json, txt) are small and can quote anyone. */
 const READABLE = /\.(?:json|txt)$/;
@@ -11,13 +12,8 @@ const READABLE = /\.(?:json|txt)$/;
  * files went (owner records not counted).
  */
 export async function eraseFromMedia(dir: string, urls: readonly string[], mentions: (value: string) => boolean): Promise<number> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw err;
-  }
+  const names = await mediaFileNames(dir);
+  if (names.length === 0) return 0;
   const linked = new Set(urls.map(fileNameOf));
   const present = new Set(names);
   let removed = 0;

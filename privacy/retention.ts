@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
+import { mediaFileNames } from './media-files';
 import path from 'node:path';
 import { AuditLog } from '../bot/sql/audit-log';
 import type { Kysely } from 'kysely';
@@ -92,13 +93,8 @@ export async function pseudonymiseTicket(k: Kysely<DatabaseSchema>, ticketId: nu
 
 /** Media files stored before `cutoffMs`, except photos a kept ticket still links to (back offices open them). */
 async function removeOldFiles(db: Db, dir: string, cutoffMs: number): Promise<number> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw err;
-  }
+  const names = await mediaFileNames(dir);
+  if (names.length === 0) return 0;
   const linked = new Set((await db.kysely.selectFrom('ticket_attachments').select('url').execute()).map((r) => r.url.split('/').pop()));
   let removed = 0;
   for (const name of names) {
