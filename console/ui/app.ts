@@ -162,11 +162,12 @@ export class ConsoleApp {
   /** Lists from REST: at start and after a reconnect (events may have been missed meanwhile). */
   private async resync(): Promise<void> {
     const api = this.ctx.api;
+    const mark = this.sidebar.queueMark();
     const [queue, mine] = await Promise.allSettled([
       api.get<{ items: QueueItem[] }>('/queue'),
       api.get<{ items: HandoffView[] }>('/mine'),
     ]);
-    if (queue.status === 'fulfilled') this.sidebar.setAllQueues(queue.value.items);
+    if (queue.status === 'fulfilled') this.sidebar.setAllQueues(queue.value.items, mark);
     if (mine.status === 'fulfilled') this.sidebar.setMine(mine.value.items);
     void this.loadLive();
     void this.reloadOpen();

@@ -38,6 +38,9 @@ export class Sidebar {
   private live: LiveConversation[] = [];
   private clocks: Clock[] = [];
   private active: string | undefined;
+  /** Socket `queue` events so far, and the count when each team's list last came from one. */
+  private queueEvents = 0;
+  private readonly fromSocket = new Map<string, number>();
 
   constructor(private readonly ctx: Ctx, private readonly hooks: SidebarHooks) {
     const refresh = h('button', { type: 'button', class: 'small', text: T.refresh, 'aria-label': `${T.refresh}: ${T.lists.live}` });
@@ -52,21 +55,30 @@ export class Sidebar {
     this.renderLive();
   }
 
-  /** Everything from `GET /queue`: replaces every team's list. */
-  setAllQueues(items: QueueItem[]): void {
+  /** Taken before `GET /queue` is sent and handed back to `setAllQueues` with its answer. */
+  queueMark(): number {
+    return this.queueEvents;
+  }
+
+  /**
+   * Everything from `GET /queue`, asked for at `mark`: replaces every team's list, except those a socket
+   * event replaced while the request was out (a slow answer is older than they are and would hide a citizen).
+   */
+  setAllQueues(items: QueueItem[], mark: number): void {
     const now = Date.now();
-    for (const list of this.queues.values()) list.items = [];
-    for (const item of items) {
-      const list = this.queues.get(item.team) ?? { items: [], at: now };
-      list.items.push(item);
-      list.at = now;
-      this.queues.set(item.team, list);
+    const newer = (team: string) => (this.fromSocket.get(team) ?? -1) >= mark;
+    const fresh = new Map<string, QueueItem[]>();
+    for (const item of items) fresh.set(item.team, [...(fresh.get(item.team) ?? []), item]);
+    for (const team of new Set([...this.queues.keys(), ...fresh.keys()])) {
+      if (!newer(team)) this.queues.set(team, { items: fresh.get(team) ?? [], at: now });
     }
     this.renderQueues();
   }
 
   /** One team's whole waiting list, from a `queue` event. */
   setQueue(team: string, items: QueueItem[]): void {
+    this.fromSocket.set(team, this.queueEvents);
+    this.queueEvents += 1;
     this.queues.set(team, { items, at: Date.now() });
     this.renderQueues();
   }
@@ -130,9 +142,14 @@ export class Sidebar {
 
   /** The waiting conversation of my teams to take next: the most urgent, then the one waiting longest. */
   nextQueued(): string | undefined {
-    const waiting = this.ctx.me.agent.teams.flatMap((team) => this.queues.get(team)?.items ?? []);
-    waiting.sort((a, b) => a.priority - b.priority || a.queuedAt.localeCompare(b.queuedAt));
-    return waiting[0]?.id;
+    // Each team's own next is the head of its list in the server's order (that of its queue); between teams,
+    // the most urgent head, then the one waiting longest.
+    const heads = this.ctx.me.agent.teams.flatMap((team) => {
+      const items = this.queues.get(team)?.items ?? [];
+      return items.length ? [items.reduce((a, b) => (b.position < a.position ? b : a))] : [];
+    });
+    heads.sort((a, b) => a.priority - b.priority || a.queuedAt.localeCompare(b.queuedAt));
+    return heads[0]?.id;
   }
 
   /** After a conversation ends: focus on the next one I hold, else the first waiting one, else the queue's heading. */

@@ -142,4 +142,31 @@ describe("a supervisor's desk", () => {
     const late = Number(await page.locator(`[data-testid="desk-teams"] tr[data-team="${DESK}"] [data-testid="desk-late-count"]`).textContent());
     expect(late).toBeGreaterThanOrEqual(1);
   }, 120_000);
+
+  it('a slow answer to the queue list does not hide a citizen the socket has shown since', async () => {
+    // The console's first GET /queue is answered, but held back until the socket has shown a citizen who
+    // arrived after it was read: the stale, older list must not replace the newer one.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let answered!: () => void;
+    const delivered = new Promise<void>((resolve) => (answered = resolve));
+    const page = await rig.logIn(bea, async (p) => {
+      await p.route('**/console/api/queue', async (route) => {
+        const stale = await route.fetch();
+        await released;
+        await route.fulfill({ response: stale });
+        answered();
+      }, { times: 1 });
+    });
+    const { citizen, id } = await citizenWaiting();
+    const item = page.locator(`[data-testid="queue-item"][data-handoff-id="${id}"]`);
+    await poll(() => item.count()).toBe(1);
+    release();
+    await delivered;
+    // The stale list has been applied once the page has run its handlers: give it two frames.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.waitForTimeout(200);
+    expect(await item.count()).toBe(1);
+    citizen.end();
+  }, 120_000);
 });

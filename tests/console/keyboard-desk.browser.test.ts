@@ -82,8 +82,11 @@ describe('the console by keyboard', () => {
     await poll(async () => (await focused(page)).id).toBe('conversation-title');
     expect(await tabsToClaim(page)).toBeLessThanOrEqual(3);
 
-    // n: the next waiting conversation (the oldest of equal priority), with the focus on its name.
-    const first = await rig.db.kysely.selectFrom('handoffs').select(['id', 'queued_at']).where('id', 'in', waiting.map((w) => w.id)).orderBy('priority').orderBy('queued_at').executeTakeFirstOrThrow();
+    // n: the next waiting conversation, the head of the queue (#1: equal priorities, so the first to join
+    // the team's queue; twelve joining at once may share a millisecond, so the queue's order is the truth).
+    const first = { id: (await items.first().getAttribute('data-handoff-id'))! };
+    expect(await items.first().locator('.pos').textContent()).toBe('#1');
+    expect(waiting.map((w) => w.id)).toContain(first.id);
     await page.keyboard.press('n');
     await poll(() => page.locator(`[data-testid="queue-item"][aria-current="true"]`).getAttribute('data-handoff-id')).toBe(first.id);
     await poll(async () => (await focused(page)).id).toBe('conversation-title');

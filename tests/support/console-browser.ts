@@ -24,8 +24,8 @@ export interface ConsoleBrowserRig {
   readonly db: Db;
   /** The agents created before the tests, by e-mail. */
   readonly agents: ReadonlyMap<string, AgentView>;
-  /** A new page (own cookies) signed in to the console as `email`. */
-  logIn(email: string): Promise<Page>;
+  /** A new page (own cookies) signed in to the console as `email`; `before` runs on it first (to route requests). */
+  logIn(email: string, before?: (page: Page) => Promise<void>): Promise<Page>;
 }
 
 /**
@@ -63,8 +63,9 @@ export function useConsoleBrowser(agents: RigAgent[], options: { env?: () => Pro
     get bot() { return started(bot); },
     get db() { return started(db); },
     agents: created,
-    async logIn(email: string): Promise<Page> {
+    async logIn(email: string, before?: (page: Page) => Promise<void>): Promise<Page> {
       const page = await newPage(started(browser));
+      await before?.(page);
       await page.goto(`${started(bot).url}/console`);
       await page.getByTestId('login-email').fill(email);
       await page.getByTestId('login-password').fill(TEST_PASSWORD);
