@@ -215,7 +215,13 @@ describe('erasure of a citizen\'s data, end to end', () => {
 
     const agent = await ConsoleClient.login(rig.bot.url, agentEmail);
     expect((await agent.post(`/handoffs/${handoff.id}/claim`)).status).toBe(200);
+    // The close reaches the admin's console, which reads the conversation again and draws the citizen's
+    // view anew: wait for that view (one more closed handoff) before starting again, or the new drawing
+    // hides the confirmation.
+    const closedShown = admin.locator('[data-testid="citizen-360"] .st-closed');
+    const closedBefore = await closedShown.count();
     expect((await agent.post(`/handoffs/${handoff.id}/close`, { resolution: 'Resuelto' })).status).toBe(200);
+    await poll(() => closedShown.count()).toBe(closedBefore + 1);
     await control.getByTestId('citizen-erase-start').click();
     await control.getByTestId('citizen-erase-start-really').click();
     await poll(() => admin.getByTestId('citizen-erase-status').textContent()).toMatch(/^Datos borrados: .*mensajes/);

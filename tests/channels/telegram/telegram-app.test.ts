@@ -71,9 +71,13 @@ describe('the whole app on Telegram (long polling)', () => {
   it('answers a sticker politely in the citizen’s language, without a turn, and goes on', async () => {
     const c = chat('ca');
     await c.send({ sticker: { file_id: 'sticker-1', file_unique_id: 's1', width: 512, height: 512, is_animated: false, is_video: false, type: 'regular' } });
-    expect((await c.next()).text).toBe("Perdona, de moment només puc llegir text, ubicacions i fotos.");
+    // The first reply to a new citizen ends with the catalog's privacy notice; later replies do not repeat it.
+    const first = (await c.next()).text ?? '';
+    expect(first.startsWith("Perdona, de moment només puc llegir text, ubicacions i fotos.")).toBe(true);
+    expect(first).toMatch(/Protecció de dades: .* https:\/\/ciudad-ejemplo\.example\/ca\/privacitat$/);
     const next = await c.ask("la farola del carrer Major 3 no s'encén des de fa dies");
     expect(next.text).toMatch(/Enllumenat públic/);
+    expect(next.text).not.toMatch(/Protecció de dades/);
   });
 
   it('answers one update delivered ten times (same update and message id) exactly once', async () => {

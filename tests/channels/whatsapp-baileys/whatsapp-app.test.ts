@@ -31,7 +31,9 @@ describe('WhatsApp through Baileys, end to end', () => {
   it('files a complaint answered with numbers, a shared location and a photo, then answers its status', async () => {
     const chat = new Chat(wa, citizen());
     // What without where: the only question is where.
-    await chat.say(incoming.text(chat.jid, 'Hay una farola apagada desde hace una semana'), /¿Dónde está\?/);
+    const first = await chat.say(incoming.text(chat.jid, 'Hay una farola apagada desde hace una semana'), /¿Dónde está\?/);
+    // The first answer to a new citizen ends with the shipped catalog's privacy notice; no later one repeats it.
+    expect(first).toMatch(/\n\nProtección de datos: [^\n]+ https:\/\/ciudad-ejemplo\.example\/privacidad$/);
     const confirm = await chat.say(incoming.location(chat.jid, 41.3874, 2.1686, 'Calle Colón 12'), /— ¿lo envío\?/);
     expect(confirm).toMatch(/^Reclamo de Alumbrado público en /);
     expect(confirm).toMatch(/\n1\. Enviar\n2\. Añadir foto\n3\. Cambiar tipo\n4\. Cambiar servicio\n5\. Corregir lugar$/);
@@ -43,6 +45,7 @@ describe('WhatsApp through Baileys, end to end', () => {
 
     const status = await chat.say(incoming.text(chat.jid, `¿Cómo va mi reclamo ${reference}?`), new RegExp(reference));
     expect(status).toContain(reference);
+    expect(wa.socket().textsTo(chat.jid).filter((t) => t.includes('Protección de datos'))).toHaveLength(1);
     // "typing…" while the bot worked on the messages.
     expect(wa.sockets.flatMap((s) => s.presences).some((p) => p.type === 'composing' && p.jid === chat.jid)).toBe(true);
     // Every answer went to this chat only, and each sent message can be given again to a retrying phone.
