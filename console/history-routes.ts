@@ -48,7 +48,7 @@ export function createHistoryRoutes(deps: HistoryRoutesDeps): Router {
       ...(q.rating !== undefined ? { rating: q.rating } : {}),
     }, { ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.limit ? { limit: q.limit } : {}) });
     const body: HistoryPage = {
-      items: page.items.map((i): HistoryItem => ({ ...i, status: i.status as HistoryItem['status'], createdAt: i.createdAt.toISOString(), endedAt: i.endedAt.toISOString() })),
+      items: page.items.map((i): HistoryItem => ({ ...i, createdAt: i.createdAt.toISOString(), endedAt: i.endedAt.toISOString() })),
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     };
     res.json(body);

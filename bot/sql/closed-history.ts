@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { BadInputError, DependencyUnavailableError } from '../errors';
 import type { Db } from './database';
 import { sqlGuard } from './guard';
+import type { HistoryItem } from '../../console/history-protocol';
 import type { HandoffStatus } from './schema-types';
 
 /**
@@ -25,22 +26,8 @@ export interface ClosedHistoryFilters {
   rating?: number;
 }
 
-/** One ended handoff as the history lists it. */
-export interface ClosedHandoff {
-  handoffId: string;
-  conversationKey: string;
-  channel: string;
-  team: string;
-  status: HandoffStatus;
-  agentId?: string;
-  agentName?: string;
-  citizenName?: string;
-  service?: string;
-  resolution?: string;
-  rating?: number;
-  createdAt: Date;
-  endedAt: Date;
-}
+/** One ended handoff as the history lists it: the console's item with dates as dates. */
+export type ClosedHandoff = Omit<HistoryItem, 'createdAt' | 'endedAt'> & { createdAt: Date; endedAt: Date };
 
 export interface ClosedHistoryPage {
   items: ClosedHandoff[];
@@ -113,7 +100,9 @@ export class ClosedHistory {
 
 function itemOf(r: Row): ClosedHandoff {
   return {
-    handoffId: r.id, conversationKey: r.conversation_id, channel: r.channel, team: r.team, status: r.status,
+    handoffId: r.id, conversationKey: r.conversation_id, channel: r.channel, team: r.team,
+    // ENDED_WITH_A_PERSON: the query returns no other status.
+    status: r.status as HistoryItem['status'],
     createdAt: new Date(r.created_at), endedAt: new Date(r.ended_at),
     ...(r.agent_id ? { agentId: r.agent_id } : {}),
     ...(r.agent_name ? { agentName: r.agent_name } : {}),

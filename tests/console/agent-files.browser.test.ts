@@ -7,7 +7,7 @@ import { ConsoleClient } from '../support/console-client';
 import { useConsoleBrowser } from '../support/console-browser';
 import { TelegramChat } from '../support/telegram-chat';
 import { TelegramEmulator } from '../support/telegram-emulator';
-import { DlConversation, waitFor } from '../e2e/support';
+import { waitFor } from '../e2e/support';
 
 /*
  * An agent sends the citizen a photo from the console (issue 15 part 1), in real Chromium: the photo
@@ -33,15 +33,6 @@ afterAll(async () => {
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000 });
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-
-async function citizenWaiting(): Promise<{ citizen: DlConversation; id: string }> {
-  const citizen = await DlConversation.open(rig.bot.url);
-  const { reply } = await citizen.ask('quiero hablar con una persona', 60_000);
-  if (/no hay nadie del equipo/.test(reply.text ?? '')) await citizen.ask('Esperar', 60_000);
-  const key = `webchat:${citizen.conversationId}`;
-  const row = await waitFor(() => rig.db.kysely.selectFrom('handoffs').select('id').where('conversation_id', '=', key).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL', 60_000);
-  return { citizen, id: row.id };
-}
 
 /** Opens the waiting conversation from the queue and claims it by keyboard. */
 async function claim(page: Page, id: string): Promise<void> {
@@ -73,7 +64,7 @@ function truncatedUpload(client: ConsoleClient, id: string): Promise<{ status: n
 
 describe('an agent sends the citizen a photo', () => {
   it('reaches the citizen on web chat as an image and is in the transcript; oversized and truncated uploads are refused and store nothing', async () => {
-    const { citizen, id } = await citizenWaiting();
+    const { citizen, id } = await rig.citizenWaiting();
     const page = await rig.logIn(ana);
     const seen = watchForInjection(page);
     await claim(page, id);

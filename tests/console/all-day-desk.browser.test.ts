@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentPresence } from '../../console/protocol';
 import { ConsoleClient } from '../support/console-client';
 import { useConsoleBrowser } from '../support/console-browser';
-import { DlConversation, waitFor } from '../e2e/support';
+import { DlConversation } from '../e2e/support';
 
 /*
  * An all-day desk in real Chromium (issue 15 part 1): the bot's live conversations arrive over the socket
@@ -46,16 +46,6 @@ async function notes(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __notes: string[] }).__notes);
 }
 
-/** A citizen on web chat who asked for a person, waiting in the desk's queue. */
-async function citizenWaiting(): Promise<{ citizen: DlConversation; id: string }> {
-  const citizen = await DlConversation.open(rig.bot.url);
-  const { reply } = await citizen.ask('quiero hablar con una persona');
-  if (NOBODY.test(reply.text ?? '')) await citizen.ask('Esperar');
-  const key = `webchat:${citizen.conversationId}`;
-  const row = await waitFor(() => rig.db.kysely.selectFrom('handoffs').select('id').where('conversation_id', '=', key).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL');
-  return { citizen, id: row.id };
-}
-
 describe('an all-day desk', () => {
   it("a citizen who starts talking to the bot appears in the live list without a reload", async () => {
     const page = await rig.logIn(ana);
@@ -87,8 +77,8 @@ describe('an all-day desk', () => {
 
   it('a waiting citizen who reports an emergency moves first in the queue, flagged', async () => {
     const page = await rig.logIn(ana);
-    const first = await citizenWaiting();
-    const second = await citizenWaiting();
+    const first = await rig.citizenWaiting();
+    const second = await rig.citizenWaiting();
     const ids = () => page.getByTestId('queue-item').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['handoffId']));
     await poll(async () => (await ids()).indexOf(second.id) > (await ids()).indexOf(first.id) && (await ids()).indexOf(first.id) >= 0).toBe(true);
     await second.citizen.ask('hay olor a gas en todo el portal y estamos asustados');
@@ -112,7 +102,7 @@ describe('an all-day desk', () => {
     await toggle.click();
     await poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
 
-    const { citizen, id } = await citizenWaiting();
+    const { citizen, id } = await rig.citizenWaiting();
     const api = await ConsoleClient.login(rig.bot.url, ana);
     expect((await api.post(`/handoffs/${id}/claim`)).status).toBe(200);
     await poll(() => page.locator(`[data-testid="mine-item"][data-handoff-id="${id}"]`).count()).toBe(1);
@@ -125,7 +115,7 @@ describe('an all-day desk', () => {
 
     // The tab hidden: a new citizen in the queue is notified.
     await page.evaluate(() => void ((window as unknown as { __hidden: boolean }).__hidden = true));
-    const second = await citizenWaiting();
+    const second = await rig.citizenWaiting();
     await poll(() => notes(page)).toContain('Un ciudadano espera en Atención ciudadana');
     // The choice is remembered in this browser.
     await page.reload();

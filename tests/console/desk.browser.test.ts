@@ -11,7 +11,6 @@ import { watchForInjection } from '../support/browser';
 import { ConsoleClient } from '../support/console-client';
 import { useConsoleBrowser } from '../support/console-browser';
 import { writeTestCatalog } from '../support/test-catalog';
-import { DlConversation, waitFor } from '../e2e/support';
 
 /*
  * A supervisor's desk in real Chromium (issue 15 part 1): canned responses edited per team and language
@@ -35,16 +34,6 @@ const rig = useConsoleBrowser([
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000 });
 const idOf = (email: string) => rig.agents.get(email)!.id;
-
-/** A citizen on web chat who asked for a person: their queued handoff of the desk. */
-async function citizenWaiting(): Promise<{ citizen: DlConversation; id: string }> {
-  const citizen = await DlConversation.open(rig.bot.url);
-  const { reply } = await citizen.ask('quiero hablar con una persona');
-  if (/no hay nadie del equipo/.test(reply.text ?? '')) await citizen.ask('Esperar');
-  const key = `webchat:${citizen.conversationId}`;
-  const row = await waitFor(() => rig.db.kysely.selectFrom('handoffs').select('id').where('conversation_id', '=', key).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL');
-  return { citizen, id: row.id };
-}
 
 async function supervisorTab(page: Page): Promise<void> {
   await page.getByTestId('supervisor-tab').click();
@@ -85,7 +74,7 @@ describe("a supervisor's desk", () => {
   }, 120_000);
 
   it('reassigns a held conversation to another agent, who replies to the citizen; both consoles follow', async () => {
-    const { citizen, id } = await citizenWaiting();
+    const { citizen, id } = await rig.citizenWaiting();
     const first = await ConsoleClient.login(rig.bot.url, ana);
     expect((await first.post(`/handoffs/${id}/claim`)).status).toBe(200);
     const anaPage = await rig.logIn(ana);
@@ -123,7 +112,7 @@ describe("a supervisor's desk", () => {
   }, 120_000);
 
   it('marks a wait past the team target as "Fuera de objetivo" in the queue and on the desk, and counts it', async () => {
-    const { citizen, id } = await citizenWaiting();
+    const { citizen, id } = await rig.citizenWaiting();
     citizen.end();
     // Waiting for ten minutes: the desk's target (config/catalog.yaml) is 90 s.
     await rig.db.kysely.updateTable('handoffs').set({ queued_at: new Date(Date.now() - 10 * 60_000).toISOString() }).where('id', '=', id).execute();
@@ -158,7 +147,7 @@ describe("a supervisor's desk", () => {
         answered();
       }, { times: 1 });
     });
-    const { citizen, id } = await citizenWaiting();
+    const { citizen, id } = await rig.citizenWaiting();
     const item = page.locator(`[data-testid="queue-item"][data-handoff-id="${id}"]`);
     await poll(() => item.count()).toBe(1);
     release();

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { violations } from '../support/axe';
 import { watchForInjection } from '../support/browser';
 import { useConsoleBrowser } from '../support/console-browser';
-import { DlConversation, waitFor } from '../e2e/support';
 
 /*
  * The console by keyboard only, in real Chromium (issue 15 part 1, an all-day desk): `?` opens the list of
@@ -19,16 +18,6 @@ const tag = randomUUID().slice(0, 6);
 const ana = `ana-${tag}@ajuntament.cat`;
 const rig = useConsoleBrowser([{ email: ana, name: 'Ana', teams: [DESK] }]);
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000 });
-
-/** A citizen on web chat who asked for a person, waiting in the desk's queue. */
-async function citizenWaiting(): Promise<{ citizen: DlConversation; id: string }> {
-  const citizen = await DlConversation.open(rig.bot.url);
-  const { reply } = await citizen.ask('quiero hablar con una persona', 60_000);
-  if (/no hay nadie del equipo/.test(reply.text ?? '')) await citizen.ask('Esperar', 60_000);
-  const key = `webchat:${citizen.conversationId}`;
-  const row = await waitFor(() => rig.db.kysely.selectFrom('handoffs').select('id').where('conversation_id', '=', key).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL', 60_000);
-  return { citizen, id: row.id };
-}
 
 /** What has the focus: its test id (or tag), and the handoff of a list item. */
 const focused = (page: Page) => page.evaluate(() => {
@@ -71,7 +60,7 @@ describe('the console by keyboard', () => {
   });
 
   it('from 12 waiting: a few Tabs to Atender, n opens the next, a claims, / inserts a canned reply, Enter sends, Alt+C closes', async () => {
-    const waiting = await Promise.all(Array.from({ length: 12 }, () => citizenWaiting()));
+    const waiting = await Promise.all(Array.from({ length: 12 }, () => rig.citizenWaiting()));
     const page = await rig.logIn(ana);
     const items = page.getByTestId('queue-item');
     await poll(() => items.count()).toBe(12);

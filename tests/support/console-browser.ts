@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
 import type { AgentView } from '../../console/protocol';
-import { startTestApp, type RunningApp } from '../e2e/support';
+import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';
 import { launchBrowser, newPage } from './browser';
 import { createAgent, TEST_PASSWORD } from './console-client';
 import { writeTestCatalog } from './test-catalog';
@@ -26,6 +26,8 @@ export interface ConsoleBrowserRig {
   readonly agents: ReadonlyMap<string, AgentView>;
   /** A new page (own cookies) signed in to the console as `email`; `before` runs on it first (to route requests). */
   logIn(email: string, before?: (page: Page) => Promise<void>): Promise<Page>;
+  /** A citizen on web chat who asked for a person (waiting if nobody is online): their queued handoff. */
+  citizenWaiting(timeoutMs?: number): Promise<{ citizen: DlConversation; id: string }>;
 }
 
 /**
@@ -72,6 +74,14 @@ export function useConsoleBrowser(agents: RigAgent[], options: { env?: () => Pro
       await page.getByTestId('login-submit').click();
       await expect.poll(() => page.getByTestId('logout').isVisible(), { timeout: 15_000 }).toBe(true);
       return page;
+    },
+    async citizenWaiting(timeoutMs = 60_000) {
+      const citizen = await DlConversation.open(started(bot).url);
+      const { reply } = await citizen.ask('quiero hablar con una persona', timeoutMs);
+      if (/no hay nadie del equipo/.test(reply.text ?? '')) await citizen.ask('Esperar', timeoutMs);
+      const key = `webchat:${citizen.conversationId}`;
+      const row = await waitFor(() => started(db).kysely.selectFrom('handoffs').select('id').where('conversation_id', '=', key).where('status', '=', 'queued').executeTakeFirst(), 'the handoff in SQL', timeoutMs);
+      return { citizen, id: row.id };
     },
   };
 }
