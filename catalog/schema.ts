@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { unknownPlace } from './public-holidays';
+import { AppointmentsSchema } from './appointments-schema';
 
 /** Languages the bot speaks. Spanish first; Catalan and English too. */
 export const LOCALES = ['es', 'ca', 'en'] as const;
@@ -222,6 +223,8 @@ export const CatalogSchema = z
     emergencies: EmergenciesSchema,
     /** Citizens' data rights: retention periods (see RetentionSchema). */
     privacy: PrivacySchema.prefault({}),
+    /** Appointments (cita previa): procedures, offices and their calendars (catalog/appointments-schema.ts). Absent: none. */
+    appointments: AppointmentsSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
