@@ -303,3 +303,48 @@ export class InternalError extends AppError {
   readonly retryable = false;
   readonly httpStatus = 500;
 }
+
+/** Appointments: every place of the slot is taken (another citizen may have booked the last one first). */
+export class SlotFullError extends AppError {
+  readonly code = 'E_SLOT_FULL';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}
+
+/** Appointments: the slot has already started (or ended); only later ones can be booked or moved to. */
+export class SlotInPastError extends AppError {
+  readonly code = 'E_SLOT_PAST';
+  readonly retryable = false;
+  readonly httpStatus = 422;
+}
+
+/** Appointments: the slot is further ahead than the catalog's booking horizon (`appointments.horizonDays`). */
+export class OutsideHorizonError extends AppError {
+  readonly code = 'E_OUTSIDE_HORIZON';
+  readonly retryable = false;
+  readonly httpStatus = 422;
+}
+
+/**
+ * Appointments: no such slot: the office does not attend the procedure (or either is unknown), or the
+ * time is not the start of one of its slots (closed, a holiday, between two slots).
+ */
+export class NoSuchSlotError extends AppError {
+  readonly code = 'E_NO_SUCH_SLOT';
+  readonly retryable = false;
+  readonly httpStatus = 422;
+}
+
+/** Appointments: no appointment with that reference is the citizen's; another's answers the same as none, so nothing leaks. */
+export class NotYourAppointmentError extends AppError {
+  readonly code = 'E_NOT_YOUR_APPOINTMENT';
+  readonly retryable = false;
+  readonly httpStatus = 404;
+}
+
+/** Appointments: the appointment was cancelled or already attended (or missed), so it cannot be moved or marked again. */
+export class AppointmentNotActiveError extends AppError {
+  readonly code = 'E_APPOINTMENT_NOT_ACTIVE';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}
