@@ -311,7 +311,7 @@ export class SlotFullError extends AppError {
   readonly httpStatus = 409;
 }
 
-/** Appointments: the slot has already started (or ended); only later ones can be booked or moved to. */
+/** Appointments: the slot has already started: it cannot be booked or moved to, nor an appointment in it moved or cancelled. */
 export class SlotInPastError extends AppError {
   readonly code = 'E_SLOT_PAST';
   readonly retryable = false;

@@ -6,6 +6,7 @@ import { auditLogMigration } from './audit-migration';
 import { dataRightsMigration } from './data-rights-migration';
 import { deskMigration } from './desk-migration';
 import { statsMigration } from './stats-migration';
+import { appointmentsMigration } from './appointments-migration';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -279,6 +280,8 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     '2026_12_04_030_desk': deskMigration(),
     // Indexes on when rows happened, for the council's dashboards (issue 15 part 3).
     '2026_12_04_050_stats': statsMigration(),
+    // Appointments (cita previa), each slot's places as seats under a unique index (issue 16 part 1).
+    '2026_12_04_070_appointments': appointmentsMigration(),
   };
 }
 

@@ -122,6 +122,7 @@ describe('openDatabase on PostgreSQL', () => {
       expect(r.rows.map((x) => x.table_name)).toEqual([
         'agent_teams',
         'agents',
+        'appointments',
         'audit_anchor',
         'audit_log',
         'canned_responses',
