@@ -46,6 +46,7 @@ export interface CitizenBotDeps {
   /** Citizens' copies of their own data; without it the bot sends them to a person. */
   citizenData?: EngineDeps['citizenData'];
   erasure?: EngineDeps['erasure'];
+  records?: EngineDeps['records'];
 }
 
 export { HANDOFF_ENDED, type HandoffEnded } from './handoff-ended';
@@ -77,6 +78,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     ...(options.understanding ? { understanding: options.understanding } : {}),
     ...(options.citizenData ? { citizenData: options.citizenData } : {}),
     ...(options.erasure ? { erasure: options.erasure } : {}),
+    ...(options.records ? { records: options.records } : {}),
   };
   // Staged: in a queue worker, state is written with the turn's journal in one step (turns/turn-state).
   const conversationState = new StagedConversationState(options.storage);

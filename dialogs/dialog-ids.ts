@@ -13,6 +13,7 @@ export const DIALOG = {
   language: 'language',
   linkPhone: 'linkPhone',
   myData: 'myData',
+  myRecords: 'myRecords',
   eraseData: 'eraseData',
   handoff: 'handoff',
   csat: 'csat',

@@ -6,6 +6,7 @@ import type { Classifier } from './classify/classifier';
 import type { CodeCheck, CodeIssue } from '../bot/link-attempt-limits';
 import type { KnowledgePort } from './knowledge/knowledge-answerer';
 import type { Understanding } from './understand/understanding';
+import type { RecordsAccess } from './my-records-dialog';
 
 /**
  * A classifier as the engine uses it. `detectLocale` and `threshold` are optional capabilities of
@@ -167,4 +168,6 @@ export interface EngineDeps {
   citizenData?: CitizenDataPort;
   /** Erasure requests (absent: the bot says a person can take the request). */
   erasure?: ErasurePort;
+  /** The citizen's own records in the city's systems (absent: the bot says where to look instead). */
+  records?: RecordsAccess;
 }

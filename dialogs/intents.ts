@@ -2,6 +2,7 @@ import { LOCALES, type Catalog, type Locale } from '../catalog/schema';
 import { normalize } from './classify/normalize';
 import { emergencyDetectorFor } from './emergency/catalog-detector';
 import { spanishVariant, t, type MessageKey } from './i18n';
+import type { RecordLookup } from './my-records-dialog';
 
 /**
  * Recognizes the few things a citizen can say that are not a new report: commands (help, cancel,
@@ -75,6 +76,25 @@ const UPDATES_OFF = new Set([
   'no vull avisos', 'no vull mes avisos', 'desactivar avisos', 'deixar de rebre avisos',
   'stop updates', 'no more updates', 'turn off updates', 'unsubscribe', '/stop',
 ]);
+// The citizen's own records in the city's systems (issue 16 part 3), in short messages; the certificate
+// before the census entry ("certificado del padrón" names both). "Mis trámites" stays "my tickets".
+const RECORD_PHRASES: ReadonlyArray<readonly [RecordLookup, readonly string[]]> = [
+  ['censusCertificate', wholeWords([
+    'certificado de empadronamiento', 'certificado del padron', 'certificado de padron', 'volante de empadronamiento', 'volante del padron',
+    'certificat d empadronament', 'certificat del padro', 'volant d empadronament', 'census certificate', 'certificate of census registration', 'proof of residence certificate',
+  ])],
+  ['census', wholeWords([
+    'mi padron', 'mis datos del padron', 'mi empadronamiento', 'donde estoy empadronado', 'donde estoy empadronada', 'estoy empadronado', 'estoy empadronada',
+    'el meu padro', 'les meves dades del padro', 'on estic empadronat', 'on estic empadronada', 'estic empadronat', 'estic empadronada',
+    'my census', 'my census registration', 'my census data', 'am i registered in the census',
+  ])],
+  ['fines', wholeWords(['mis multas', 'tengo multas', 'multas pendientes', 'tengo alguna multa', 'les meves multes', 'tinc multes', 'tinc alguna multa', 'multes pendents', 'my fines', 'do i have any fines', 'pending fines'])],
+  ['notifications', wholeWords(['mis notificaciones', 'notificaciones pendientes', 'tengo notificaciones', 'les meves notificacions', 'notificacions pendents', 'tinc notificacions', 'my notifications', 'pending notifications'])],
+  ['tax-receipts', wholeWords(['mis recibos', 'mis impuestos', 'recibos pendientes', 'recibos del ibi', 'els meus rebuts', 'els meus impostos', 'rebuts pendents', 'my tax receipts', 'my taxes', 'my tax bills'])],
+  ['procedures', wholeWords(['mis expedientes', 'expedientes en curso', 'tramites en curso', 'estado de mis expedientes', 'els meus expedients', 'expedients en curs', 'tramits en curs', 'my applications', 'my procedures', 'applications in progress'])],
+];
+const MAX_RECORD_WORDS = 8;
+
 const UPDATES_ON = new Set(['activar avisos', 'quiero avisos', 'vull avisos', 'turn on updates', 'send me updates', '/updates']);
 
 const MY_TICKETS = wholeWords([
@@ -112,6 +132,7 @@ export type Command =
   | { kind: 'report' }
   | { kind: 'linkPhone' }
   | { kind: 'myData' }
+  | { kind: 'myRecords'; lookup: RecordLookup }
   | { kind: 'eraseData' }
   | { kind: 'human' }
   | { kind: 'updates'; on: boolean };
@@ -194,6 +215,10 @@ export function commandIn(text: string): Command | undefined {
   if (c === '/link' || LINK_PHONE.has(c)) return { kind: 'linkPhone' };
   if (c === '/erase' || c === '/forgetme' || (words <= MAX_MY_DATA_WORDS && (ERASE_DATA.test(c) || containsAny(c, ERASE_RIGHT)))) return { kind: 'eraseData' };
   if (c === '/mydata' || (words <= MAX_MY_DATA_WORDS && containsAny(c, MY_DATA))) return { kind: 'myData' };
+  if (words <= MAX_RECORD_WORDS) {
+    const record = RECORD_PHRASES.find(([, phrases]) => containsAny(c, phrases));
+    if (record) return { kind: 'myRecords', lookup: record[0] };
+  }
   if (UPDATES_OFF.has(c)) return { kind: 'updates', on: false };
   if (UPDATES_ON.has(c)) return { kind: 'updates', on: true };
   // Short messages only: "mis reclamos" is a command, "mis reclamos sobre la farola nunca se resuelven" is a report.

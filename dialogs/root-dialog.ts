@@ -21,6 +21,7 @@ import { languageDialog } from './language-dialog';
 import { LinkPhoneDialog } from './link-phone-dialog';
 import { myDataDialog } from './my-data-dialog';
 import { eraseDataDialog } from './erase-data-dialog';
+import { myRecordsDialog, type MyRecordsOptions } from './my-records-dialog';
 import { MyTicketsDialog } from './my-tickets-dialog';
 import { t } from './i18n';
 import { withMenu } from './menu';
@@ -60,6 +61,7 @@ export class RootDialog extends ComponentDialog {
     this.addDialog(new LinkPhoneDialog(deps));
     this.addDialog(myDataDialog(deps));
     this.addDialog(eraseDataDialog(deps));
+    this.addDialog(myRecordsDialog(deps));
     this.addDialog(languageDialog(deps, profiles));
     this.addDialog(new ChoiceAsk(PROMPT.choice, deps.catalog));
   }
@@ -98,6 +100,7 @@ export class RootDialog extends ComponentDialog {
     if (command?.kind === 'linkPhone') return dc.beginDialog(DIALOG.linkPhone);
     if (command?.kind === 'myData') return dc.beginDialog(DIALOG.myData);
     if (command?.kind === 'eraseData') return dc.beginDialog(DIALOG.eraseData);
+    if (command?.kind === 'myRecords') return dc.beginDialog(DIALOG.myRecords, { lookup: command.lookup } satisfies MyRecordsOptions);
     if (command?.kind === 'updates' && this.preferences) return this.setUpdates(dc, command.on);
     const point = locationOf(activity);
     const photos = attachmentsOf(activity);

@@ -12,6 +12,7 @@ import { loadCatalog } from '../../../catalog/load-catalog';
 import { OfflineClassifier } from '../../../dialogs/classify/offline-classifier';
 import { CITIZEN_ID, createCitizenBot } from '../../../dialogs/index';
 import type { PhoneLinks } from '../../../dialogs/engine-deps';
+import type { RecordsAccess } from '../../../dialogs/my-records-dialog';
 import { withoutPrivacyNotice } from '../../support/without-privacy-notice';
 
 /**
@@ -42,6 +43,8 @@ export interface AdapterOptions {
   channelId?: string;
   /** Wraps the conversation's state storage (e.g. to simulate a broken record). */
   storage?: (real: MemoryStorage) => Storage;
+  /** The citizen's records in the city's systems (absent: not offered). */
+  records?: RecordsAccess;
 }
 
 let trained: { catalog: Catalog; classifier: OfflineClassifier } | undefined;
@@ -70,6 +73,7 @@ export async function startEngine(): Promise<Engine> {
         storage: options.storage ? options.storage(new MemoryStorage()) : new MemoryStorage(),
         log: pino({ level: 'silent' }),
         ...(options.phones ? { phones: options.phones } : {}),
+        ...(options.records ? { records: options.records } : {}),
       });
       const citizenId = options.citizenId ?? `citizen-${++conversations}`;
       const template: Partial<Activity> = { conversation: { id: options.conversationId ?? `conv-${conversations}`, isGroup: false, conversationType: 'personal', name: 'test' } };
