@@ -261,6 +261,46 @@ export class SqlAppointments implements AppointmentsConnector {
     throw new AppointmentNotActiveError(`appointment ${found.reference} is ${found.status}`);
   }
 
+  /**
+   * Claims the booked appointments that start after now and before `before` and have had no reminder yet
+   * (at most `limit`, soonest first): each is returned to exactly one caller, also when several workers
+   * claim at once, on SQLite and PostgreSQL. A move clears the mark, so a moved appointment is reminded
+   * of again. A caller that cannot hand a claimed reminder on (the outbound queue is down) gives it back
+   * with `releaseReminder`.
+   *
+   * @example for (const a of await store.claimReminders(new Date(now + DAY_MS))) await outbound.remind(a);
+   */
+  async claimReminders(before: Date, limit = 100): Promise<Appointment[]> {
+    const now = iso(new Date(this.clock()));
+    const rows = await this.guard('claim reminders', () =>
+      this.kysely
+        .updateTable('appointments')
+        .set({ reminded_at: now })
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('appointments')
+            .select('id')
+            .where('status', '=', 'booked')
+            .where('reminded_at', 'is', null)
+            .where('starts_at', '>', now)
+            .where('starts_at', '<', iso(before))
+            .orderBy('starts_at')
+            .limit(limit),
+        )
+        // Re-checked on the row itself: of two workers that picked the same id, only the first one's update matches.
+        .where('reminded_at', 'is', null)
+        .where('status', '=', 'booked')
+        .returningAll()
+        .execute(),
+    );
+    return rows.map(toAppointment).sort((a, b) => a.start.getTime() - b.start.getTime());
+  }
+
+  /** Gives back a claimed reminder that could not be sent, so the next run claims it again. */
+  async releaseReminder(id: string): Promise<void> {
+    await this.guard('release a reminder', () => this.kysely.updateTable('appointments').set({ reminded_at: null }).where('id', '=', id).execute());
+  }
+
   /** The procedure and office, when the office attends the procedure; else NoSuchSlotError. */
   private pair(procedureCode: string, officeCode: string): { procedure: AppointmentProcedure; office: AppointmentOffice } {
     const procedure = this.procedures.get(procedureCode);

@@ -119,3 +119,37 @@ for (const { dialect, open } of DIALECTS) {
     });
   });
 }
+
+for (const { dialect, open } of DIALECTS) {
+  describe(`reminders the day before, on ${dialect}`, () => {
+    let t: TestDatabase;
+    let now = MONDAY_EARLY;
+    let store: SqlAppointments;
+    beforeAll(async () => {
+      t = await open();
+      store = new SqlAppointments(t.db, testAppointments(4), { clock: () => now }); // a fourth place for moves
+    });
+    afterAll(async () => {
+      await t?.drop();
+    });
+
+    it('hands each due reminder to exactly one of several workers claiming at once, and none twice', async () => {
+      const due = await Promise.all(TUESDAY_SLOTS.flatMap((start) => ['r1', 'r2', 'r3'].map((c) => store.book(request(`${c}-${start.getTime()}`, start)))));
+      const later = await store.book(request('later', new Date('2027-03-04T08:00:00Z')));
+      const cancelled = await store.book(request('gone', TEN));
+      await store.cancel(cancelled.reference, 'gone');
+      now = Date.parse('2027-03-01T10:00:00Z');
+      const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimReminders(new Date(now + 86_400_000))));
+      const claimed = claims.flat().map((a) => a.id);
+      expect(claimed.sort()).toEqual(due.map((a) => a.id).sort());
+      expect(await store.claimReminders(new Date(now + 86_400_000))).toEqual([]);
+      expect(claimed).not.toContain(later.id);
+      // Given back (the send failed): claimed again. Moved: reminded of again for its new time.
+      await store.releaseReminder(due[0]!.id);
+      expect((await store.claimReminders(new Date(now + 86_400_000))).map((a) => a.id)).toEqual([due[0]!.id]);
+      await store.move(due[1]!.reference, due[1]!.citizenId, NINE_THIRTY);
+      expect((await store.claimReminders(new Date(now + 86_400_000))).map((a) => [a.id, a.start])).toEqual([[due[1]!.id, NINE_THIRTY]]);
+      now = MONDAY_EARLY;
+    });
+  });
+}
