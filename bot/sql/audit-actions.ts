@@ -10,5 +10,6 @@ export const AUDIT_ACTIONS = [
   'data.erase', // a citizen's data erased
   'audit.view', // the audit log itself read
   'audit.export', // the audit log exported as CSV
+  'records.view', // a citizen looked up their own records in the city's systems (actor role `citizen`)
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -7,9 +7,12 @@ import type { AgentRole } from './schema-types';
 
 export { AUDIT_ACTIONS, type AuditAction } from './audit-actions';
 
+/** Who read: an agent, supervisor or admin of the console, or a citizen looking up their own records. */
+export type AuditActorRole = AgentRole | 'citizen';
+
 /** One access to record: who, what, from where. Ids only: never names, message text or contact details. */
 export interface AuditRecord {
-  actor: { id: string; role: AgentRole };
+  actor: { id: string; role: AuditActorRole };
   action: AuditAction;
   citizenId?: string;
   conversationId?: string;

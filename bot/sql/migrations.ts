@@ -3,6 +3,7 @@ import { TICKET_STATES } from '../../connectors/connector';
 import { DependencyUnavailableError } from '../errors';
 import { searchMigration } from './search-migration';
 import { auditLogMigration } from './audit-migration';
+import { auditCitizenMigration } from './audit-citizen-migration';
 import { dataRightsMigration } from './data-rights-migration';
 import { deskMigration } from './desk-migration';
 import { statsMigration } from './stats-migration';
@@ -282,6 +283,8 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     '2026_12_04_050_stats': statsMigration(),
     // Appointments (cita previa), each slot's places as seats under a unique index (issue 16 part 1).
     '2026_12_04_070_appointments': appointmentsMigration(),
+    // The audit log records citizens' own look-ups of their records (issue 16 part 3).
+    '2026_12_04_080_audit_citizen_actor': auditCitizenMigration(dialect),
   };
 }
 

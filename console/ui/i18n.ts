@@ -25,7 +25,7 @@ export const T = {
     online: 'En línea',
     offline: 'Sin conexión, reconectando…',
     tabs: 'Vistas',
-    roles: { agent: 'Agente', supervisor: 'Supervisor/a', admin: 'Administrador/a' } as Record<string, string>,
+    roles: { agent: 'Agente', supervisor: 'Supervisor/a', admin: 'Administrador/a', citizen: 'Ciudadano/a' } as Record<string, string>,
   },
   availability: { label: 'Disponibilidad', available: 'Disponible', away: 'Ausente', offline: 'Desconectado' },
   alerts: {
@@ -406,6 +406,7 @@ export const T = {
       'data.erase': 'Borró los datos de un ciudadano',
       'audit.view': 'Consultó el registro de accesos',
       'audit.export': 'Exportó el registro de accesos',
+      'records.view': 'Consultó sus propios expedientes, multas o padrón',
     } satisfies Record<AuditAction, string>,
   },
   erasure: {

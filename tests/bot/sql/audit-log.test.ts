@@ -118,4 +118,14 @@ describe.each(DIALECTS)('AuditLog on $dialect', ({ dialect, open }) => {
     for await (const e of audit.entries({ agentId: 'agent-0' })) all.push(e.seq);
     expect(all).toEqual([9, 6, 3]);
   });
+
+  it("records a citizen's own look-up (role citizen) in the same chain, and the table refuses any other role", async () => {
+    await audit.record(access(1));
+    now += 1_000;
+    const own = await audit.record({ actor: { id: 'citizen-7', role: 'citizen' }, action: 'records.view', citizenId: 'citizen-7', conversationId: 'telegram:c-7' });
+    expect(own).toMatchObject({ seq: 2, agentId: 'citizen-7', agentRole: 'citizen', action: 'records.view', citizenId: 'citizen-7' });
+    expect(await audit.verify()).toEqual({ ok: true, count: 2, head: own.hash });
+    expect((await audit.list({ action: 'records.view' }, { limit: 5, offset: 0 })).items.map((e) => e.seq)).toEqual([2]);
+    await expect(sql`insert into ${table()} (seq, at, agent_id, agent_role, action, hash) values (3, 'x', 'a', 'robot', 'citizen.view', 'h')`.execute(test.db.kysely)).rejects.toThrow(/check/i);
+  });
 });
