@@ -348,3 +348,10 @@ export class AppointmentNotActiveError extends AppError {
   readonly retryable = false;
   readonly httpStatus = 409;
 }
+
+/** Representation: the request was already approved, refused or revoked, so it cannot be decided again. */
+export class RepresentationDecidedError extends AppError {
+  readonly code = 'E_REPRESENTATION_DECIDED';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}

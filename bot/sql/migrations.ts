@@ -4,6 +4,7 @@ import { DependencyUnavailableError } from '../errors';
 import { searchMigration } from './search-migration';
 import { auditLogMigration } from './audit-migration';
 import { auditCitizenMigration } from './audit-citizen-migration';
+import { representationMigration } from './representation-migration';
 import { dataRightsMigration } from './data-rights-migration';
 import { deskMigration } from './desk-migration';
 import { statsMigration } from './stats-migration';
@@ -285,6 +286,8 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     '2026_12_04_070_appointments': appointmentsMigration(),
     // The audit log records citizens' own look-ups of their records (issue 16 part 3).
     '2026_12_04_080_audit_citizen_actor': auditCitizenMigration(dialect),
+    // Who may act for whom, approved by an agent with an expiry (issue 16 part 4).
+    '2026_12_04_090_representations': representationMigration(),
   };
 }
 

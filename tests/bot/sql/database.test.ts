@@ -138,6 +138,7 @@ describe('openDatabase on PostgreSQL', () => {
         'kysely_migration_lock',
         'messages',
         'reference_counters',
+        'representations',
         'satisfaction',
         'ticket_attachments',
         'ticket_events',
