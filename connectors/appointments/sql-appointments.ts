@@ -115,13 +115,14 @@ export class SqlAppointments implements AppointmentsConnector {
   }
 
   async book(request: BookingRequest, key?: string): Promise<Appointment> {
-    const { procedure, office } = this.pair(request.procedure, request.office);
-    const slot = this.bookableSlot(office, procedure, request.start);
     return this.guard('book an appointment', async () => {
+      // A retry gets its first answer back before anything is checked again: the slot may have started since.
       if (key !== undefined) {
         const earlier = await this.byKey(key);
         if (earlier) return earlier;
       }
+      const { procedure, office } = this.pair(request.procedure, request.office);
+      const slot = this.bookableSlot(office, procedure, request.start);
       for (let race = 0; race < MAX_SEAT_RACES; race++) {
         const seat = await this.freeSeat(office, procedure, slot.start);
         if (seat === undefined) throw new SlotFullError(`no place left at ${office.code} for ${procedure.code} at ${iso(slot.start)}`);
