@@ -26,6 +26,9 @@ import { DataCopies } from '../privacy/data-copy';
 import { Erasures } from '../privacy/erasure';
 import { erasureOutcomeTeller } from '../privacy/erasure-outcome';
 import { createErasureRoutes } from '../console/erasure-routes';
+import { createRepresentationRoutes } from '../console/representation-routes';
+import { representationTeller } from './representation-teller';
+import { RepresentationStore } from './sql/representation-store';
 import { MediaStore } from './media-store';
 import { LinkAttemptLimits } from './link-attempt-limits';
 import { createPhoneLinks } from './phone-links';
@@ -77,6 +80,9 @@ import { CitizenNotices } from '../queues/citizen-notices';
 import { deliveringConnector, TicketDelivery } from '../queues/ticket-delivery';
 import { MediaUrlSigner } from './media-url-signer';
 import type { Worker } from 'bullmq';
+
+/** A proof opened from the console is a link for that moment: a minute is enough to load it. */
+const PROOF_LINK_TTL_S = 60;
 
 export interface App {
   /** Base URL of the HTTP server (web role only). */
@@ -335,6 +341,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       ...(hooks.clock ? { clock: hooks.clock } : {}),
     }));
     app.use(createErasureRoutes({ erasures, requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }) }));
+    // Requests to act for someone else (issue 16 part 4), reviewed by supervisors; proofs open through signed links.
+    app.use(createRepresentationRoutes({
+      store: new RepresentationStore(db, hooks.clock ? { clock: hooks.clock } : {}), audit, signedUrl: (url) => signer.sign(url, PROOF_LINK_TTL_S),
+      tell: representationTeller(outbound), requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }),
+    }));
     app.use(createDataCopyRoutes({
       db, audit, flushTranscripts: () => transcriptOutbox.flush(), requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }),
       ...(hooks.clock ? { clock: hooks.clock } : {}),

@@ -5,6 +5,7 @@ import { duration, errorText, when } from './format';
 import { T } from './i18n';
 import { CannedEditor } from './canned-editor';
 import { DeskLive } from './desk-live';
+import { RepresentationsView } from './representations';
 
 const MIN_REFRESH_MS = 2000;
 
@@ -26,15 +27,17 @@ export class SupervisorView {
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly desk: DeskLive;
   private readonly canned: CannedEditor;
+  private readonly representations: RepresentationsView;
 
   constructor(private readonly ctx: Ctx) {
     this.desk = new DeskLive(ctx, () => this.queueChanged());
     this.canned = new CannedEditor(ctx);
+    this.representations = new RepresentationsView(ctx);
     const refresh = h('button', { type: 'button', 'data-testid': 'supervisor-refresh', text: T.refresh });
     refresh.addEventListener('click', () => void this.refresh());
     this.el = h('section', { class: 'view supervisor', id: 'view-supervisor', role: 'tabpanel', 'aria-labelledby': 'supervisor-title', 'data-testid': 'supervisor-view', hidden: true },
       h('div', { class: 'row' }, h('h2', { id: 'supervisor-title', text: T.supervisor.title }), refresh),
-      this.updated, this.error, this.desk.el, this.content, this.canned.el);
+      this.updated, this.error, this.desk.el, this.content, this.canned.el, this.representations.el);
   }
 
   setActive(active: boolean): void {
@@ -45,6 +48,7 @@ export class SupervisorView {
     this.ticker = setInterval(() => this.desk.tick(), 1000);
     void this.refresh();
     this.canned.show();
+    void this.representations.load();
   }
 
   /** A queue, a conversation or a message of my teams changed: refresh if the view is on screen, no more than once every 2 s. */

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MediaStore } from '../../bot/media-store';
 import { openDatabase, type Db } from '../../bot/sql/database';
+import { RepresentationStore } from '../../bot/sql/representation-store';
 import { AgentStore } from '../../console/agent-store';
 import type { AgentView } from '../../console/protocol';
 import { ConsoleClient, createAgent, TEST_COST, TEST_PASSWORD } from '../support/console-client';
@@ -49,6 +51,8 @@ interface Row {
 const cells = (holder: Cell, colleague: Cell, other: Cell, supervisor: Cell, admin: Cell, disabled: Cell = 401, loggedOut: Cell = 401): Record<Persona, Cell> =>
   ({ holder, colleague, other, supervisor, admin, disabled, loggedOut });
 
+/** A 1×1 PNG. */
+const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const dir = mkdtempSync(path.join(tmpdir(), 'access-matrix-'));
 let bot: RunningApp;
 let db: Db;
@@ -116,6 +120,20 @@ async function erasureRequest(): Promise<{ id: string; citizenId: string }> {
   } as never).execute();
   return r;
 }
+
+/** A pending request to act for someone, its proof a real stored PNG (as the bot stores one). */
+async function representationRequest(): Promise<{ id: string; name: string }> {
+  const media = new MediaStore(path.join(bot.dataDir, 'uploads'), bot.url);
+  const proof = await media.save({ filename: 'dni.png', data: PNG_1X1 });
+  const name = `Rosa ${randomUUID().slice(0, 8)}`;
+  const r = await new RepresentationStore(db).request({
+    representativeId: `citizen-${randomUUID()}`, representedName: name, relationship: 'family', proofMedia: proof.contentUrl, channel: 'webchat', conversationId: `c-${randomUUID()}`, locale: 'es',
+  });
+  return { id: r.id, name };
+}
+
+/** A day a month from now, as the console's date input gives it. */
+const inAMonth = (): string => new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
 
 /** A citizen on web chat who asked for a person: a queued handoff of the desk, or held by the holder. */
 async function handoff(status: 'queued' | 'assigned' = 'assigned'): Promise<{ id: string; citizenId: string; key: string }> {
@@ -227,6 +245,11 @@ const ROWS: Row[] = [
     return { path: `/admin/erasures/${r.id}`, marker: r.citizenId };
   }, expect: cells(403, 403, 403, 403, '200 sees') },
   { route: 'POST /admin/erasures/:id/confirm', fresh: true, target: async () => ({ path: `/admin/erasures/${(await erasureRequest()).id}/confirm` }), expect: cells(403, 403, 403, 403, 200) },
+  // Requests to act for someone else (issue 16 part 4): supervisors and admins review them; the proof's opening is audited.
+  { route: 'GET /representations', target: async () => ({ path: '/representations', marker: (await representationRequest()).name }), expect: cells(403, 403, 403, '200 sees', '200 sees') },
+  { route: 'GET /representations/:id/proof', target: async () => ({ path: `/representations/${(await representationRequest()).id}/proof` }), expect: cells(403, 403, 403, 200, 200) },
+  { route: 'POST /representations/:id/approve', fresh: true, target: async () => ({ path: `/representations/${(await representationRequest()).id}/approve`, body: { expiresOn: inAMonth() } }), expect: cells(403, 403, 403, 200, 200) },
+  { route: 'POST /representations/:id/refuse', fresh: true, target: async () => ({ path: `/representations/${(await representationRequest()).id}/refuse`, body: { reason: 'no procede' } }), expect: cells(403, 403, 403, 200, 200) },
   { route: 'POST /admin/erasures/:id/reject', fresh: true, target: async () => ({ path: `/admin/erasures/${(await erasureRequest()).id}/reject`, body: { reason: 'no procede' } }), expect: cells(403, 403, 403, 403, 200) },
   { route: 'POST /admin/citizens/:citizenId/erasure', fresh: true, target: async () => ({ path: `/admin/citizens/${(await erasureRequest()).citizenId}/erasure` }), expect: cells(403, 403, 403, 403, 200) },
 

@@ -9,6 +9,8 @@ import { ConsoleClient, createAgent, TEST_PASSWORD } from '../support/console-cl
 import { writeTestCatalog } from '../support/test-catalog';
 import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';
 import { asOpenApiPath, loadDocument, type Exchange } from './openapi-support';
+import { MediaStore } from '../../bot/media-store';
+import { RepresentationStore } from '../../bot/sql/representation-store';
 
 /*
  * docs/openapi/console.yaml against the real console (issue 14 part 10): the whole app on a free port
@@ -49,14 +51,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Call { as?: ConsoleClient; body?: unknown; headers?: Record<string, string>; malformed?: boolean; rawBody?: string }
+interface Call { as?: ConsoleClient; body?: unknown; headers?: Record<string, string>; malformed?: boolean; rawBody?: string; redirect?: 'manual' }
 
 /** One real request to the console API, recorded with its answer. */
 async function call(method: string, url: string, o: Call = {}): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { origin: bot.url, ...(o.as ? { cookie: o.as.cookie, 'x-csrf-token': o.as.me.csrf } : {}), ...o.headers };
   const payload = o.rawBody ?? (o.body !== undefined ? JSON.stringify(o.body) : undefined);
   if (payload !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${bot.url}${url}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+  const res = await fetch(`${bot.url}${url}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}), ...(o.redirect ? { redirect: o.redirect } : {}) });
   const text = await res.text();
   // The audit log's CSV export and a citizen's data copy as text are the answers that are not JSON.
   const response = text ? (/^text\/(?:csv|plain)/.test(res.headers.get('content-type') ?? '') ? text : JSON.parse(text)) : undefined;
@@ -64,6 +66,8 @@ async function call(method: string, url: string, o: Call = {}): Promise<{ status
   return { status: res.status, body: response };
 }
 const api = (p: string) => `/console/api${p}`;
+/** A 1×1 PNG. */
+const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 /** A citizen on web chat who asked for a person: a queued handoff of the desk (claimed by the holder unless `queued`). */
 async function handoff(queued = false): Promise<{ id: string; citizenId: string }> {
@@ -277,6 +281,21 @@ describe('docs/openapi/console.yaml', () => {
     expect((await call('POST', api(`/admin/erasures/${toConfirm}/confirm`), { as: admin })).body).toMatchObject({ removed: { messages: 0 } });
     expect((await call('GET', api(`/admin/erasures/${toConfirm}`), { as: admin })).body).toMatchObject({ request: { status: 'done' }, preview: null });
     expect((await call('POST', api(`/admin/citizens/citizen-${randomUUID()}/erasure`), { as: admin })).status).toBe(200);
+
+    // Requests to act for someone else: supervisors review them, the proof opens through a signed link.
+    const proof = await new MediaStore(path.join(bot.dataDir, 'uploads'), bot.url).save({ filename: 'dni.png', data: PNG_1X1 });
+    const representations = new RepresentationStore(db);
+    const asked = (name: string) => representations.request({ representativeId: `citizen-${randomUUID()}`, representedName: name, relationship: 'family', proofMedia: proof.contentUrl, channel: 'webchat', conversationId: `c-${randomUUID()}`, locale: 'es' });
+    const [toApprove, toRefuse] = [await asked('Rosa Pérez'), await asked('Joan Puig')];
+    expect((await call('GET', api('/representations'), { as: supervisor })).body.items.length).toBeGreaterThanOrEqual(2);
+    expect((await call('GET', api('/representations'), { as: holder })).status).toBe(403);
+    expect((await call('GET', api(`/representations/${toApprove.id}/proof`), { as: supervisor, redirect: 'manual' })).status).toBe(303);
+    expect((await call('GET', api(`/representations/${randomUUID()}/proof`), { as: supervisor, redirect: 'manual' })).status).toBe(404);
+    expect((await call('POST', api(`/representations/${toApprove.id}/approve`), { as: supervisor, body: {}, malformed: true })).status).toBe(400);
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    expect((await call('POST', api(`/representations/${toApprove.id}/approve`), { as: supervisor, body: { expiresOn: inAMonth } })).status).toBe(200);
+    expect((await call('POST', api(`/representations/${toApprove.id}/refuse`), { as: admin, body: { reason: 'llega tarde' } })).status).toBe(409);
+    expect((await call('POST', api(`/representations/${toRefuse.id}/refuse`), { as: admin, body: { reason: 'El documento no es legible' } })).status).toBe(200);
 
     const problems = exchanges.flatMap((x) => doc.problems(x));
     expect(problems).toEqual([]);
