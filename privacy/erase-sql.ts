@@ -11,6 +11,10 @@ export interface SqlErasureCounts {
   tickets: number;
   ticketPhotos: number;
   corrections: number;
+  /** Their appointments (deleted), and those they booked for someone else (kept, without them). */
+  appointments: number;
+  /** Their requests to act for someone, and the approvals that let someone act for them. */
+  representations: number;
 }
 
 /**
@@ -26,6 +30,12 @@ export interface CitizenTraces {
   /** Media URLs in their messages and tickets. */
   mediaUrls: string[];
 }
+
+/** The columns erasure reads of tables that other modules own and type (appointments-migration.ts, representation-migration.ts). */
+type OwnTables = {
+  appointments: { id: string; citizen_id: string; representative_id: string | null };
+  representations: { id: string; representative_id: string; represented_citizen_id: string | null; represented_name: string; proof_media: string };
+};
 
 /** Texts shorter than this are too common to look for in other people's data ("sí", "vale", "hola"). */
 const MIN_TEXT = 8;
@@ -45,7 +55,7 @@ export async function previewSqlErasure(db: Db, citizenId: string): Promise<SqlE
  * elsewhere. Throws nothing for an unknown citizen (counts of zero).
  */
 export async function eraseFromSql(db: Db, found: CitizenRecords): Promise<SqlErasureCounts> {
-  const { citizenId, counts, conversationIds, waIds, handoffIds, ticketIds, references } = found;
+  const { citizenId, counts, conversationIds, waIds, handoffIds, ticketIds, references, appointmentIds, bookedForOthers, representationIds } = found;
   // SQLite leaves deleted rows' bytes in free pages of the file: zero them as they are freed.
   if (db.dialect === 'sqlite') await sql`pragma secure_delete = on`.execute(db.kysely);
   await db.kysely.transaction().execute(async (trx) => {
@@ -66,6 +76,10 @@ export async function eraseFromSql(db: Db, found: CitizenRecords): Promise<SqlEr
       await trx.deleteFrom('messages').where('conversation_id', 'in', conversationIds).execute();
       await trx.deleteFrom('conversations').where('id', 'in', conversationIds).execute();
     }
+    const own = trx.withTables<OwnTables>();
+    if (appointmentIds.length) await own.deleteFrom('appointments').where('id', 'in', appointmentIds).execute();
+    if (bookedForOthers.length) await own.updateTable('appointments').set({ representative_id: null }).where('id', 'in', bookedForOthers).execute();
+    if (representationIds.length) await own.deleteFrom('representations').where('id', 'in', representationIds).execute();
     await trx.deleteFrom('channel_identities').where('citizen_id', '=', citizenId).execute();
     await trx.deleteFrom('citizen_preferences').where('citizen_id', '=', citizenId).execute();
     await trx.deleteFrom('citizens').where('id', '=', citizenId).execute();
@@ -109,6 +123,12 @@ async function gather(db: Db, citizenId: string) {
     k.selectFrom('handoffs').select(['id', 'user_id', 'channel_conversation_id', 'conversation_id']).where('citizen_id', '=', citizenId).execute(),
     k.selectFrom('tickets').select(['id', 'reference', 'description', 'address', 'contact', 'conversation_id']).where('citizen_id', '=', citizenId).execute(),
   ]);
+  // Tables of their own modules (appointments, representations), typed there: read here through raw names.
+  const own = k.withTables<OwnTables>();
+  const [appointments, representations] = await Promise.all([
+    own.selectFrom('appointments').select(['id', 'citizen_id']).where((eb) => eb.or([eb('citizen_id', '=', citizenId), eb('representative_id', '=', citizenId)])).execute(),
+    own.selectFrom('representations').select(['id', 'represented_name', 'proof_media']).where((eb) => eb.or([eb('representative_id', '=', citizenId), eb('represented_citizen_id', '=', citizenId)])).execute(),
+  ]);
   const conversationIds = conversations.map((c) => c.id);
   const ticketIds = tickets.map((t) => t.id);
   const [messages, photos, corrections] = await Promise.all([
@@ -121,6 +141,7 @@ async function gather(db: Db, citizenId: string) {
   ]);
   const mediaUrls = [
     ...photos.map((p) => p.url),
+    ...representations.map((r) => r.proof_media),
     ...messages.flatMap((m) => (m.attachments ? (JSON.parse(m.attachments) as Array<{ contentUrl?: string }>).flatMap((a) => (a.contentUrl ? [a.contentUrl] : [])) : [])),
   ];
   const ids = [
@@ -134,6 +155,7 @@ async function gather(db: Db, citizenId: string) {
     citizen?.display_name,
     ...messages.filter((m) => m.direction === 'in').map((m) => m.text),
     ...tickets.flatMap((t) => [t.description, t.address, t.contact]),
+    ...representations.map((r) => r.represented_name),
   ];
   const counts: SqlErasureCounts = {
     messages: messages.length,
@@ -143,6 +165,8 @@ async function gather(db: Db, citizenId: string) {
     tickets: tickets.length,
     ticketPhotos: photos.length,
     corrections: corrections.length,
+    appointments: appointments.length,
+    representations: representations.length,
   };
   return {
     citizenId,
@@ -150,6 +174,10 @@ async function gather(db: Db, citizenId: string) {
     conversationIds,
     ticketIds,
     handoffIds: handoffs.map((h) => h.id),
+    // Their own appointments go; those they booked for someone else stay that person's, without them.
+    appointmentIds: appointments.filter((a) => a.citizen_id === citizenId).map((a) => a.id),
+    bookedForOthers: appointments.filter((a) => a.citizen_id !== citizenId).map((a) => a.id),
+    representationIds: representations.map((r) => r.id),
     references: tickets.map((t) => t.reference),
     waIds: conversations.filter((c) => c.channel === 'whatsapp-cloud').map((c) => c.channel_conversation_id),
     traces: {

@@ -441,7 +441,7 @@ export const T = {
     willErase: 'Se borrará:',
     counts: {
       messages: 'mensajes', conversations: 'conversaciones', identities: 'identidades de canal', handoffs: 'atenciones con personas',
-      tickets: 'tickets (se conservan sin datos personales)', ticketPhotos: 'fotos de tickets', corrections: 'correcciones del clasificador',
+      tickets: 'tickets (se conservan sin datos personales)', ticketPhotos: 'fotos de tickets', corrections: 'correcciones del clasificador', appointments: 'citas', representations: 'representaciones',
       redisKeys: 'claves de Redis', redisEntries: 'entradas en Redis', jobs: 'trabajos en cola', files: 'archivos',
     } as Record<string, string>,
     alsoRedis: 'También su estado en Redis (diálogo, colas, trabajos pendientes) y sus archivos. No se puede deshacer.',

@@ -65,7 +65,7 @@ describe.each(DIALECTS)('erasure on $dialect', ({ open }) => {
     expect((await erasures.pending()).map((r) => [r.citizenId, r.channel, r.requestedBy])).toEqual([['cit-0001-ana', 'telegram', 'citizen']]);
     expect((await erasures.request({ citizenId: 'cit-0001-ana', channel: 'telegram', conversationId: '5550001', locale: 'es' })).id).toBe(request.id);
     const { preview } = await erasures.get(request.id);
-    expect(preview).toEqual({ messages: 2, conversations: 1, identities: 1, handoffs: 1, tickets: 1, ticketPhotos: 1, corrections: 1 });
+    expect(preview).toEqual({ messages: 2, conversations: 1, identities: 1, handoffs: 1, tickets: 1, ticketPhotos: 1, corrections: 1, appointments: 0, representations: 0 });
 
     // Two admins confirm at once: one erases, the other is refused (one erasure, one audit entry).
     const [first, second] = await Promise.allSettled([erasures.confirm(request.id, admin), erasures.confirm(request.id, { actor: { id: 'admin-2', role: 'admin' } })]);
