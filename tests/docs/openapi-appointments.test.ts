@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RestAppointments } from '../../../connectors/appointments/rest-appointments';
-import { SqlAppointments } from '../../../connectors/appointments/sql-appointments';
-import { sqliteTestDatabase, type TestDatabase } from '../../bot/sql/test-databases';
-import { loadDocument, type Exchange } from '../../docs/openapi-support';
-import { AppointmentsServer } from '../../support/appointments-server';
-import { MONDAY_EARLY, TUESDAY_SLOTS, testAppointments } from './appointments-catalog';
+import { RestAppointments } from '../../connectors/appointments/rest-appointments';
+import { SqlAppointments } from '../../connectors/appointments/sql-appointments';
+import { sqliteTestDatabase, type TestDatabase } from '../bot/sql/test-databases';
+import { loadDocument, type Exchange } from './openapi-support';
+import { AppointmentsServer } from '../support/appointments-server';
+import { MONDAY_EARLY, TUESDAY_SLOTS, testAppointments } from '../connectors/appointments/appointments-catalog';
 
 /*
  * The appointments OpenAPI document against real traffic: the real RestAppointments client talking to a
@@ -12,7 +12,7 @@ import { MONDAY_EARLY, TUESDAY_SLOTS, testAppointments } from './appointments-ca
  * openapi-backend against the document, which @seriousme/openapi-schema-validator checks first; an
  * operation no request reached fails. (The document moves to docs/openapi/appointments.yaml when wired.)
  */
-const DOCUMENT = 'connectors/appointments/appointments.openapi.yaml';
+const DOCUMENT = 'docs/openapi/appointments.yaml';
 
 let doc: Awaited<ReturnType<typeof loadDocument>>;
 let t: TestDatabase;
