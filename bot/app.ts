@@ -29,6 +29,7 @@ import { createErasureRoutes } from '../console/erasure-routes';
 import { createRepresentationRoutes } from '../console/representation-routes';
 import { representationTeller } from './representation-teller';
 import { RepresentationStore } from './sql/representation-store';
+import type { AppointmentsPort } from '../dialogs/appointments-port';
 import { MediaStore } from './media-store';
 import { LinkAttemptLimits } from './link-attempt-limits';
 import { createPhoneLinks } from './phone-links';
@@ -239,7 +240,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     // Loaded only where turns run (bot/turn-role.ts says why).
     const {
       createLearningClassifier, createCitizenBot, createKnowledge, createUnderstanding, apologyFor, CITIZEN_ID, citizenIdOf, HOLD,
-      installLlmSafety, RedisCallLimiter, withCitizen, startTurnWorker, QueueAdapter, RedisStorage, CitizenDirectory,
+      installLlmSafety, RedisCallLimiter, withCitizen, startTurnWorker, QueueAdapter, RedisStorage, CitizenDirectory, SqlAppointments, appointmentCalendarFile,
     } = await import('./turn-role');
     const { classifier, live } = await createLearningClassifier(config, catalog, log.child({ module: 'dialogs/classify' }), metrics);
     // Agents' corrections are in the model before the first turn, and retrained in the background
@@ -264,7 +265,16 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     uninstallLlmSafety = installLlmSafety({ limiter: new RedisCallLimiter(redis, prefix, { limit: config.LLM_CALLS_PER_HOUR, ...(hooks.clock ? { now: hooks.clock } : {}) }), log: log.child({ module: 'dialogs/llm-safety' }) });
     // Citizens' copies of their own data (GDPR art. 15), sent as files on their channel.
     const citizenData = new DataCopies({ db, media, flushTranscripts: () => transcriptOutbox.flush(), ...(hooks.clock ? { clock: hooks.clock } : {}) });
-    const engine = createCitizenBot({ catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, citizenData, erasure: erasures, log: log.child({ module: 'dialogs' }), ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}) });
+    // Appointments at the city's offices (issue 16 part 1): the built-in store, when the catalog has offices.
+    const clock = hooks.clock ?? Date.now;
+    const appointments: AppointmentsPort | undefined = catalog.appointments ? {
+      connector: new SqlAppointments(db, catalog.appointments, { clock }), clock,
+      calendarFile: appointmentCalendarFile(catalog.appointments, media, new URL(publicUrl).host, clock),
+    } : undefined;
+    const engine = createCitizenBot({
+      catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, citizenData, erasure: erasures, log: log.child({ module: 'dialogs' }),
+      ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}), ...(appointments ? { appointments } : {}),
+    });
     // Every model call of a turn (classifier, extraction, knowledge answer) is on that citizen's allowance.
     // Only with a model: the citizen scope is an AsyncLocalStorage, which in Node 20 hooks every promise
     // of the process (~3 % of a worker's CPU) — paid for nothing when no model call can be made.

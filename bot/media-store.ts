@@ -31,10 +31,11 @@ const KINDS: Record<MediaExtension, MediaKind> = {
   // Only files the bot writes itself (saveGenerated), never a citizen's upload: served as downloads.
   json: { contentType: 'application/json; charset=utf-8', ext: 'json' },
   txt: { contentType: 'text/plain; charset=utf-8', ext: 'txt' },
+  ics: { contentType: 'text/calendar; charset=utf-8', ext: 'ics' },
 };
 
 /** Kinds served as a download (`Content-Disposition: attachment`), never shown in the browser. */
-const DOWNLOADS = new Set<MediaExtension>(['pdf', 'json', 'txt']);
+const DOWNLOADS = new Set<MediaExtension>(['pdf', 'json', 'txt', 'ics']);
 
 /**
  * The media type proven by the file's first bytes, whatever the sender claimed. Raster images, voice
@@ -173,7 +174,7 @@ export class MediaStore {
    * A file the bot wrote itself (a citizen's copy of their data), of a kind sniffing cannot prove:
    * never use it for anything a citizen or an agent sent. Reachable through signed URLs only.
    */
-  async saveGenerated(file: MediaFile, ext: 'json' | 'txt'): Promise<StoredMedia> {
+  async saveGenerated(file: MediaFile, ext: 'json' | 'txt' | 'ics'): Promise<StoredMedia> {
     if (file.data.length > MAX_MEDIA_BYTES) throw new UnsupportedMediaError(`media over ${MAX_MEDIA_BYTES} bytes`);
     await mkdir(this.dir, { recursive: true });
     const name = `${randomBytes(18).toString('base64url')}.${ext}`;

@@ -1,5 +1,5 @@
-/** Extensions of the media types the store keeps (see sniffMedia in media-store; pdf: agents' documents; json and txt: files the bot writes itself). */
-export const MEDIA_EXTENSIONS = ['jpg', 'png', 'gif', 'webp', 'ogg', 'mp3', 'm4a', 'amr', 'pdf', 'json', 'txt'] as const;
+/** Extensions of the media types the store keeps (see sniffMedia in media-store; pdf: agents' documents; json, txt and ics: files the bot writes itself). */
+export const MEDIA_EXTENSIONS = ['jpg', 'png', 'gif', 'webp', 'ogg', 'mp3', 'm4a', 'amr', 'pdf', 'json', 'txt', 'ics'] as const;
 export type MediaExtension = (typeof MEDIA_EXTENSIONS)[number];
 
 /** A stored medium's name: 144 random bits in base64url, then the extension of its sniffed type. */

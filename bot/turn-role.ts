@@ -19,3 +19,6 @@ export { startTurnWorker } from '../turns/turn-worker';
 export { QueueAdapter } from '../turns/queue-adapter';
 export { RedisStorage } from '../turns/redis-storage';
 export { CitizenDirectory } from '../turns/citizen-directory';
+// Appointments are booked in turns only: their store and calendar files stay out of web processes.
+export { SqlAppointments } from '../connectors/appointments/sql-appointments';
+export { appointmentCalendarFile } from './appointment-calendar-file';

@@ -47,6 +47,7 @@ export interface CitizenBotDeps {
   citizenData?: EngineDeps['citizenData'];
   erasure?: EngineDeps['erasure'];
   records?: EngineDeps['records'];
+  appointments?: EngineDeps['appointments'];
 }
 
 export { HANDOFF_ENDED, type HandoffEnded } from './handoff-ended';
@@ -79,6 +80,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     ...(options.citizenData ? { citizenData: options.citizenData } : {}),
     ...(options.erasure ? { erasure: options.erasure } : {}),
     ...(options.records ? { records: options.records } : {}),
+    ...(options.appointments ? { appointments: options.appointments } : {}),
   };
   // Staged: in a queue worker, state is written with the turn's journal in one step (turns/turn-state).
   const conversationState = new StagedConversationState(options.storage);

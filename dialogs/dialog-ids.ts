@@ -14,6 +14,8 @@ export const DIALOG = {
   linkPhone: 'linkPhone',
   myData: 'myData',
   myRecords: 'myRecords',
+  bookAppointment: 'bookAppointment',
+  myAppointments: 'myAppointments',
   eraseData: 'eraseData',
   handoff: 'handoff',
   csat: 'csat',

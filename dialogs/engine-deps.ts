@@ -7,6 +7,7 @@ import type { CodeCheck, CodeIssue } from '../bot/link-attempt-limits';
 import type { KnowledgePort } from './knowledge/knowledge-answerer';
 import type { Understanding } from './understand/understanding';
 import type { RecordsAccess } from './my-records-dialog';
+import type { AppointmentsPort } from './appointments-port';
 
 /**
  * A classifier as the engine uses it. `detectLocale` and `threshold` are optional capabilities of
@@ -170,4 +171,6 @@ export interface EngineDeps {
   erasure?: ErasurePort;
   /** The citizen's own records in the city's systems (absent: the bot says where to look instead). */
   records?: RecordsAccess;
+  /** Appointments at the city's offices (absent, or no `appointments` in the catalog: the bot says where to book). */
+  appointments?: AppointmentsPort;
 }

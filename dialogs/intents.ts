@@ -95,6 +95,17 @@ const RECORD_PHRASES: ReadonlyArray<readonly [RecordLookup, readonly string[]]> 
 ];
 const MAX_RECORD_WORDS = 8;
 
+// Appointments (issue 16 part 1): booking, the list, and cancelling one by its number (CITA-7KM3QX).
+const BOOK_APPOINTMENT = wholeWords([
+  'pedir cita', 'pedir una cita', 'cita previa', 'quiero una cita', 'quiero cita', 'necesito una cita', 'necesito cita', 'reservar cita', 'reservar una cita', 'coger cita',
+  'pedir turno', 'pedir un turno', 'sacar turno', 'sacar un turno', 'quiero un turno', 'necesito un turno', 'reservar turno',
+  'demanar cita', 'demanar una cita', 'vull una cita', 'vull cita', 'necessito una cita', 'reservar una cita', 'agafar cita',
+  'book an appointment', 'make an appointment', 'i need an appointment', 'i want an appointment', 'get an appointment', 'book a slot',
+]);
+const MY_APPOINTMENTS = wholeWords(['mis citas', 'mis turnos', 'mi cita', 'mi turno', 'les meves cites', 'la meva cita', 'my appointments', 'my appointment']);
+const CANCEL_APPOINTMENT = /\b(?:anular|cancelar|anullar|cancel·lar|cancellar|cancel|delete)\b.*\b(cita\s*-?\s*[a-z0-9]{6})\b/;
+const MAX_APPOINTMENT_WORDS = 10;
+
 const UPDATES_ON = new Set(['activar avisos', 'quiero avisos', 'vull avisos', 'turn on updates', 'send me updates', '/updates']);
 
 const MY_TICKETS = wholeWords([
@@ -133,6 +144,8 @@ export type Command =
   | { kind: 'linkPhone' }
   | { kind: 'myData' }
   | { kind: 'myRecords'; lookup: RecordLookup }
+  | { kind: 'bookAppointment'; procedure?: string }
+  | { kind: 'myAppointments'; cancel?: string }
   | { kind: 'eraseData' }
   | { kind: 'human' }
   | { kind: 'updates'; on: boolean };
@@ -215,6 +228,12 @@ export function commandIn(text: string): Command | undefined {
   if (c === '/link' || LINK_PHONE.has(c)) return { kind: 'linkPhone' };
   if (c === '/erase' || c === '/forgetme' || (words <= MAX_MY_DATA_WORDS && (ERASE_DATA.test(c) || containsAny(c, ERASE_RIGHT)))) return { kind: 'eraseData' };
   if (c === '/mydata' || (words <= MAX_MY_DATA_WORDS && containsAny(c, MY_DATA))) return { kind: 'myData' };
+  if (words <= MAX_APPOINTMENT_WORDS) {
+    const cancel = CANCEL_APPOINTMENT.exec(c);
+    if (cancel) return { kind: 'myAppointments', cancel: cancel[1]!.replace(/[\s-]/g, '').replace(/^cita/, 'CITA-').toUpperCase() };
+    if (containsAny(c, MY_APPOINTMENTS)) return { kind: 'myAppointments' };
+    if (containsAny(c, BOOK_APPOINTMENT)) return { kind: 'bookAppointment' };
+  }
   if (words <= MAX_RECORD_WORDS) {
     const record = RECORD_PHRASES.find(([, phrases]) => containsAny(c, phrases));
     if (record) return { kind: 'myRecords', lookup: record[0] };

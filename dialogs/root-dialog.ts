@@ -22,6 +22,8 @@ import { LinkPhoneDialog } from './link-phone-dialog';
 import { myDataDialog } from './my-data-dialog';
 import { eraseDataDialog } from './erase-data-dialog';
 import { myRecordsDialog, type MyRecordsOptions } from './my-records-dialog';
+import { bookAppointmentDialog, type BookAppointmentOptions } from './book-appointment-dialog';
+import { myAppointmentsDialog, type MyAppointmentsOptions } from './my-appointments-dialog';
 import { MyTicketsDialog } from './my-tickets-dialog';
 import { t } from './i18n';
 import { withMenu } from './menu';
@@ -62,6 +64,8 @@ export class RootDialog extends ComponentDialog {
     this.addDialog(myDataDialog(deps));
     this.addDialog(eraseDataDialog(deps));
     this.addDialog(myRecordsDialog(deps));
+    this.addDialog(bookAppointmentDialog(deps));
+    this.addDialog(myAppointmentsDialog(deps));
     this.addDialog(languageDialog(deps, profiles));
     this.addDialog(new ChoiceAsk(PROMPT.choice, deps.catalog));
   }
@@ -101,6 +105,8 @@ export class RootDialog extends ComponentDialog {
     if (command?.kind === 'myData') return dc.beginDialog(DIALOG.myData);
     if (command?.kind === 'eraseData') return dc.beginDialog(DIALOG.eraseData);
     if (command?.kind === 'myRecords') return dc.beginDialog(DIALOG.myRecords, { lookup: command.lookup } satisfies MyRecordsOptions);
+    if (command?.kind === 'bookAppointment') return dc.beginDialog(DIALOG.bookAppointment, { ...(command.procedure ? { procedure: command.procedure } : {}) } satisfies BookAppointmentOptions);
+    if (command?.kind === 'myAppointments') return dc.beginDialog(DIALOG.myAppointments, { ...(command.cancel ? { cancel: command.cancel } : {}) } satisfies MyAppointmentsOptions);
     if (command?.kind === 'updates' && this.preferences) return this.setUpdates(dc, command.on);
     const point = locationOf(activity);
     const photos = attachmentsOf(activity);

@@ -13,6 +13,7 @@ import { OfflineClassifier } from '../../../dialogs/classify/offline-classifier'
 import { CITIZEN_ID, createCitizenBot } from '../../../dialogs/index';
 import type { PhoneLinks } from '../../../dialogs/engine-deps';
 import type { RecordsAccess } from '../../../dialogs/my-records-dialog';
+import type { AppointmentsPort } from '../../../dialogs/appointments-port';
 import { withoutPrivacyNotice } from '../../support/without-privacy-notice';
 
 /**
@@ -45,6 +46,8 @@ export interface AdapterOptions {
   storage?: (real: MemoryStorage) => Storage;
   /** The citizen's records in the city's systems (absent: not offered). */
   records?: RecordsAccess;
+  /** Appointments (absent: not offered). */
+  appointments?: AppointmentsPort;
 }
 
 let trained: { catalog: Catalog; classifier: OfflineClassifier } | undefined;
@@ -74,6 +77,7 @@ export async function startEngine(): Promise<Engine> {
         log: pino({ level: 'silent' }),
         ...(options.phones ? { phones: options.phones } : {}),
         ...(options.records ? { records: options.records } : {}),
+        ...(options.appointments ? { appointments: options.appointments } : {}),
       });
       const citizenId = options.citizenId ?? `citizen-${++conversations}`;
       const template: Partial<Activity> = { conversation: { id: options.conversationId ?? `conv-${conversations}`, isGroup: false, conversationType: 'personal', name: 'test' } };

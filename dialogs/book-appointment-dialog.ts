@@ -1,0 +1,168 @@
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { AppointmentOffice, AppointmentProcedure } from '../catalog/appointments-schema';
+import type { Locale } from '../catalog/schema';
+import { ConnectorUnavailableError, SlotFullError, SlotInPastError } from '../bot/errors';
+import type { Appointment } from '../connectors/appointments/appointments-connector';
+import { openDays } from '../connectors/appointments/open-days';
+import { WaterfallDialog } from './dialog-library';
+import { DIALOG, PROMPT } from './dialog-ids';
+import type { EngineDeps } from './engine-deps';
+import { LOCALE_TAGS, render, say, type Say } from './i18n';
+import { ask, type ChoiceSpec } from './prompts';
+import { CITIZEN_ID, citizenIdOf, localeOf } from './turn-keys';
+import { normalize } from './classify/normalize';
+
+export interface BookAppointmentOptions {
+  /** A procedure the citizen already named ("cita para empadronamiento"). */
+  procedure?: string;
+  /** Set when coming back after a slot was taken meanwhile. */
+  office?: string;
+}
+
+/** What the dialog remembers between steps (plain JSON in dialog state). */
+interface Picked {
+  procedure?: string;
+  office?: string;
+  /** The offered days' slots, by day (ISO instants), so the time step offers exactly what was read. */
+  days?: Record<string, string[]>;
+  day?: string;
+}
+
+const MAX_TIMES = 10;
+
+/**
+ * "Pedir cita", "sacar turno", "book an appointment": which procedure → which office → which day →
+ * what time, one answer each and each step skipped when there is only one choice, with buttons where
+ * the channel has them; then the appointment, its reference and its calendar file. A place taken by
+ * someone else meanwhile brings the days again; a system that does not answer is said so.
+ */
+export function bookAppointmentDialog(deps: EngineDeps): WaterfallDialog {
+  const catalog = deps.catalog;
+  const plan = catalog.appointments;
+  const picked = (step: WaterfallStepContext): Picked => step.values as Picked;
+  const reply = async (step: WaterfallStepContext, s: Say): Promise<DialogTurnResult> => {
+    await step.context.sendActivity(render(catalog, localeOf(step.context), s));
+    return step.endDialog();
+  };
+  const procedureOf = (code: string | undefined): AppointmentProcedure | undefined => plan?.procedures.find((p) => p.code === code);
+  const officeOf = (code: string | undefined): AppointmentOffice | undefined => plan?.offices.find((o) => o.code === code);
+  const now = () => new Date(deps.appointments?.clock?.() ?? Date.now());
+
+  return new WaterfallDialog(DIALOG.bookAppointment, [
+    async function procedure(step: WaterfallStepContext): Promise<DialogTurnResult> {
+      if (!plan || !deps.appointments) return reply(step, say('appointments.unavailable'));
+      const options = (step.options ?? {}) as BookAppointmentOptions;
+      Object.assign(picked(step), { office: options.office });
+      // "Cita para empadronamiento": a procedure named in the message itself, in any language.
+      const said = ` ${normalize(step.context.activity.text ?? '')} `;
+      const inText = plan.procedures.find((p) => Object.values(p.names).some((n) => said.includes(` ${normalize(n)} `)));
+      const named = procedureOf(options.procedure) ?? inText ?? (plan.procedures.length === 1 ? plan.procedures[0] : undefined);
+      if (named) return step.next({ value: named.code });
+      const locale = localeOf(step.context);
+      const choices: ChoiceSpec[] = plan.procedures.map((p) => ({ value: p.code, label: p.names[locale], synonyms: Object.values(p.names).map(normalize) }));
+      return step.prompt(PROMPT.choice, ask(say('appointments.whichProcedure'), { choiceSpecs: choices, retrySay: say('appointments.retry') }));
+    },
+    async function office(step: WaterfallStepContext): Promise<DialogTurnResult> {
+      const p = procedureOf((step.result as FoundChoice).value)!;
+      picked(step).procedure = p.code;
+      const offices = p.offices.map((code) => officeOf(code)!).filter(Boolean);
+      const known = officeOf(picked(step).office);
+      if (known && p.offices.includes(known.code)) return step.next({ value: known.code });
+      if (offices.length === 1) return step.next({ value: offices[0]!.code });
+      const choices: ChoiceSpec[] = offices.map((o) => ({ value: o.code, label: o.name, synonyms: [normalize(o.name), normalize(o.address)] }));
+      return step.prompt(PROMPT.choice, ask(say('appointments.whichOffice', { procedure: p.names[localeOf(step.context)] }), { choiceSpecs: choices, retrySay: say('appointments.retry') }));
+    },
+    async function day(step: WaterfallStepContext): Promise<DialogTurnResult> {
+      const values = picked(step);
+      values.office = (step.result as FoundChoice).value;
+      const p = procedureOf(values.procedure)!;
+      const o = officeOf(values.office)!;
+      const locale = localeOf(step.context);
+      const days = await read(step, () => openDays(deps.appointments!.connector, { procedure: p.code, office: o, from: now(), horizonDays: plan!.horizonDays }));
+      if (!days) return step.endDialog();
+      if (days.length === 0) return reply(step, say('appointments.noDays', { procedure: p.names[locale], office: o.name, days: plan!.horizonDays }));
+      values.days = Object.fromEntries(days.map((d) => [d.day, d.slots.slice(0, MAX_TIMES).map((s) => s.start.toISOString())]));
+      const choices: ChoiceSpec[] = days.map((d) => {
+        const label = dayLabel(locale, d.slots[0]!.start, o.timezone);
+        return { value: d.day, label, synonyms: [normalize(label), d.day] };
+      });
+      return step.prompt(PROMPT.choice, ask(say('appointments.whichDay', { procedure: p.names[locale], office: o.name }), { choiceSpecs: choices, retrySay: say('appointments.retry') }));
+    },
+    async function time(step: WaterfallStepContext): Promise<DialogTurnResult> {
+      const values = picked(step);
+      values.day = (step.result as FoundChoice).value;
+      const o = officeOf(values.office)!;
+      const locale = localeOf(step.context);
+      const starts = values.days?.[values.day] ?? [];
+      const choices: ChoiceSpec[] = starts.map((iso) => {
+        const label = timeLabel(locale, new Date(iso), o.timezone);
+        return { value: iso, label, synonyms: [label, label.replace(':', ''), label.replace(/^0/, '')] };
+      });
+      const dayText = dayLabel(locale, new Date(starts[0] ?? Date.now()), o.timezone);
+      return step.prompt(PROMPT.choice, ask(say('appointments.whichTime', { day: dayText }), { choiceSpecs: choices, retrySay: say('appointments.retry') }));
+    },
+    async function book(step: WaterfallStepContext): Promise<DialogTurnResult> {
+      const values = picked(step);
+      const ctx = step.context;
+      const locale = localeOf(ctx);
+      const p = procedureOf(values.procedure)!;
+      const o = officeOf(values.office)!;
+      const start = new Date((step.result as FoundChoice).value);
+      let booked: Appointment;
+      try {
+        booked = await deps.appointments!.connector.book({
+          procedure: p.code, office: o.code, start, citizenId: citizenOf(ctx), conversationKey: `${ctx.activity.channelId}:${ctx.activity.conversation?.id ?? ''}`, locale,
+        }, `${ctx.activity.conversation?.id ?? ''}|${ctx.activity.id ?? ''}`);
+      } catch (err) {
+        if (err instanceof SlotFullError || err instanceof SlotInPastError) {
+          await ctx.sendActivity(render(catalog, locale, say('appointments.slotTaken')));
+          return step.replaceDialog(DIALOG.bookAppointment, { procedure: p.code, office: o.code } satisfies BookAppointmentOptions);
+        }
+        if (!(err instanceof ConnectorUnavailableError)) throw err;
+        deps.log.warn({ err }, 'appointment not booked: the appointment system is unavailable');
+        return reply(step, say('appointments.down'));
+      }
+      const text = render(catalog, locale, say('appointments.booked', {
+        procedure: p.names[locale], when: whenLabel(locale, booked.start, o.timezone), office: o.name, address: o.address, reference: booked.reference,
+      }));
+      const message = MessageFactory.text(text);
+      const file = await deps.appointments!.calendarFile?.(booked, locale).catch((err: unknown) => {
+        deps.log.warn({ err }, 'appointment calendar file not made: the appointment stands');
+        return undefined;
+      });
+      if (file) message.attachments = [file];
+      await ctx.sendActivity(message);
+      return step.endDialog();
+    },
+  ]);
+
+  /** Reads the appointment system; says so and answers undefined when it does not answer. */
+  async function read<T>(step: WaterfallStepContext, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof ConnectorUnavailableError)) throw err;
+      deps.log.warn({ err }, 'appointment slots not read: the appointment system is unavailable');
+      await step.context.sendActivity(render(catalog, localeOf(step.context), say('appointments.down')));
+      return undefined;
+    }
+  }
+}
+
+const citizenOf = (ctx: TurnContext): string => (ctx.turnState.get(CITIZEN_ID) as string | undefined) ?? citizenIdOf(ctx);
+
+/** "lunes 8 de marzo" / "dilluns, 8 de març" / "Monday 8 March", on the office's calendar. */
+export function dayLabel(locale: Locale, at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(at);
+}
+
+/** "09:15" on the office's clock. */
+export function timeLabel(locale: Locale, at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
+}
+
+/** "lunes 8 de marzo, 09:15". */
+export function whenLabel(locale: Locale, at: Date, timeZone: string): string {
+  return `${dayLabel(locale, at, timeZone)}, ${timeLabel(locale, at, timeZone)}`;
+}

@@ -1,0 +1,61 @@
+import type { TurnContext } from 'botbuilder';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { AppointmentNotActiveError, ConnectorUnavailableError, NotYourAppointmentError } from '../bot/errors';
+import { whenLabel } from './book-appointment-dialog';
+import { WaterfallDialog } from './dialog-library';
+import { DIALOG } from './dialog-ids';
+import type { EngineDeps } from './engine-deps';
+import { render, say, type Say } from './i18n';
+import { CITIZEN_ID, citizenIdOf, localeOf } from './turn-keys';
+
+export interface MyAppointmentsOptions {
+  /** "Anular cita CITA-7KM3QX": cancel this one; absent: list them. */
+  cancel?: string;
+}
+
+/**
+ * "Mis citas": the citizen's upcoming appointments (reference, procedure, day and time, office), or none;
+ * "anular cita CITA-7KM3QX" cancels one of theirs, freeing its place. Another citizen's reference answers
+ * as an unknown one, so nothing leaks.
+ */
+export function myAppointmentsDialog(deps: EngineDeps): WaterfallDialog {
+  const catalog = deps.catalog;
+  const reply = async (step: WaterfallStepContext, s: Say): Promise<DialogTurnResult> => {
+    await step.context.sendActivity(render(catalog, localeOf(step.context), s));
+    return step.endDialog();
+  };
+  return new WaterfallDialog(DIALOG.myAppointments, [
+    async function run(step: WaterfallStepContext): Promise<DialogTurnResult> {
+      const plan = catalog.appointments;
+      const port = deps.appointments;
+      if (!plan || !port) return reply(step, say('appointments.unavailable'));
+      const locale = localeOf(step.context);
+      const citizenId = citizenOf(step.context);
+      const { cancel } = (step.options ?? {}) as MyAppointmentsOptions;
+      try {
+        if (cancel) {
+          const done = await port.connector.cancel(cancel, citizenId);
+          return reply(step, say('appointments.cancelled', { reference: done.reference }));
+        }
+        const mine = await port.connector.listForCitizen(citizenId);
+        if (mine.length === 0) return reply(step, say('appointments.none'));
+        const items: Say[] = mine.map((a) => {
+          const office = plan.offices.find((o) => o.code === a.office);
+          const procedure = plan.procedures.find((p) => p.code === a.procedure);
+          return say('appointments.item', {
+            reference: a.reference, procedure: procedure?.names[locale] ?? a.procedure,
+            when: whenLabel(locale, a.start, office?.timezone ?? catalog.city.timezone), office: office?.name ?? a.office,
+          });
+        });
+        return reply(step, say('appointments.list', { items }));
+      } catch (err) {
+        if (err instanceof NotYourAppointmentError || err instanceof AppointmentNotActiveError) return reply(step, say('appointments.notYours', { reference: cancel ?? '' }));
+        if (!(err instanceof ConnectorUnavailableError)) throw err;
+        deps.log.warn({ err }, 'appointments not read: the appointment system is unavailable');
+        return reply(step, say('appointments.down'));
+      }
+    },
+  ]);
+}
+
+const citizenOf = (ctx: TurnContext): string => (ctx.turnState.get(CITIZEN_ID) as string | undefined) ?? citizenIdOf(ctx);
