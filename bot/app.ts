@@ -235,12 +235,15 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const timersConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-timers`, log) : undefined;
   const retentionConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-retention`, log) : undefined;
   let retention: RetentionJob | undefined;
+  // The appointment reminders' BullMQ worker blocks on a connection of its own (worker roles, with appointments).
+  const remindersConnection = config.ROLE !== 'web' && catalog.appointments ? connectRedis(redisTarget, `citybot-${config.ROLE}-reminders`, log) : undefined;
+  let reminders: { close(): Promise<void> } | undefined;
 
   if (config.ROLE !== 'web') {
     // Loaded only where turns run (bot/turn-role.ts says why).
     const {
       createLearningClassifier, createCitizenBot, createKnowledge, createUnderstanding, apologyFor, CITIZEN_ID, citizenIdOf, HOLD,
-      installLlmSafety, RedisCallLimiter, withCitizen, startTurnWorker, QueueAdapter, RedisStorage, CitizenDirectory, SqlAppointments, appointmentCalendarFile,
+      installLlmSafety, RedisCallLimiter, withCitizen, startTurnWorker, QueueAdapter, RedisStorage, CitizenDirectory, SqlAppointments, appointmentCalendarFile, AppointmentReminders,
     } = await import('./turn-role');
     const { classifier, live } = await createLearningClassifier(config, catalog, log.child({ module: 'dialogs/classify' }), metrics);
     // Agents' corrections are in the model before the first turn, and retrained in the background
@@ -267,10 +270,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const citizenData = new DataCopies({ db, media, flushTranscripts: () => transcriptOutbox.flush(), ...(hooks.clock ? { clock: hooks.clock } : {}) });
     // Appointments at the city's offices (issue 16 part 1): the built-in store, when the catalog has offices.
     const clock = hooks.clock ?? Date.now;
-    const appointments: AppointmentsPort | undefined = catalog.appointments ? {
-      connector: new SqlAppointments(db, catalog.appointments, { clock }), clock,
-      calendarFile: appointmentCalendarFile(catalog.appointments, media, new URL(publicUrl).host, clock),
-    } : undefined;
+    const appointmentStore = catalog.appointments ? new SqlAppointments(db, catalog.appointments, { clock }) : undefined;
+    const calendarFile = catalog.appointments ? appointmentCalendarFile(catalog.appointments, media, new URL(publicUrl).host, clock) : undefined;
+    const appointments: AppointmentsPort | undefined = appointmentStore && calendarFile ? { connector: appointmentStore, clock, calendarFile } : undefined;
     const engine = createCitizenBot({
       catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, citizenData, erasure: erasures, log: log.child({ module: 'dialogs' }),
       ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}), ...(appointments ? { appointments } : {}),
@@ -297,6 +299,12 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     // The city's retention periods, applied every night (catalog privacy.retention).
     retention = new RetentionJob(bullConnection, prefix, log.child({ module: 'privacy' }));
     await retention.start(retentionConnection!, { db, mediaDir: media.dir, policy: catalog.privacy.retention, timezone: catalog.city.timezone, ...(hooks.clock ? { clock: hooks.clock } : {}) });
+    // Appointment reminders the day before, with the calendar file (issue 16 part 1).
+    if (appointmentStore && catalog.appointments && remindersConnection) {
+      const job = new AppointmentReminders(bullConnection, prefix, { store: appointmentStore, plan: catalog.appointments, outbound, ...(calendarFile ? { calendarFile } : {}), clock, log: log.child({ module: 'queues/appointment-reminders' }) });
+      await job.start(remindersConnection);
+      reminders = job;
+    }
   }
   // Worker processes deliver for every channel they can send through; the process that receives for a
   // channel whose sends need its own connection (Baileys) delivers for that channel, whatever its role.
@@ -430,6 +438,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       await timersWorker?.close();
       await retention?.close();
       await retentionConnection?.quit();
+      await reminders?.close();
+      await remindersConnection?.quit();
       open311Questions?.stop();
       knowledge?.close();
       correctionFeed.close();

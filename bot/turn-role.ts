@@ -22,3 +22,4 @@ export { CitizenDirectory } from '../turns/citizen-directory';
 // Appointments are booked in turns only: their store and calendar files stay out of web processes.
 export { SqlAppointments } from '../connectors/appointments/sql-appointments';
 export { appointmentCalendarFile } from './appointment-calendar-file';
+export { AppointmentReminders } from '../queues/appointment-reminders';

@@ -1,14 +1,14 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { AppointmentOffice, AppointmentProcedure } from '../catalog/appointments-schema';
-import type { Locale } from '../catalog/schema';
 import { ConnectorUnavailableError, SlotFullError, SlotInPastError } from '../bot/errors';
 import type { Appointment } from '../connectors/appointments/appointments-connector';
 import { openDays } from '../connectors/appointments/open-days';
 import { WaterfallDialog } from './dialog-library';
 import { DIALOG, PROMPT } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
-import { LOCALE_TAGS, render, say, type Say } from './i18n';
+import { dayLabel, timeLabel, whenLabel } from './appointment-labels';
+import { render, say, type Say } from './i18n';
 import { ask, type ChoiceSpec } from './prompts';
 import { CITIZEN_ID, citizenIdOf, localeOf } from './turn-keys';
 import { normalize } from './classify/normalize';
@@ -151,18 +151,3 @@ export function bookAppointmentDialog(deps: EngineDeps): WaterfallDialog {
 }
 
 const citizenOf = (ctx: TurnContext): string => (ctx.turnState.get(CITIZEN_ID) as string | undefined) ?? citizenIdOf(ctx);
-
-/** "lunes 8 de marzo" / "dilluns, 8 de març" / "Monday 8 March", on the office's calendar. */
-export function dayLabel(locale: Locale, at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(at);
-}
-
-/** "09:15" on the office's clock. */
-export function timeLabel(locale: Locale, at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
-}
-
-/** "lunes 8 de marzo, 09:15". */
-export function whenLabel(locale: Locale, at: Date, timeZone: string): string {
-  return `${dayLabel(locale, at, timeZone)}, ${timeLabel(locale, at, timeZone)}`;
-}

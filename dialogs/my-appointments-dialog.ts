@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { AppointmentNotActiveError, ConnectorUnavailableError, NotYourAppointmentError } from '../bot/errors';
-import { whenLabel } from './book-appointment-dialog';
+import { whenLabel } from './appointment-labels';
 import { WaterfallDialog } from './dialog-library';
 import { DIALOG } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
