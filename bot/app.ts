@@ -27,6 +27,7 @@ import { Erasures } from '../privacy/erasure';
 import { erasureOutcomeTeller } from '../privacy/erasure-outcome';
 import { createErasureRoutes } from '../console/erasure-routes';
 import { createRepresentationRoutes } from '../console/representation-routes';
+import { createAppointmentRoutes } from '../console/appointment-routes';
 import { representationTeller } from './representation-teller';
 import { RepresentationStore } from './sql/representation-store';
 import type { AppointmentsPort } from '../dialogs/appointments-port';
@@ -325,6 +326,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       extras: async () => ({
         canned: catalog.handoff.canned.map((c) => ({ code: c.code, title: c.title, texts: c.texts })),
         services: catalog.services.map((x) => ({ code: x.code, name: x.names.es })),
+        appointments: catalog.appointments !== undefined,
       }),
     });
     consoleSocket = new ConsoleSocket({
@@ -359,6 +361,14 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       ...(hooks.clock ? { clock: hooks.clock } : {}),
     }));
     app.use(createErasureRoutes({ erasures, requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }) }));
+    // The office desks' day of appointments (issue 16 part 1); the store is loaded only for a city that has offices.
+    if (catalog.appointments) {
+      const { SqlAppointments } = await import('../connectors/appointments/sql-appointments');
+      app.use(createAppointmentRoutes({
+        store: new SqlAppointments(db, catalog.appointments, hooks.clock ? { clock: hooks.clock } : {}), plan: catalog.appointments,
+        requireAgent: auth.requireAgent, clock: hooks.clock ?? Date.now, log: log.child({ module: 'console' }),
+      }));
+    }
     // Requests to act for someone else (issue 16 part 4), reviewed by supervisors; proofs open through signed links.
     app.use(createRepresentationRoutes({
       store: new RepresentationStore(db, hooks.clock ? { clock: hooks.clock } : {}), audit, signedUrl: (url) => signer.sign(url, PROOF_LINK_TTL_S),

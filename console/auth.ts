@@ -31,7 +31,7 @@ export interface ConsoleAuthOptions {
   /** Every team of the catalog; the teams of new or changed agents must be among their codes. */
   teams: TeamView[];
   /** The rest of `Me`, per agent. */
-  extras: (agent: AgentView) => Promise<Pick<Me, 'canned' | 'services'>>;
+  extras: (agent: AgentView) => Promise<Pick<Me, 'canned' | 'services' | 'appointments'>>;
   /** Idle session lifetime. @defaultValue 43_200 (12 h) */
   sessionTtlSeconds?: number;
   limits?: LoginLimiterOptions;
@@ -198,8 +198,8 @@ function sessionRoutes(api: Router, d: Deps, limiter: LoginLimiter): void {
   const dummyHash = hashPassword(randomBytes(24).toString('base64url'), agents.cost);
   dummyHash.catch((err: unknown) => log.error({ err }, 'cannot make the dummy password hash'));
   const me = async (agent: AgentView, csrf: string): Promise<Me> => {
-    const { canned, services } = await d.opts.extras(agent);
-    return { agent, csrf, teams: d.opts.teams, canned, services };
+    const { canned, services, appointments } = await d.opts.extras(agent);
+    return { agent, csrf, teams: d.opts.teams, canned, services, appointments };
   };
 
   api.post('/login', noStore, json, async (req, res) => {

@@ -82,6 +82,8 @@ export interface Me {
   canned: CannedResponse[];
   /** Services of the catalog, for creating a ticket from the console. */
   services: Array<{ code: string; name: string }>;
+  /** The city gives appointments at its offices: the console has their desk (`GET /appointments`). */
+  appointments: boolean;
 }
 
 export interface HandoffView {

@@ -240,6 +240,15 @@ export class SqlAppointments implements AppointmentsConnector {
     throw new AppointmentNotActiveError(`appointment ${now.reference} is ${now.status}`);
   }
 
+  /** Office staff: an office's appointments (all procedures, cancelled ones left out) starting in `[from, to)`, in order. */
+  async atOffice(office: string, from: Date, to: Date): Promise<Appointment[]> {
+    const rows = await this.guard('list an office\'s appointments', () =>
+      this.kysely.selectFrom('appointments').selectAll().where('office', '=', office).where('status', '!=', 'cancelled')
+        .where('starts_at', '>=', iso(from)).where('starts_at', '<', iso(to)).orderBy('starts_at').orderBy('reference').execute(),
+    );
+    return rows.map(toAppointment);
+  }
+
   /**
    * Office staff: the citizen came (`attended`) or did not (`no-show`). The place stays counted (the
    * slot is over). Only a booked appointment can be marked.

@@ -14,11 +14,12 @@ import { Shortcuts, type ShortcutAction } from './shortcuts';
 import { Sidebar } from './sidebar';
 import { ConsoleSocket } from './socket';
 import { HistoryView } from './history';
+import { AppointmentsView } from './appointments';
 import { StatsView } from './stats';
 import { SupervisorView } from './supervisor';
 import { TicketPanel } from './ticket-panel';
 
-type Tab = 'attention' | 'history' | 'supervisor' | 'stats' | 'admin';
+type Tab = 'attention' | 'appointments' | 'history' | 'supervisor' | 'stats' | 'admin';
 
 /** The console's own address of a view, so a link opens it (the server serves the page there too). */
 const TAB_PATHS: Partial<Record<Tab, string>> = { stats: '/console/stats' };
@@ -41,6 +42,7 @@ export class ConsoleApp {
   private readonly ticket: TicketPanel;
   private readonly citizenHost = h('div', { class: 'citizen-host' });
   private readonly history: HistoryView;
+  private readonly appointments: AppointmentsView | undefined;
   private readonly supervisor: SupervisorView | undefined;
   private readonly stats: StatsView | undefined;
   private readonly admin: AdminView | undefined;
@@ -70,6 +72,7 @@ export class ConsoleApp {
     });
     this.ticket = new TicketPanel(this.ctx, (t) => this.ticketLinked(t));
     this.history = new HistoryView(this.ctx, { open: (id) => this.openFromTab(id) });
+    if (me.appointments) this.appointments = new AppointmentsView(this.ctx);
     const role = me.agent.role;
     if (role === 'supervisor' || role === 'admin') {
       this.supervisor = new SupervisorView(this.ctx);
@@ -94,7 +97,7 @@ export class ConsoleApp {
       e.preventDefault();
       this.conversation.focusTitle();
     });
-    fill(this.root, skip, this.shortcuts.dialog, h('div', { class: 'app' }, this.topBar(), this.attention, this.history.el, this.supervisor?.el, this.stats?.el, this.admin?.el));
+    fill(this.root, skip, this.shortcuts.dialog, h('div', { class: 'app' }, this.topBar(), this.attention, this.appointments?.el, this.history.el, this.supervisor?.el, this.stats?.el, this.admin?.el));
     const linked = (Object.keys(TAB_PATHS) as Tab[]).find((t) => TAB_PATHS[t] === location.pathname);
     if (linked && this.tabs.has(linked)) this.showTab(linked);
     else if (linked) window.history.replaceState(null, '', '/console');
@@ -119,7 +122,9 @@ export class ConsoleApp {
     const me = this.ctx.me.agent;
     const logout = h('button', { type: 'button', 'data-testid': 'logout', text: T.header.logout });
     logout.addEventListener('click', () => void this.logout());
-    const tabs: Array<[Tab, string, string]> = [['attention', T.tabs.attention, 'attention-tab'], ['history', T.tabs.history, 'history-tab']];
+    const tabs: Array<[Tab, string, string]> = [['attention', T.tabs.attention, 'attention-tab']];
+    if (this.appointments) tabs.push(['appointments', T.tabs.appointments, 'appointments-tab']);
+    tabs.push(['history', T.tabs.history, 'history-tab']);
     if (this.supervisor) tabs.push(['supervisor', T.tabs.supervisor, 'supervisor-tab']);
     if (this.stats) tabs.push(['stats', T.tabs.stats, 'stats-tab']);
     if (this.admin) tabs.push(['admin', T.tabs.admin, 'admin-tab']);
@@ -141,6 +146,7 @@ export class ConsoleApp {
     for (const [t, b] of this.tabs) b.setAttribute('aria-selected', String(t === tab));
     this.attention.hidden = tab !== 'attention';
     this.history.setActive(tab === 'history');
+    this.appointments?.setActive(tab === 'appointments');
     this.supervisor?.setActive(tab === 'supervisor');
     this.stats?.setActive(tab === 'stats');
     const path = TAB_PATHS[tab] ?? '/console';

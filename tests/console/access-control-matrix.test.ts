@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaStore } from '../../bot/media-store';
 import { openDatabase, type Db } from '../../bot/sql/database';
 import { RepresentationStore } from '../../bot/sql/representation-store';
+import { loadCatalog } from '../../catalog/load-catalog';
+import { openDays } from '../../connectors/appointments/open-days';
+import { SqlAppointments } from '../../connectors/appointments/sql-appointments';
 import { AgentStore } from '../../console/agent-store';
 import type { AgentView } from '../../console/protocol';
 import { ConsoleClient, createAgent, TEST_COST, TEST_PASSWORD } from '../support/console-client';
@@ -55,6 +58,8 @@ const cells = (holder: Cell, colleague: Cell, other: Cell, supervisor: Cell, adm
 const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const dir = mkdtempSync(path.join(tmpdir(), 'access-matrix-'));
 let bot: RunningApp;
+// The shipped catalog (its offices give appointments), with a long grace period for handoffs.
+const catalogFile = writeTestCatalog(dir, (c) => void (c.handoff.graceSeconds = 3_600));
 let db: Db;
 let agents: AgentStore;
 const clients = new Map<Persona, ConsoleClient>();
@@ -63,7 +68,7 @@ const accounts = new Map<Persona, AgentView>();
 beforeAll(async () => {
   // Agents who never open a console keep what they claim for the whole run.
   bot = await startTestApp({
-    CATALOG: writeTestCatalog(dir, (c) => void (c.handoff.graceSeconds = 3_600)),
+    CATALOG: catalogFile,
     // Video calls on (issue 15 part 2), so their routes answer as they do in a city that has them.
     VIDEO_JITSI_URL: 'https://meet.example.org', VIDEO_JITSI_APP_ID: 'citybot', VIDEO_JITSI_APP_SECRET: 'jitsi-app-secret-for-the-tests-0123',
   });
@@ -130,6 +135,16 @@ async function representationRequest(): Promise<{ id: string; name: string }> {
     representativeId: `citizen-${randomUUID()}`, representedName: name, relationship: 'family', proofMedia: proof.contentUrl, channel: 'webchat', conversationId: `c-${randomUUID()}`, locale: 'es',
   });
   return { id: r.id, name };
+}
+
+/** A booked appointment at the centre office, on the first day with a free place from now. */
+async function bookedAppointment(): Promise<{ reference: string; day: string }> {
+  const plan = loadCatalog(catalogFile).appointments!;
+  const store = new SqlAppointments(db, plan);
+  const [first] = await openDays(store, { procedure: 'empadronamiento', office: plan.offices[0]!, from: new Date(), horizonDays: plan.horizonDays });
+  const slot = first!.slots.find((x) => x.free > 0)!;
+  const a = await store.book({ procedure: 'empadronamiento', office: 'oac-centro', start: slot.start, citizenId: `citizen-${randomUUID()}`, conversationKey: 'webchat:x', locale: 'es' });
+  return { reference: a.reference, day: first!.day };
 }
 
 /** A day a month from now, as the console's date input gives it. */
@@ -245,6 +260,12 @@ const ROWS: Row[] = [
     return { path: `/admin/erasures/${r.id}`, marker: r.citizenId };
   }, expect: cells(403, 403, 403, 403, '200 sees') },
   { route: 'POST /admin/erasures/:id/confirm', fresh: true, target: async () => ({ path: `/admin/erasures/${(await erasureRequest()).id}/confirm` }), expect: cells(403, 403, 403, 403, 200) },
+  // The office desks' appointments (issue 16 part 1): every agent sees a day (references, no names) and marks attendance.
+  { route: 'GET /appointments', target: async () => {
+    const a = await bookedAppointment();
+    return { path: `/appointments?office=oac-centro&day=${a.day}`, marker: a.reference };
+  }, expect: cells('200 sees', '200 sees', '200 sees', '200 sees', '200 sees') },
+  { route: 'POST /appointments/:reference/attendance', fresh: true, target: async () => ({ path: `/appointments/${(await bookedAppointment()).reference}/attendance`, body: { status: 'attended' } }), expect: cells(200, 200, 200, 200, 200) },
   // Requests to act for someone else (issue 16 part 4): supervisors and admins review them; the proof's opening is audited.
   { route: 'GET /representations', target: async () => ({ path: '/representations', marker: (await representationRequest()).name }), expect: cells(403, 403, 403, '200 sees', '200 sees') },
   { route: 'GET /representations/:id/proof', target: async () => ({ path: `/representations/${(await representationRequest()).id}/proof` }), expect: cells(403, 403, 403, 200, 200) },

@@ -42,7 +42,7 @@ afterAll(async () => {
 async function startConsole(publicUrl = PUBLIC_URL, passwordCost = CHEAP): Promise<{ base: string; auth: ConsoleAuth }> {
   const auth = createConsoleAuth({
     db: t.db, redis, prefix, log: createLogger('silent'), publicUrl, teams: TEAMS, passwordCost,
-    extras: async () => ({ canned: [], services: [{ code: 'alumbrado', name: 'Alumbrado público' }] }),
+    extras: async () => ({ canned: [], services: [{ code: 'alumbrado', name: 'Alumbrado público' }], appointments: false }),
   });
   const app = express();
   app.set('trust proxy', 'loopback'); // as in bot/http-app.ts: tests pick their client IP with X-Forwarded-For
@@ -93,7 +93,7 @@ describe('console login', () => {
   it('logs in with e-mail in any case and answers Me, with a Secure, HttpOnly, SameSite=Strict cookie on /console', async () => {
     const agent = await newAgent();
     const { me, setCookie, token } = await login(agent.email.toUpperCase());
-    expect(me).toEqual({ agent, csrf: expect.stringMatching(/^[\w-]{43}$/), teams: TEAMS, canned: [], services: [{ code: 'alumbrado', name: 'Alumbrado público' }] });
+    expect(me).toEqual({ agent, csrf: expect.stringMatching(/^[\w-]{43}$/), teams: TEAMS, canned: [], services: [{ code: 'alumbrado', name: 'Alumbrado público' }], appointments: false });
     expect(JSON.stringify(me)).not.toMatch(/scrypt/);
     expect(token).toMatch(/^[\w-]{43}$/);
     const flags = setCookie.split(';').map((f) => f.trim().toLowerCase());

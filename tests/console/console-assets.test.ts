@@ -26,6 +26,7 @@ const me: Me = {
   teams: [{ code: 'vias', name: 'Vía pública', firstResponseTargetSeconds: 120 }],
   canned: [],
   services: [],
+  appointments: false,
 };
 
 const waiting: QueueItem = {

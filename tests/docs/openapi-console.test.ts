@@ -11,6 +11,9 @@ import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/s
 import { asOpenApiPath, loadDocument, type Exchange } from './openapi-support';
 import { MediaStore } from '../../bot/media-store';
 import { RepresentationStore } from '../../bot/sql/representation-store';
+import { loadCatalog } from '../../catalog/load-catalog';
+import { openDays } from '../../connectors/appointments/open-days';
+import { SqlAppointments } from '../../connectors/appointments/sql-appointments';
 
 /*
  * docs/openapi/console.yaml against the real console (issue 14 part 10): the whole app on a free port
@@ -31,7 +34,7 @@ let doc: Awaited<ReturnType<typeof loadDocument>>;
 beforeAll(async () => {
   doc = await loadDocument('docs/openapi/console.yaml');
   bot = await startTestApp({
-    CATALOG: writeTestCatalog(dir, (c) => void (c.handoff.graceSeconds = 3_600)),
+    CATALOG: catalogPath,
     VIDEO_JITSI_URL: 'https://meet.example.org', VIDEO_JITSI_APP_ID: 'citybot', VIDEO_JITSI_APP_SECRET: 'jitsi-app-secret-for-the-tests-0123',
   });
   db = await openDatabase({ sqlitePath: bot.sqlitePath });
@@ -66,6 +69,8 @@ async function call(method: string, url: string, o: Call = {}): Promise<{ status
   return { status: res.status, body: response };
 }
 const api = (p: string) => `/console/api${p}`;
+/** The shipped catalog (its offices give appointments), with a long grace period for handoffs. */
+const catalogPath = writeTestCatalog(dir, (c) => void (c.handoff.graceSeconds = 3_600));
 /** A 1×1 PNG. */
 const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
@@ -281,6 +286,20 @@ describe('docs/openapi/console.yaml', () => {
     expect((await call('POST', api(`/admin/erasures/${toConfirm}/confirm`), { as: admin })).body).toMatchObject({ removed: { messages: 0 } });
     expect((await call('GET', api(`/admin/erasures/${toConfirm}`), { as: admin })).body).toMatchObject({ request: { status: 'done' }, preview: null });
     expect((await call('POST', api(`/admin/citizens/citizen-${randomUUID()}/erasure`), { as: admin })).status).toBe(200);
+
+    // The office desk's appointments: a day by reference, and attendance marked.
+    const day = await call('GET', api('/appointments'), { as: holder });
+    expect(day.status).toBe(200);
+    const plan = loadCatalog(catalogPath).appointments!;
+    const store = new SqlAppointments(db, plan);
+    const [open] = await openDays(store, { procedure: 'registro', office: plan.offices[0]!, from: new Date(), horizonDays: plan.horizonDays });
+    const booked = await store.book({ procedure: 'registro', office: 'oac-centro', start: open!.slots[0]!.start, citizenId: `citizen-${randomUUID()}`, conversationKey: 'webchat:x', locale: 'es' });
+    expect((await call('GET', api(`/appointments?office=oac-centro&day=${open!.day}`), { as: holder })).body.items.some((i: { reference: string }) => i.reference === booked.reference)).toBe(true);
+    expect((await call('GET', api('/appointments?office=nowhere'), { as: holder })).status).toBe(400);
+    expect((await call('POST', api(`/appointments/${booked.reference}/attendance`), { as: holder, body: { status: 'late' }, malformed: true })).status).toBe(400);
+    expect((await call('POST', api(`/appointments/${booked.reference}/attendance`), { as: holder, body: { status: 'attended' } })).status).toBe(200);
+    expect((await call('POST', api(`/appointments/${booked.reference}/attendance`), { as: holder, body: { status: 'no-show' } })).status).toBe(409);
+    expect((await call('POST', api('/appointments/CITA-NADA00/attendance'), { as: holder, body: { status: 'attended' } })).status).toBe(404);
 
     // Requests to act for someone else: supervisors review them, the proof opens through a signed link.
     const proof = await new MediaStore(path.join(bot.dataDir, 'uploads'), bot.url).save({ filename: 'dni.png', data: PNG_1X1 });
