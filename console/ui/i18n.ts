@@ -507,6 +507,13 @@ export const T = {
       E_VIDEO_UNAVAILABLE: 'Las videollamadas no están configuradas en este servidor.',
       E_NO_VIDEO_CALL: 'No hay ninguna videollamada en curso en esta conversación.',
       E_ERASURE_BLOCKED: 'No se puede borrar ahora: la petición ya se resolvió, o el ciudadano está hablando con una persona (termina esa atención primero).',
+      E_SLOT_FULL: 'Esa hora ya no tiene plazas libres.',
+      E_SLOT_PAST: 'Esa hora ya ha pasado.',
+      E_OUTSIDE_HORIZON: 'Ese día está más allá de los días en que se pueden pedir citas.',
+      E_NO_SUCH_SLOT: 'Esa oficina no da citas para ese trámite a esa hora.',
+      E_NOT_YOUR_APPOINTMENT: 'No hay ninguna cita con ese número.',
+      E_APPOINTMENT_NOT_ACTIVE: 'Esa cita ya se anuló o ya se marcó.',
+      E_REPRESENTATION_DECIDED: 'Esa petición ya se aprobó o se rechazó.',
     } as Record<string, string>,
   },
 } as const;
