@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestAppointments } from '../../connectors/appointments/rest-appointments';
 import { SqlAppointments } from '../../connectors/appointments/sql-appointments';
 import { sqliteTestDatabase, type TestDatabase } from '../bot/sql/test-databases';
-import { loadDocument, type Exchange } from './openapi-support';
+import { loadDocument, recordingFetch, type Exchange } from './openapi-support';
 import { AppointmentsServer } from '../support/appointments-server';
 import { MONDAY_EARLY, TUESDAY_SLOTS, testAppointments } from '../connectors/appointments/appointments-catalog';
 
@@ -19,28 +19,7 @@ let t: TestDatabase;
 let city: AppointmentsServer;
 const exchanges: Exchange[] = [];
 
-const parsed = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text === '' ? undefined : text;
-  }
-};
-
-const recordingFetch: typeof fetch = async (input, init) => {
-  const res = await fetch(input, init);
-  const url = new URL(String(input));
-  const body = typeof init?.body === 'string' ? parsed(init.body) : undefined;
-  exchanges.push({
-    method: init?.method ?? 'GET',
-    url: url.pathname.slice(new URL(city.url).pathname.length) + url.search,
-    headers: Object.fromEntries([...new Headers(init?.headers).entries()]),
-    ...(body === undefined ? {} : { body }),
-    status: res.status,
-    response: parsed(await res.clone().text()),
-  });
-  return res;
-};
+const recording = recordingFetch(exchanges, () => city.url);
 
 beforeAll(async () => {
   doc = await loadDocument(DOCUMENT);
@@ -63,7 +42,7 @@ describe('the appointments OpenAPI document', () => {
   });
 
   it('describes every request the real client sends and every answer the city gives', async () => {
-    const rest = new RestAppointments({ url: city.url, token: city.token, fetch: recordingFetch });
+    const rest = new RestAppointments({ url: city.url, token: city.token, fetch: recording });
     const [nine, nineThirty] = TUESDAY_SLOTS as [Date, Date];
     const tuesday = { procedure: 'empadronamiento', office: 'oac-centro', from: nine, to: new Date('2027-03-03T00:00:00Z') };
     const booking = (citizenId: string, start: Date) => ({ procedure: 'empadronamiento', office: 'oac-centro', start, citizenId, conversationKey: `telegram:${citizenId}`, locale: 'es' as const });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestCitizenRecords } from '../../connectors/records/rest-citizen-records';
 import { RecordsServer } from '../support/records-server';
-import { loadDocument, type Exchange } from './openapi-support';
+import { loadDocument, recordingFetch, type Exchange } from './openapi-support';
 
 /*
  * docs/openapi/citizen-records.yaml against real traffic (issue 16 part 3): the real RestCitizenRecords
@@ -14,29 +14,8 @@ let doc: Awaited<ReturnType<typeof loadDocument>>;
 let city: RecordsServer;
 const exchanges: Exchange[] = [];
 
-const parsed = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text === '' ? undefined : text;
-  }
-};
-
 /** The client's fetch, recording what went over the wire; paths relative to RECORDS_URL, as the document's server. */
-const recordingFetch: typeof fetch = async (input, init) => {
-  const res = await fetch(input, init);
-  const url = new URL(String(input));
-  const body = typeof init?.body === 'string' ? parsed(init.body) : undefined;
-  exchanges.push({
-    method: init?.method ?? 'GET',
-    url: url.pathname.slice(new URL(city.url).pathname.length) + url.search,
-    headers: Object.fromEntries([...new Headers(init?.headers).entries()]),
-    ...(body === undefined ? {} : { body }),
-    status: res.status,
-    response: parsed(await res.clone().text()),
-  });
-  return res;
-};
+const recording = recordingFetch(exchanges, () => city.url);
 
 beforeAll(async () => {
   doc = await loadDocument('docs/openapi/citizen-records.yaml');
@@ -61,7 +40,7 @@ describe('the citizen-records OpenAPI document', () => {
   });
 
   it('describes every request the real client sends and every answer the city gives', async () => {
-    const records = new RestCitizenRecords({ url: city.url, token: city.token, fetch: recordingFetch });
+    const records = new RestCitizenRecords({ url: city.url, token: city.token, fetch: recording });
     for (const kind of ['procedures', 'notifications', 'fines', 'tax-receipts'] as const) {
       await records.list({ identifier: '12345678Z' }, kind, 'es');
     }

@@ -73,3 +73,34 @@ export async function loadDocument(file: string) {
 
 /** Express's `:param` as OpenAPI's `{param}`. */
 export const asOpenApiPath = (route: string): string => route.replace(/:(\w+)/g, '{$1}');
+
+/** A body as the checker reads it: JSON when it parses, else the text (an empty one is no body). */
+export function parsedBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text === '' ? undefined : text;
+  }
+}
+
+/**
+ * A fetch for a client under test that records each exchange into `exchanges`, its path relative to the
+ * document's server (`baseUrl()`, read at each call: the server starts after the fetch is made).
+ */
+export function recordingFetch(exchanges: Exchange[], baseUrl: () => string): typeof fetch {
+  return async (input, init) => {
+    const res = await fetch(input, init);
+    const url = new URL(String(input));
+    const base = new URL(baseUrl()).pathname.replace(/\/+$/, '');
+    const body = typeof init?.body === 'string' && init.body !== '' ? parsedBody(init.body) : undefined;
+    exchanges.push({
+      method: init?.method ?? 'GET',
+      url: (url.pathname.slice(base.length) || '/') + url.search,
+      headers: Object.fromEntries([...new Headers(init?.headers).entries()].map(([k, v]) => [k.toLowerCase(), v])),
+      ...(body === undefined ? {} : { body }),
+      status: res.status,
+      response: parsedBody(await res.clone().text()),
+    });
+    return res;
+  };
+}

@@ -12,7 +12,7 @@ import { createWebhookStatusRouter, type WebhookStatusUpdate } from '../../conne
 import { WebhookClient } from '../../connectors/webhook/webhook-client';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 import { signature, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { asOpenApiPath, loadDocument, type Exchange } from './openapi-support';
+import { asOpenApiPath, loadDocument, parsedBody, recordingFetch, type Exchange } from './openapi-support';
 
 /*
  * docs/openapi/webhook-connector.yaml against real traffic (issue 14 part 10): the real WebhookClient
@@ -33,28 +33,8 @@ let botUrl: string;
 let onStatus: (u: WebhookStatusUpdate) => Promise<void> = async () => {};
 const exchanges: Exchange[] = [];
 
-const parsed = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text === '' ? undefined : text;
-  }
-};
-const lowerCased = (headers: HeadersInit | undefined): Record<string, string> =>
-  Object.fromEntries([...new Headers(headers).entries()].map(([k, v]) => [k.toLowerCase(), v]));
-
 /** The client's fetch, recording what went over the wire; paths relative to WEBHOOK_URL, as the document's server. */
-const recordingFetch: typeof fetch = async (input, init) => {
-  const res = await fetch(input, init);
-  const url = new URL(String(input));
-  const base = new URL(city.url).pathname;
-  const body = typeof init?.body === 'string' && init.body !== '' ? parsed(init.body) : undefined;
-  exchanges.push({
-    method: init?.method ?? 'GET', url: (url.pathname.slice(base.length) || '/') + url.search, headers: lowerCased(init?.headers),
-    body, status: res.status, response: parsed(await res.clone().text()),
-  });
-  return res;
-};
+const recording = recordingFetch(exchanges, () => city.url);
 
 /** Signs and POSTs a status update as a city would, recording it. */
 async function push(body: string, o: { headers?: Record<string, string>; tamper?: boolean; malformed?: boolean; timestamp?: number } = {}): Promise<number> {
@@ -62,7 +42,7 @@ async function push(body: string, o: { headers?: Record<string, string>; tamper?
   const headers = { 'content-type': 'application/json', 'x-timestamp': String(timestamp), 'x-signature': signature(SECRET, timestamp, body), ...o.headers };
   const sent = o.tamper ? body.replace(/}$/, ',"note":"changed"}') : body;
   const res = await fetch(`${botUrl}/connectors/webhook/status`, { method: 'POST', headers, body: sent });
-  exchanges.push({ method: 'POST', url: '/connectors/webhook/status', headers, body: parsed(sent), status: res.status, response: parsed(await res.text()), ...(o.malformed ? { malformed: true } : {}) });
+  exchanges.push({ method: 'POST', url: '/connectors/webhook/status', headers, body: parsedBody(sent), status: res.status, response: parsedBody(await res.text()), ...(o.malformed ? { malformed: true } : {}) });
   return res.status;
 }
 const update = (over: object = {}) => JSON.stringify({ event: 'ticket.status', id: `CITY-${randomUUID().slice(0, 8)}`, status: 'resolved', note: 'Farola cambiada', updatedAt: '2026-03-11T09:30:00Z', ...over });
@@ -119,7 +99,7 @@ describe('docs/openapi/webhook-connector.yaml', () => {
   });
 
   it("matches the real client's calls to a back office and the answers it takes", async () => {
-    const client = new WebhookClient({ url: city.url, secret: SECRET, timeoutMs: 5_000, fetch: recordingFetch });
+    const client = new WebhookClient({ url: city.url, secret: SECRET, timeoutMs: 5_000, fetch: recording });
     const key = `ticket-${randomUUID()}`;
     const { externalId } = (await client.submit(ticket(), key)) as { externalId: string };
     await client.submit(ticket(), key); // the same key: 200 with the same id
