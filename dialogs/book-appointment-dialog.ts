@@ -18,12 +18,16 @@ export interface BookAppointmentOptions {
   procedure?: string;
   /** Set when coming back after a slot was taken meanwhile. */
   office?: string;
+  /** "Cambiar cita CITA-7KM3QX": a new day and time for this appointment of the citizen's (same procedure and office). */
+  move?: string;
 }
 
 /** What the dialog remembers between steps (plain JSON in dialog state). */
 interface Picked {
   procedure?: string;
   office?: string;
+  /** The reference of the appointment being moved. */
+  move?: string;
   /** The offered days' slots, by day (ISO instants), so the time step offers exactly what was read. */
   days?: Record<string, string[]>;
   day?: string;
@@ -53,7 +57,16 @@ export function bookAppointmentDialog(deps: EngineDeps): WaterfallDialog {
     async function procedure(step: WaterfallStepContext): Promise<DialogTurnResult> {
       if (!plan || !deps.appointments) return reply(step, say('appointments.unavailable'));
       const options = (step.options ?? {}) as BookAppointmentOptions;
-      Object.assign(picked(step), { office: options.office });
+      Object.assign(picked(step), { office: options.office, move: options.move });
+      if (options.move) {
+        // A move keeps the procedure and office: straight to the days. Only the citizen's own upcoming one.
+        const mine = await read(step, () => deps.appointments!.connector.listForCitizen(citizenOf(step.context)));
+        if (!mine) return step.endDialog();
+        const moving = mine.find((a) => a.reference === options.move);
+        if (!moving) return reply(step, say('appointments.notYours', { reference: options.move }));
+        picked(step).office = moving.office;
+        return step.next({ value: moving.procedure });
+      }
       // "Cita para empadronamiento": a procedure named in the message itself, in any language.
       const said = ` ${normalize(step.context.activity.text ?? '')} `;
       const inText = plan.procedures.find((p) => Object.values(p.names).some((n) => said.includes(` ${normalize(n)} `)));
@@ -111,19 +124,21 @@ export function bookAppointmentDialog(deps: EngineDeps): WaterfallDialog {
       const start = new Date((step.result as FoundChoice).value);
       let booked: Appointment;
       try {
-        booked = await deps.appointments!.connector.book({
-          procedure: p.code, office: o.code, start, citizenId: citizenOf(ctx), conversationKey: `${ctx.activity.channelId}:${ctx.activity.conversation?.id ?? ''}`, locale,
-        }, `${ctx.activity.conversation?.id ?? ''}|${ctx.activity.id ?? ''}`);
+        booked = values.move
+          ? await deps.appointments!.connector.move(values.move, citizenOf(ctx), start)
+          : await deps.appointments!.connector.book({
+            procedure: p.code, office: o.code, start, citizenId: citizenOf(ctx), conversationKey: `${ctx.activity.channelId}:${ctx.activity.conversation?.id ?? ''}`, locale,
+          }, `${ctx.activity.conversation?.id ?? ''}|${ctx.activity.id ?? ''}`);
       } catch (err) {
         if (err instanceof SlotFullError || err instanceof SlotInPastError) {
           await ctx.sendActivity(render(catalog, locale, say('appointments.slotTaken')));
-          return step.replaceDialog(DIALOG.bookAppointment, { procedure: p.code, office: o.code } satisfies BookAppointmentOptions);
+          return step.replaceDialog(DIALOG.bookAppointment, { procedure: p.code, office: o.code, ...(values.move ? { move: values.move } : {}) } satisfies BookAppointmentOptions);
         }
         if (!(err instanceof ConnectorUnavailableError)) throw err;
         deps.log.warn({ err }, 'appointment not booked: the appointment system is unavailable');
         return reply(step, say('appointments.down'));
       }
-      const text = render(catalog, locale, say('appointments.booked', {
+      const text = render(catalog, locale, say(values.move ? 'appointments.moved' : 'appointments.booked', {
         procedure: p.names[locale], when: whenLabel(locale, booked.start, o.timezone), office: o.name, address: o.address, reference: booked.reference,
       }));
       const message = MessageFactory.text(text);

@@ -104,6 +104,7 @@ const BOOK_APPOINTMENT = wholeWords([
 ]);
 const MY_APPOINTMENTS = wholeWords(['mis citas', 'mis turnos', 'mi cita', 'mi turno', 'les meves cites', 'la meva cita', 'my appointments', 'my appointment']);
 const CANCEL_APPOINTMENT = /\b(?:anular|cancelar|anullar|cancel·lar|cancellar|cancel|delete)\b.*\b(cita\s*-?\s*[a-z0-9]{6})\b/;
+const MOVE_APPOINTMENT = /\b(?:cambiar|mover|modificar|aplazar|canviar|moure|ajornar|change|move|reschedule)\b.*\b(cita\s*-?\s*[a-z0-9]{6})\b/;
 const MAX_APPOINTMENT_WORDS = 10;
 
 const UPDATES_ON = new Set(['activar avisos', 'quiero avisos', 'vull avisos', 'turn on updates', 'send me updates', '/updates']);
@@ -144,7 +145,7 @@ export type Command =
   | { kind: 'linkPhone' }
   | { kind: 'myData' }
   | { kind: 'myRecords'; lookup: RecordLookup }
-  | { kind: 'bookAppointment'; procedure?: string }
+  | { kind: 'bookAppointment'; procedure?: string; move?: string }
   | { kind: 'myAppointments'; cancel?: string }
   | { kind: 'eraseData' }
   | { kind: 'human' }
@@ -229,8 +230,11 @@ export function commandIn(text: string): Command | undefined {
   if (c === '/erase' || c === '/forgetme' || (words <= MAX_MY_DATA_WORDS && (ERASE_DATA.test(c) || containsAny(c, ERASE_RIGHT)))) return { kind: 'eraseData' };
   if (c === '/mydata' || (words <= MAX_MY_DATA_WORDS && containsAny(c, MY_DATA))) return { kind: 'myData' };
   if (words <= MAX_APPOINTMENT_WORDS) {
+    const reference = (m: RegExpExecArray) => m[1]!.replace(/[\s-]/g, '').replace(/^cita/, 'CITA-').toUpperCase();
     const cancel = CANCEL_APPOINTMENT.exec(c);
-    if (cancel) return { kind: 'myAppointments', cancel: cancel[1]!.replace(/[\s-]/g, '').replace(/^cita/, 'CITA-').toUpperCase() };
+    if (cancel) return { kind: 'myAppointments', cancel: reference(cancel) };
+    const move = MOVE_APPOINTMENT.exec(c);
+    if (move) return { kind: 'bookAppointment', move: reference(move) };
     if (containsAny(c, MY_APPOINTMENTS)) return { kind: 'myAppointments' };
     if (containsAny(c, BOOK_APPOINTMENT)) return { kind: 'bookAppointment' };
   }

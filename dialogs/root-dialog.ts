@@ -105,7 +105,7 @@ export class RootDialog extends ComponentDialog {
     if (command?.kind === 'myData') return dc.beginDialog(DIALOG.myData);
     if (command?.kind === 'eraseData') return dc.beginDialog(DIALOG.eraseData);
     if (command?.kind === 'myRecords') return dc.beginDialog(DIALOG.myRecords, { lookup: command.lookup } satisfies MyRecordsOptions);
-    if (command?.kind === 'bookAppointment') return dc.beginDialog(DIALOG.bookAppointment, { ...(command.procedure ? { procedure: command.procedure } : {}) } satisfies BookAppointmentOptions);
+    if (command?.kind === 'bookAppointment') return dc.beginDialog(DIALOG.bookAppointment, { ...(command.procedure ? { procedure: command.procedure } : {}), ...(command.move ? { move: command.move } : {}) } satisfies BookAppointmentOptions);
     if (command?.kind === 'myAppointments') return dc.beginDialog(DIALOG.myAppointments, { ...(command.cancel ? { cancel: command.cancel } : {}) } satisfies MyAppointmentsOptions);
     if (command?.kind === 'updates' && this.preferences) return this.setUpdates(dc, command.on);
     const point = locationOf(activity);

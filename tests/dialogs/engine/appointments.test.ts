@@ -38,6 +38,8 @@ describe('booking an appointment in the conversation', () => {
     expect(commandIn('sacar turno')).toEqual({ kind: 'bookAppointment' });
     expect(commandIn('mis citas')).toEqual({ kind: 'myAppointments' });
     expect(commandIn('anular la cita CITA-7KM3QX por favor')).toEqual({ kind: 'myAppointments', cancel: 'CITA-7KM3QX' });
+    expect(commandIn('quiero cambiar la cita cita-7km3qx')).toEqual({ kind: 'bookAppointment', move: 'CITA-7KM3QX' });
+    expect(commandIn('reschedule appointment CITA-7KM3QX')).toEqual({ kind: 'bookAppointment', move: 'CITA-7KM3QX' });
   });
 
   it('asks procedure, office, day and time, books, lists and cancels', async () => {
@@ -73,9 +75,21 @@ describe('booking an appointment in the conversation', () => {
     const [booked] = await store.listForCitizen('citizen-book');
     expect(booked).toMatchObject({ reference, procedure: 'empadronamiento', office: 'oac-centro', start: new Date('2027-03-01T08:15:00.000Z'), status: 'booked' });
 
+    // Moved to another day: the same procedure and office, a new day and time; the old place is free again.
+    await engine.adapter({ citizenId: 'citizen-book', locale: 'es', appointments: port })
+      .send(`cambiar cita ${reference}`)
+      .assertReply((a) => expect(text(a)).toMatch(/primeros días con hueco para Empadronamiento en Oficina de Atención Ciudadana — Centro/))
+      .send('2')
+      .assertReply((a) => expect(text(a)).toMatch(/¿A qué hora del martes, 2 de marzo\?/))
+      .send('10:00')
+      .assertReply((a) => expect(text(a)).toMatch(new RegExp(`^Hecho: tu cita ${reference} para Empadronamiento pasa al martes, 2 de marzo, 10:00 en Oficina de Atención Ciudadana — Centro`)))
+      .startTest();
+    const [moved] = await store.listForCitizen('citizen-book');
+    expect(moved).toMatchObject({ reference, start: new Date('2027-03-02T09:00:00.000Z'), sequence: 1 });
+
     await engine.adapter({ citizenId: 'citizen-book', locale: 'es', appointments: port })
       .send('mis citas')
-      .assertReply((a) => expect(text(a)).toContain(`**${reference}** · Empadronamiento · lunes, 1 de marzo, 09:15 · Oficina de Atención Ciudadana — Centro`))
+      .assertReply((a) => expect(text(a)).toContain(`**${reference}** · Empadronamiento · martes, 2 de marzo, 10:00 · Oficina de Atención Ciudadana — Centro`))
       .send(`anular cita ${reference.toLowerCase()}`)
       .assertReply((a) => expect(text(a)).toBe(`Cita ${reference} anulada. El hueco queda libre para otra persona.`))
       .send('mis citas')
