@@ -142,6 +142,13 @@ export const ConfigSchema = z.object({
   /** How long an open breaker skips the model before one trial call (a 429's Retry-After, when longer, wins). */
   LLM_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).default(30_000),
 
+  /** Speech-to-text for voice notes (OpenAI-compatible `POST <url>/audio/transcriptions`); without it the bot asks the citizen to type. */
+  STT_BASE_URL: z.url().optional(),
+  STT_MODEL: z.string().min(1).default('whisper-1'),
+  STT_API_KEY: z.string().min(1).optional(),
+  /** A slower transcription is given up and the citizen asked to type. */
+  STT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+
   /** WhatsApp Cloud API: the channel is on when the access token and the phone number id are both set. */
   WHATSAPP_CLOUD_TOKEN: z.string().min(1).optional(),
   /** The business phone number's id in Meta's dashboard (digits; not the phone number itself). */
@@ -212,6 +219,19 @@ export const ConfigSchema = z.object({
   VIDEO_JITSI_APP_SECRET: z.string().min(16).optional(),
   /** `aud` of the tokens (prosody's asap_accepted_audiences). */
   VIDEO_JITSI_AUDIENCE: z.string().min(1).default('jitsi'),
+  /** The city's OpenID Connect provider (Keycloak, a Cl@ve broker…): citizens verify who they are. Unset: off. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Absent: a public client (PKCE only). */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The ID token claim that identifies the citizen (e.g. a national ID number claim). */
+  OIDC_IDENTIFIER_CLAIM: z.string().min(1).default('sub'),
+  OIDC_SCOPES: z.string().min(1).default('openid'),
+  /** Requested assurance level(s), space-separated (acr_values). */
+  OIDC_ACR_VALUES: z.string().min(1).optional(),
+  /** Key of the HMAC under which the identifier is stored (the identifier itself never is). */
+  OIDC_IDENTIFIER_SECRET: z.string().min(16).optional(),
+  OIDC_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
   /** `sub` of the tokens: the Jitsi domain, or `*` for any. @defaultValue the host of VIDEO_JITSI_URL */
   VIDEO_JITSI_SUBJECT: z.string().min(1).optional(),
   /** How long a call's links (and tokens) work after the agent starts it. */
@@ -244,6 +264,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (r.data.WHATSAPP_CLOUD_TOKEN && !(r.data.WHATSAPP_CLOUD_APP_SECRET && r.data.WHATSAPP_CLOUD_VERIFY_TOKEN)) {
     throw new ConfigError('invalid environment:\n  WHATSAPP_CLOUD_APP_SECRET, WHATSAPP_CLOUD_VERIFY_TOKEN: required when WHATSAPP_CLOUD_TOKEN is set');
+  }
+  if (r.data.OIDC_ISSUER && !(r.data.OIDC_CLIENT_ID && r.data.OIDC_IDENTIFIER_SECRET && r.data.PUBLIC_URL)) {
+    throw new ConfigError('invalid environment:\n  OIDC_CLIENT_ID, OIDC_IDENTIFIER_SECRET, PUBLIC_URL: required when OIDC_ISSUER is set');
   }
   if (Boolean(r.data.WEBHOOK_URL) !== Boolean(r.data.WEBHOOK_SECRET)) {
     throw new ConfigError('invalid environment:\n  WEBHOOK_URL, WEBHOOK_SECRET: set both or neither');

@@ -355,3 +355,13 @@ export class RepresentationDecidedError extends AppError {
   readonly retryable = false;
   readonly httpStatus = 409;
 }
+
+/**
+ * Speech-to-text failed for a voice note: the server timed out, answered an error, sent no text, or the
+ * file was missing or over the size cap. The bot asks the citizen to type; the audio stays for agents.
+ */
+export class TranscriptionFailedError extends AppError {
+  readonly code = 'E_TRANSCRIPTION_FAILED';
+  readonly retryable = false;
+  readonly httpStatus = 502;
+}

@@ -22,6 +22,8 @@ import { RootDialog, type RootStart } from './root-dialog';
 import { useSharedDialogMemory } from './dialog-memory';
 import { CITIZEN_ID, citizenIdOf, HOLD, LOCALE, localeOf } from './turn-keys';
 import { HANDOFF_ENDED, type HandoffEnded } from './handoff-ended';
+import { transcribeVoiceNote, voiceNoteOf } from './understand/voice-note';
+import type { SpeechToText } from './understand/speech-to-text';
 
 export interface CitizenBotDeps {
   catalog: Catalog;
@@ -48,6 +50,8 @@ export interface CitizenBotDeps {
   erasure?: EngineDeps['erasure'];
   records?: EngineDeps['records'];
   appointments?: EngineDeps['appointments'];
+  /** Speech-to-text for voice notes; without it the citizen is asked to type. */
+  speech?: SpeechToText;
 }
 
 export { HANDOFF_ENDED, type HandoffEnded } from './handoff-ended';
@@ -143,7 +147,8 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
       return;
     }
     if (!text && !locationOf(a) && imagesOf(a).length === 0) {
-      await ctx.sendActivity(t(localeOf(ctx), 'input.unsupported'));
+      // A voice note not transcribed (no STT, or it failed): the audio stays in the transcript for agents.
+      await ctx.sendActivity(t(localeOf(ctx), voiceNoteOf(a) ? 'input.voiceTypeInstead' : 'input.unsupported'));
       return;
     }
     const dc = await dialogs.createContext(ctx);
@@ -216,6 +221,8 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
       });
       try {
         ctx.turnState.set(LOCALE, await resolveLocale(ctx));
+        // A voice note becomes the message's text before anything reads it (handoff, classification, transcript).
+        if (options.speech) await transcribeVoiceNote(ctx, options.speech, localeOf(ctx), log);
         await noticeOnFirstReply(ctx, deps.catalog.privacy.notice, profiles);
         const a = ctx.activity;
         const hold = deps.handoff && a.type === ActivityTypes.Message ? await holdOf(ctx, deps.handoff) : undefined;
