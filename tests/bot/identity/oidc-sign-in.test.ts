@@ -1,0 +1,184 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import pino from 'pino';
+import Provider from 'oidc-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HistoryStore } from '../../../bot/sql/history-store';
+import { OidcSignIn, VERIFIED_CHANNEL, type Verification } from '../../../bot/identity/oidc-sign-in';
+import { sqliteTestDatabase, type TestDatabase } from '../sql/test-databases';
+import { dropPrefix, redisClient, testPrefix } from '../../support/redis';
+
+/*
+ * Sign-in through a real OpenID Connect provider (oidc-provider, OpenID-certified) started here on
+ * port 0 with a public client that must use PKCE, and a test account whose claims hold a national ID
+ * and whose login asserts an assurance level. The provider's interactions log the account in and
+ * grant consent at once; the test follows every redirect over HTTP with a small cookie jar. Real
+ * Redis (links, states) and real SQLite (the identities bound).
+ */
+
+const redis = redisClient();
+const prefix = testPrefix();
+const log = pino({ level: 'silent' });
+let sql: TestDatabase;
+let history: HistoryStore;
+let bot: Server;
+let op: Server;
+let publicUrl: string;
+const verified: Verification[] = [];
+let signIn: OidcSignIn;
+let shortLived: OidcSignIn;
+
+const listen = (s: Server) => new Promise<string>((ok) => s.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
+
+beforeAll(async () => {
+  sql = await sqliteTestDatabase();
+  history = new HistoryStore(sql.db);
+  const app = express();
+  bot = createServer(app);
+  publicUrl = await listen(bot);
+
+  op = createServer();
+  const issuer = await listen(op);
+  const provider = new Provider(issuer, {
+    clients: [{ client_id: 'citybot', token_endpoint_auth_method: 'none', redirect_uris: [`${publicUrl}/auth/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
+    pkce: { required: () => true },
+    claims: { openid: ['sub', 'national_id'] },
+    conformIdTokenClaims: false,
+    acrValues: ['substantial'],
+    ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+    features: { devInteractions: { enabled: false } },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub, national_id: '12345678Z' }) }),
+  });
+  const callback = provider.callback();
+  op.on('request', async (req, res) => {
+    const m = /^\/interaction\/[^/]+$/.exec(req.url ?? '');
+    if (!m) return callback(req, res);
+    const details = await provider.interactionDetails(req, res);
+    if (details.prompt.name === 'login') {
+      await provider.interactionFinished(req, res, { login: { accountId: 'citizen-1', acr: 'substantial' } }, { mergeWithLastSubmission: false });
+      return;
+    }
+    const grant = new provider.Grant({ accountId: details.session!.accountId, clientId: 'citybot' });
+    grant.addOIDCScope('openid');
+    grant.addOIDCClaims(['national_id']);
+    await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+  });
+
+  const options = {
+    issuer: new URL(issuer),
+    clientId: 'citybot',
+    identifierClaim: 'national_id',
+    scopes: 'openid',
+    acrValues: 'substantial',
+    publicUrl,
+    identifierSecret: 'a-server-secret-of-16+',
+    redis,
+    prefix,
+    history,
+    onVerified: async (v: Verification) => void verified.push(v),
+    log,
+    clock: () => new Date('2026-03-02T10:00:00Z'),
+    allowInsecureRequests: true,
+  };
+  signIn = new OidcSignIn({ ...options, linkTtlSeconds: 600 });
+  shortLived = new OidcSignIn({ ...options, linkTtlSeconds: 1 });
+  app.use(signIn.router());
+});
+
+afterAll(async () => {
+  await new Promise((ok) => bot.close(ok));
+  op.closeAllConnections();
+  await new Promise((ok) => op.close(ok));
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+  await sql.drop();
+});
+
+/** Follows redirects from the sign-in link until the bot's callback URL, which it returns unopened. */
+async function untilCallback(link: string): Promise<string> {
+  const jar = new Map<string, string>();
+  let url = link;
+  for (let hops = 0; hops < 20; hops++) {
+    if (url.startsWith(`${publicUrl}/auth/callback`)) return url;
+    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      jar.set(pair!.slice(0, i), pair!.slice(i + 1));
+    }
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`no redirect from ${url}: ${res.status} ${await res.text()}`);
+    url = new URL(location, url).href;
+  }
+  throw new Error('too many redirects');
+}
+
+const identity = (user: string) => ({ channel: 'telegram', channelUserId: user, conversationId: user });
+
+describe('OpenID Connect sign-in', () => {
+  it('binds the channel identity to the citizen verified by the national ID, with the assurance level', async () => {
+    const link = await signIn.startSignIn(identity('tg-1'));
+    expect(link).toMatch(new RegExp(`^${publicUrl}/auth/sign-in/[A-Za-z0-9_-]{32}$`));
+    const callback = await untilCallback(link);
+    const res = await fetch(callback);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.text()).toContain('Identidad verificada');
+
+    const citizen = await history.citizenFor('telegram', 'tg-1');
+    const ids = await history.identitiesOf(citizen);
+    expect(ids.find((i) => i.channel === 'telegram')?.verified).toBe(true);
+    const oidcId = ids.find((i) => i.channel === VERIFIED_CHANNEL);
+    expect(oidcId?.verified).toBe(true);
+    expect(oidcId?.channelUserId).not.toContain('12345678Z'); // only the keyed hash is kept
+    expect(verified.at(-1)).toMatchObject({ citizenId: citizen, channel: 'telegram', acr: 'substantial', at: new Date('2026-03-02T10:00:00Z') });
+  });
+
+  it('makes the same citizen of a second channel verified with the same identifier', async () => {
+    const before = await history.citizenFor('telegram', 'tg-1');
+    const other = await history.citizenFor('webchat', 'wc-1');
+    expect(other).not.toBe(before);
+    await fetch(await untilCallback(await signIn.startSignIn({ channel: 'webchat', channelUserId: 'wc-1', conversationId: 'wc-1' })));
+    expect(await history.citizenFor('webchat', 'wc-1')).toBe(before);
+  });
+
+  it('refuses a wrong state and binds nothing', async () => {
+    const callback = new URL(await untilCallback(await signIn.startSignIn(identity('tg-wrong'))));
+    callback.searchParams.set('state', 'not-the-state');
+    const res = await fetch(callback);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('No se ha vinculado nada');
+    const ids = await history.identitiesOf(await history.citizenFor('telegram', 'tg-wrong'));
+    expect(ids.every((i) => !i.verified && i.channel === 'telegram')).toBe(true);
+  });
+
+  it('refuses a replayed callback the second time', async () => {
+    const callback = await untilCallback(await signIn.startSignIn(identity('tg-replay')));
+    expect((await fetch(callback)).status).toBe(200);
+    const again = await fetch(callback);
+    expect(again.status).toBe(400);
+  });
+
+  it('refuses an ID token whose nonce is not the one sent', async () => {
+    const callback = await untilCallback(await signIn.startSignIn(identity('tg-nonce')));
+    const key = `${prefix}:oidc:state:${new URL(callback).searchParams.get('state')}`;
+    const stored = JSON.parse((await redis.get(key))!) as { nonce: string };
+    await redis.set(key, JSON.stringify({ ...stored, nonce: 'another-nonce' }), 'EX', 60);
+    expect((await fetch(callback)).status).toBe(400);
+    const ids = await history.identitiesOf(await history.citizenFor('telegram', 'tg-nonce'));
+    expect(ids.some((i) => i.verified)).toBe(false);
+  });
+
+  it('refuses an expired sign-in link and an unknown one', async () => {
+    const link = await shortLived.startSignIn(identity('tg-late'));
+    await new Promise((ok) => setTimeout(ok, 1_500)); // Redis expires the link (1-second lifetime)
+    const res = await fetch(link, { redirect: 'manual' });
+    expect(res.status).toBe(410);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.text()).toContain('Enlace caducado');
+    expect((await fetch(`${publicUrl}/auth/sign-in/%3Cscript%3E`, { redirect: 'manual' })).status).toBe(410);
+  });
+});
