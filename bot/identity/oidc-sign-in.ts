@@ -12,6 +12,8 @@ export interface ChannelIdentity {
   channelUserId: string;
   /** The conversation to tell about the result (through the outbound queue). */
   conversationId: string;
+  /** The conversation's language, for the message that tells the citizen they are verified. */
+  locale?: string;
 }
 
 /** What a finished sign-in bound. */
