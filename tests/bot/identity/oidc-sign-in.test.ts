@@ -6,7 +6,7 @@ import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../../bot/sql/history-store';
 import { OidcSignIn, VERIFIED_CHANNEL, type Verification } from '../../../bot/identity/oidc-sign-in';
-import { sqliteTestDatabase, type TestDatabase } from '../sql/test-databases';
+import { DIALECTS, type TestDatabase } from '../sql/test-databases';
 import { dropPrefix, redisClient, testPrefix } from '../../support/redis';
 
 /*
@@ -14,7 +14,7 @@ import { dropPrefix, redisClient, testPrefix } from '../../support/redis';
  * port 0 with a public client that must use PKCE, and a test account whose claims hold a national ID
  * and whose login asserts an assurance level. The provider's interactions log the account in and
  * grant consent at once; the test follows every redirect over HTTP with a small cookie jar. Real
- * Redis (links, states) and real SQLite (the identities bound).
+ * Redis (links, states) and real SQLite and PostgreSQL (the identities bound).
  */
 
 const redis = redisClient();
@@ -28,13 +28,14 @@ let publicUrl: string;
 const verified: Verification[] = [];
 let signIn: OidcSignIn;
 let shortLived: OidcSignIn;
+let router: express.Router;
+let options: Omit<ConstructorParameters<typeof OidcSignIn>[0], 'linkTtlSeconds' | 'history'>;
 
 const listen = (s: Server) => new Promise<string>((ok) => s.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
 
 beforeAll(async () => {
-  sql = await sqliteTestDatabase();
-  history = new HistoryStore(sql.db);
   const app = express();
+  app.use((req, res, next) => router(req, res, next));
   bot = createServer(app);
   publicUrl = await listen(bot);
 
@@ -66,7 +67,7 @@ beforeAll(async () => {
     await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
   });
 
-  const options = {
+  options = {
     issuer: new URL(issuer),
     clientId: 'citybot',
     identifierClaim: 'national_id',
@@ -76,15 +77,11 @@ beforeAll(async () => {
     identifierSecret: 'a-server-secret-of-16+',
     redis,
     prefix,
-    history,
     onVerified: async (v: Verification) => void verified.push(v),
     log,
     clock: () => new Date('2026-03-02T10:00:00Z'),
     allowInsecureRequests: true,
   };
-  signIn = new OidcSignIn({ ...options, linkTtlSeconds: 600 });
-  shortLived = new OidcSignIn({ ...options, linkTtlSeconds: 1 });
-  app.use(signIn.router());
 });
 
 afterAll(async () => {
@@ -93,7 +90,6 @@ afterAll(async () => {
   await new Promise((ok) => op.close(ok));
   await dropPrefix(redis, prefix);
   redis.disconnect();
-  await sql.drop();
 });
 
 /** Follows redirects from the sign-in link until the bot's callback URL, which it returns unopened. */
@@ -118,7 +114,16 @@ async function untilCallback(link: string): Promise<string> {
 
 const identity = (user: string) => ({ channel: 'telegram', channelUserId: user, conversationId: user });
 
-describe('OpenID Connect sign-in', () => {
+describe.each(DIALECTS)('OpenID Connect sign-in ($dialect)', ({ open }) => {
+  beforeAll(async () => {
+    sql = await open();
+    history = new HistoryStore(sql.db);
+    signIn = new OidcSignIn({ ...options, history, linkTtlSeconds: 600 });
+    shortLived = new OidcSignIn({ ...options, history, linkTtlSeconds: 1 });
+    router = signIn.router();
+  });
+  afterAll(() => sql.drop());
+
   it('binds the channel identity to the citizen verified by the national ID, with the assurance level', async () => {
     const link = await signIn.startSignIn(identity('tg-1'));
     expect(link).toMatch(new RegExp(`^${publicUrl}/auth/sign-in/[A-Za-z0-9_-]{32}$`));
