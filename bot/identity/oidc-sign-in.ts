@@ -104,15 +104,17 @@ export class OidcSignIn {
     };
     r.get('/auth/sign-in/:token', async (req, res) => {
       try {
-        // Single use: the link is consumed when it leads to the provider.
-        const raw = await this.o.redis.getdel(this.key('link', req.params.token));
+        // Read, not consumed: a chat app's link preview fetches the link before the citizen does. It is
+        // spent when a sign-in through it succeeds; each visit gets its own single-use state.
+        const link = req.params.token;
+        const raw = await this.o.redis.get(this.key('link', link));
         if (!raw) return page(res, 410, 'expired');
         const identity = JSON.parse(raw) as ChannelIdentity;
         const config = await this.configuration();
         const verifier = oidc.randomPKCECodeVerifier();
         const state = oidc.randomState();
         const nonce = oidc.randomNonce();
-        await this.o.redis.set(this.key('state', state), JSON.stringify({ identity, verifier, nonce }), 'EX', STATE_TTL_SECONDS);
+        await this.o.redis.set(this.key('state', state), JSON.stringify({ identity, verifier, nonce, link }), 'EX', STATE_TTL_SECONDS);
         const params: Record<string, string> = {
           redirect_uri: `${this.o.publicUrl}/auth/callback`,
           scope: this.o.scopes,
@@ -136,7 +138,7 @@ export class OidcSignIn {
         this.o.log.warn({ hasState: Boolean(state) }, 'oidc callback with an unknown or spent state');
         return page(res, 400, 'refused');
       }
-      const { identity, verifier, nonce } = JSON.parse(raw) as { identity: ChannelIdentity; verifier: string; nonce: string };
+      const { identity, verifier, nonce, link } = JSON.parse(raw) as { identity: ChannelIdentity; verifier: string; nonce: string; link: string };
       let claims: oidc.IDToken;
       try {
         const config = await this.configuration();
@@ -159,6 +161,8 @@ export class OidcSignIn {
         return page(res, 400, 'refused');
       }
       try {
+        // The link is spent first: of two sign-ins racing through the same link, one binds.
+        if ((await this.o.redis.del(this.key('link', link))) === 0) return page(res, 410, 'expired');
         const v = await this.bind(identity, String(identifier), typeof claims.acr === 'string' ? claims.acr : undefined);
         this.o.log.info({ channel: v.channel, citizenId: v.citizenId, acr: v.acr }, 'channel identity verified');
         page(res, 200, 'verified');

@@ -127,6 +127,8 @@ describe.each(DIALECTS)('OpenID Connect sign-in ($dialect)', ({ open }) => {
   it('binds the channel identity to the citizen verified by the national ID, with the assurance level', async () => {
     const link = await signIn.startSignIn(identity('tg-1'));
     expect(link).toMatch(new RegExp(`^${publicUrl}/auth/sign-in/[A-Za-z0-9_-]{32}$`));
+    // A chat app's link preview opens the link first: it must still work for the citizen.
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(303);
     const callback = await untilCallback(link);
     const res = await fetch(callback);
     expect(res.status).toBe(200);
@@ -165,6 +167,15 @@ describe.each(DIALECTS)('OpenID Connect sign-in ($dialect)', ({ open }) => {
     expect((await fetch(callback)).status).toBe(200);
     const again = await fetch(callback);
     expect(again.status).toBe(400);
+  });
+
+  it('spends the link when a sign-in through it succeeds', async () => {
+    const link = await signIn.startSignIn(identity('tg-once'));
+    const first = await untilCallback(link);
+    const second = await untilCallback(link);
+    expect((await fetch(first)).status).toBe(200);
+    expect((await fetch(second)).status).toBe(410);
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(410);
   });
 
   it('refuses an ID token whose nonce is not the one sent', async () => {
