@@ -8,6 +8,7 @@ export { createLearningClassifier } from './learning-classifier';
 export { createCitizenBot } from '../dialogs/citizen-bot';
 export { createKnowledge } from '../dialogs/knowledge/create-knowledge';
 export { createUnderstanding } from '../dialogs/understand/create-understanding';
+export { speechToTextFromConfig } from '../dialogs/understand/speech-to-text';
 export { apologyFor } from '../dialogs/apology';
 export { CITIZEN_ID, citizenIdOf, HOLD } from '../dialogs/turn-keys';
 // From their own files, not llm-safety/index: that loads the guard and with it LangChain, which only a

@@ -127,6 +127,8 @@ export interface ConsoleMessage {
   /** Image URLs the citizen sent. */
   images?: string[];
   location?: { lat: number; lon: number };
+  /** The citizen's voice note (a playable URL); `transcribed`: `text` is its speech-to-text transcript. */
+  voice?: { url: string; transcribed: boolean };
   /** The bot read this citizen message as an emergency and gave the citizen the emergency number. */
   emergency?: boolean;
   at: string;

@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { imagesOf, locationOf } from '../bot/activity';
 import type { ConsoleMessage, HandoffView, QueueItem } from '../console/protocol';
+import { isTranscribed, voiceNoteOf } from '../dialogs/understand/voice-note';
 import type { HandoffServiceDeps } from './handoff-deps';
 import type { Handoff } from './handoff-store';
 import type { QueuePreviews } from './queue-previews';
@@ -48,8 +49,10 @@ export class HandoffViews {
 export function consoleMessageOf(h: Pick<Handoff, 'id' | 'conversationKey'>, a: Partial<Activity>, mediaUrl = (url: string) => url): ConsoleMessage {
   const images = imagesOf(a).map((x) => mediaUrl(x.contentUrl!));
   const point = locationOf(a);
+  const audio = voiceNoteOf(a);
   return {
     handoffId: h.id, conversationKey: h.conversationKey, from: 'citizen', at: new Date(a.timestamp ?? Date.now()).toISOString(),
+    ...(audio ? { voice: { url: mediaUrl(audio.contentUrl!), transcribed: isTranscribed(a) } } : {}),
     ...(a.text ? { text: a.text } : {}),
     ...(images.length > 0 ? { images } : {}),
     ...(point ? { location: { lat: point.latitude, lon: point.longitude } } : {}),

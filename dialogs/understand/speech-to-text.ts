@@ -80,3 +80,15 @@ export function createSpeechToText(options: SpeechToTextOptions): SpeechToText {
     },
   };
 }
+
+/** The speech-to-text client `config` asks for (STT_*), reading voice notes from `media`; none without STT_BASE_URL. */
+export function speechToTextFromConfig(
+  config: { STT_BASE_URL?: string | undefined; STT_MODEL: string; STT_API_KEY?: string | undefined; STT_TIMEOUT_MS: number },
+  media: StoredMediaReader,
+): SpeechToText | undefined {
+  if (!config.STT_BASE_URL) return undefined;
+  return createSpeechToText({
+    baseUrl: config.STT_BASE_URL, model: config.STT_MODEL, timeoutMs: config.STT_TIMEOUT_MS, media,
+    ...(config.STT_API_KEY ? { apiKey: config.STT_API_KEY } : {}),
+  });
+}
