@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Activity } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createWebchatChannel } from '../channels/webchat';
 import { createWhatsappCloudChannel, whatsappCloudEnabled } from '../channels/whatsapp-cloud';
@@ -10,7 +11,10 @@ import { createWidgetAssets } from '../channels/webchat/widget-assets';
 import { BuiltinConnector } from '../connectors/builtin/builtin-connector';
 import { countedConnector } from '../connectors/counted-connector';
 import { loadCatalog } from '../catalog/load-catalog';
-import { t, useSpanishVariant } from '../dialogs/i18n';
+import { LOCALE_TAGS, t, useSpanishVariant } from '../dialogs/i18n';
+import type { Locale } from '../catalog/schema';
+import type { ChannelId } from './activity';
+import { conversationKey } from './conversation-key';
 import type { RunningKnowledge } from '../dialogs/knowledge/create-knowledge';
 import { localeOfTag } from '../dialogs/apology';
 import { createIngest, createInboundQueue } from '../queues/inbound';
@@ -30,6 +34,7 @@ import { createRepresentationRoutes } from '../console/representation-routes';
 import { createAppointmentRoutes } from '../console/appointment-routes';
 import { representationTeller } from './representation-teller';
 import { RepresentationStore } from './sql/representation-store';
+import { OidcSignIn } from './identity/oidc-sign-in';
 import type { AppointmentsPort } from '../dialogs/appointments-port';
 import { MediaStore } from './media-store';
 import { LinkAttemptLimits } from './link-attempt-limits';
@@ -215,6 +220,25 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const transcriptOutbox = new TranscriptOutbox(redis, prefix, history, log.child({ module: 'queues/transcript-outbox' }), {
     onRecorded: () => bus.publish({ team: handoff.botConversationsTeam }, { type: 'live' }),
   });
+  // Signing in with the city's OpenID Connect provider (issue 16 part 2): links made in turns, pages served by
+  // web processes; a verified citizen is told so on the chat they signed in from.
+  const oidcSignIn = config.OIDC_ISSUER ? new OidcSignIn({
+    issuer: new URL(config.OIDC_ISSUER), clientId: config.OIDC_CLIENT_ID!, ...(config.OIDC_CLIENT_SECRET ? { clientSecret: config.OIDC_CLIENT_SECRET } : {}),
+    identifierClaim: config.OIDC_IDENTIFIER_CLAIM, scopes: config.OIDC_SCOPES, ...(config.OIDC_ACR_VALUES ? { acrValues: config.OIDC_ACR_VALUES } : {}),
+    publicUrl: publicUrl.replace(/\/+$/, ''), linkTtlSeconds: config.OIDC_LINK_TTL_SECONDS, identifierSecret: config.OIDC_IDENTIFIER_SECRET!,
+    redis, prefix, history, beforeMerge: () => transcriptOutbox.flush(),
+    onVerified: async (v) => {
+      const locale = (v.locale && v.locale in LOCALE_TAGS ? v.locale : catalog.city.defaultLocale) as Locale;
+      const id = `verified-${randomUUID()}`;
+      await outbound.push(conversationKey(v.channel, v.conversationId), {
+        ref: { channel: v.channel as ChannelId, conversationId: v.conversationId, userId: v.channelUserId, locale: LOCALE_TAGS[locale] },
+        activities: [{ type: 'message', id, text: t(locale, 'identity.verified'), locale: LOCALE_TAGS[locale] }],
+      }, id);
+    },
+    log: log.child({ module: 'identity' }), ...(hooks.clock ? { clock: () => new Date(hooks.clock!()) } : {}),
+    // Plain HTTP only to a provider on this machine (a development or test set-up); a city's is HTTPS.
+    allowInsecureRequests: ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(config.OIDC_ISSUER).hostname),
+  }) : undefined;
   const delivery = new TicketDelivery(bullConnection, prefix, {
     store: deliveries, builtin, backOffices: backOffices.offices, notices, catalog,
     mediaUrl: (url) => signer.sign(url, config.MEDIA_URL_TTL_SECONDS),
@@ -244,7 +268,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     // Loaded only where turns run (bot/turn-role.ts says why).
     const {
       createLearningClassifier, createCitizenBot, createKnowledge, createUnderstanding, apologyFor, CITIZEN_ID, citizenIdOf, HOLD,
-      installLlmSafety, RedisCallLimiter, withCitizen, startTurnWorker, QueueAdapter, RedisStorage, CitizenDirectory, SqlAppointments, appointmentCalendarFile, AppointmentReminders,
+      installLlmSafety, RedisCallLimiter, withCitizen, startTurnWorker, QueueAdapter, RedisStorage, CitizenDirectory, SqlAppointments, appointmentCalendarFile, AppointmentReminders, speechToTextFromConfig,
     } = await import('./turn-role');
     const { classifier, live } = await createLearningClassifier(config, catalog, log.child({ module: 'dialogs/classify' }), metrics);
     // Agents' corrections are in the model before the first turn, and retrained in the background
@@ -274,9 +298,16 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const appointmentStore = catalog.appointments ? new SqlAppointments(db, catalog.appointments, { clock }) : undefined;
     const calendarFile = catalog.appointments ? appointmentCalendarFile(catalog.appointments, media, new URL(publicUrl).host, clock) : undefined;
     const appointments: AppointmentsPort | undefined = appointmentStore && calendarFile ? { connector: appointmentStore, clock, calendarFile } : undefined;
+    // Voice notes transcribed by an OpenAI-compatible speech-to-text server (STT_BASE_URL), when one is configured.
+    const speech = speechToTextFromConfig(config, media);
     const engine = createCitizenBot({
+      ...(speech ? { speech } : {}),
       catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, citizenData, erasure: erasures, log: log.child({ module: 'dialogs' }),
       ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}), ...(appointments ? { appointments } : {}),
+      ...(oidcSignIn ? { identity: {
+        linkMinutes: Math.round(config.OIDC_LINK_TTL_SECONDS / 60),
+        signInLink: (ctx: TurnContext) => oidcSignIn.startSignIn({ channel: ctx.activity.channelId, channelUserId: ctx.activity.from!.id, conversationId: ctx.activity.conversation!.id, locale: localeOfTag(ctx.activity.locale ?? '') ?? catalog.city.defaultLocale }),
+      } } : {}),
     });
     // Every model call of a turn (classifier, extraction, knowledge answer) is on that citizen's allowance.
     // Only with a model: the citizen scope is an AsyncLocalStorage, which in Node 20 hooks every promise
@@ -342,6 +373,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     if (telegram) app.use(telegram.router);
     app.use(await createWidgetAssets({ title: catalog.city.name, publicUrl }));
     app.use(auth.router);
+    if (oidcSignIn) app.use(oidcSignIn.router());
     app.use(createVideoRoutes({
       calls: videoCalls,
       handoffOf: (id) => handoff.require(id), ttlMinutes: config.VIDEO_CALL_TTL_MINUTES, requireAgent: auth.requireAgent, log: log.child({ module: 'console' }),

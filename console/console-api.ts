@@ -26,6 +26,7 @@ import { agentOf } from './auth';
 import { sendConsoleError } from './console-error';
 import { TicketPlaceFields, ticketPlace } from './ticket-form';
 import type { AgentPresence, AgentView, Citizen360, ConsoleMessage, HandoffDetail, LiveConversation, SupervisorStats, TicketView } from './protocol';
+import { TRANSCRIBED_ENTITY } from '../dialogs/understand/voice-note';
 
 /** Longest an agent waits for recent transcript lines to reach SQL before the transcript is shown. */
 const TRANSCRIPT_FLUSH_WAIT_MS = 2_000;
@@ -346,13 +347,18 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
 
 function transcriptMessage(h: Handoff, m: TranscriptEntry, names: Map<string, string>, mediaUrl: (url: string) => string): ConsoleMessage {
   const images = (m.attachments as Array<{ contentType?: string; contentUrl?: string }> | undefined ?? []).filter((a) => a.contentType?.startsWith('image/') && a.contentUrl).map((a) => mediaUrl(a.contentUrl!));
-  const place = (m.entities as Array<{ type?: string; geo?: { latitude?: number; longitude?: number } }> | undefined ?? []).find((e) => e.type === 'Place' && e.geo);
+  const entities = (m.entities as Array<{ type?: string; geo?: { latitude?: number; longitude?: number } }> | undefined) ?? [];
+  const place = entities.find((e) => e.type === 'Place' && e.geo);
+  // A voice note: playable, and marked when its text is a transcription (dialogs/understand/voice-note).
+  const audio = (m.attachments as Array<{ contentType?: string; contentUrl?: string }> | undefined ?? []).find((a) => a.contentType?.startsWith('audio/') && a.contentUrl);
+  const transcribed = entities.some((e) => e.type === TRANSCRIBED_ENTITY);
   return {
     handoffId: h.id, conversationKey: h.conversationKey, at: m.at.toISOString(),
     from: m.direction === 'in' ? 'citizen' : m.author ? 'agent' : 'bot',
     ...(m.author ? { agentId: m.author, agentName: names.get(m.author) ?? m.author } : {}),
     ...(m.text ? { text: m.text } : {}),
     ...(images.length ? { images } : {}),
+    ...(audio ? { voice: { url: mediaUrl(audio.contentUrl!), transcribed } } : {}),
     ...(place?.geo?.latitude !== undefined && place.geo.longitude !== undefined ? { location: { lat: place.geo.latitude, lon: place.geo.longitude } } : {}),
   };
 }

@@ -50,6 +50,7 @@ export interface CitizenBotDeps {
   erasure?: EngineDeps['erasure'];
   records?: EngineDeps['records'];
   appointments?: EngineDeps['appointments'];
+  identity?: EngineDeps['identity'];
   /** Speech-to-text for voice notes; without it the citizen is asked to type. */
   speech?: SpeechToText;
 }
@@ -85,6 +86,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     ...(options.erasure ? { erasure: options.erasure } : {}),
     ...(options.records ? { records: options.records } : {}),
     ...(options.appointments ? { appointments: options.appointments } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
   };
   // Staged: in a queue worker, state is written with the turn's journal in one step (turns/turn-state).
   const conversationState = new StagedConversationState(options.storage);

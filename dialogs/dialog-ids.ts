@@ -16,6 +16,7 @@ export const DIALOG = {
   myRecords: 'myRecords',
   bookAppointment: 'bookAppointment',
   myAppointments: 'myAppointments',
+  verifyIdentity: 'verifyIdentity',
   eraseData: 'eraseData',
   handoff: 'handoff',
   csat: 'csat',

@@ -8,6 +8,7 @@ import type { KnowledgePort } from './knowledge/knowledge-answerer';
 import type { Understanding } from './understand/understanding';
 import type { RecordsAccess } from './my-records-dialog';
 import type { AppointmentsPort } from './appointments-port';
+import type { IdentityPort } from './verify-identity-dialog';
 
 /**
  * A classifier as the engine uses it. `detectLocale` and `threshold` are optional capabilities of
@@ -173,4 +174,6 @@ export interface EngineDeps {
   records?: RecordsAccess;
   /** Appointments at the city's offices (absent, or no `appointments` in the catalog: the bot says where to book). */
   appointments?: AppointmentsPort;
+  /** Sign-in links with the city's identity provider (absent: the bot says it cannot verify identities yet). */
+  identity?: IdentityPort;
 }

@@ -107,6 +107,14 @@ const CANCEL_APPOINTMENT = /\b(?:anular|cancelar|anullar|cancel·lar|cancellar|c
 const MOVE_APPOINTMENT = /\b(?:cambiar|mover|modificar|aplazar|canviar|moure|ajornar|change|move|reschedule)\b.*\b(cita\s*-?\s*[a-z0-9]{6})\b/;
 const MAX_APPOINTMENT_WORDS = 10;
 
+// Signing in with the city's identity provider (issue 16 part 2), in short messages.
+const VERIFY_IDENTITY = wholeWords([
+  'verificar mi identidad', 'verificar identidad', 'identificarme', 'quiero identificarme', 'acreditar mi identidad', 'iniciar sesion', 'iniciar sesion con cl@ve', 'entrar con cl@ve', 'entrar con mi dni',
+  'verificar la meva identitat', 'identificar me', 'vull identificar me', 'iniciar sessio',
+  'verify my identity', 'verify me', 'verify identity', 'sign in', 'log in', 'login',
+]);
+const MAX_VERIFY_WORDS = 8;
+
 const UPDATES_ON = new Set(['activar avisos', 'quiero avisos', 'vull avisos', 'turn on updates', 'send me updates', '/updates']);
 
 const MY_TICKETS = wholeWords([
@@ -147,6 +155,7 @@ export type Command =
   | { kind: 'myRecords'; lookup: RecordLookup }
   | { kind: 'bookAppointment'; procedure?: string; move?: string }
   | { kind: 'myAppointments'; cancel?: string }
+  | { kind: 'verifyIdentity' }
   | { kind: 'eraseData' }
   | { kind: 'human' }
   | { kind: 'updates'; on: boolean };
@@ -229,6 +238,7 @@ export function commandIn(text: string): Command | undefined {
   if (c === '/link' || LINK_PHONE.has(c)) return { kind: 'linkPhone' };
   if (c === '/erase' || c === '/forgetme' || (words <= MAX_MY_DATA_WORDS && (ERASE_DATA.test(c) || containsAny(c, ERASE_RIGHT)))) return { kind: 'eraseData' };
   if (c === '/mydata' || (words <= MAX_MY_DATA_WORDS && containsAny(c, MY_DATA))) return { kind: 'myData' };
+  if (c === '/verify' || (words <= MAX_VERIFY_WORDS && containsAny(c, VERIFY_IDENTITY))) return { kind: 'verifyIdentity' };
   if (words <= MAX_APPOINTMENT_WORDS) {
     const reference = (m: RegExpExecArray) => m[1]!.replace(/[\s-]/g, '').replace(/^cita/, 'CITA-').toUpperCase();
     const cancel = CANCEL_APPOINTMENT.exec(c);

@@ -24,6 +24,7 @@ import { eraseDataDialog } from './erase-data-dialog';
 import { myRecordsDialog, type MyRecordsOptions } from './my-records-dialog';
 import { bookAppointmentDialog, type BookAppointmentOptions } from './book-appointment-dialog';
 import { myAppointmentsDialog, type MyAppointmentsOptions } from './my-appointments-dialog';
+import { verifyIdentityDialog } from './verify-identity-dialog';
 import { MyTicketsDialog } from './my-tickets-dialog';
 import { t } from './i18n';
 import { withMenu } from './menu';
@@ -66,6 +67,7 @@ export class RootDialog extends ComponentDialog {
     this.addDialog(myRecordsDialog(deps));
     this.addDialog(bookAppointmentDialog(deps));
     this.addDialog(myAppointmentsDialog(deps));
+    this.addDialog(verifyIdentityDialog(deps));
     this.addDialog(languageDialog(deps, profiles));
     this.addDialog(new ChoiceAsk(PROMPT.choice, deps.catalog));
   }
@@ -106,6 +108,7 @@ export class RootDialog extends ComponentDialog {
     if (command?.kind === 'eraseData') return dc.beginDialog(DIALOG.eraseData);
     if (command?.kind === 'myRecords') return dc.beginDialog(DIALOG.myRecords, { lookup: command.lookup } satisfies MyRecordsOptions);
     if (command?.kind === 'bookAppointment') return dc.beginDialog(DIALOG.bookAppointment, { ...(command.procedure ? { procedure: command.procedure } : {}), ...(command.move ? { move: command.move } : {}) } satisfies BookAppointmentOptions);
+    if (command?.kind === 'verifyIdentity') return dc.beginDialog(DIALOG.verifyIdentity);
     if (command?.kind === 'myAppointments') return dc.beginDialog(DIALOG.myAppointments, { ...(command.cancel ? { cancel: command.cancel } : {}) } satisfies MyAppointmentsOptions);
     if (command?.kind === 'updates' && this.preferences) return this.setUpdates(dc, command.on);
     const point = locationOf(activity);

@@ -225,6 +225,8 @@ export const T = {
   },
   transcript: {
     label: 'Conversación con el ciudadano',
+    voiceNote: 'Nota de voz del ciudadano',
+    transcribed: 'Transcrito de una nota de voz',
     note: 'Nota interna',
     noteHint: 'no la ve el ciudadano',
     image: 'Imagen enviada en la conversación',

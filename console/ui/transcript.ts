@@ -4,13 +4,6 @@ import { h, mapLink, picture, safeUrl } from './dom';
 import { ms, when } from './format';
 import { T } from './i18n';
 
-// Until console/ui/i18n.ts has T.transcript.voiceNote / T.transcript.transcribed (the lead adds them):
-// the same Spanish the console speaks elsewhere, read from there once they exist.
-const VOICE = {
-  label: (T.transcript as { voiceNote?: string }).voiceNote ?? 'Nota de voz del ciudadano',
-  transcribed: (T.transcript as { transcribed?: string }).transcribed ?? 'Transcrito de una nota de voz',
-};
-
 interface Entry {
   t: number;
   node: HTMLElement;
@@ -117,8 +110,8 @@ export class Transcript {
     const pics = (m.images ?? []).map((url) => picture(url, T.transcript.image)).filter((p) => p !== undefined);
     if (pics.length) body.append(h('div', { class: 'pics' }, ...pics));
     const audioSrc = m.voice ? safeUrl(m.voice.url) : undefined;
-    if (m.voice?.transcribed && m.text) body.append(h('p', { class: 'msg-voice-note', 'data-testid': 'transcribed-flag', text: `🎤 ${VOICE.transcribed}` }));
-    if (audioSrc) body.append(h('audio', { controls: true, preload: 'none', src: audioSrc, 'aria-label': VOICE.label, 'data-testid': 'voice-note' }));
+    if (m.voice?.transcribed && m.text) body.append(h('p', { class: 'msg-voice-note', 'data-testid': 'transcribed-flag', text: `🎤 ${T.transcript.transcribed}` }));
+    if (audioSrc) body.append(h('audio', { controls: true, preload: 'none', src: audioSrc, 'aria-label': T.transcript.voiceNote, 'data-testid': 'voice-note' }));
     if (m.location) body.append(h('p', { class: 'msg-loc' }, mapLink(m.location, T.transcript.locationLink(m.location.lat, m.location.lon))));
     return body;
   }

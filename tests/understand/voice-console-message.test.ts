@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { conversationKey } from '../../bot/conversation-key';
 import { consoleMessageOf } from '../../handoff/handoff-views';
 import { TRANSCRIBED_ENTITY } from '../../dialogs/understand/voice-note';
 
 describe('a voice note as the console shows it (consoleMessageOf)', () => {
-  const h = { id: 'h1', conversationKey: 'telegram:1' };
+  const h = { id: 'h1', conversationKey: conversationKey('telegram', '1') };
   const audio = { contentType: 'audio/ogg', contentUrl: 'http://bot.test/media/abc.ogg' };
   const signed = (url: string) => `${url}?sig=1`;
 
