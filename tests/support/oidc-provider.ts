@@ -43,11 +43,15 @@ export async function startOidcProvider(redirectUri: string, nationalId = '12345
   };
 }
 
-/** Follows a sign-in link's redirects (with a cookie jar), as a browser would, through `until`; returns the last answer. */
-export async function followSignIn(link: string, until: (url: string) => boolean = () => false): Promise<{ url: string; status: number; text: string }> {
+/**
+ * Follows a sign-in link's redirects (with a cookie jar), as a browser would; returns the last answer, or
+ * the first URL `stopBefore` accepts, unopened (status 0).
+ */
+export async function followSignIn(link: string, stopBefore: (url: string) => boolean = () => false): Promise<{ url: string; status: number; text: string }> {
   const jar = new Map<string, string>();
   let url = link;
   for (let hops = 0; hops < 20; hops++) {
+    if (stopBefore(url)) return { url, status: 0, text: '' };
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
     for (const c of res.headers.getSetCookie()) {
@@ -56,7 +60,7 @@ export async function followSignIn(link: string, until: (url: string) => boolean
       jar.set(pair!.slice(0, i), pair!.slice(i + 1));
     }
     const location = res.headers.get('location');
-    if (!location || until(url)) return { url, status: res.status, text: await res.text() };
+    if (!location) return { url, status: res.status, text: await res.text() };
     url = new URL(location, url).href;
   }
   throw new Error('too many redirects');

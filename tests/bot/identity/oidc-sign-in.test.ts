@@ -2,12 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino from 'pino';
-import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../../bot/sql/history-store';
 import { OidcSignIn, VERIFIED_CHANNEL, type Verification } from '../../../bot/identity/oidc-sign-in';
 import { DIALECTS, type TestDatabase } from '../sql/test-databases';
 import { dropPrefix, redisClient, testPrefix } from '../../support/redis';
+import { followSignIn, startOidcProvider } from '../../support/oidc-provider';
 
 /*
  * Sign-in through a real OpenID Connect provider (oidc-provider, OpenID-certified) started here on
@@ -23,7 +23,7 @@ const log = pino({ level: 'silent' });
 let sql: TestDatabase;
 let history: HistoryStore;
 let bot: Server;
-let op: Server;
+let provider: Awaited<ReturnType<typeof startOidcProvider>>;
 let publicUrl: string;
 const verified: Verification[] = [];
 let signIn: OidcSignIn;
@@ -39,33 +39,8 @@ beforeAll(async () => {
   bot = createServer(app);
   publicUrl = await listen(bot);
 
-  op = createServer();
-  const issuer = await listen(op);
-  const provider = new Provider(issuer, {
-    clients: [{ client_id: 'citybot', token_endpoint_auth_method: 'none', redirect_uris: [`${publicUrl}/auth/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
-    pkce: { required: () => true },
-    claims: { openid: ['sub', 'national_id'] },
-    conformIdTokenClaims: false,
-    acrValues: ['substantial'],
-    ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub, national_id: '12345678Z' }) }),
-  });
-  const callback = provider.callback();
-  op.on('request', async (req, res) => {
-    const m = /^\/interaction\/[^/]+$/.exec(req.url ?? '');
-    if (!m) return callback(req, res);
-    const details = await provider.interactionDetails(req, res);
-    if (details.prompt.name === 'login') {
-      await provider.interactionFinished(req, res, { login: { accountId: 'citizen-1', acr: 'substantial' } }, { mergeWithLastSubmission: false });
-      return;
-    }
-    const grant = new provider.Grant({ accountId: details.session!.accountId, clientId: 'citybot' });
-    grant.addOIDCScope('openid');
-    grant.addOIDCClaims(['national_id']);
-    await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
-  });
+  provider = await startOidcProvider(`${publicUrl}/auth/callback`);
+  const issuer = provider.issuer;
 
   options = {
     issuer: new URL(issuer),
@@ -86,30 +61,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((ok) => bot.close(ok));
-  op.closeAllConnections();
-  await new Promise((ok) => op.close(ok));
+  await provider.stop();
   await dropPrefix(redis, prefix);
   redis.disconnect();
 });
 
 /** Follows redirects from the sign-in link until the bot's callback URL, which it returns unopened. */
 async function untilCallback(link: string): Promise<string> {
-  const jar = new Map<string, string>();
-  let url = link;
-  for (let hops = 0; hops < 20; hops++) {
-    if (url.startsWith(`${publicUrl}/auth/callback`)) return url;
-    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      jar.set(pair!.slice(0, i), pair!.slice(i + 1));
-    }
-    const location = res.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url}: ${res.status} ${await res.text()}`);
-    url = new URL(location, url).href;
-  }
-  throw new Error('too many redirects');
+  const reached = await followSignIn(link, (url) => url.startsWith(`${publicUrl}/auth/callback`));
+  if (reached.status !== 0) throw new Error(`the sign-in never reached the callback: ${reached.status} ${reached.text}`);
+  return reached.url;
 }
 
 const identity = (user: string) => ({ channel: 'telegram', channelUserId: user, conversationId: user });
