@@ -3,7 +3,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Activity, TurnContext } from 'botbuilder';
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createWebchatChannel } from '../channels/webchat';
 import { createWhatsappCloudChannel, whatsappCloudEnabled } from '../channels/whatsapp-cloud';
@@ -11,10 +10,7 @@ import { createWidgetAssets } from '../channels/webchat/widget-assets';
 import { BuiltinConnector } from '../connectors/builtin/builtin-connector';
 import { countedConnector } from '../connectors/counted-connector';
 import { loadCatalog } from '../catalog/load-catalog';
-import { LOCALE_TAGS, t, useSpanishVariant } from '../dialogs/i18n';
-import type { Locale } from '../catalog/schema';
-import type { ChannelId } from './activity';
-import { conversationKey } from './conversation-key';
+import { t, useSpanishVariant } from '../dialogs/i18n';
 import type { RunningKnowledge } from '../dialogs/knowledge/create-knowledge';
 import { localeOfTag } from '../dialogs/apology';
 import { createIngest, createInboundQueue } from '../queues/inbound';
@@ -34,7 +30,7 @@ import { createRepresentationRoutes } from '../console/representation-routes';
 import { createAppointmentRoutes } from '../console/appointment-routes';
 import { representationTeller } from './representation-teller';
 import { RepresentationStore } from './sql/representation-store';
-import { OidcSignIn } from './identity/oidc-sign-in';
+import { oidcSignInFromConfig } from './identity/oidc-from-config';
 import type { AppointmentsPort } from '../dialogs/appointments-port';
 import { MediaStore } from './media-store';
 import { LinkAttemptLimits } from './link-attempt-limits';
@@ -222,23 +218,10 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   });
   // Signing in with the city's OpenID Connect provider (issue 16 part 2): links made in turns, pages served by
   // web processes; a verified citizen is told so on the chat they signed in from.
-  const oidcSignIn = config.OIDC_ISSUER ? new OidcSignIn({
-    issuer: new URL(config.OIDC_ISSUER), clientId: config.OIDC_CLIENT_ID!, ...(config.OIDC_CLIENT_SECRET ? { clientSecret: config.OIDC_CLIENT_SECRET } : {}),
-    identifierClaim: config.OIDC_IDENTIFIER_CLAIM, scopes: config.OIDC_SCOPES, ...(config.OIDC_ACR_VALUES ? { acrValues: config.OIDC_ACR_VALUES } : {}),
-    publicUrl: publicUrl.replace(/\/+$/, ''), linkTtlSeconds: config.OIDC_LINK_TTL_SECONDS, identifierSecret: config.OIDC_IDENTIFIER_SECRET!,
-    redis, prefix, history, beforeMerge: () => transcriptOutbox.flush(),
-    onVerified: async (v) => {
-      const locale = (v.locale && v.locale in LOCALE_TAGS ? v.locale : catalog.city.defaultLocale) as Locale;
-      const id = `verified-${randomUUID()}`;
-      await outbound.push(conversationKey(v.channel, v.conversationId), {
-        ref: { channel: v.channel as ChannelId, conversationId: v.conversationId, userId: v.channelUserId, locale: LOCALE_TAGS[locale] },
-        activities: [{ type: 'message', id, text: t(locale, 'identity.verified'), locale: LOCALE_TAGS[locale] }],
-      }, id);
-    },
-    log: log.child({ module: 'identity' }), ...(hooks.clock ? { clock: () => new Date(hooks.clock!()) } : {}),
-    // Plain HTTP only to a provider on this machine (a development or test set-up); a city's is HTTPS.
-    allowInsecureRequests: ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(config.OIDC_ISSUER).hostname),
-  }) : undefined;
+  const oidcSignIn = oidcSignInFromConfig(config, {
+    publicUrl, redis, prefix, history, outbound, beforeMerge: () => transcriptOutbox.flush(), defaultLocale: catalog.city.defaultLocale,
+    log: log.child({ module: 'identity' }), ...(hooks.clock ? { clock: hooks.clock } : {}),
+  });
   const delivery = new TicketDelivery(bullConnection, prefix, {
     store: deliveries, builtin, backOffices: backOffices.offices, notices, catalog,
     mediaUrl: (url) => signer.sign(url, config.MEDIA_URL_TTL_SECONDS),

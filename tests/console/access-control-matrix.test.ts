@@ -141,7 +141,9 @@ async function representationRequest(): Promise<{ id: string; name: string }> {
 async function bookedAppointment(): Promise<{ reference: string; day: string }> {
   const plan = loadCatalog(catalogFile).appointments!;
   const store = new SqlAppointments(db, plan);
-  const [first] = await openDays(store, { procedure: 'empadronamiento', office: plan.offices[0]!, from: new Date(), horizonDays: plan.horizonDays });
+  // From tomorrow: a slot seconds away could start before it is booked. Any day of the year has open days
+  // within the 30-day horizon (holidays and DST only move which ones).
+  const [first] = await openDays(store, { procedure: 'empadronamiento', office: plan.offices[0]!, from: new Date(Date.now() + 86_400_000), horizonDays: plan.horizonDays });
   const slot = first!.slots.find((x) => x.free > 0)!;
   const a = await store.book({ procedure: 'empadronamiento', office: 'oac-centro', start: slot.start, citizenId: `citizen-${randomUUID()}`, conversationKey: 'webchat:x', locale: 'es' });
   return { reference: a.reference, day: first!.day };

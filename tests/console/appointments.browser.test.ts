@@ -23,7 +23,9 @@ describe("the office desk's appointments", () => {
     // Two appointments on the first day with places, from now (any day of the year).
     const plan = loadCatalog('config/catalog.yaml').appointments!;
     const store = new SqlAppointments(rig.db, plan);
-    const [day] = await openDays(store, { procedure: 'empadronamiento', office: plan.offices[0]!, from: new Date(), horizonDays: plan.horizonDays });
+    // From tomorrow: a slot seconds away could start before it is booked. Any day of the year has open days
+    // within the 30-day horizon (holidays and DST only move which ones).
+    const [day] = await openDays(store, { procedure: 'empadronamiento', office: plan.offices[0]!, from: new Date(Date.now() + 86_400_000), horizonDays: plan.horizonDays });
     const [first, second] = [day!.slots[0]!, day!.slots[1] ?? day!.slots[0]!];
     const book = (start: Date) => store.book({ procedure: 'empadronamiento', office: 'oac-centro', start, citizenId: `citizen-${randomUUID()}`, conversationKey: 'webchat:x', locale: 'es' });
     const [a, b] = [await book(first.start), await book(second.start)];
