@@ -20,6 +20,7 @@ export class CannedEditor {
   private readonly list = h('div', { 'data-testid': 'canned-list' });
   private readonly status = h('p', { class: 'muted', role: 'status' });
   private readonly error = h('p', { class: 'error', role: 'alert', hidden: true });
+  private loads = 0;
   private loaded = false;
 
   constructor(private readonly ctx: Ctx) {
@@ -46,7 +47,13 @@ export class CannedEditor {
 
   private async load(): Promise<void> {
     if (!this.team.value) return;
-    await this.run(async () => this.render((await this.ctx.api.get<{ items: TeamCanned[] }>(`/canned?team=${encodeURIComponent(this.team.value)}&locale=${this.locale.value}`)).items));
+    // The latest choice wins: an earlier, slower answer (the first load in Spanish) must not replace the list
+    // of the team and language chosen since.
+    const asked = ++this.loads;
+    await this.run(async () => {
+      const { items } = await this.ctx.api.get<{ items: TeamCanned[] }>(`/canned?team=${encodeURIComponent(this.team.value)}&locale=${this.locale.value}`);
+      if (asked === this.loads) this.render(items);
+    });
     this.loaded = true;
   }
 
