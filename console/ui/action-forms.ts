@@ -2,7 +2,7 @@ import type { AgentPresence, HandoffView } from '../protocol';
 import { seg } from './api';
 import type { Ctx } from './context';
 import { field, h, select } from './dom';
-import { errorText } from './format';
+import { showError } from './format';
 import { T } from './i18n';
 
 /** A form that opens under the action bar, makes one call, and closes on success. */
@@ -31,7 +31,7 @@ function panelForm(spec: PanelSpec): PanelForm & { error: HTMLElement } {
   const form = h('form', { class: 'panel', hidden: true, 'aria-label': spec.title },
     h('h3', { text: spec.title }), ...spec.fields, error, h('div', { class: 'row end' }, cancel, submit));
   let handoff: HandoffView | undefined;
-  const showError = (text: string): void => {
+  const say = (text: string): void => {
     error.textContent = text;
     error.hidden = false;
   };
@@ -39,14 +39,14 @@ function panelForm(spec: PanelSpec): PanelForm & { error: HTMLElement } {
     if (!handoff || submit.disabled) return;
     error.hidden = true;
     const call = spec.call(handoff);
-    if (typeof call === 'string') return showError(call);
+    if (typeof call === 'string') return say(call);
     submit.disabled = true;
     try {
       const updated = await call;
       form.hidden = true;
       spec.done(updated);
     } catch (err) {
-      showError(errorText(err));
+      showError(error, err);
     } finally {
       submit.disabled = false;
     }
@@ -91,8 +91,7 @@ export function transferForm(ctx: Ctx, done: (h: HandoffView) => void): PanelFor
     try {
       agents = (await ctx.api.get<{ items: AgentPresence[] }>(`/agents?team=${seg(code)}`)).items;
     } catch (err) {
-      panel.error.textContent = errorText(err);
-      panel.error.hidden = false;
+      showError(panel.error, err);
     }
     if (agentsFor !== code) return; // the team changed while this list was on its way
     agent.replaceChildren(h('option', { value: '', text: T.transfer.anyAgent }));

@@ -4,7 +4,7 @@ import { AuditView } from './audit';
 import { ErasureView } from './erasure';
 import type { Ctx } from './context';
 import { field, fill, h, select } from './dom';
-import { errorText } from './format';
+import { showError } from './format';
 import { T } from './i18n';
 
 const ROLES: AgentRole[] = ['agent', 'supervisor', 'admin'];
@@ -50,14 +50,10 @@ export class AdminView {
       this.agents = Array.isArray(res) ? res : res.items;
       this.renderList();
     } catch (err) {
-      this.fail(err);
+      showError(this.error, err);
     }
   }
 
-  private fail(err: unknown): void {
-    this.error.textContent = errorText(err);
-    this.error.hidden = false;
-  }
 
   private renderList(): void {
     const A = T.admin;
@@ -116,7 +112,7 @@ export class AdminView {
       this.renderList();
       this.status.textContent = message;
       after();
-    }, (err: unknown) => this.fail(err));
+    }, (err: unknown) => showError(this.error, err));
   }
 }
 

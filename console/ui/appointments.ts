@@ -2,7 +2,7 @@ import type { OfficeAppointment, OfficeDay } from '../appointment-protocol';
 import { seg } from './api';
 import type { Ctx } from './context';
 import { field, fill, h, select } from './dom';
-import { errorText } from './format';
+import { showError } from './format';
 import { T } from './i18n';
 
 /**
@@ -49,7 +49,7 @@ export class AppointmentsView {
       this.day.value = day.day;
       this.render(day);
     } catch (err) {
-      this.fail(err);
+      showError(this.error, err);
     }
   }
 
@@ -90,12 +90,8 @@ export class AppointmentsView {
       this.status.textContent = T.appointments.marked(reference, T.appointments.statuses[status] ?? status);
       await this.load();
     } catch (err) {
-      this.fail(err);
+      showError(this.error, err);
     }
   }
 
-  private fail(err: unknown): void {
-    this.error.textContent = errorText(err);
-    this.error.hidden = false;
-  }
 }

@@ -4,7 +4,7 @@ import type { AgentView } from '../protocol';
 import { API_BASE } from './api';
 import type { Ctx } from './context';
 import { field, fill, h, select } from './dom';
-import { errorText, when } from './format';
+import { showError, when } from './format';
 import { T } from './i18n';
 
 const PAGE = 50;
@@ -78,8 +78,7 @@ export class AuditView {
       this.offset = page.offset;
       this.render(page);
     } catch (err) {
-      this.error.textContent = errorText(err);
-      this.error.hidden = false;
+      showError(this.error, err);
     }
   }
 

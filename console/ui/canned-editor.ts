@@ -3,7 +3,7 @@ import type { Locale } from '../protocol';
 import { seg } from './api';
 import type { Ctx } from './context';
 import { field, fill, h, select } from './dom';
-import { errorText } from './format';
+import { showError } from './format';
 import { T } from './i18n';
 
 const LOCALES: Locale[] = ['es', 'ca', 'en'];
@@ -63,8 +63,7 @@ export class CannedEditor {
       this.error.hidden = true;
       return true;
     } catch (err) {
-      this.error.textContent = errorText(err);
-      this.error.hidden = false;
+      showError(this.error, err);
       return false;
     }
   }

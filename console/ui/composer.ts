@@ -3,7 +3,7 @@ import type { HandoffView } from '../protocol';
 import { CannedPicker } from './canned-picker';
 import type { Ctx } from './context';
 import { field, fill, h, select } from './dom';
-import { errorText } from './format';
+import { showError } from './format';
 import { T } from './i18n';
 
 export interface ComposerHooks {
@@ -119,8 +119,7 @@ export class Composer {
       await action(text);
       area.value = '';
     } catch (err) {
-      this.error.textContent = errorText(err);
-      this.error.hidden = false;
+      showError(this.error, err);
     } finally {
       delete area.dataset['busy'];
       area.focus();
@@ -136,8 +135,7 @@ export class Composer {
       await this.hooks.sendFile(file, this.input.value.trim());
       this.input.value = '';
     } catch (err) {
-      this.error.textContent = errorText(err);
-      this.error.hidden = false;
+      showError(this.error, err);
     } finally {
       this.file.value = '';
       this.input.focus();

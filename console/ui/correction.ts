@@ -1,7 +1,7 @@
 import type { CorrectionView } from '../protocol';
 import type { Ctx } from './context';
 import { field, h, select } from './dom';
-import { errorText, typeName } from './format';
+import { showError, typeName } from './format';
 import { T } from './i18n';
 
 /**
@@ -41,8 +41,7 @@ export function correctionControl(
         status.textContent = T.correction.done(ctx.serviceName(c.service), typeName(c.type), c.ticketUpdated);
         onDone?.(c);
       }, (err: unknown) => {
-        error.textContent = errorText(err);
-        error.hidden = false;
+        showError(error, err);
       })
       .finally(() => (submit.disabled = false));
   });

@@ -3,7 +3,7 @@ import type { AgentPresence, HandoffView } from '../protocol';
 import { seg } from './api';
 import type { Ctx } from './context';
 import { field, fill, h, select } from './dom';
-import { channelBadge, duration, errorText, statusName, when } from './format';
+import { channelBadge, duration, showError, statusName, when } from './format';
 import { T } from './i18n';
 import { lateBadge, markLate } from './response-target';
 
@@ -39,8 +39,7 @@ export class DeskLive {
       this.error.hidden = true;
       this.render(desk);
     } catch (err) {
-      this.error.textContent = errorText(err);
-      this.error.hidden = false;
+      showError(this.error, err);
     }
   }
 
@@ -99,8 +98,7 @@ export class DeskLive {
     try {
       agents = (await this.ctx.api.get<{ items: AgentPresence[] }>(`/agents?team=${seg(i.team)}`)).items.filter((a) => a.id !== i.agentId);
     } catch (err) {
-      this.error.textContent = errorText(err);
-      this.error.hidden = false;
+      showError(this.error, err);
       return;
     }
     const to = select({ 'data-testid': 'reassign-to' }, undefined, [
@@ -127,8 +125,7 @@ export class DeskLive {
         this.title.focus();
         this.changed();
       }, (err: unknown) => {
-        error.textContent = errorText(err);
-        error.hidden = false;
+        showError(error, err);
       });
     });
     cell.append(form);

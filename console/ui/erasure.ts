@@ -3,7 +3,7 @@ import type { ErasureCounts, ErasureRequest } from '../../privacy/erasure';
 import { seg } from './api';
 import type { Ctx } from './context';
 import { field, fill, h } from './dom';
-import { channelName, errorText, when } from './format';
+import { channelName, showError, when } from './format';
 import { T } from './i18n';
 
 const BASE = '/admin/erasures';
@@ -69,7 +69,7 @@ export class ErasureView {
       const { items } = await this.ctx.api.get<{ items: ErasureRequest[] }>(BASE);
       this.render(items);
     } catch (err) {
-      this.fail(err);
+      showError(this.error, err);
     }
   }
 
@@ -120,7 +120,7 @@ export class ErasureView {
       fill(this.detail, panel);
       (panel.querySelector('h4') as HTMLElement).focus();
     } catch (err) {
-      this.fail(err);
+      showError(this.error, err);
     }
   }
 
@@ -130,14 +130,10 @@ export class ErasureView {
       this.detail.replaceChildren();
       await this.load();
     } catch (err) {
-      this.fail(err);
+      showError(this.error, err);
     }
   }
 
-  private fail(err: unknown): void {
-    this.error.textContent = errorText(err);
-    this.error.hidden = false;
-  }
 }
 
 /** Admins, in the citizen 360 view: erase this citizen now (confirmed a second time). */
@@ -151,8 +147,7 @@ export function eraseCitizenControl(ctx: Ctx, citizenId: string): HTMLElement {
       const { removed } = await ctx.api.post<{ removed: ErasureCounts }>(`/admin/citizens/${seg(citizenId)}/erasure`);
       status.textContent = E.done(countsText(removed));
     } catch (err) {
-      error.textContent = errorText(err);
-      error.hidden = false;
+      showError(error, err);
     }
   };
   return h('div', { class: 'block', 'data-testid': 'citizen-erase' },

@@ -48,3 +48,9 @@ export function errorText(err: unknown): string {
   if (err.status === 0) return T.errors.network;
   return T.errors.byCode[err.code] ?? (err.status === 503 ? T.errors.unavailable : T.errors.generic);
 }
+
+/** Shows what went wrong in a view's alert line (a `role="alert"` element, hidden until there is something to say). */
+export function showError(alert: HTMLElement, err: unknown): void {
+  alert.textContent = errorText(err);
+  alert.hidden = false;
+}

@@ -2,7 +2,7 @@ import type { HistoryItem, HistoryPage } from '../history-protocol';
 import type { AgentPresence } from '../protocol';
 import type { Ctx } from './context';
 import { field, fill, h, select } from './dom';
-import { channelBadge, errorText, statusName, when } from './format';
+import { channelBadge, showError, statusName, when } from './format';
 import { T } from './i18n';
 
 export interface HistoryHooks {
@@ -79,7 +79,7 @@ export class HistoryView {
       for (const a of shown.sort((x, y) => x.name.localeCompare(y.name))) this.agent.append(h('option', { value: a.id, text: a.name }));
       this.loadedAgents = true;
     } catch (err) {
-      this.showError(err);
+      showError(this.error, err);
     }
   }
 
@@ -114,7 +114,7 @@ export class HistoryView {
       this.status.textContent = T.history.shown(this.list.querySelectorAll('tr[data-handoff-id]').length);
       if (more) rows[0]?.querySelector('button')?.focus();
     } catch (err) {
-      if (token === this.token) this.showError(err);
+      if (token === this.token) showError(this.error, err);
     }
   }
 
@@ -134,10 +134,6 @@ export class HistoryView {
       h('td', { text: i.resolution ? `${statusName(i.status)}: ${i.resolution}` : statusName(i.status) }));
   }
 
-  private showError(err: unknown): void {
-    this.error.textContent = errorText(err);
-    this.error.hidden = false;
-  }
 }
 
 /** `YYYY-MM-DD` plus `days`, at the browser's local midnight, as an ISO date-time. */

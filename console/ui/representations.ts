@@ -2,7 +2,7 @@ import type { RepresentationDecision, RepresentationItem } from '../representati
 import { seg } from './api';
 import type { Ctx } from './context';
 import { field, fill, h } from './dom';
-import { channelName, errorText, when } from './format';
+import { channelName, showError, when } from './format';
 import { T } from './i18n';
 
 const BASE = '/representations';
@@ -30,7 +30,7 @@ export class RepresentationsView {
       const { items } = await this.ctx.api.get<{ items: RepresentationItem[] }>(BASE);
       this.render(items);
     } catch (err) {
-      this.fail(err);
+      showError(this.error, err);
     }
   }
 
@@ -76,12 +76,8 @@ export class RepresentationsView {
       this.status.textContent = await done;
       await this.load();
     } catch (err) {
-      this.fail(err);
+      showError(this.error, err);
     }
   }
 
-  private fail(err: unknown): void {
-    this.error.textContent = errorText(err);
-    this.error.hidden = false;
-  }
 }

@@ -3,7 +3,7 @@ import { API_BASE } from './api';
 import type { BarChartSpec, ConsoleCharts, DrawnChart } from './chart-spec';
 import type { Ctx } from './context';
 import { field, fill, h } from './dom';
-import { channelName, duration, errorText, typeName } from './format';
+import { channelName, duration, showError, typeName } from './format';
 import { T } from './i18n';
 
 /** Where the charts script is served (console-assets' CHARTS_SCRIPT). */
@@ -81,8 +81,7 @@ export class StatsView {
       this.show(answer);
     } catch (err) {
       if (token !== this.token) return;
-      this.error.textContent = errorText(err);
-      this.error.hidden = false;
+      showError(this.error, err);
     }
   }
 

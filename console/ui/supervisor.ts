@@ -1,7 +1,7 @@
 import type { HandoffReason, SupervisorStats } from '../protocol';
 import type { Ctx } from './context';
 import { fill, h } from './dom';
-import { duration, errorText, when } from './format';
+import { duration, showError, when } from './format';
 import { T } from './i18n';
 import { CannedEditor } from './canned-editor';
 import { DeskLive } from './desk-live';
@@ -79,8 +79,7 @@ export class SupervisorView {
       this.render(stats);
       this.updated.textContent = T.supervisor.updated(when(new Date().toISOString()));
     } catch (err) {
-      this.error.textContent = errorText(err);
-      this.error.hidden = false;
+      showError(this.error, err);
     } finally {
       this.inFlight = false;
       // A change arrived while this answer was on its way: it may not include it.
