@@ -151,6 +151,13 @@ export class DlConversation {
     return { id, reply };
   }
 
+  /** Posts `text` and waits for a reply to it that matches; that reply's text. */
+  async says(text: string, expected: RegExp, timeoutMs = 15_000): Promise<string> {
+    const id = await this.post(text);
+    const reply = await waitFor(() => this.repliesTo(id).find((a) => expected.test(a.text ?? '')), `a web chat reply matching ${expected}`, timeoutMs);
+    return reply.text ?? '';
+  }
+
   end(): void {
     this.dl.end();
   }
