@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpGeocoder, StreetDirectory, Understanding } from '../../dialogs/understand/index';
-import { REF, startUnderstandEngine, ticketRow, type UnderstandEngine } from './engine';
+import { startEngine, storedTicket, type Engine } from '../dialogs/engine/harness';
+
+const REF = /[A-Z]{3}-\d{4}-\d{6}/;
 
 /*
  * Intake with a city's street directory and a geocoder (a local HTTP server started here): what the
@@ -11,13 +13,13 @@ import { REF, startUnderstandEngine, ticketRow, type UnderstandEngine } from './
  * that is down, failing or slow never stops a ticket.
  */
 
-let engine: UnderstandEngine;
+let engine: Engine;
 let geo: Server;
 let geoUrl: string;
 let mode: 'ok' | 'error' | 'slow' = 'ok';
 
 beforeAll(async () => {
-  engine = await startUnderstandEngine();
+  engine = await startEngine();
   geo = createServer((req, res) => {
     if (mode === 'error') {
       res.writeHead(500).end('{"error":"down for maintenance"}');
@@ -61,18 +63,18 @@ describe('intake with a street directory and a geocoder', () => {
     mode = 'ok';
     const { confirm, reference } = await file(understanding(), 'hay una farola apagada en c/ colon 12 desde el lunes');
     expect(confirm).toMatch(/^Reclamo de Alumbrado público en Calle Colón 12 — ¿lo envío\?/);
-    expect(await ticketRow(engine, reference)).toMatchObject({ address: 'Calle Colón 12', lat: 39.4701, lon: -0.3768 });
+    expect(await storedTicket(engine, reference)).toMatchObject({ address: 'Calle Colón 12', lat: 39.4701, lon: -0.3768 });
   });
 
   it.each(['error', 'slow'] as const)('files the ticket without coordinates when the geocoder is %s', async (m) => {
     mode = m;
     const { reference } = await file(understanding(), 'hay una farola apagada en c/ colon 12 desde el lunes');
     expect(reference).toMatch(REF);
-    expect(await ticketRow(engine, reference)).toMatchObject({ address: 'Calle Colón 12', lat: null, lon: null });
+    expect(await storedTicket(engine, reference)).toMatchObject({ address: 'Calle Colón 12', lat: null, lon: null });
   });
 
   it('files the ticket without coordinates when the geocoder is not there at all', async () => {
     const { reference } = await file(understanding('http://127.0.0.1:9/search'), 'bache enorme en la av. de la constitución 5');
-    expect(await ticketRow(engine, reference)).toMatchObject({ address: 'Avenida de la Constitución 5', lat: null });
+    expect(await storedTicket(engine, reference)).toMatchObject({ address: 'Avenida de la Constitución 5', lat: null });
   });
 });

@@ -1,15 +1,17 @@
 import { MemoryStorage, type Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REF, startUnderstandEngine, type UnderstandEngine } from './engine';
+import { startEngine, type Engine } from '../dialogs/engine/harness';
+
+const REF = /[A-Z]{3}-\d{4}-\d{6}/;
 
 /*
  * A conversation saved by the previous version at its "¿Lo envío?" question (submit was a plain
  * waterfall then) gets the new confirmation for its draft on its next message, not silence.
  */
 
-let engine: UnderstandEngine;
+let engine: Engine;
 beforeAll(async () => {
-  engine = await startUnderstandEngine();
+  engine = await startEngine();
 });
 afterAll(async () => {
   await engine.close();
@@ -45,7 +47,7 @@ function toPreviousVersion(storage: MemoryStorage): void {
 describe('a conversation saved by the previous version', () => {
   it('is shown the new confirmation and can send it', async () => {
     const storage = new MemoryStorage();
-    const adapter = engine.adapter({ storage });
+    const adapter = engine.adapter({ storage: () => storage });
     await adapter.send('Hay una farola apagada en la calle Colón 12 desde hace una semana').assertReply((a: Partial<Activity>) => expect(a.text).toMatch(/— ¿lo envío\?/)).startTest();
     toPreviousVersion(storage);
     let reference = '';

@@ -14,6 +14,7 @@ import { CITIZEN_ID, createCitizenBot } from '../../../dialogs/index';
 import type { PhoneLinks } from '../../../dialogs/engine-deps';
 import type { RecordsAccess } from '../../../dialogs/my-records-dialog';
 import type { AppointmentsPort } from '../../../dialogs/appointments-port';
+import type { Understanding } from '../../../dialogs/understand/understanding';
 import { withoutPrivacyNotice } from '../../support/without-privacy-notice';
 
 /**
@@ -48,6 +49,8 @@ export interface AdapterOptions {
   records?: RecordsAccess;
   /** Appointments (absent: not offered). */
   appointments?: AppointmentsPort;
+  /** Places, street directory, geocoder and model extraction for intake (absent: none). */
+  understanding?: Understanding;
 }
 
 let trained: { catalog: Catalog; classifier: OfflineClassifier } | undefined;
@@ -78,6 +81,7 @@ export async function startEngine(): Promise<Engine> {
         ...(options.phones ? { phones: options.phones } : {}),
         ...(options.records ? { records: options.records } : {}),
         ...(options.appointments ? { appointments: options.appointments } : {}),
+        ...(options.understanding ? { understanding: options.understanding } : {}),
       });
       const citizenId = options.citizenId ?? `citizen-${++conversations}`;
       const template: Partial<Activity> = { conversation: { id: options.conversationId ?? `conv-${conversations}`, isGroup: false, conversationType: 'personal', name: 'test' } };
