@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopBot } from '../../bench/spawn-bot';
-import { freePort, spawnBotProcess, startWebProcess } from '../support/bot-processes';
+import { BotProcesses, freePort } from '../support/bot-processes';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 import { DlConversation, waitFor } from '../e2e/support';
 
@@ -21,7 +20,7 @@ let redis: Redis;
 let baseUrl: string;
 let webMetrics: string;
 let workerMetrics: string;
-const procs: ChildProcess[] = [];
+let bots: BotProcesses | undefined;
 let conversation: DlConversation | undefined;
 
 const scrape = async (url: string): Promise<string | undefined> => {
@@ -32,23 +31,19 @@ const scrape = async (url: string): Promise<string | undefined> => {
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'metrics-port-'));
   redis = redisClient();
-  const start = (env: Record<string, string>) => {
-    const child = spawnBotProcess({ prefix, dataDir }, env);
-    procs.push(child);
-    return child;
-  };
+  bots = new BotProcesses({ prefix, dataDir });
   const workerPort = await freePort();
   workerMetrics = `http://127.0.0.1:${workerPort}`;
-  start({ ROLE: 'worker', METRICS_PORT: String(workerPort) });
+  bots.start({ ROLE: 'worker', METRICS_PORT: String(workerPort) });
   const webPort = await freePort();
   webMetrics = `http://127.0.0.1:${webPort}`;
-  baseUrl = await startWebProcess((env) => start({ ...env, METRICS_PORT: String(webPort) }));
+  baseUrl = await bots.startWeb({ METRICS_PORT: String(webPort) });
   await waitFor(() => scrape(workerMetrics), 'the worker metrics server', 60_000);
 }, 180_000);
 
 afterAll(async () => {
   conversation?.end();
-  await Promise.all(procs.map((p) => stopBot(p)));
+  await bots?.stopAll();
   if (redis) {
     await dropPrefix(redis, prefix);
     await redis.quit();

@@ -8,8 +8,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopBot } from '../../bench/spawn-bot';
-import { freePort, spawnBotProcess, startWebProcess } from '../support/bot-processes';
+import { BotProcesses, freePort } from '../support/bot-processes';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { DlConversation, REFERENCE, waitFor } from '../e2e/support';
@@ -32,7 +31,7 @@ let collector: Server;
 let city: WebhookReceiver;
 let baseUrl: string;
 const spans: ReceivedSpan[] = [];
-const procs: ChildProcess[] = [];
+let bots: BotProcesses | undefined;
 let conversation: DlConversation | undefined;
 
 /** A minimal OTLP/HTTP receiver: JSON (the SDK's http exporter), gzip or not. */
@@ -69,18 +68,14 @@ beforeAll(async () => {
     TICKET_CONNECTOR: 'webhook', WEBHOOK_URL: city.url, WEBHOOK_SECRET: SECRET,
     METRICS_PORT: '0',
   };
-  const start = (more: Record<string, string>) => {
-    const child = spawnBotProcess({ prefix, dataDir }, { ...env, ...more });
-    procs.push(child);
-    return child;
-  };
-  start({ ROLE: 'worker', PORT: String(await freePort()) });
-  baseUrl = await startWebProcess(start);
+  bots = new BotProcesses({ prefix, dataDir }, env);
+  bots.start({ ROLE: 'worker', PORT: String(await freePort()) });
+  baseUrl = await bots.startWeb();
 }, 180_000);
 
 afterAll(async () => {
   conversation?.end();
-  await Promise.all(procs.map((p) => stopBot(p)));
+  await bots?.stopAll();
   await city?.close();
   await new Promise((r) => collector?.close(r));
   if (redis) {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopBot } from '../../bench/spawn-bot';
 import { openDatabase, type Db } from '../../bot/sql/database';
 import { ConsoleClient, createAgent } from '../support/console-client';
-import { spawnBotProcess, startWebProcess } from '../support/bot-processes';
+import { stopBot } from '../../bench/spawn-bot';
+import { BotProcesses } from '../support/bot-processes';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 import { DlConversation, waitFor } from '../e2e/support';
 
@@ -30,21 +30,18 @@ let redis: Redis;
 let db: Db;
 let worker: ChildProcess;
 let lateWorker: ChildProcess | undefined;
-const procs: ChildProcess[] = [];
 const conversations: DlConversation[] = [];
 
-function startBot(env: Record<string, string>): ChildProcess {
-  const child = spawnBotProcess({ prefix, dataDir }, env);
-  procs.push(child);
-  return child;
-}
+let bots: BotProcesses | undefined;
+const startBot = (env: Record<string, string>): ChildProcess => bots!.start(env);
 
 async function startWeb(): Promise<void> {
-  baseUrl = await startWebProcess(startBot);
+  baseUrl = await bots!.startWeb();
 }
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'corrections-2p-'));
+  bots = new BotProcesses({ prefix, dataDir });
   redis = redisClient();
   worker = startBot({ ROLE: 'worker' });
   await startWeb();
@@ -55,7 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of conversations.splice(0)) c.end();
-  await Promise.all(procs.map((p) => stopBot(p)));
+  await bots?.stopAll();
   await db?.close();
   if (redis) {
     await dropPrefix(redis, prefix);

@@ -6,8 +6,7 @@ import { Queue } from 'bullmq';
 import type { Activity } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopBot } from '../../bench/spawn-bot';
-import { spawnBotProcess, startWebProcess } from '../support/bot-processes';
+import { BotProcesses } from '../support/bot-processes';
 import { dropPrefix, redisClient, testPrefix } from '../support/redis';
 import { DlConversation, waitFor } from './support';
 
@@ -32,24 +31,21 @@ let dataDir: string;
 let baseUrl: string;
 let redis: Redis;
 let inboundQueue: Queue;
-const procs: ChildProcess[] = [];
 const workers: ChildProcess[] = [];
 const conversations: DlConversation[] = [];
 
-function startBot(env: Record<string, string>): ChildProcess {
-  const child = spawnBotProcess({ prefix, dataDir }, env);
-  procs.push(child);
-  return child;
-}
+let bots: BotProcesses | undefined;
+const startBot = (env: Record<string, string>): ChildProcess => bots!.start(env);
 
 async function startWeb(): Promise<void> {
-  baseUrl = await startWebProcess(startBot);
+  baseUrl = await bots!.startWeb();
 }
 
 const inboundWorkers = async (): Promise<number> => (await inboundQueue.getWorkers()).length;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'e2e-multi-'));
+  bots = new BotProcesses({ prefix, dataDir });
   redis = redisClient();
   inboundQueue = new Queue('inbound', { connection: redis, prefix: `${prefix}:bull` });
   workers.push(startBot({ ROLE: 'worker' }), startBot({ ROLE: 'worker' }));
@@ -59,7 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of conversations.splice(0)) c.end();
-  await Promise.all(procs.map((p) => stopBot(p)));
+  await bots?.stopAll();
   await inboundQueue?.close();
   if (redis) {
     await dropPrefix(redis, prefix);

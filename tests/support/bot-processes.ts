@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { stopBot } from '../../bench/spawn-bot';
 import { waitFor } from '../e2e/support';
 
 /** A port free right now (a parallel test may still take it before it is used: see startWebProcess). */
@@ -41,5 +42,35 @@ export async function startWebProcess(start: (env: Record<string, string>) => Ch
     const outcome = await waitFor(async () => (web.exitCode !== null ? 'exited' : (await ready()) ? 'ready' : undefined), 'the web process', 40_000);
     if (outcome === 'ready') return baseUrl;
     if (attempt === 3) throw new Error(`the web process exited (code ${web.exitCode}) before it was ready, three times`);
+  }
+}
+
+/**
+ * The bot processes of one test file: each shares the file's Redis prefix and data folder (and `env`, the
+ * file's common settings); `stopAll` stops every one started, in parallel.
+ *
+ * @example
+ * const bots = new BotProcesses({ prefix, dataDir });
+ * bots.start({ ROLE: 'worker' });
+ * const baseUrl = await bots.startWeb();
+ * // afterAll: await bots.stopAll();
+ */
+export class BotProcesses {
+  readonly all: ChildProcess[] = [];
+  constructor(private readonly shared: { prefix: string; dataDir: string }, private readonly env: Record<string, string> = {}) {}
+
+  start(env: Record<string, string>): ChildProcess {
+    const child = spawnBotProcess(this.shared, { ...this.env, ...env });
+    this.all.push(child);
+    return child;
+  }
+
+  /** A web process on a free port (see startWebProcess); its base URL. */
+  startWeb(env: Record<string, string> = {}): Promise<string> {
+    return startWebProcess((web) => this.start({ ...env, ...web }));
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.all.map((p) => stopBot(p)));
   }
 }
