@@ -1,25 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import express from 'express';
-import { Redis } from 'ioredis';
-import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../bot/config';
-import { MediaStore } from '../../bot/media-store';
-import { createWebchatChannel } from '../../channels/webchat';
 import { MAX_UPLOAD_BYTES } from '../../channels/webchat/uploads';
-import { createWidgetAssets } from '../../channels/webchat/widget-assets';
 import { MAX_PHOTO_BYTES } from '../../channels/webchat/widget/chat';
 import { textsFor } from '../../channels/webchat/widget/i18n';
 import { launchBrowser, newPage } from '../support/browser';
-
-/** A 1×1 transparent PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+import { PNG, startWidgetServer, type WidgetServer } from '../support/widget-server';
 
 interface Received {
   type?: string;
@@ -28,68 +13,40 @@ interface Received {
 }
 
 /**
- * The real web chat channel (Direct Line over real Redis, own key prefix) and the widget, with a
- * scripted bot that answers in the language of what it is told, saying it in `locale` as the
- * dialogs do: "bon dia" → Catalan (with an image that has no description), "hello" → English,
- * "hola" → Spanish, anything else → "ok" in the language of the last answer.
+ * The widget server (tests/support/widget-server.ts) with a scripted bot that answers in the language of
+ * what it is told, saying it in `locale` as the dialogs do: "bon dia" → Catalan (with an image that has
+ * no description), "hello" → English, "hola" → Spanish, anything else → "ok" in the language of the last answer.
  */
-async function startServer() {
+async function startServer(): Promise<WidgetServer & { received: Received[] }> {
   const received: Received[] = [];
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'widget-i18n-'));
-  const prefix = `t-i18n-${randomUUID()}`;
-  const config = loadConfig({ NODE_ENV: 'test', REDIS_PREFIX: prefix, DATA_DIR: dataDir, TOKEN_RATE_LIMIT: '1000', LOG_LEVEL: 'silent' });
-  const redis = new Redis({ host: '127.0.0.1', port: 6379 });
-  const app = express();
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const channel = createWebchatChannel({ redis, config, log: pino({ level: 'silent' }), publicUrl: url, media: new MediaStore(path.resolve(dataDir, 'uploads'), url) });
-  app.use(channel.router);
-  app.use(await createWidgetAssets({ title: 'Ajuntament de Prova' }));
-  app.get('/logo.png', (_req, res) => void res.type('png').send(PNG));
-  // A Catalan council page that only says its language in <html lang> (served here, not by page.route:
-  // Chromium's local-network checks refuse the stream socket of a page that came from a route).
-  app.get('/ca', (_req, res) => void res.type('html').send('<!doctype html><html lang="ca"><title>Ajuntament</title><script src="/webchat.js" data-directline="/v3/directline" data-open="true" defer></script></html>'));
-  channel.attach(server);
-
   const languageOf = new Map<string, string>();
-  await channel.adapter.start(async (activity) => {
-    received.push({ type: activity.type, ...(activity.text ? { text: activity.text } : {}), ...(activity.locale ? { locale: activity.locale } : {}) });
-    const conversationId = activity.conversation?.id ?? '';
-    const ref = { channel: 'webchat' as const, conversationId };
-    if (activity.type === 'message') {
+  const server = await startWidgetServer({
+    // A Catalan council page that only says its language in <html lang> (served here, not by page.route:
+    // Chromium's local-network checks refuse the stream socket of a page that came from a route).
+    routes: (app) => app.get('/ca', (_req, res) => void res.type('html').send('<!doctype html><html lang="ca"><title>Ajuntament</title><script src="/webchat.js" data-directline="/v3/directline" data-open="true" defer></script></html>')),
+    async bot(activity, send, url) {
+      received.push({ type: activity.type, ...(activity.text ? { text: activity.text } : {}), ...(activity.locale ? { locale: activity.locale } : {}) });
+      if (activity.type !== 'message') return;
+      const conversationId = activity.conversation?.id ?? '';
       const text = activity.text ?? '';
       if (text === 'bon dia') {
         languageOf.set(conversationId, 'ca-ES');
-        await channel.adapter.send(ref, [{
+        await send(conversationId, [{
           type: 'message', locale: 'ca-ES', text: "Bon dia! Explica'm què passa.",
           attachments: [{ contentType: 'image/png', contentUrl: `${url}/logo.png` }],
         }]);
       } else if (text === 'hello') {
         languageOf.set(conversationId, 'en-GB');
-        await channel.adapter.send(ref, [{ type: 'message', locale: 'en-GB', text: 'Hello! Tell me what happened.' }]);
+        await send(conversationId, [{ type: 'message', locale: 'en-GB', text: 'Hello! Tell me what happened.' }]);
       } else if (text === 'hola') {
         languageOf.set(conversationId, 'es-ES');
-        await channel.adapter.send(ref, [{ type: 'message', locale: 'es-ES', text: '¡Hola! Cuéntame qué pasa.' }]);
+        await send(conversationId, [{ type: 'message', locale: 'es-ES', text: '¡Hola! Cuéntame qué pasa.' }]);
       } else {
-        await channel.adapter.send(ref, [{ type: 'message', locale: languageOf.get(conversationId) ?? 'es-ES', text: 'ok' }]);
+        await send(conversationId, [{ type: 'message', locale: languageOf.get(conversationId) ?? 'es-ES', text: 'ok' }]);
       }
-    }
-    return { id: activity.id ?? '', duplicate: false };
-  });
-
-  return {
-    url,
-    received,
-    close: async () => {
-      await channel.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
-      await rm(dataDir, { recursive: true, force: true });
     },
-  };
+  });
+  return { ...server, received };
 }
 
 let browser: Browser;

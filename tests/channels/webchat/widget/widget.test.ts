@@ -1,27 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Duplex } from 'node:stream';
-import express from 'express';
-import { Redis } from 'ioredis';
-import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../../bot/config';
-import { createWebchatChannel } from '../../../../channels/webchat';
-import { MediaStore } from '../../../../bot/media-store';
-import { createWidgetAssets, widgetGzipSize } from '../../../../channels/webchat/widget-assets';
+import { widgetGzipSize } from '../../../../channels/webchat/widget-assets';
 import { markdown, t } from '../../../../dialogs/i18n';
 import { launchBrowser, newPage, watchForInjection } from '../../../support/browser';
-
-/** A 1×1 transparent PNG. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+import { PNG, startWidgetServer, type WidgetServer } from '../../../support/widget-server';
 
 /** What the test bot sees of a citizen activity (botbuilder's Activity, the fields we assert on). */
 interface Received {
@@ -35,78 +17,36 @@ interface Received {
 }
 
 /**
- * The real web chat channel (Direct Line 3.0 over real Redis, random key prefix) plus the widget
- * assets, on port 0, with a scripted bot as `ingest`: "hola" gets a markdown reply with suggested
- * actions ["Sí","No"] (values "yes"/"no") and an image; anything else gets "Recibido (n)".
+ * The widget server (tests/support/widget-server.ts) with a scripted bot: "hola" gets a markdown reply
+ * with suggested actions ["Sí","No"] (values "yes"/"no") and an image; anything else gets "Recibido (n)".
  */
-async function startServer(): Promise<{
-  url: string;
+async function startServer(): Promise<WidgetServer & {
   received: Received[];
-  /** Cuts every open WebSocket at the TCP level, as a flaky mobile network would. */
-  dropSockets(): void;
   /** Sends as the bot to a conversation (e.g. while the citizen is offline). */
   botSays(conversationId: string, text: string): Promise<void>;
-  close(): Promise<void>;
 }> {
   const received: Received[] = [];
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'widget-test-'));
-  const prefix = `t-${randomUUID()}`;
-  const config = loadConfig({ NODE_ENV: 'test', REDIS_PREFIX: prefix, DATA_DIR: dataDir, TOKEN_RATE_LIMIT: '1000', LOG_LEVEL: 'silent' });
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: false });
-  const app = express();
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  const channel = createWebchatChannel({ redis, config, log: pino({ level: 'silent' }), publicUrl: url, media: new MediaStore(path.resolve(config.DATA_DIR, 'uploads'), url) });
-  app.use(channel.router);
-  app.use(await createWidgetAssets({ title: 'Ajuntament de Prova' }));
-  // The logo the bot shows, from the same server the widget already trusts.
-  app.get('/logo.png', (_req, res) => void res.type('png').send(PNG));
-  const upgraded = new Set<Duplex>();
-  server.on('upgrade', (_req, socket: Duplex) => {
-    upgraded.add(socket);
-    socket.on('close', () => upgraded.delete(socket));
-  });
-  channel.attach(server);
-
-  await channel.adapter.start(async (activity) => {
-    const id = activity.id ?? '';
-    if (activity.type !== 'message') return { id, duplicate: false };
-    received.push(activity as Received);
-    const ref = { channel: 'webchat' as const, conversationId: activity.conversation?.id ?? '' };
-    if (activity.text === 'hola') {
-      await channel.adapter.send(ref, [
-        { type: 'typing' },
-        {
-          type: 'message',
-          text: '**Hola!** ¿Quieres _continuar_?\nTrámites en [la sede](https://sede.example/tramites) o [aquí](javascript:alert(1)).',
-          suggestedActions: { to: [], actions: [{ type: 'imBack', title: 'Sí', value: 'yes' }, { type: 'imBack', title: 'No', value: 'no' }] },
-          attachments: [{ contentType: 'image/png', contentUrl: `${url}/logo.png`, name: 'Escudo municipal' }],
-        },
-      ]);
-    } else {
-      await channel.adapter.send(ref, [{ type: 'message', text: `Recibido (${received.length})` }]);
-    }
-    return { id, duplicate: false };
-  });
-
-  return {
-    url,
-    received,
-    dropSockets: () => {
-      for (const socket of upgraded) socket.destroy();
+  const server = await startWidgetServer({
+    async bot(activity, send, url) {
+      if (activity.type !== 'message') return;
+      received.push(activity as Received);
+      const conversationId = activity.conversation?.id ?? '';
+      if (activity.text === 'hola') {
+        await send(conversationId, [
+          { type: 'typing' },
+          {
+            type: 'message',
+            text: '**Hola!** ¿Quieres _continuar_?\nTrámites en [la sede](https://sede.example/tramites) o [aquí](javascript:alert(1)).',
+            suggestedActions: { to: [], actions: [{ type: 'imBack', title: 'Sí', value: 'yes' }, { type: 'imBack', title: 'No', value: 'no' }] },
+            attachments: [{ contentType: 'image/png', contentUrl: `${url}/logo.png`, name: 'Escudo municipal' }],
+          },
+        ]);
+      } else {
+        await send(conversationId, [{ type: 'message', text: `Recibido (${received.length})` }]);
+      }
     },
-    botSays: (conversationId, text) => channel.adapter.send({ channel: 'webchat', conversationId }, [{ type: 'message', text }]),
-    close: async () => {
-      await channel.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  });
+  return { ...server, received, botSays: (conversationId, text) => server.send(conversationId, [{ type: 'message', text }]) };
 }
 
 let browser: Browser;
