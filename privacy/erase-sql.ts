@@ -31,10 +31,11 @@ export interface CitizenTraces {
   mediaUrls: string[];
 }
 
-/** The columns erasure reads of tables that other modules own and type (appointments-migration.ts, representation-migration.ts). */
+/** The columns erasure reads of tables that other modules own and type (appointments-, representation-, verified-identities-migration.ts). */
 type OwnTables = {
   appointments: { id: string; citizen_id: string; representative_id: string | null };
   representations: { id: string; representative_id: string; represented_citizen_id: string | null; represented_name: string; proof_media: string };
+  verified_identities: { citizen_id: string };
 };
 
 /** Texts shorter than this are too common to look for in other people's data ("sí", "vale", "hola"). */
@@ -48,7 +49,7 @@ export async function previewSqlErasure(db: Db, citizenId: string): Promise<SqlE
 
 /**
  * Erases a citizen from SQL, in one transaction: their messages, conversations, channel identities,
- * preferences and record; their conversations with people (events and satisfaction answers go with
+ * preferences, verified identities and record; their conversations with people (events and satisfaction answers go with
  * them) and the classifier corrections made from them; their WhatsApp Cloud delivery records. Their
  * tickets stay as administrative records that link to nobody (retention's pseudonymisation, with no
  * text of theirs and no notes that could quote them). Returns the counts and the traces to look for
@@ -80,6 +81,8 @@ export async function eraseFromSql(db: Db, found: CitizenRecords): Promise<SqlEr
     if (appointmentIds.length) await own.deleteFrom('appointments').where('id', 'in', appointmentIds).execute();
     if (bookedForOthers.length) await own.updateTable('appointments').set({ representative_id: null }).where('id', 'in', bookedForOthers).execute();
     if (representationIds.length) await own.deleteFrom('representations').where('id', 'in', representationIds).execute();
+    // Their verifications (assurance level, time, the sealed identifier): counted with the `oidc` identity they verify.
+    await own.deleteFrom('verified_identities').where('citizen_id', '=', citizenId).execute();
     await trx.deleteFrom('channel_identities').where('citizen_id', '=', citizenId).execute();
     await trx.deleteFrom('citizen_preferences').where('citizen_id', '=', citizenId).execute();
     await trx.deleteFrom('citizens').where('id', '=', citizenId).execute();

@@ -176,7 +176,7 @@ export class HistoryStore {
 
   /**
    * Folds citizen `from` into citizen `to` (a proven cross-channel link): its identities, conversations,
-   * tickets and handoffs move over in one transaction, and `from` is deleted. Idempotent; nothing happens when
+   * tickets, handoffs and verified identities move over in one transaction, and `from` is deleted. Idempotent; nothing happens when
    * both are the same citizen.
    */
   async mergeCitizens(from: string, to: string): Promise<void> {
@@ -188,6 +188,8 @@ export class HistoryStore {
         await trx.updateTable('tickets').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
         // A ticket an agent files from a handoff takes the handoff's citizen: it must be the one that stays.
         await trx.updateTable('handoffs').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
+        // Before the citizen goes: its verifications would go with it (on delete cascade).
+        await trx.withTables<{ verified_identities: { citizen_id: string } }>().updateTable('verified_identities').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
         await trx.deleteFrom('citizens').where('id', '=', from).execute();
       });
     });

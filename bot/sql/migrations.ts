@@ -9,6 +9,7 @@ import { dataRightsMigration } from './data-rights-migration';
 import { deskMigration } from './desk-migration';
 import { statsMigration } from './stats-migration';
 import { appointmentsMigration } from './appointments-migration';
+import { verifiedIdentitiesMigration } from './verified-identities-migration';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -288,6 +289,8 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     '2026_12_04_080_audit_citizen_actor': auditCitizenMigration(dialect),
     // Who may act for whom, approved by an agent with an expiry (issue 16 part 4).
     '2026_12_04_090_representations': representationMigration(),
+    // Verified identities: assurance level, time, and the sealed identifier for records look-ups (issue 16 parts 2, 3).
+    '2026_12_04_100_verified_identities': verifiedIdentitiesMigration(),
   };
 }
 

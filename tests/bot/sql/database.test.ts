@@ -143,6 +143,7 @@ describe('openDatabase on PostgreSQL', () => {
         'ticket_attachments',
         'ticket_events',
         'tickets',
+        'verified_identities',
         'whatsapp_cloud_messages',
       ]);
     } finally {
