@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import * as oidc from 'openid-client';
 import type { HistoryStore } from '../sql/history-store';
+import type { VerifiedIdentityStore } from '../sql/verified-identity-store';
 import { signInPage, type PageKind } from './sign-in-pages';
 
 /** The channel identity a sign-in link is for (the conversation's sender on its channel). */
@@ -31,6 +32,7 @@ export interface OidcSignInOptions {
   clientSecret?: string;
   identifierClaim: string;
   scopes: string;
+  /** Requested assurance levels, space-separated: an ID token asserting none of them is refused. */
   acrValues?: string;
   /** The app's own public base URL (PUBLIC_URL), without a trailing slash. */
   publicUrl: string;
@@ -42,6 +44,8 @@ export interface OidcSignInOptions {
   history: Pick<HistoryStore, 'citizenFor' | 'mergeCitizens' | 'linkIdentity'>;
   /** Lines committed under a citizen about to be folded away go to SQL first (as phone links do). */
   beforeMerge?: () => Promise<void>;
+  /** Keeps each verification's assurance level and time (and, for records look-ups, the identifier sealed). */
+  verifications?: Pick<VerifiedIdentityStore, 'record'>;
   /** After binding: stale caches, the audit log, the message on the citizen's channel. */
   onVerified?: (v: Verification) => Promise<void>;
   log: Logger;
@@ -59,10 +63,12 @@ const STATE_TTL_SECONDS = 600;
  * Sign-in through the city's OpenID Connect provider (authorization code with PKCE S256, state and
  * nonce), binding a channel identity to a verified citizen.
  *
- * What is kept: the identifier claim only as HMAC-SHA256 under a server secret, as the channel user
- * id of an `oidc` identity of the citizen. Equal identifiers give equal hashes, so a citizen verified
- * on a second channel is found and folded in, while a leaked database does not reveal national ID
- * numbers (the key is not in it). The raw identifier, the tokens and other claims are never stored.
+ * What is kept: the identifier claim as HMAC-SHA256 under a server secret, as the channel user id of an
+ * `oidc` identity of the citizen. Equal identifiers give equal hashes, so a citizen verified on a second
+ * channel is found and folded in, while a leaked database does not reveal national ID numbers (the key is
+ * not in it). `verifications` keeps the assurance level and time, and the identifier itself only sealed
+ * and only where a records connector needs it. The tokens and other claims are never stored. When
+ * `acrValues` is set, an ID token asserting another assurance level (or none) binds nothing.
  */
 export class OidcSignIn {
   private config?: Promise<oidc.Configuration>;
@@ -155,6 +161,12 @@ export class OidcSignIn {
         this.o.log.warn({ code: (err as { code?: string }).code, error: (err as { error?: string }).error }, 'oidc callback refused');
         return page(res, 400, 'refused');
       }
+      const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
+      // acr_values is only a request: the provider may sign in at a lower level, and then nothing is bound.
+      if (this.o.acrValues && !(acr && this.o.acrValues.split(/\s+/).includes(acr))) {
+        this.o.log.warn({ acr, accepted: this.o.acrValues }, 'oidc id token below the required assurance level');
+        return page(res, 400, 'refused');
+      }
       const identifier = claims[this.o.identifierClaim];
       if (typeof identifier !== 'string' && typeof identifier !== 'number') {
         this.o.log.warn({ claim: this.o.identifierClaim }, 'oidc id token lacks the identifier claim');
@@ -163,7 +175,7 @@ export class OidcSignIn {
       try {
         // The link is spent first: of two sign-ins racing through the same link, one binds.
         if ((await this.o.redis.del(this.key('link', link))) === 0) return page(res, 410, 'expired');
-        const v = await this.bind(identity, String(identifier), typeof claims.acr === 'string' ? claims.acr : undefined);
+        const v = await this.bind(identity, String(identifier), acr);
         this.o.log.info({ channel: v.channel, citizenId: v.citizenId, acr: v.acr }, 'channel identity verified');
         page(res, 200, 'verified');
       } catch (err) {
@@ -187,6 +199,7 @@ export class OidcSignIn {
     await h.linkIdentity(target, VERIFIED_CHANNEL, hash, true);
     await h.linkIdentity(target, identity.channel, identity.channelUserId, true);
     const v: Verification = { ...identity, citizenId: target, acr, at: this.clock() };
+    await this.o.verifications?.record({ citizenId: target, identifierHash: hash, identifier, ...(acr ? { acr } : {}), at: v.at });
     await this.o.onVerified?.(v);
     return v;
   }

@@ -5,6 +5,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../../bot/sql/history-store';
 import { OidcSignIn, VERIFIED_CHANNEL, type Verification } from '../../../bot/identity/oidc-sign-in';
+import { IdentifierSeal } from '../../../bot/identity/identifier-seal';
+import { VerifiedIdentityStore } from '../../../bot/sql/verified-identity-store';
 import { DIALECTS, type TestDatabase } from '../sql/test-databases';
 import { dropPrefix, redisClient, testPrefix } from '../../support/redis';
 import { followSignIn, startOidcProvider } from '../../support/oidc-provider';
@@ -29,6 +31,7 @@ const verified: Verification[] = [];
 let signIn: OidcSignIn;
 let shortLived: OidcSignIn;
 let router: express.Router;
+let verifications: VerifiedIdentityStore;
 let options: Omit<ConstructorParameters<typeof OidcSignIn>[0], 'linkTtlSeconds' | 'history'>;
 
 const listen = (s: Server) => new Promise<string>((ok) => s.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
@@ -79,7 +82,8 @@ describe.each(DIALECTS)('OpenID Connect sign-in ($dialect)', ({ open }) => {
   beforeAll(async () => {
     sql = await open();
     history = new HistoryStore(sql.db);
-    signIn = new OidcSignIn({ ...options, history, linkTtlSeconds: 600 });
+    verifications = new VerifiedIdentityStore(sql.db, { seal: new IdentifierSeal('a-server-secret-of-16+') });
+    signIn = new OidcSignIn({ ...options, history, verifications, linkTtlSeconds: 600 });
     shortLived = new OidcSignIn({ ...options, history, linkTtlSeconds: 1 });
     router = signIn.router();
   });
@@ -103,6 +107,26 @@ describe.each(DIALECTS)('OpenID Connect sign-in ($dialect)', ({ open }) => {
     expect(oidcId?.verified).toBe(true);
     expect(oidcId?.channelUserId).not.toContain('12345678Z'); // only the keyed hash is kept
     expect(verified.at(-1)).toMatchObject({ citizenId: citizen, channel: 'telegram', acr: 'substantial', at: new Date('2026-03-02T10:00:00Z') });
+    // The assurance level and time are kept; the identifier only sealed (the store has a seal: records are on).
+    expect(await verifications.latest(citizen)).toEqual({ identifierHash: oidcId!.channelUserId, acr: 'substantial', verifiedAt: new Date('2026-03-02T10:00:00Z') });
+    expect(await verifications.identifierOf(citizen)).toBe('12345678Z');
+  });
+
+  it('refuses an ID token below the required assurance level (or with none), and binds nothing', async () => {
+    for (const acr of ['low', undefined]) {
+      const user = `tg-acr-${acr ?? 'none'}`;
+      provider.login.acr = acr;
+      try {
+        const res = await fetch(await untilCallback(await signIn.startSignIn(identity(user))));
+        expect(res.status).toBe(400);
+        expect(await res.text()).toContain('No se ha vinculado nada');
+      } finally {
+        provider.login.acr = 'substantial';
+      }
+      const citizen = await history.citizenFor('telegram', user);
+      expect((await history.identitiesOf(citizen)).every((i) => !i.verified && i.channel === 'telegram')).toBe(true);
+      expect(await verifications.latest(citizen)).toBeUndefined();
+    }
   });
 
   it('makes the same citizen of a second channel verified with the same identifier', async () => {
