@@ -30,7 +30,8 @@ import { createRepresentationRoutes } from '../console/representation-routes';
 import { createAppointmentRoutes } from '../console/appointment-routes';
 import { representationTeller } from './representation-teller';
 import { RepresentationStore } from './sql/representation-store';
-import { oidcSignInFromConfig } from './identity/oidc-from-config';
+import { channelIdentityOf, oidcSignInFromConfig } from './identity/oidc-from-config';
+import { recordsFromConfig, verifiedIdentitiesFromConfig } from './records-from-config';
 import type { AppointmentsPort } from '../dialogs/appointments-port';
 import { MediaStore } from './media-store';
 import { LinkAttemptLimits } from './link-attempt-limits';
@@ -218,8 +219,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   });
   // Signing in with the city's OpenID Connect provider (issue 16 part 2): links made in turns, pages served by
   // web processes; a verified citizen is told so on the chat they signed in from.
+  const verifiedIdentities = verifiedIdentitiesFromConfig(config, db);
   const oidcSignIn = oidcSignInFromConfig(config, {
-    publicUrl, redis, prefix, history, outbound, beforeMerge: () => transcriptOutbox.flush(), defaultLocale: catalog.city.defaultLocale,
+    publicUrl, redis, prefix, history, outbound, beforeMerge: () => transcriptOutbox.flush(), defaultLocale: catalog.city.defaultLocale, verifications: verifiedIdentities,
     log: log.child({ module: 'identity' }), ...(hooks.clock ? { clock: hooks.clock } : {}),
   });
   const delivery = new TicketDelivery(bullConnection, prefix, {
@@ -283,13 +285,15 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const appointments: AppointmentsPort | undefined = appointmentStore && calendarFile ? { connector: appointmentStore, clock, calendarFile } : undefined;
     // Voice notes transcribed by an OpenAI-compatible speech-to-text server (STT_BASE_URL), when one is configured.
     const speech = speechToTextFromConfig(config, media);
+    // The citizen's own records in the city's systems (issue 16 part 3), for verified citizens (RECORDS_URL).
+    const records = recordsFromConfig(config, { verified: verifiedIdentities, audit, signIn: oidcSignIn, defaultLocale: catalog.city.defaultLocale });
     const engine = createCitizenBot({
       ...(speech ? { speech } : {}),
       catalog, classifier, connector, storage, handoff, preferences, serviceQuestions, understanding, citizenData, erasure: erasures, log: log.child({ module: 'dialogs' }),
-      ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}), ...(appointments ? { appointments } : {}),
+      ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}), ...(appointments ? { appointments } : {}), ...(records ? { records } : {}),
       ...(oidcSignIn ? { identity: {
         linkMinutes: Math.round(config.OIDC_LINK_TTL_SECONDS / 60),
-        signInLink: (ctx: TurnContext) => oidcSignIn.startSignIn({ channel: ctx.activity.channelId, channelUserId: ctx.activity.from!.id, conversationId: ctx.activity.conversation!.id, locale: localeOfTag(ctx.activity.locale ?? '') ?? catalog.city.defaultLocale }),
+        signInLink: (ctx: TurnContext) => oidcSignIn.startSignIn(channelIdentityOf(ctx, catalog.city.defaultLocale)),
       } } : {}),
     });
     // Every model call of a turn (classifier, extraction, knowledge answer) is on that citizen's allowance.

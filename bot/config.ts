@@ -232,6 +232,11 @@ export const ConfigSchema = z.object({
   /** Key of the HMAC under which the identifier is stored (the identifier itself never is). */
   OIDC_IDENTIFIER_SECRET: z.string().min(16).optional(),
   OIDC_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
+  /** The city's citizen-records API (docs/openapi/citizen-records.yaml): verified citizens look up their fines, census… Unset: off. */
+  RECORDS_URL: z.url().refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL').optional(),
+  /** The bearer token the city issued to the bot for its records API. */
+  RECORDS_TOKEN: z.string().min(1).optional(),
+  RECORDS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   /** `sub` of the tokens: the Jitsi domain, or `*` for any. @defaultValue the host of VIDEO_JITSI_URL */
   VIDEO_JITSI_SUBJECT: z.string().min(1).optional(),
   /** How long a call's links (and tokens) work after the agent starts it. */
@@ -267,6 +272,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (r.data.OIDC_ISSUER && !(r.data.OIDC_CLIENT_ID && r.data.OIDC_IDENTIFIER_SECRET && r.data.PUBLIC_URL)) {
     throw new ConfigError('invalid environment:\n  OIDC_CLIENT_ID, OIDC_IDENTIFIER_SECRET, PUBLIC_URL: required when OIDC_ISSUER is set');
+  }
+  if (r.data.RECORDS_URL && !(r.data.OIDC_ISSUER && r.data.RECORDS_TOKEN)) {
+    throw new ConfigError('invalid environment:\n  RECORDS_URL: needs RECORDS_TOKEN, and OIDC_ISSUER (records are shown only to citizens verified through the city\'s identity provider)');
   }
   if (Boolean(r.data.WEBHOOK_URL) !== Boolean(r.data.WEBHOOK_SECRET)) {
     throw new ConfigError('invalid environment:\n  WEBHOOK_URL, WEBHOOK_SECRET: set both or neither');

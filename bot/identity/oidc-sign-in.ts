@@ -44,6 +44,8 @@ export interface OidcSignInOptions {
   history: Pick<HistoryStore, 'citizenFor' | 'mergeCitizens' | 'linkIdentity'>;
   /** Lines committed under a citizen about to be folded away go to SQL first (as phone links do). */
   beforeMerge?: () => Promise<void>;
+  /** After two citizens were folded: copies of which citizen an identity is (the turns' directory) are void. */
+  afterMerge?: () => Promise<void>;
   /** Keeps each verification's assurance level and time (and, for records look-ups, the identifier sealed). */
   verifications?: Pick<VerifiedIdentityStore, 'record'>;
   /** After binding: stale caches, the audit log, the message on the citizen's channel. */
@@ -198,6 +200,8 @@ export class OidcSignIn {
     }
     await h.linkIdentity(target, VERIFIED_CHANNEL, hash, true);
     await h.linkIdentity(target, identity.channel, identity.channelUserId, true);
+    // After the identity is the target's in SQL: a turn's copy read before this is void with the epoch.
+    if (current !== target) await this.o.afterMerge?.();
     const v: Verification = { ...identity, citizenId: target, acr, at: this.clock() };
     await this.o.verifications?.record({ citizenId: target, identifierHash: hash, identifier, ...(acr ? { acr } : {}), at: v.at });
     await this.o.onVerified?.(v);

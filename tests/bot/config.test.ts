@@ -38,6 +38,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LLM_PROVIDER: 'openai' })).toThrow(/LLM_MODEL/);
   });
 
+  it('refuses a records connector without a token or without the identity provider, saying why', () => {
+    const oidc = { OIDC_ISSUER: 'https://id.example.city/realms/city', OIDC_CLIENT_ID: 'citybot', OIDC_IDENTIFIER_SECRET: 'a-server-secret-of-16+', PUBLIC_URL: 'https://bot.example.city' };
+    expect(() => loadConfig({ RECORDS_URL: 'https://records.example.city/api', RECORDS_TOKEN: 't' })).toThrow(/RECORDS_URL: needs RECORDS_TOKEN, and OIDC_ISSUER \(records are shown only to citizens verified/);
+    expect(() => loadConfig({ ...oidc, RECORDS_URL: 'https://records.example.city/api' })).toThrow(/RECORDS_URL: needs RECORDS_TOKEN/);
+    expect(() => loadConfig({ ...oidc, RECORDS_URL: 'ftp://records.example.city', RECORDS_TOKEN: 't' })).toThrow(/RECORDS_URL: must be an http\(s\) URL/);
+    expect(loadConfig({ ...oidc, RECORDS_URL: 'https://records.example.city/api', RECORDS_TOKEN: 't' }).RECORDS_TIMEOUT_MS).toBe(8_000);
+  });
+
   it('reads comma-separated web chat origins', () => {
     expect(loadConfig({ WEBCHAT_ORIGINS: 'https://a.example, https://b.example' }).WEBCHAT_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
   });
