@@ -1,30 +1,23 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../bot/sql/database';
 import { commandIn } from '../../dialogs/intents';
 import { DlConversation, startTestApp, type RunningApp } from '../e2e/support';
 import { followSignIn, startOidcProvider } from '../support/oidc-provider';
+import { freePort } from '../support/telegram-emulator';
 
 /*
  * "Verificar mi identidad" through the whole app (issue 16 part 2), with a real OpenID Connect provider
  * (oidc-provider) started here: on web chat the bot hands a sign-in link; following it through the
  * provider (login, consent, PKCE) binds the chat to a verified citizen, and the bot says so in the chat.
+ * Records are off here (no RECORDS_URL): the assurance level and time are kept, the identifier is not.
  */
 
 let provider: Awaited<ReturnType<typeof startOidcProvider>>;
 let bot: RunningApp;
 let publicUrl: string;
 
-/** A free port, so PUBLIC_URL (and the provider's registered redirect) is known before the app starts. */
-const freePort = () => new Promise<number>((ok) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => ok(port));
-  });
-});
-
 beforeAll(async () => {
-  const port = await freePort();
+  const port = await freePort(); // known before the app starts: PUBLIC_URL and the provider's registered redirect
   publicUrl = `http://127.0.0.1:${port}`;
   provider = await startOidcProvider(`${publicUrl}/auth/callback`);
   bot = await startTestApp({
@@ -59,6 +52,9 @@ describe("verifying one's identity in the conversation", () => {
         const { citizen_id } = await db.kysely.selectFrom('conversations').select('citizen_id').where('id', '=', `webchat:${citizen.conversationId}`).executeTakeFirstOrThrow();
         const identities = await db.kysely.selectFrom('channel_identities').select(['channel', 'verified']).where('citizen_id', '=', citizen_id).orderBy('channel').execute();
         expect(identities.map((i) => [i.channel, Number(i.verified)])).toEqual([['oidc', 1], ['webchat', 1]]);
+        // The assurance level and time are kept; without a records connector, not the identifier, even sealed.
+        const kept = await db.kysely.selectFrom('verified_identities' as never).select(['acr', 'verified_at', 'identifier_sealed'] as never[]).where('citizen_id' as never, '=', citizen_id as never).execute();
+        expect(kept).toEqual([{ acr: 'substantial', verified_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), identifier_sealed: null }]);
       } finally {
         await db.close();
       }
