@@ -44,6 +44,13 @@ export interface ChannelIdentity {
 // Keeps one statement under SQLite's and PostgreSQL's bound-parameter limits (9 columns per message).
 const MAX_ROWS_PER_STATEMENT = 1_000;
 
+/** The citizen columns a merge moves in tables other modules own and type (appointments, representations, verified identities). */
+type MergedTables = {
+  verified_identities: { citizen_id: string };
+  appointments: { citizen_id: string; representative_id: string | null };
+  representations: { representative_id: string; represented_citizen_id: string | null };
+};
+
 /**
  * Citizens, their channel identities, conversations and message transcripts, in SQL.
  *
@@ -176,8 +183,8 @@ export class HistoryStore {
 
   /**
    * Folds citizen `from` into citizen `to` (a proven cross-channel link): its identities, conversations,
-   * tickets, handoffs and verified identities move over in one transaction, and `from` is deleted. Idempotent; nothing happens when
-   * both are the same citizen.
+   * tickets, handoffs, appointments, representations and verified identities move over in one transaction,
+   * and `from` is deleted. Idempotent; nothing happens when both are the same citizen.
    */
   async mergeCitizens(from: string, to: string): Promise<void> {
     if (from === to) return;
@@ -188,8 +195,14 @@ export class HistoryStore {
         await trx.updateTable('tickets').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
         // A ticket an agent files from a handoff takes the handoff's citizen: it must be the one that stays.
         await trx.updateTable('handoffs').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
-        // Before the citizen goes: its verifications would go with it (on delete cascade).
-        await trx.withTables<{ verified_identities: { citizen_id: string } }>().updateTable('verified_identities').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
+        // Tables of their own modules, named here: appointments booked and representations asked before the
+        // link are the surviving citizen's; verifications too, before the citizen goes (on delete cascade).
+        const own = trx.withTables<MergedTables>();
+        await own.updateTable('verified_identities').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
+        await own.updateTable('appointments').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
+        await own.updateTable('appointments').set({ representative_id: to }).where('representative_id', '=', from).execute();
+        await own.updateTable('representations').set({ representative_id: to }).where('representative_id', '=', from).execute();
+        await own.updateTable('representations').set({ represented_citizen_id: to }).where('represented_citizen_id', '=', from).execute();
         await trx.deleteFrom('citizens').where('id', '=', from).execute();
       });
     });
