@@ -237,6 +237,12 @@ export const ConfigSchema = z.object({
   /** The bearer token the city issued to the bot for its records API. */
   RECORDS_TOKEN: z.string().min(1).optional(),
   RECORDS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
+  /** Who keeps appointments (catalog `appointments`): the built-in store, or the city's own system over REST (docs/openapi/appointments.yaml). */
+  APPOINTMENTS_CONNECTOR: z.enum(['builtin', 'rest']).default('builtin'),
+  APPOINTMENTS_URL: z.url().refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL').optional(),
+  /** The bearer token the city issued to the bot for its appointments API. */
+  APPOINTMENTS_TOKEN: z.string().min(1).optional(),
+  APPOINTMENTS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   /** `sub` of the tokens: the Jitsi domain, or `*` for any. @defaultValue the host of VIDEO_JITSI_URL */
   VIDEO_JITSI_SUBJECT: z.string().min(1).optional(),
   /** How long a call's links (and tokens) work after the agent starts it. */
@@ -275,6 +281,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (r.data.RECORDS_URL && !(r.data.OIDC_ISSUER && r.data.RECORDS_TOKEN)) {
     throw new ConfigError('invalid environment:\n  RECORDS_URL: needs RECORDS_TOKEN, and OIDC_ISSUER (records are shown only to citizens verified through the city\'s identity provider)');
+  }
+  if (r.data.APPOINTMENTS_CONNECTOR === 'rest' && !(r.data.APPOINTMENTS_URL && r.data.APPOINTMENTS_TOKEN)) {
+    throw new ConfigError('invalid environment:\n  APPOINTMENTS_URL, APPOINTMENTS_TOKEN: required when APPOINTMENTS_CONNECTOR=rest');
+  }
+  if (r.data.APPOINTMENTS_CONNECTOR !== 'rest' && (r.data.APPOINTMENTS_URL || r.data.APPOINTMENTS_TOKEN)) {
+    throw new ConfigError('invalid environment:\n  APPOINTMENTS_URL, APPOINTMENTS_TOKEN: only with APPOINTMENTS_CONNECTOR=rest (the built-in store books now)');
   }
   if (Boolean(r.data.WEBHOOK_URL) !== Boolean(r.data.WEBHOOK_SECRET)) {
     throw new ConfigError('invalid environment:\n  WEBHOOK_URL, WEBHOOK_SECRET: set both or neither');

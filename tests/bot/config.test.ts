@@ -46,6 +46,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...oidc, RECORDS_URL: 'https://records.example.city/api', RECORDS_TOKEN: 't' }).RECORDS_TIMEOUT_MS).toBe(8_000);
   });
 
+  it('takes the city\'s appointment system only with its URL and token, saying why', () => {
+    expect(loadConfig({}).APPOINTMENTS_CONNECTOR).toBe('builtin');
+    expect(() => loadConfig({ APPOINTMENTS_CONNECTOR: 'rest' })).toThrow(/APPOINTMENTS_URL, APPOINTMENTS_TOKEN: required when APPOINTMENTS_CONNECTOR=rest/);
+    expect(() => loadConfig({ APPOINTMENTS_CONNECTOR: 'rest', APPOINTMENTS_URL: 'https://citas.example.city/api' })).toThrow(/required when APPOINTMENTS_CONNECTOR=rest/);
+    expect(() => loadConfig({ APPOINTMENTS_URL: 'https://citas.example.city/api', APPOINTMENTS_TOKEN: 't' })).toThrow(/only with APPOINTMENTS_CONNECTOR=rest/);
+    expect(() => loadConfig({ APPOINTMENTS_CONNECTOR: 'sql' })).toThrow(/APPOINTMENTS_CONNECTOR: /);
+    expect(() => loadConfig({ APPOINTMENTS_CONNECTOR: 'rest', APPOINTMENTS_URL: 'file:///etc/passwd', APPOINTMENTS_TOKEN: 't' })).toThrow(/APPOINTMENTS_URL: must be an http\(s\) URL/);
+    const rest = loadConfig({ APPOINTMENTS_CONNECTOR: 'rest', APPOINTMENTS_URL: 'https://citas.example.city/api', APPOINTMENTS_TOKEN: 't' });
+    expect([rest.APPOINTMENTS_CONNECTOR, rest.APPOINTMENTS_TIMEOUT_MS]).toEqual(['rest', 8_000]);
+  });
+
   it('reads comma-separated web chat origins', () => {
     expect(loadConfig({ WEBCHAT_ORIGINS: 'https://a.example, https://b.example' }).WEBCHAT_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
   });
