@@ -2,14 +2,15 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../bot/sql/database';
 import { DlConversation, startTestApp, type RunningApp } from '../e2e/support';
-import { TelegramChat } from '../support/telegram-chat';
+import { buttonsOf, TelegramChat } from '../support/telegram-chat';
 import { TelegramEmulator } from '../support/telegram-emulator';
 
 /*
  * Booking an appointment through the whole app (issue 16 part 1): the shipped catalog's offices, the
  * built-in store in SQLite, the clock pinned to Monday 1 March 2027 at 08:00 in Madrid. On web chat the
  * confirmation carries the appointment's calendar file, which downloads as a valid iCalendar event at the
- * right instant; on Telegram the same conversation works with buttons, and "mis citas" lists it.
+ * right instant; on Telegram the same conversation works with buttons, and "mis citas" lists it; a location
+ * shared at the office question lists the offices nearest first with their distances.
  */
 
 const NOW = Date.parse('2027-03-01T07:00:00.000Z');
@@ -71,5 +72,17 @@ describe('booking an appointment through the app', () => {
     expect(done.document.filename).toBe(`${reference}.ics`);
     expect(done.document.data.toString()).toContain('DTSTART:20270301T082000Z');
     expect((await chat.ask('les meves cites')).text).toContain(reference);
+  }, 60_000);
+  it('on Telegram: a shared location orders the offices nearest first, with distances', async () => {
+    const chat = new TelegramChat(emulator, token, randomInt(1_000_000, 9_000_000), 'es');
+    const offices = await chat.ask('quiero pedir cita de empadronamiento');
+    expect(offices.text).toMatch(/Si me envías tu ubicación 📍, te las ordeno por cercanía/);
+    expect(buttonsOf(offices)).toEqual(['Oficina de Atención Ciudadana — Centro', 'Oficina de Atención Ciudadana — Distrito Norte']);
+    await chat.send({ location: { latitude: 39.489, longitude: -0.371 } });
+    const nearest = await chat.next();
+    expect(nearest.text).toMatch(/Primero la más cercana a tu ubicación/);
+    expect(buttonsOf(nearest)).toEqual(['Oficina de Atención Ciudadana — Distrito Norte · 140 m', 'Oficina de Atención Ciudadana — Centro · 2,2 km']);
+    await chat.press('Oficina de Atención Ciudadana — Distrito Norte · 140 m');
+    expect((await chat.next()).text).toMatch(/primeros días con hueco para Empadronamiento en Oficina de Atención Ciudadana — Distrito Norte/);
   }, 60_000);
 });
