@@ -14,7 +14,9 @@ import { whenLabel } from '../dialogs/appointment-labels';
 import { LOCALE_TAGS, t } from '../dialogs/i18n';
 import type { OutboundQueues } from './outbound';
 
-const QUEUE = 'appointment-reminders';
+/** The BullMQ queue whose every job is one run (the job scheduler adds one every 15 minutes). */
+export const REMINDERS_QUEUE = 'appointment-reminders';
+const QUEUE = REMINDERS_QUEUE;
 const DAY_MS = 86_400_000;
 
 export interface AppointmentRemindersDeps {

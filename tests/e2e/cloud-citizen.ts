@@ -1,14 +1,15 @@
 import { expect } from 'vitest';
 import { optionsOf, textOfMessage, type GraphApiServer, type PostedMessage } from '../support/graph-api-server';
-import { listReply, location, postWebhook, text, webhook } from '../channels/whatsapp-cloud/webhooks';
+import { buttonReply, listReply, location, postWebhook, text, webhook } from '../channels/whatsapp-cloud/webhooks';
 import { REFERENCE, waitFor } from './support';
 
 /**
  * A citizen on WhatsApp (Cloud API) talking to a whole app: messages go in as webhooks, replies are read
- * off the local Graph API server.
+ * off the local Graph API server. With `clock` (the app's pinned one), messages are stamped by it, as Meta
+ * stamps them when they are sent: the app takes them as fresh and counts its 24-hour window from them.
  */
 export class CloudCitizen {
-  constructor(private readonly appUrl: string, private readonly graph: GraphApiServer, readonly waId: string) {}
+  constructor(private readonly appUrl: string, private readonly graph: GraphApiServer, readonly waId: string, private readonly clock?: () => number) {}
 
   /** What the app sent this number, in order. */
   received(): PostedMessage[] {
@@ -18,13 +19,22 @@ export class CloudCitizen {
   /** Sends a message and waits for the first reply after it that matches. */
   async ask(message: ReturnType<typeof text>, expected: RegExp): Promise<PostedMessage> {
     const before = this.received().length;
-    expect((await postWebhook(this.appUrl, webhook(this.graph, { messages: [message] }))).status).toBe(200);
+    const stamped = this.clock ? { ...message, timestamp: String(Math.floor(this.clock() / 1_000)) } : message;
+    expect((await postWebhook(this.appUrl, webhook(this.graph, { messages: [stamped] }))).status).toBe(200);
     return waitFor(() => this.received().slice(before).find((m) => expected.test(textOfMessage(m.body))), `a reply matching ${expected}`);
   }
 
   /** Types `words`; the matching reply's text. */
   async says(words: string, expected: RegExp): Promise<string> {
     return textOfMessage((await this.ask(text(this.waId, words), expected)).body);
+  }
+
+  /** Presses the option titled `title` of an interactive reply (a button or a list row); the next reply that matches. */
+  async pick(reply: PostedMessage, title: string, expected: RegExp): Promise<PostedMessage> {
+    const option = optionsOf(reply.body).find((o) => o.title === title);
+    if (!option) throw new Error(`no option "${title}" in ${JSON.stringify(optionsOf(reply.body))}`);
+    const press = reply.body.interactive?.type === 'button' ? buttonReply : listReply;
+    return this.ask(press(this.waId, option.id, option.title), expected);
   }
 
   /** The six-digit code the app sends this number after message `before` (a count of `received()`). */
