@@ -22,6 +22,8 @@ export interface TicketDraft {
   /** Answers to the back office's own questions (Open311 service attributes), by code. */
   attributes?: Record<string, string | string[]>;
   citizenId: string;
+  /** Who files it on the citizen's behalf (an approved representative, issue 16 part 4); absent: the citizen. */
+  representativeId?: string;
   channel: string;
   conversationId: string;
   locale: Locale;
@@ -55,6 +57,8 @@ export interface TicketStatus {
    * more than its public status (dialogs/ticket-view). Absent: nobody does.
    */
   citizenId?: string;
+  /** Who filed it on the citizen's behalf, when someone did (issue 16 part 4). */
+  representativeId?: string;
   /**
    * What the citizen wrote and where, in tickets listed for that same citizen (`listForCitizen`), so a
    * question like "¿cómo va lo de la farola?" can find its ticket. Never shown to anyone else (ticketViewFor
@@ -73,6 +77,6 @@ export interface Connector {
   createTicket(draft: TicketDraft, key: string): Promise<TicketRef>;
   /** Status by citizen-facing reference; undefined when the reference is unknown. */
   getStatus(reference: string): Promise<TicketStatus | undefined>;
-  /** Optional capability: tickets filed by one citizen, newest first. */
+  /** Optional capability: tickets of one citizen, and those they filed on someone's behalf, newest first. */
   listForCitizen?(citizenId: string): Promise<TicketStatus[]>;
 }

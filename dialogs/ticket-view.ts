@@ -13,7 +13,7 @@ export type TicketView = PublicTicketView | OwnerTicketView;
 
 /**
  * The one rule for showing a ticket to a citizen: its owner (the ticket's citizen, after identity
- * linking) sees the note too; anyone else, or anyone when the connector does not say whose it is,
+ * linking, or the representative who filed it on their behalf) sees the note too; anyone else, or anyone when the connector does not say whose it is,
  * gets the public status only. Fields are copied one by one, so a field added to TicketStatus later
  * stays hidden until it is added here.
  */
@@ -26,7 +26,7 @@ export function ticketViewFor(status: TicketStatus, viewerCitizenId: string | un
     createdAt: status.createdAt,
     updatedAt: status.updatedAt,
   };
-  const owner = status.citizenId !== undefined && viewerCitizenId !== undefined && status.citizenId === viewerCitizenId;
+  const owner = viewerCitizenId !== undefined && (status.citizenId === viewerCitizenId || status.representativeId === viewerCitizenId);
   if (!owner) return { ...shown, owner: false };
   return { ...shown, owner: true, ...(status.note !== undefined ? { note: status.note } : {}) };
 }

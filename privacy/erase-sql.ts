@@ -65,6 +65,8 @@ export async function eraseFromSql(db: Db, found: CitizenRecords): Promise<SqlEr
       await trx.updateTable('tickets').set({ address: null, lat: null, lon: null }).where('id', '=', id).execute();
       await trx.updateTable('ticket_events').set({ note: null }).where('ticket_id', '=', id).execute();
     }
+    // Tickets they filed on someone's behalf stay that person's, naming no representative.
+    await trx.updateTable('tickets').set({ representative_id: null }).where('representative_id', '=', citizenId).execute();
     if (handoffIds.length > 0 || references.length > 0) {
       await trx.deleteFrom('classifier_corrections').where((eb) => eb.or([
         ...(handoffIds.length ? [eb('handoff_id', 'in', handoffIds)] : []),

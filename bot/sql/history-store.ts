@@ -193,6 +193,7 @@ export class HistoryStore {
         await trx.updateTable('channel_identities').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
         await trx.updateTable('conversations').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
         await trx.updateTable('tickets').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
+        await trx.updateTable('tickets').set({ representative_id: to }).where('representative_id', '=', from).execute();
         // A ticket an agent files from a handoff takes the handoff's citizen: it must be the one that stays.
         await trx.updateTable('handoffs').set({ citizen_id: to }).where('citizen_id', '=', from).execute();
         // Tables of their own modules, named here: appointments booked and representations asked before the

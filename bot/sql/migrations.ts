@@ -10,6 +10,7 @@ import { deskMigration } from './desk-migration';
 import { statsMigration } from './stats-migration';
 import { appointmentsMigration } from './appointments-migration';
 import { verifiedIdentitiesMigration } from './verified-identities-migration';
+import { ticketRepresentativeMigration } from './ticket-representative-migration';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -291,6 +292,8 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     '2026_12_04_090_representations': representationMigration(),
     // Verified identities: assurance level, time, and the sealed identifier for records look-ups (issue 16 parts 2, 3).
     '2026_12_04_100_verified_identities': verifiedIdentitiesMigration(),
+    // Tickets filed on someone's behalf name who filed them (issue 16 part 4).
+    '2026_12_04_110_ticket_representative': ticketRepresentativeMigration(),
   };
 }
 

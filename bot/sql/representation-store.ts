@@ -85,9 +85,7 @@ export class RepresentationStore {
   async request(r: RepresentationRequest): Promise<Representation> {
     const name = r.representedName.trim().replace(/\s+/g, ' ');
     if (name.length < 2 || name.length > 200) throw new BadInputError('the represented person\'s name must be 2 to 200 characters');
-    const pending = await this.kysely.selectFrom('representations').select((e) => e.fn.countAll<number>().as('n'))
-      .where('representative_id', '=', r.representativeId).where('status', '=', 'pending').executeTakeFirstOrThrow();
-    if (Number(pending.n) >= MAX_PENDING_PER_REPRESENTATIVE) throw new BadInputError(`at most ${MAX_PENDING_PER_REPRESENTATIVE} requests may wait at once`);
+    if ((await this.pendingCount(r.representativeId)) >= MAX_PENDING_PER_REPRESENTATIVE) throw new BadInputError(`at most ${MAX_PENDING_PER_REPRESENTATIVE} requests may wait at once`);
     const row: RepresentationsTable = {
       id: randomUUID(), representative_id: r.representativeId, represented_name: name, relationship: r.relationship, proof_media: r.proofMedia,
       status: 'pending', represented_citizen_id: null, expires_at: null, reason: null, channel: r.channel, conversation_id: r.conversationId,
@@ -146,6 +144,23 @@ export class RepresentationStore {
       .where('representative_id', '=', representativeId).where('status', '=', 'approved').where('expires_at', '>', this.now().toISOString())
       .orderBy('decided_at', 'desc').execute();
     return rows.map(toRepresentation);
+  }
+
+  /** How many of a representative's requests wait for a decision (at most MAX_PENDING_PER_REPRESENTATIVE may). */
+  async pendingCount(representativeId: string): Promise<number> {
+    const pending = await this.kysely.selectFrom('representations').select((e) => e.fn.countAll<number>().as('n'))
+      .where('representative_id', '=', representativeId).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    return Number(pending.n);
+  }
+
+  /**
+   * Everyone a representative was ever approved to act for (in force, expired or revoked), by their
+   * citizen: to name whom each ticket or appointment they filed was for, long after the approval ended.
+   */
+  async representedBy(representativeId: string): Promise<Map<string, string>> {
+    const rows = await this.kysely.selectFrom('representations').select(['represented_citizen_id', 'represented_name'])
+      .where('representative_id', '=', representativeId).where('represented_citizen_id', 'is not', null).execute();
+    return new Map(rows.map((r) => [r.represented_citizen_id!, r.represented_name]));
   }
 
   private async decide(id: string, from: RepresentationStatus, set: Partial<RepresentationsTable>): Promise<Representation> {

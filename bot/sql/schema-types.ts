@@ -109,6 +109,8 @@ export interface TicketsTable {
   last_attempt_at: string | null;
   /** JSON: answers to the back office's questions, by attribute code. */
   attributes: string | null;
+  /** Who filed it on the citizen's behalf (an approved representative); null when the citizen did. */
+  representative_id: string | null;
 }
 
 export interface TicketEventsTable {

@@ -70,13 +70,13 @@ export class BuiltinConnector implements Connector {
     });
   }
 
-  /** Tickets filed by one citizen, newest first. */
+  /** Tickets of one citizen, and those they filed as someone's representative, newest first. */
   async listForCitizen(citizenId: string): Promise<TicketStatus[]> {
     return this.guard('list tickets', async () => {
       const tickets = await this.db.kysely
         .selectFrom('tickets')
         .selectAll()
-        .where('citizen_id', '=', citizenId)
+        .where((eb) => eb.or([eb('citizen_id', '=', citizenId), eb('representative_id', '=', citizenId)]))
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .execute();
@@ -140,6 +140,7 @@ export class BuiltinConnector implements Connector {
         lat: draft.location?.point?.latitude ?? null,
         lon: draft.location?.point?.longitude ?? null,
         citizen_id: draft.citizenId,
+        representative_id: draft.representativeId ?? null,
         channel: draft.channel,
         conversation_id: draft.conversationId,
         locale: draft.locale,
@@ -209,5 +210,6 @@ function toStatus(t: Selectable<TicketsTable>, history: TicketStatusChange[]): T
     ...(note !== undefined ? { note } : {}),
     history,
     citizenId: t.citizen_id,
+    ...(t.representative_id ? { representativeId: t.representative_id } : {}),
   };
 }
