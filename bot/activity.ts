@@ -33,6 +33,11 @@ export function locationOf(activity: Partial<Activity>): GeoPoint | undefined {
   return undefined;
 }
 
+/** PDF attachments (a proof of representation) in an activity. */
+export function pdfsOf(activity: Partial<Activity>): Attachment[] {
+  return (activity.attachments ?? []).filter((a) => a.contentType === 'application/pdf' && typeof a.contentUrl === 'string');
+}
+
 /** Image attachments (photos) in an activity. */
 export function imagesOf(activity: Partial<Activity>): Attachment[] {
   return (activity.attachments ?? []).filter((a) => a.contentType.startsWith('image/') && typeof a.contentUrl === 'string');

@@ -9,6 +9,7 @@ import type { Understanding } from './understand/understanding';
 import type { RecordsAccess } from './my-records-dialog';
 import type { AppointmentsPort } from './appointments-port';
 import type { IdentityPort } from './verify-identity-dialog';
+import type { RepresentationsPort } from './representations-port';
 
 /**
  * A classifier as the engine uses it. `detectLocale` and `threshold` are optional capabilities of
@@ -176,4 +177,6 @@ export interface EngineDeps {
   appointments?: AppointmentsPort;
   /** Sign-in links with the city's identity provider (absent: the bot says it cannot verify identities yet). */
   identity?: IdentityPort;
+  /** Acting for someone else (absent: not offered, and nothing asks for whom a ticket or appointment is). */
+  representations?: RepresentationsPort;
 }

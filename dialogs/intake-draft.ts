@@ -7,6 +7,7 @@ import { attachmentsOf } from './prompts';
 import { describesProblem, extractDescription } from './understand/describe';
 import { extractPlace } from './understand/extract-place';
 import type { Understood } from './understand/understanding';
+import type { ForWhom } from './for-whom-dialog';
 
 /**
  * What intake has collected so far. Lives in dialog state (plain JSON) from the first message to
@@ -40,6 +41,8 @@ export interface IntakeDraft {
   said?: string[];
   /** Fields re-asked once after a non-answer ("sí", "no sé", "ya te lo di"). */
   reasked?: Field[];
+  /** For whom it is filed, once asked (dialogs/for-whom-dialog.ts): `{}` for the citizen themselves. */
+  forWhom?: ForWhom;
 }
 
 /** What the first message brought besides its text. */
@@ -122,6 +125,8 @@ export function harvest(draft: IntakeDraft, activity: Partial<Activity>): Intake
 export interface Filing {
   service: Service;
   citizenId: string;
+  /** The citizen who files it on `citizenId`'s behalf, if someone does. */
+  representativeId?: string;
   channel: string;
   conversationId: string;
   locale: Locale;
@@ -135,6 +140,7 @@ export function toTicketDraft(draft: IntakeDraft, f: Filing): TicketDraft {
     description: descriptionOf(draft),
     attachments: draft.photos,
     citizenId: f.citizenId,
+    ...(f.representativeId ? { representativeId: f.representativeId } : {}),
     channel: f.channel,
     conversationId: f.conversationId,
     locale: f.locale,

@@ -115,6 +115,18 @@ const VERIFY_IDENTITY = wholeWords([
 ]);
 const MAX_VERIFY_WORDS = 8;
 
+// Acting for someone else (issue 16 part 4), in short messages: "actuar en nombre de otra persona",
+// "representar a mi madre", "soy el tutor de mi hermano", "act on behalf of my father".
+const ACT_FOR = [
+  /\b(?:actuar|tramitar|gestionar|hacer (?:tramites|gestiones)|presentar) en (?:nombre|representacion) de\b/,
+  /\b(?:actuar|tramitar|gestionar|fer (?:tramits|gestions)|presentar) en (?:nom|representacio) (?:de|d)\b/,
+  /\b(?:act|file|apply|book) (?:on behalf of|for someone|in the name of)\b/,
+  /\b(?:representar|represent) (?:a|al|a la|la|el|les|els|my|someone)\b/,
+  /\b(?:soy|soc|sere) (?:el|la) (?:tutor|tutora|representante|representant|curador|curadora)(?: legal)? (?:de|d|del)\b/,
+  /\bi (?:am|m) (?:the|a|her|his) (?:legal )?(?:guardian|representative|carer)\b/,
+];
+const MAX_ACT_FOR_WORDS = 12;
+
 const UPDATES_ON = new Set(['activar avisos', 'quiero avisos', 'vull avisos', 'turn on updates', 'send me updates', '/updates']);
 
 const MY_TICKETS = wholeWords([
@@ -156,6 +168,7 @@ export type Command =
   | { kind: 'bookAppointment'; procedure?: string; move?: string }
   | { kind: 'myAppointments'; cancel?: string }
   | { kind: 'verifyIdentity' }
+  | { kind: 'actFor' }
   | { kind: 'eraseData' }
   | { kind: 'human' }
   | { kind: 'updates'; on: boolean };
@@ -239,6 +252,7 @@ export function commandIn(text: string): Command | undefined {
   if (c === '/erase' || c === '/forgetme' || (words <= MAX_MY_DATA_WORDS && (ERASE_DATA.test(c) || containsAny(c, ERASE_RIGHT)))) return { kind: 'eraseData' };
   if (c === '/mydata' || (words <= MAX_MY_DATA_WORDS && containsAny(c, MY_DATA))) return { kind: 'myData' };
   if (c === '/verify' || (words <= MAX_VERIFY_WORDS && containsAny(c, VERIFY_IDENTITY))) return { kind: 'verifyIdentity' };
+  if (words <= MAX_ACT_FOR_WORDS && ACT_FOR.some((re) => re.test(c))) return { kind: 'actFor' };
   if (words <= MAX_APPOINTMENT_WORDS) {
     const reference = (m: RegExpExecArray) => m[1]!.replace(/[\s-]/g, '').replace(/^cita/, 'CITA-').toUpperCase();
     const cancel = CANCEL_APPOINTMENT.exec(c);

@@ -37,15 +37,21 @@ export function myAppointmentsDialog(deps: EngineDeps): WaterfallDialog {
           const done = await port.connector.cancel(cancel, citizenId);
           return reply(step, say('appointments.cancelled', { reference: done.reference }));
         }
+        const represented = (await deps.representations?.representedBy(citizenId)) ?? new Map<string, string>();
         const mine = await port.connector.listForCitizen(citizenId);
+        // Also those the citizen booked on behalf of the people they act (or acted) for, marked with the name.
+        for (const other of represented.keys()) mine.push(...(await port.connector.listForCitizen(other)).filter((a) => a.representativeId === citizenId));
         if (mine.length === 0) return reply(step, say('appointments.none'));
+        mine.sort((a, b) => a.start.getTime() - b.start.getTime());
         const items: Say[] = mine.map((a) => {
           const office = plan.offices.find((o) => o.code === a.office);
           const procedure = plan.procedures.find((p) => p.code === a.procedure);
-          return say('appointments.item', {
+          const vars = {
             reference: a.reference, procedure: procedure?.names[locale] ?? a.procedure,
             when: whenLabel(locale, a.start, office?.timezone ?? catalog.city.timezone), office: office?.name ?? a.office,
-          });
+          };
+          const name = a.citizenId !== citizenId ? represented.get(a.citizenId) : undefined;
+          return name ? say('appointments.itemFor', { ...vars, name }) : say('appointments.item', vars);
         });
         return reply(step, say('appointments.list', { items }));
       } catch (err) {

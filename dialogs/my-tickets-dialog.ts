@@ -56,7 +56,13 @@ export class MyTicketsDialog extends Dialog<MyTicketsOptions> {
     if (tickets.length === 0) return this.reply(dc, say('tickets.none'));
     // The list shows public fields only; they go through the same rule as a status question all the same.
     const shown = tickets.slice(0, MAX_LISTED).map((t) => ticketViewFor(t, citizenId));
-    const items: Say[] = shown.map((t, i) => say('tickets.numbered', { n: i + 1, reference: t.reference, service: { service: t.service }, status: say(stateKey(t.status)) }));
+    // Those the citizen filed on someone's behalf say for whom.
+    const forOthers = tickets.some((t) => t.citizenId !== citizenId) ? await this.deps.representations?.representedBy(citizenId) : undefined;
+    const items: Say[] = shown.map((t, i) => {
+      const vars = { n: i + 1, reference: t.reference, service: { service: t.service }, status: say(stateKey(t.status)) };
+      const name = forOthers?.get(tickets[i]!.citizenId ?? '');
+      return name && tickets[i]!.citizenId !== citizenId ? say('tickets.numberedFor', { ...vars, name }) : say('tickets.numbered', vars);
+    });
     if (tickets.length > MAX_LISTED) items.push(say('tickets.more', { count: tickets.length - MAX_LISTED }));
     await dc.context.sendActivity(render(this.deps.catalog, localeOf(dc.context), say(options?.intro ?? 'tickets.list', { items })));
     (dc.activeDialog!.state as ListState).references = shown.map((t) => t.reference);

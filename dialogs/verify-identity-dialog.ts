@@ -12,6 +12,8 @@ import { localeOf } from './turn-keys';
  */
 export interface IdentityPort {
   signInLink(ctx: TurnContext): Promise<string>;
+  /** Whether the citizen has signed in with the provider (an `oidc` identity is theirs). */
+  verified(citizenId: string): Promise<boolean>;
   /** How long a link lasts, for the sentence that hands it over. */
   linkMinutes: number;
 }

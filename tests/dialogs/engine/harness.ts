@@ -14,6 +14,8 @@ import { CITIZEN_ID, createCitizenBot } from '../../../dialogs/index';
 import type { PhoneLinks } from '../../../dialogs/engine-deps';
 import type { RecordsAccess } from '../../../dialogs/my-records-dialog';
 import type { AppointmentsPort } from '../../../dialogs/appointments-port';
+import type { IdentityPort } from '../../../dialogs/verify-identity-dialog';
+import type { RepresentationsPort } from '../../../dialogs/representations-port';
 import type { Understanding } from '../../../dialogs/understand/understanding';
 import { withoutPrivacyNotice } from '../../support/without-privacy-notice';
 
@@ -51,6 +53,10 @@ export interface AdapterOptions {
   appointments?: AppointmentsPort;
   /** Places, street directory, geocoder and model extraction for intake (absent: none). */
   understanding?: Understanding;
+  /** Sign-in with the city's identity provider (absent: not offered). */
+  identity?: IdentityPort;
+  /** Acting for someone else (absent: not offered). */
+  representations?: RepresentationsPort;
 }
 
 let trained: { catalog: Catalog; classifier: OfflineClassifier } | undefined;
@@ -82,6 +88,8 @@ export async function startEngine(): Promise<Engine> {
         ...(options.records ? { records: options.records } : {}),
         ...(options.appointments ? { appointments: options.appointments } : {}),
         ...(options.understanding ? { understanding: options.understanding } : {}),
+        ...(options.identity ? { identity: options.identity } : {}),
+        ...(options.representations ? { representations: options.representations } : {}),
       });
       const citizenId = options.citizenId ?? `citizen-${++conversations}`;
       const template: Partial<Activity> = { conversation: { id: options.conversationId ?? `conv-${conversations}`, isGroup: false, conversationType: 'personal', name: 'test' } };
