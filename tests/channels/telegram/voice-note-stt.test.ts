@@ -1,11 +1,10 @@
-// To go to tests/channels/telegram/voice-note-stt.test.ts once bot/app.ts passes `speech` to createCitizenBot.
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../bot/sql/database';
 import { startTestApp, type RunningApp } from '../../e2e/support';
 import { TelegramChat } from '../../support/telegram-chat';
 import { TelegramEmulator } from '../../support/telegram-emulator';
-import { eventually } from '../../support/redis';
+import { voiceLines } from '../../support/voice-lines';
 import { startSttStub, type SttReply, type SttStub } from '../../support/stt-stub-server';
 
 const OGG = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(80, 5)]);
@@ -38,10 +37,8 @@ describe('voice notes on Telegram with STT_BASE_URL', () => {
     await c.send({ voice: { ...emulator.addFile(OGG), duration: 3, mime_type: 'audio/ogg' } });
     expect((await c.next()).text).toMatch(/Alumbrado público/);
     expect(stt.requests.at(-1)).toMatchObject({ model: 'whisper-1', language: 'es' });
-    await eventually(async () => {
-      const rows = await db.kysely.selectFrom('messages').select(['text', 'attachments', 'entities']).where('direction', '=', 'in').where('text', '=', 'hay una farola apagada en la calle Colón 12').execute();
-      return rows.length === 1 && (rows[0]!.attachments ?? '').includes('audio/ogg') && (rows[0]!.entities ?? '').includes('citybot.transcribed');
-    }, 10_000, 'the transcribed line in SQL');
+    const [line] = await voiceLines(db, String(c.chatId));
+    expect(line).toMatchObject({ text: 'hay una farola apagada en la calle Colón 12', transcribed: true, audio: [expect.objectContaining({ contentType: 'audio/ogg' })] });
   });
 
   it('asks the citizen to type when the server is slow or fails', async () => {

@@ -12,6 +12,8 @@ export interface WhatsAppApp {
   app: App;
   url: string;
   config: Config;
+  /** The app's SQLite file (to read what it kept: transcripts, tickets). */
+  sqlitePath: string;
   /** The socket the channel holds now (a reconnection opens a new one). */
   socket(): BaileysSocketDouble;
   sockets: BaileysSocketDouble[];
@@ -21,7 +23,7 @@ export interface WhatsAppApp {
 export async function startWhatsAppApp(env: Record<string, string> = {}): Promise<WhatsAppApp> {
   const doubles = socketDoubles();
   const running = await startTestApp({ WHATSAPP_BAILEYS: '1', ...env }, { makeWhatsAppSocket: doubles.make });
-  return { app: running.app, url: running.url, config: running.config, socket: doubles.latest, sockets: doubles.sockets, stop: running.stop };
+  return { app: running.app, url: running.url, config: running.config, sqlitePath: running.sqlitePath, socket: doubles.latest, sockets: doubles.sockets, stop: running.stop };
 }
 
 /** One citizen's chat with the bot, seen from WhatsApp. */
