@@ -26,6 +26,7 @@ const asked: string[] = [];
 const geocoder: Geocoder = {
   geocode: async (query) => {
     asked.push(query);
+    if (/plaza del ayuntamiento/i.test(query)) return { latitude: 39.4702, longitude: -0.3761 };
     return /colón 12/i.test(query) ? NEAR_NORTE : undefined;
   },
 };
@@ -57,6 +58,16 @@ describe('the nearest office first', () => {
       })
       .send('1')
       .assertReply((a) => expect(a.text).toMatch(/primeros días con hueco para Empadronamiento en Oficina de Atención Ciudadana — Distrito Norte/))
+      .startTest();
+  });
+
+  it('"cita para empadronarme cerca de la plaza del Ayuntamiento": straight to the offices, nearest that square first', async () => {
+    await engine.adapter({ citizenId: 'near-square', locale: 'es', appointments: port, understanding })
+      .send('cita para empadronarme cerca de la plaza del Ayuntamiento')
+      .assertReply((a) => {
+        expect(a.text).toMatch(/^¿En qué oficina quieres la cita de Empadronamiento\? Primero la más cercana a plaza del Ayuntamiento\./);
+        expect(buttons(a)).toEqual([`${CENTRO} · 40 m`, `${NORTE} · 2,3 km`]);
+      })
       .startTest();
   });
 
