@@ -305,10 +305,12 @@ export function createConsoleApi(deps: ConsoleApiDeps): Router {
       deps.history.identitiesOf(citizenId), deps.history.conversationsOf(citizenId),
       deps.connector.listForCitizen?.(citizenId) ?? Promise.resolve([]), store.ofCitizen(citizenId),
     ]);
+    // Tickets filed on someone's behalf name both people.
+    const names = await deps.history.namesOf([...new Set(tickets.flatMap((t) => (t.representativeId ? [t.representativeId, t.citizenId ?? ''] : [])))]);
     return {
       citizenId,
       identities: identities.map((i) => ({ channel: i.channel, verified: i.verified })),
-      tickets: tickets.map(ticketView),
+      tickets: tickets.map((t) => ticketView(t, names, citizenId)),
       conversations: conversations.map((c) => ({ key: c.id, channel: c.channel, startedAt: c.startedAt.toISOString(), lastActivityAt: c.lastActivityAt.toISOString() })),
       handoffs: handoffs.map((x) => ({ id: x.id, team: x.team, status: x.status, createdAt: x.createdAt.toISOString(), ...(x.resolution ? { resolution: x.resolution } : {}), ...(x.satisfaction !== undefined ? { satisfaction: x.satisfaction } : {}) })),
     };
@@ -363,6 +365,11 @@ function transcriptMessage(h: Handoff, m: TranscriptEntry, names: Map<string, st
   };
 }
 
-function ticketView(s: TicketStatus): TicketView {
-  return { reference: s.reference, service: s.service, type: s.type, status: s.status, createdAt: s.createdAt, updatedAt: s.updatedAt, ...(s.note ? { note: s.note } : {}) };
+function ticketView(s: TicketStatus, names = new Map<string, string>(), viewed?: string): TicketView {
+  const representative = s.representativeId ? names.get(s.representativeId) : undefined;
+  const represented = s.representativeId && s.citizenId ? names.get(s.citizenId) : undefined;
+  return {
+    reference: s.reference, service: s.service, type: s.type, status: s.status, createdAt: s.createdAt, updatedAt: s.updatedAt, ...(s.note ? { note: s.note } : {}),
+    ...(s.representativeId ? { onBehalf: { ...(representative ? { representative } : {}), ...(represented ? { represented } : {}), byThisCitizen: s.representativeId === viewed } } : {}),
+  };
 }

@@ -165,6 +165,8 @@ export interface TicketView {
   note?: string;
   createdAt: string;
   updatedAt: string;
+  /** Filed by a representative on the citizen's behalf (issue 16 part 4): both people, by name where known. */
+  onBehalf?: { representative?: string; represented?: string; /** The citizen this view is about filed it. */ byThisCitizen: boolean };
 }
 
 /** Everything the city knows of this citizen, on every channel. */

@@ -271,6 +271,15 @@ export class HistoryStore {
     });
   }
 
+  /** The names citizens are known by (a channel's display name; a represented person's name), of those that have one. */
+  async namesOf(citizenIds: readonly string[]): Promise<Map<string, string>> {
+    if (citizenIds.length === 0) return new Map();
+    return this.guard('read names', async () => {
+      const rows = await this.db.kysely.selectFrom('citizens').select(['id', 'display_name']).where('id', 'in', [...citizenIds]).where('display_name', 'is not', null).execute();
+      return new Map(rows.map((r) => [r.id, r.display_name!]));
+    });
+  }
+
   /** Resolves when the database answers a trivial query (readiness probe). */
   async ping(): Promise<void> {
     await this.guard('answer a ping', async () => {

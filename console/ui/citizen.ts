@@ -50,6 +50,7 @@ function ticketItem(t: TicketView, ctx: Ctx): HTMLElement {
     h('div', {}, h('strong', { text: t.reference }), ' ', h('span', { class: `tstatus ts-${t.status}`, text: T.ticketStatus[t.status] ?? t.status })),
     h('div', { text: `${typeName(t.type)} · ${ctx.serviceName(t.service)}` }),
     t.note ? h('div', { class: 'desc' }, h('span', { class: 'muted', text: `${T.citizen.officeNote}: ` }), t.note) : undefined,
+    t.onBehalf ? h('div', { 'data-testid': 'ticket-on-behalf', text: T.citizen.onBehalf(t.onBehalf.representative, t.onBehalf.represented, t.onBehalf.byThisCitizen) }) : undefined,
     h('div', { class: 'muted', text: T.citizen.ticketDates(when(t.createdAt, true), when(t.updatedAt)) }),
     correctionControl(ctx, `/tickets/${seg(t.reference)}/correction`, t),
   );

@@ -329,6 +329,8 @@ export const T = {
     noAnswer: 'sin valoración',
     officeNote: 'Nota del departamento',
     ticketDates: (created: string, updated: string) => `Creado ${created} · actualizado ${updated}`,
+    onBehalf: (representative: string | undefined, represented = 'otra persona', byThisCitizen = false) =>
+      `Presentado por ${byThisCitizen ? 'este/a ciudadano/a' : representative ?? 'su representante'} en nombre de ${represented}`,
     /** Admins: the citizen's copy of their data (GDPR), as the bot sends it to them. */
     dataCopy: 'Copia de sus datos:',
     dataCopyJson: 'JSON completo',

@@ -130,6 +130,16 @@ export class DlConversation {
     });
   }
 
+  /** Uploads a file the way Web Chat does (multipart to `…/upload`); resolves with the message's id. */
+  async upload(file: { data: Buffer; type: string; name: string }): Promise<string> {
+    const token = (this.dl as unknown as { token: string }).token; // directlinejs keeps the current token here
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
+    const res = await fetch(`${this.baseUrl}/v3/directline/conversations/${this.conversationId}/upload?userId=citizen`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    if (res.status !== 200) throw new Error(`upload answered ${res.status}`);
+    return ((await res.json()) as { id: string }).id;
+  }
+
   bot(): Partial<Activity>[] {
     return this.seen.filter((a) => a.from?.role === 'bot');
   }

@@ -1,7 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
-import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';
+import { DlConversation, startTestApp, type RunningApp } from '../e2e/support';
+import { telegramChatOf, webChatOf, type CitizenChat } from '../support/citizen-chat';
 import { followSignIn, startOidcProvider } from '../support/oidc-provider';
 import { RecordsServer } from '../support/records-server';
 import { TelegramChat } from '../support/telegram-chat';
@@ -64,37 +65,6 @@ afterAll(async () => {
   await provider?.stop();
 });
 
-/** A citizen's chat on either channel, as the tests below drive it. */
-interface Chat {
-  /** Says `text`; the bot's answer. */
-  ask(text: string): Promise<string>;
-  /** Waits for a message the bot sends outside a turn (the sign-in's outcome). */
-  told(expected: RegExp): Promise<string>;
-  /** Their citizen, by their channel identity. */
-  citizen(): Promise<string>;
-}
-
-function webChat(c: DlConversation): Chat {
-  return {
-    ask: async (text) => (await c.ask(text, 20_000)).reply.text ?? '',
-    told: async (expected) => (await c.botSays(expected, 20_000)).text ?? '',
-    // The conversation reaches SQL through the transcript outbox: it may trail the reply.
-    citizen: () => waitFor(async () => (await db.kysely.selectFrom('conversations').select('citizen_id').where('id', '=', `webchat:${c.conversationId}`).executeTakeFirst())?.citizen_id, 'the web chat in SQL'),
-  };
-}
-
-function telegramChat(c: TelegramChat): Chat {
-  return {
-    ask: async (text) => (await c.ask(text)).text ?? '',
-    told: async (expected) => {
-      const text = (await c.next()).text ?? '';
-      expect(text).toMatch(expected);
-      return text;
-    },
-    citizen: async () => (await db.kysely.selectFrom('channel_identities').select('citizen_id').where('channel', '=', 'telegram').where('channel_user_id', '=', String(c.chatId)).executeTakeFirstOrThrow()).citizen_id,
-  };
-}
-
 const LINK = /https?:\/\/\S+\/auth\/sign-in\/[A-Za-z0-9_-]+/;
 const VERIFIED = /^Listo: ya sé que eres tú\. Tu identidad queda verificada en este chat\.$/;
 
@@ -110,7 +80,7 @@ const lookupsOf = async (citizenId: string) =>
     .where('citizen_id' as never, '=', citizenId as never).orderBy('seq' as never).execute()) as Array<{ agent_id: string; agent_role: string; action: string; conversation_id: string; detail: string }>;
 
 /** The whole story on one channel: refused unverified, sign-in, fines, census, the city's API down. */
-async function recordsStory(chat: Chat, nationalId: string, expectFines: RegExp[], channel: string): Promise<void> {
+async function recordsStory(chat: CitizenChat, nationalId: string, expectFines: RegExp[], channel: string): Promise<void> {
   provider.login.nationalId = nationalId;
   const asked = records.urls.length;
   const first = await chat.ask('mis multas');
@@ -151,7 +121,7 @@ describe("the citizen's own records through the whole app", () => {
   it('on web chat: the link first, then fines and census with their links, each look-up audited; the city down is said', async () => {
     const c = await DlConversation.open(bot.url);
     try {
-      await recordsStory(webChat(c), WEB_ID, [
+      await recordsStory(webChatOf(c, db), WEB_ID, [
         /^Tus multas \(2\):/,
         /MUL-2027-0042.+Estacionamiento en zona de carga · Pendiente de pago · 90,00\s€ · hasta el 15 abr 2027/,
         /https:\/\/sede\.example\.city\/multas\/MUL-2027-0042/,
@@ -165,7 +135,7 @@ describe("the citizen's own records through the whole app", () => {
 
   it('on Telegram: the same, through the Bot API', async () => {
     const c = new TelegramChat(emulator, token, randomInt(1_000_000, 9_000_000), 'es');
-    await recordsStory(telegramChat(c), TG_ID, [
+    await recordsStory(telegramChatOf(c, db), TG_ID, [
       /^Tus multas \(1\):/,
       /MUL-2027-0107.+Circular por el carril bus · En plazo de alegaciones/,
       /https:\/\/sede\.example\.city\/multas\/MUL-2027-0107/,
@@ -177,7 +147,7 @@ describe('verifying one’s identity on Telegram', () => {
   it('sends the link, and after the provider the chat is told; the assurance level and time are kept, the identifier only sealed', async () => {
     const nationalId = `${randomInt(10_000_000, 99_999_999)}T`;
     provider.login.nationalId = nationalId;
-    const chat = telegramChat(new TelegramChat(emulator, token, randomInt(1_000_000, 9_000_000), 'es'));
+    const chat = telegramChatOf(new TelegramChat(emulator, token, randomInt(1_000_000, 9_000_000), 'es'), db);
     const answer = await chat.ask('quiero verificar mi identidad');
     expect(answer).toMatch(/^Para identificarte, entra en este enlace con el sistema de identificación del ayuntamiento \(caduca en 10 minutos\)\./);
     await signIn(answer);
