@@ -17,6 +17,8 @@ export interface OfficeAppointment {
   start: string;
   end: string;
   status: 'booked' | 'attended' | 'no-show';
+  /** Booked by a representative on the citizen's behalf (issue 16 part 4): either of them may come. */
+  byRepresentative?: true;
 }
 
 export interface OfficeDay {

@@ -61,5 +61,6 @@ function view(a: Appointment, plan: Appointments): OfficeAppointment {
   return {
     reference: a.reference, procedure: a.procedure, procedureName: plan.procedures.find((p) => p.code === a.procedure)?.names.es ?? a.procedure,
     start: a.start.toISOString(), end: a.end.toISOString(), status: a.status as OfficeAppointment['status'],
+    ...(a.representativeId ? { byRepresentative: true as const } : {}),
   };
 }

@@ -63,7 +63,7 @@ export class AppointmentsView {
     const rows = day.items.map((a) => h('tr', { 'data-testid': 'appointment-row', 'data-reference': a.reference },
       h('td', {}, h('time', { datetime: a.start, text: time.format(new Date(a.start)) })),
       h('th', { scope: 'row', text: a.reference }),
-      h('td', { text: a.procedureName }),
+      h('td', { text: a.byRepresentative ? `${a.procedureName} · ${A.byRepresentative}` : a.procedureName }),
       h('td', { 'data-testid': 'appointment-status', text: A.statuses[a.status] ?? a.status }),
       h('td', {}, ...this.actions(a))));
     fill(this.list, h('table', {},

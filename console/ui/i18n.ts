@@ -430,6 +430,7 @@ export const T = {
     noShow: 'No ha venido',
     statuses: { booked: 'Pendiente', attended: 'Atendida', 'no-show': 'No se presentó' } as Record<string, string>,
     marked: (reference: string, status: string) => `Cita ${reference}: ${status}.`,
+    byRepresentative: 'pedida por su representante',
   },
   representations: {
     title: 'Actuar en nombre de otra persona',

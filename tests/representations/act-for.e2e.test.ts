@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../bot/sql/database';
 import type { Citizen360, HandoffDetail } from '../../console/protocol';
 import type { RepresentationList } from '../../console/representation-protocol';
+import type { OfficeDay } from '../../console/appointment-protocol';
 import { DlConversation, startTestApp, waitFor, type RunningApp } from '../e2e/support';
 import { telegramChatOf, webChatOf, type CitizenChat } from '../support/citizen-chat';
 import { ConsoleClient, createAgent } from '../support/console-client';
@@ -63,8 +64,8 @@ afterAll(async () => {
 
 const FAROLA = 'Hay una farola apagada en la calle Colón 12 desde hace una semana';
 
-/** The whole story on one channel; the ticket's reference. */
-async function actForStory(chat: CitizenChat, nationalId: string, name: string): Promise<string> {
+/** The whole story on one channel; the ticket's and the appointment's references. */
+async function actForStory(chat: CitizenChat, nationalId: string, name: string): Promise<{ reference: string; appointment: string }> {
   provider.login.nationalId = nationalId;
   const first = await chat.ask('quiero actuar en nombre de mi madre');
   expect(first).toMatch(/^Para actuar en nombre de otra persona primero necesito saber que eres tú\. Identifícate en este enlace/);
@@ -101,20 +102,25 @@ async function actForStory(chat: CitizenChat, nationalId: string, name: string):
   for (const answer of ['1', '1', '1']) await chat.ask(answer);
   expect(await chat.choose('1')).toEqual({ text: '¿Para quién es?', buttons: ['Para mí', name] });
   const booked = await chat.ask(name);
-  expect(booked).toMatch(/^Hecho: tienes cita para Empadronamiento el /);
+  expect(booked).toMatch(new RegExp(`^Hecho: ${name} tiene cita para Empadronamiento el `));
   const appointment = /CITA-[A-Z0-9]{6}/.exec(booked)![0];
   expect(await db.kysely.selectFrom('appointments' as never).select(['citizen_id', 'representative_id'] as never[]).where('reference' as never, '=', appointment as never).executeTakeFirstOrThrow())
     .toEqual({ citizen_id: represented, representative_id: representative });
   expect(await chat.ask('mis citas')).toMatch(new RegExp(`${appointment}(?:</b>)? · Empadronamiento · [^\\n]+ · en nombre de ${name}`));
   expect(await chat.ask('mis solicitudes')).toContain(`${reference} · Alumbrado público · Recibido · en nombre de ${name}`);
-  return reference;
+  return { reference, appointment };
 }
 
 describe('acting for someone else through the whole app', () => {
   it('on web chat: sign-in, proof photo, approval in the console, then a complaint and an appointment on behalf; the console names both', async () => {
     const c = await DlConversation.open(bot.url);
     try {
-      const reference = await actForStory(webChatOf(c, db), '12345678Z', 'Rosa Pérez García');
+      const { reference, appointment } = await actForStory(webChatOf(c, db), '12345678Z', 'Rosa Pérez García');
+      // The office desk's day shows no names, but that a representative booked it.
+      const { starts_at: startsAt } = await db.kysely.selectFrom('appointments' as never).select('starts_at' as never).where('reference' as never, '=', appointment as never).executeTakeFirstOrThrow() as { starts_at: string };
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid' }).format(new Date(startsAt));
+      const desk = (await supervisor.get(`/appointments?office=oac-centro&day=${day}`)).body as OfficeDay;
+      expect(desk.items.find((a) => a.reference === appointment)).toMatchObject({ byRepresentative: true });
       // The agent's view of the representative: the ticket says who filed it for whom.
       expect(await c.ask('quiero hablar con una persona')).toBeDefined();
       const handoff = await waitFor(async () => (await db.kysely.selectFrom('handoffs').select('id').where('conversation_id', '=', `webchat:${c.conversationId}`).executeTakeFirst())?.id, 'the handoff in SQL');

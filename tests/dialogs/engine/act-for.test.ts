@@ -230,7 +230,7 @@ describe('acting for someone once approved', () => {
       .assertReply(offers(/^¿Para quién es\?$/, ['Para mí', 'Rosa Pérez']))
       .send('Rosa')
       .assertReply((a) => {
-        expect(a.text).toMatch(/^Hecho: tienes cita para Empadronamiento el lunes, 1 de marzo, 09:30/);
+        expect(a.text).toMatch(/^Hecho: Rosa Pérez tiene cita para Empadronamiento el lunes, 1 de marzo, 09:30 .+\. El número de cita es \*\*CITA-[A-Z0-9]{6}\*\*\. Para verla, escribe «mis citas»\.$/);
         reference = /CITA-[A-Z0-9]{6}/.exec(a.text ?? '')![0];
       })
       .startTest();
