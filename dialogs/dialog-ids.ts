@@ -17,6 +17,8 @@ export const DIALOG = {
   bookAppointment: 'bookAppointment',
   myAppointments: 'myAppointments',
   verifyIdentity: 'verifyIdentity',
+  actFor: 'actFor',
+  forWhom: 'forWhom',
   eraseData: 'eraseData',
   handoff: 'handoff',
   csat: 'csat',
