@@ -9,7 +9,7 @@ import { DIALECTS, type TestDatabase } from '../bot/sql/test-databases';
  * Erasure reaches the tables issue 16 added, on both dialects: a citizen's own appointments go, and those
  * they booked for someone else stay that person's without them; their requests to act for someone and the approvals that let someone
  * act for them; the proof files and the represented person's name are among the traces to look for
- * elsewhere. Nobody else's rows go.
+ * elsewhere; a ticket they filed for someone stays that person's, naming no representative. Nobody else's rows go.
  */
 describe.each(DIALECTS)('erasure of appointments and representations on $dialect', ({ open }) => {
   let test: TestDatabase;
@@ -36,6 +36,9 @@ describe.each(DIALECTS)('erasure of appointments and representations on $dialect
     await appointment(luis, null, 0);
     await appointment(approved.representedCitizenId!, luis, 1);
     await appointment('citizen-marta', null, 2);
+    // A ticket Luis filed on Rosa's behalf stays hers, naming no representative once he is erased.
+    await sql`insert into tickets (reference, service, type, status, description, citizen_id, representative_id, channel, conversation_id, locale, connector_kind, idempotency_key, created_at, updated_at)
+      values ('ALU-2027-000001', 'alumbrado', 'reclamo', 'open', 'Farola apagada', ${approved.representedCitizenId!}, ${luis}, 'webchat', 'c', 'es', 'builtin', 'k-1', '2027-02-01T09:00:00.000Z', '2027-02-01T09:00:00.000Z')`.execute(test.db.kysely);
 
     const found = await findCitizenRecords(test.db, luis);
     expect(found.counts).toMatchObject({ appointments: 2, representations: 1 });
@@ -46,5 +49,8 @@ describe.each(DIALECTS)('erasure of appointments and representations on $dialect
     const left = (await sql<{ citizen_id: string; representative_id: string | null }>`select citizen_id, representative_id from appointments order by seat`.execute(test.db.kysely)).rows;
     expect(left).toEqual([{ citizen_id: approved.representedCitizenId, representative_id: null }, { citizen_id: 'citizen-marta', representative_id: null }]);
     expect((await sql<{ id: string }>`select id from representations`.execute(test.db.kysely)).rows.map((r) => r.id)).toEqual([others.id]);
+    expect((await sql`select citizen_id, representative_id, description from tickets`.execute(test.db.kysely)).rows).toEqual([
+      { citizen_id: approved.representedCitizenId, representative_id: null, description: 'Farola apagada' },
+    ]);
   });
 });
