@@ -159,6 +159,15 @@ describe('acting for someone once approved', () => {
       .assertReply(capturesReference(FILED, ticket))
       .startTest();
     expect(await storedTicket(engine, ticket.reference!)).toMatchObject({ citizen_id: r.representedCitizenId, representative_id: 'rep-file' });
+    // The representative follows it as its owner would: the back office's note is shown to them.
+    await engine.connector.updateStatus(ticket.reference!, 'in_progress', 'Cuadrilla avisada');
+    await adapter
+      .send(`¿cómo va ${ticket.reference}?`)
+      .assertReply((a) => {
+        expect(a.text).toContain('Cuadrilla avisada');
+        expect(a.text).not.toContain('solo se muestran a quien presentó el trámite');
+      })
+      .startTest();
 
     const mine: { reference?: string } = {};
     await adapter
@@ -171,7 +180,7 @@ describe('acting for someone once approved', () => {
       .send('mis solicitudes')
       .assertReply((a) => {
         expect(a.text).toContain(`· en nombre de Rosa Pérez`);
-        expect(a.text).toMatch(new RegExp(`\\d\\. ${ticket.reference} · Alumbrado público · Recibido · en nombre de Rosa Pérez`));
+        expect(a.text).toMatch(new RegExp(`\\d\\. ${ticket.reference} · Alumbrado público · En curso · en nombre de Rosa Pérez`));
         expect(a.text).toMatch(new RegExp(`\\d\\. ${mine.reference} · [^\\n·]+ · Recibido\\n`));
       })
       .startTest();
