@@ -58,6 +58,16 @@ export class ForWhomDialog extends ComponentDialog {
 }
 
 /**
+ * Whose appointments and tickets the citizen may change now: their own first, then those of everyone a
+ * representation in force lets them act for (expired or revoked ones give nothing).
+ */
+export async function actingAs(deps: EngineDeps, ctx: TurnContext): Promise<string[]> {
+  const me = citizenIdOf(ctx);
+  const active = (await deps.representations?.activeFor(me)) ?? [];
+  return [me, ...active.flatMap((r) => (r.representedCitizenId ? [r.representedCitizenId] : []))];
+}
+
+/**
  * Whom to file for, checked again now: the represented person's citizen (with the citizen who acts as
  * representative) while the representation is in force; the citizen themselves for `{}`. A representation
  * that expired or was revoked since it was chosen is said so, and the answer is undefined: file nothing.

@@ -1,7 +1,9 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { AppointmentNotActiveError, ConnectorUnavailableError, NotYourAppointmentError } from '../bot/errors';
+import type { Appointment, AppointmentsConnector } from '../connectors/appointments/appointments-connector';
 import { whenLabel } from './appointment-labels';
+import { actingAs } from './for-whom-dialog';
 import { WaterfallDialog } from './dialog-library';
 import { DIALOG } from './dialog-ids';
 import type { EngineDeps } from './engine-deps';
@@ -34,7 +36,7 @@ export function myAppointmentsDialog(deps: EngineDeps): WaterfallDialog {
       const { cancel } = (step.options ?? {}) as MyAppointmentsOptions;
       try {
         if (cancel) {
-          const done = await port.connector.cancel(cancel, citizenId);
+          const done = await cancelAs(port.connector, cancel, await actingAs(deps, step.context));
           return reply(step, say('appointments.cancelled', { reference: done.reference }));
         }
         const represented = (await deps.representations?.representedBy(citizenId)) ?? new Map<string, string>();
@@ -62,6 +64,21 @@ export function myAppointmentsDialog(deps: EngineDeps): WaterfallDialog {
       }
     },
   ]);
+}
+
+/**
+ * Cancels the appointment as the first of `citizens` it belongs to (the citizen, then those they act for
+ * now); NotYourAppointmentError when it is none of theirs.
+ */
+async function cancelAs(connector: AppointmentsConnector, reference: string, citizens: string[]): Promise<Appointment> {
+  for (const [i, citizenId] of citizens.entries()) {
+    try {
+      return await connector.cancel(reference, citizenId);
+    } catch (err) {
+      if (!(err instanceof NotYourAppointmentError) || i === citizens.length - 1) throw err;
+    }
+  }
+  throw new NotYourAppointmentError(`citizen has no appointment ${reference}`);
 }
 
 const citizenOf = (ctx: TurnContext): string => (ctx.turnState.get(CITIZEN_ID) as string | undefined) ?? citizenIdOf(ctx);

@@ -239,7 +239,7 @@ describe('acting for someone once approved', () => {
       .assertReply(offers(/^¿Para quién es\?$/, ['Para mí', 'Rosa Pérez']))
       .send('Rosa')
       .assertReply((a) => {
-        expect(a.text).toMatch(/^Hecho: Rosa Pérez tiene cita para Empadronamiento el lunes, 1 de marzo, 09:30 .+\. El número de cita es \*\*CITA-[A-Z0-9]{6}\*\*\. Para verla, escribe «mis citas»\.$/);
+        expect(a.text).toMatch(/^Hecho: Rosa Pérez tiene cita para Empadronamiento el lunes, 1 de marzo, 09:30 .+\. El número de cita es \*\*CITA-[A-Z0-9]{6}\*\*\. Para verla o anularla, escribe «mis citas»\.$/);
         reference = /CITA-[A-Z0-9]{6}/.exec(a.text ?? '')![0];
       })
       .startTest();
@@ -249,5 +249,23 @@ describe('acting for someone once approved', () => {
       .send('mis citas')
       .assertReply(says(new RegExp(`\\*\\*${reference}\\*\\* · Empadronamiento · lunes, 1 de marzo, 09:30 · [^\\n]+ · en nombre de Rosa Pérez`)))
       .startTest();
+
+    // Moved and cancelled on her behalf too, while the representation is in force; nobody else can.
+    await engine.adapter({ citizenId: 'someone-else', locale: 'es', identity, representations: store, appointments })
+      .send(`anular cita ${reference}`)
+      .assertReply(says(/^No encuentro ninguna cita pendiente tuya/))
+      .startTest();
+    await adapter
+      .send(`cambiar cita ${reference}`)
+      .assertReply(says(/primeros días con hueco/))
+      .send('1')
+      .assertReply(says(/¿A qué hora del lunes, 1 de marzo\?/))
+      .send('10:00')
+      .assertReply(says(new RegExp(`^Hecho: tu cita ${reference} para Empadronamiento pasa al lunes, 1 de marzo, 10:00`)))
+      .send(`anular cita ${reference}`)
+      .assertReply(says(new RegExp(`^Cita ${reference} anulada\\.`)))
+      .startTest();
+    const after = await engine.db.kysely.selectFrom('appointments' as never).select(['citizen_id', 'representative_id', 'status', 'starts_at'] as never[]).where('reference' as never, '=', reference as never).executeTakeFirstOrThrow();
+    expect(after).toEqual({ citizen_id: r.representedCitizenId, representative_id: 'rep-book', status: 'cancelled', starts_at: '2027-03-01T09:00:00.000Z' });
   });
 });
