@@ -30,8 +30,10 @@ import { createRepresentationRoutes } from '../console/representation-routes';
 import { createAppointmentRoutes } from '../console/appointment-routes';
 import { representationTeller } from './representation-teller';
 import { RepresentationStore } from './sql/representation-store';
+import { verifiedCitizen } from './verified-citizen';
 import { channelIdentityOf, oidcSignInFromConfig } from './identity/oidc-from-config';
 import { recordsFromConfig, verifiedIdentitiesFromConfig } from './records-from-config';
+import { appointmentsFromConfig } from './appointments-from-config';
 import type { AppointmentsPort } from '../dialogs/appointments-port';
 import { MediaStore } from './media-store';
 import { LinkAttemptLimits } from './link-attempt-limits';
@@ -233,6 +235,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     log: log.child({ module: 'queues/ticket-delivery' }), metrics,
   });
   const connector = countedConnector(deliveringConnector(builtin, delivery), metrics);
+  // Who may act for whom (issue 16 part 4): asked for and used in turns, reviewed in the console.
+  const representations = new RepresentationStore(db, hooks.clock ? { clock: hooks.clock } : {});
   // Agents' corrections of service and type (console, web role) reach every classifier (worker role).
   const corrections = new CorrectionsStore(db);
   const correctionFeed = new CorrectionFeed({ redis, prefix, store: corrections, catalog, log: log.child({ module: 'console' }) });
@@ -245,15 +249,17 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const timersConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-timers`, log) : undefined;
   const retentionConnection = config.ROLE !== 'web' ? connectRedis(redisTarget, `citybot-${config.ROLE}-retention`, log) : undefined;
   let retention: RetentionJob | undefined;
-  // The appointment reminders' BullMQ worker blocks on a connection of its own (worker roles, with appointments).
-  const remindersConnection = config.ROLE !== 'web' && catalog.appointments ? connectRedis(redisTarget, `citybot-${config.ROLE}-reminders`, log) : undefined;
+  // Appointments at the city's offices (issue 16 part 1): the built-in store or the city's own system (APPOINTMENTS_CONNECTOR).
+  const appointmentSystem = await appointmentsFromConfig(config, catalog.appointments, db, hooks.clock ?? Date.now);
+  // The appointment reminders' BullMQ worker blocks on a connection of its own (worker roles, built-in store).
+  const remindersConnection = config.ROLE !== 'web' && appointmentSystem?.builtin ? connectRedis(redisTarget, `citybot-${config.ROLE}-reminders`, log) : undefined;
   let reminders: { close(): Promise<void> } | undefined;
 
   if (config.ROLE !== 'web') {
     // Loaded only where turns run (bot/turn-role.ts says why).
     const {
       createLearningClassifier, createCitizenBot, createKnowledge, createUnderstanding, apologyFor, CITIZEN_ID, citizenIdOf, HOLD,
-      installLlmSafety, RedisCallLimiter, withCitizen, startTurnWorker, QueueAdapter, RedisStorage, CitizenDirectory, SqlAppointments, appointmentCalendarFile, AppointmentReminders, speechToTextFromConfig,
+      installLlmSafety, RedisCallLimiter, withCitizen, startTurnWorker, QueueAdapter, RedisStorage, CitizenDirectory, appointmentCalendarFile, AppointmentReminders, speechToTextFromConfig,
     } = await import('./turn-role');
     const { classifier, live } = await createLearningClassifier(config, catalog, log.child({ module: 'dialogs/classify' }), metrics);
     // Agents' corrections are in the model before the first turn, and retrained in the background
@@ -278,11 +284,10 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     uninstallLlmSafety = installLlmSafety({ limiter: new RedisCallLimiter(redis, prefix, { limit: config.LLM_CALLS_PER_HOUR, ...(hooks.clock ? { now: hooks.clock } : {}) }), log: log.child({ module: 'dialogs/llm-safety' }) });
     // Citizens' copies of their own data (GDPR art. 15), sent as files on their channel.
     const citizenData = new DataCopies({ db, media, flushTranscripts: () => transcriptOutbox.flush(), ...(hooks.clock ? { clock: hooks.clock } : {}) });
-    // Appointments at the city's offices (issue 16 part 1): the built-in store, when the catalog has offices.
+    // Appointments, with their calendar files.
     const clock = hooks.clock ?? Date.now;
-    const appointmentStore = catalog.appointments ? new SqlAppointments(db, catalog.appointments, { clock }) : undefined;
     const calendarFile = catalog.appointments ? appointmentCalendarFile(catalog.appointments, media, new URL(publicUrl).host, clock) : undefined;
-    const appointments: AppointmentsPort | undefined = appointmentStore && calendarFile ? { connector: appointmentStore, clock, calendarFile } : undefined;
+    const appointments: AppointmentsPort | undefined = appointmentSystem && calendarFile ? { connector: appointmentSystem.connector, clock, calendarFile } : undefined;
     // Voice notes transcribed by an OpenAI-compatible speech-to-text server (STT_BASE_URL), when one is configured.
     const speech = speechToTextFromConfig(config, media);
     // The citizen's own records in the city's systems (issue 16 part 3), for verified citizens (RECORDS_URL).
@@ -293,8 +298,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       ...(phones ? { phones } : {}), ...(knowledge ? { knowledge: knowledge.port } : {}), ...(appointments ? { appointments } : {}), ...(records ? { records } : {}),
       ...(oidcSignIn ? { identity: {
         linkMinutes: Math.round(config.OIDC_LINK_TTL_SECONDS / 60),
-        signInLink: (ctx: TurnContext) => oidcSignIn.startSignIn(channelIdentityOf(ctx, catalog.city.defaultLocale)),
+        signInLink: (ctx: TurnContext) => oidcSignIn.startSignIn(channelIdentityOf(ctx, catalog.city.defaultLocale)), verified: verifiedCitizen(history),
       } } : {}),
+      representations,
     });
     // Every model call of a turn (classifier, extraction, knowledge answer) is on that citizen's allowance.
     // Only with a model: the citizen scope is an AsyncLocalStorage, which in Node 20 hooks every promise
@@ -318,9 +324,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     // The city's retention periods, applied every night (catalog privacy.retention).
     retention = new RetentionJob(bullConnection, prefix, log.child({ module: 'privacy' }));
     await retention.start(retentionConnection!, { db, mediaDir: media.dir, policy: catalog.privacy.retention, timezone: catalog.city.timezone, ...(hooks.clock ? { clock: hooks.clock } : {}) });
-    // Appointment reminders the day before, with the calendar file (issue 16 part 1).
-    if (appointmentStore && catalog.appointments && remindersConnection) {
-      const job = new AppointmentReminders(bullConnection, prefix, { store: appointmentStore, plan: catalog.appointments, outbound, ...(calendarFile ? { calendarFile } : {}), clock, log: log.child({ module: 'queues/appointment-reminders' }) });
+    // Appointment reminders the day before, with the calendar file (issue 16 part 1); a city's own system sends its own.
+    if (appointmentSystem?.builtin && catalog.appointments && remindersConnection) {
+      const job = new AppointmentReminders(bullConnection, prefix, { store: appointmentSystem.builtin, plan: catalog.appointments, outbound, ...(calendarFile ? { calendarFile } : {}), clock, log: log.child({ module: 'queues/appointment-reminders' }) });
       await job.start(remindersConnection);
       reminders = job;
     }
@@ -344,7 +350,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       extras: async () => ({
         canned: catalog.handoff.canned.map((c) => ({ code: c.code, title: c.title, texts: c.texts })),
         services: catalog.services.map((x) => ({ code: x.code, name: x.names.es })),
-        appointments: catalog.appointments !== undefined,
+        appointments: appointmentSystem?.builtin !== undefined,
       }),
     });
     consoleSocket = new ConsoleSocket({
@@ -380,17 +386,16 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       ...(hooks.clock ? { clock: hooks.clock } : {}),
     }));
     app.use(createErasureRoutes({ erasures, requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }) }));
-    // The office desks' day of appointments (issue 16 part 1); the store is loaded only for a city that has offices.
-    if (catalog.appointments) {
-      const { SqlAppointments } = await import('../connectors/appointments/sql-appointments');
+    // The office desks' day of appointments (issue 16 part 1), kept by the built-in store (a city's own system has its own desk).
+    if (appointmentSystem?.builtin && catalog.appointments) {
       app.use(createAppointmentRoutes({
-        store: new SqlAppointments(db, catalog.appointments, hooks.clock ? { clock: hooks.clock } : {}), plan: catalog.appointments,
+        store: appointmentSystem.builtin, plan: catalog.appointments,
         requireAgent: auth.requireAgent, clock: hooks.clock ?? Date.now, log: log.child({ module: 'console' }),
       }));
     }
     // Requests to act for someone else (issue 16 part 4), reviewed by supervisors; proofs open through signed links.
     app.use(createRepresentationRoutes({
-      store: new RepresentationStore(db, hooks.clock ? { clock: hooks.clock } : {}), audit, signedUrl: (url) => signer.sign(url, PROOF_LINK_TTL_S),
+      store: representations, audit, signedUrl: (url) => signer.sign(url, PROOF_LINK_TTL_S),
       tell: representationTeller(outbound), requireAgent: auth.requireAgent, requireRole: auth.requireRole, log: log.child({ module: 'console' }),
     }));
     app.use(createDataCopyRoutes({

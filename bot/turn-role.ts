@@ -20,7 +20,6 @@ export { startTurnWorker } from '../turns/turn-worker';
 export { QueueAdapter } from '../turns/queue-adapter';
 export { RedisStorage } from '../turns/redis-storage';
 export { CitizenDirectory } from '../turns/citizen-directory';
-// Appointments are booked in turns only: their store and calendar files stay out of web processes.
-export { SqlAppointments } from '../connectors/appointments/sql-appointments';
+// Calendar files and reminders are made in turns only (the store: bot/appointments-from-config.ts, loaded lazily).
 export { appointmentCalendarFile } from './appointment-calendar-file';
 export { AppointmentReminders } from '../queues/appointment-reminders';

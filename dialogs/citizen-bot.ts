@@ -2,7 +2,7 @@ import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
 import { StagedConversationState, StagedUserState } from '../turns/turn-state';
 import type { DialogState } from 'botbuilder-dialogs';
 import { DialogContextError, DialogSet, DialogTurnStatus } from './dialog-library';
-import { imagesOf, locationOf, MAX_TEXT_LENGTH } from '../bot/activity';
+import { imagesOf, locationOf, MAX_TEXT_LENGTH, pdfsOf } from '../bot/activity';
 import { AppError } from '../bot/errors';
 import { createLogger, type Logger } from '../bot/logger';
 import type { Connector } from '../connectors/connector';
@@ -21,6 +21,7 @@ import { withMenu } from './menu';
 import { RootDialog, type RootStart } from './root-dialog';
 import { useSharedDialogMemory } from './dialog-memory';
 import { CITIZEN_ID, citizenIdOf, HOLD, LOCALE, localeOf } from './turn-keys';
+import { KNOWN_PLACE, type KnownPlace } from './known-place';
 import { HANDOFF_ENDED, type HandoffEnded } from './handoff-ended';
 import { transcribeVoiceNote, voiceNoteOf } from './understand/voice-note';
 import type { SpeechToText } from './understand/speech-to-text';
@@ -51,6 +52,7 @@ export interface CitizenBotDeps {
   records?: EngineDeps['records'];
   appointments?: EngineDeps['appointments'];
   identity?: EngineDeps['identity'];
+  representations?: EngineDeps['representations'];
   /** Speech-to-text for voice notes; without it the citizen is asked to type. */
   speech?: SpeechToText;
 }
@@ -87,6 +89,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     ...(options.records ? { records: options.records } : {}),
     ...(options.appointments ? { appointments: options.appointments } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.representations ? { representations: options.representations } : {}),
   };
   // Staged: in a queue worker, state is written with the turn's journal in one step (turns/turn-state).
   const conversationState = new StagedConversationState(options.storage);
@@ -94,6 +97,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const profiles = new Profiles(userState.createProperty<CitizenProfile>('profile'));
   const memo = conversationState.createProperty<HandoffMemo | undefined>('handoff');
+  const knownPlace = conversationState.createProperty<KnownPlace | undefined>('place');
   const dialogs = new DialogSet(dialogState);
   dialogs.add(new RootDialog(deps, profiles, memo));
   const isEmergency = emergencyMatcher(deps.catalog);
@@ -148,7 +152,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
       await ctx.sendActivity(t(localeOf(ctx), 'input.tooLong', { max: MAX_TEXT_LENGTH }));
       return;
     }
-    if (!text && !locationOf(a) && imagesOf(a).length === 0) {
+    if (!text && !locationOf(a) && imagesOf(a).length === 0 && pdfsOf(a).length === 0) {
       // A voice note not transcribed (no STT, or it failed): the audio stays in the transcript for agents.
       await ctx.sendActivity(t(localeOf(ctx), voiceNoteOf(a) ? 'input.voiceTypeInstead' : 'input.unsupported'));
       return;
@@ -215,6 +219,7 @@ export function createCitizenBot(options: CitizenBotDeps): CitizenBot {
     async run(ctx: TurnContext): Promise<void> {
       if (!ctx.turnState.get(CITIZEN_ID)) ctx.turnState.set(CITIZEN_ID, citizenIdOf(ctx));
       useSharedDialogMemory(ctx);
+      ctx.turnState.set(KNOWN_PLACE, knownPlace);
       // Every reply says its language (read at send time: a switch mid-turn counts), so channels and
       // the outbound queue can pick templates or fonts without knowing the dialogs.
       ctx.onSendActivities(async (_ctx, activities, next) => {

@@ -25,10 +25,14 @@ import { myRecordsDialog, type MyRecordsOptions } from './my-records-dialog';
 import { bookAppointmentDialog, type BookAppointmentOptions } from './book-appointment-dialog';
 import { myAppointmentsDialog, type MyAppointmentsOptions } from './my-appointments-dialog';
 import { verifyIdentityDialog } from './verify-identity-dialog';
+import { ActForDialog } from './act-for-dialog';
+import { ForWhomDialog } from './for-whom-dialog';
 import { MyTicketsDialog } from './my-tickets-dialog';
 import { t } from './i18n';
 import { withMenu } from './menu';
 import { attachmentsOf, ChoiceAsk, TextAsk } from './prompts';
+import { OFFICE_PROMPT, OfficeAsk } from './appointment-place';
+import { asksForAppointment } from './appointment-procedure';
 import { citizenIdOf, localeOf, readingOf } from './turn-keys';
 import { StatusDialog, type StatusOptions } from './status-dialog';
 
@@ -68,8 +72,11 @@ export class RootDialog extends ComponentDialog {
     this.addDialog(bookAppointmentDialog(deps));
     this.addDialog(myAppointmentsDialog(deps));
     this.addDialog(verifyIdentityDialog(deps));
+    this.addDialog(new ActForDialog(deps));
+    this.addDialog(new ForWhomDialog(deps));
     this.addDialog(languageDialog(deps, profiles));
     this.addDialog(new ChoiceAsk(PROMPT.choice, deps.catalog));
+    this.addDialog(new OfficeAsk(OFFICE_PROMPT, deps.catalog, deps));
   }
 
   protected override async onBeginDialog(innerDc: DialogContext, options?: RootStart): Promise<DialogTurnResult> {
@@ -107,8 +114,11 @@ export class RootDialog extends ComponentDialog {
     if (command?.kind === 'myData') return dc.beginDialog(DIALOG.myData);
     if (command?.kind === 'eraseData') return dc.beginDialog(DIALOG.eraseData);
     if (command?.kind === 'myRecords') return dc.beginDialog(DIALOG.myRecords, { lookup: command.lookup } satisfies MyRecordsOptions);
+    // "Cita para empadronarme…": no set phrase, but an appointment word and a procedure of the catalog.
+    if (!command && asksForAppointment(text, this.deps.catalog.appointments?.procedures)) return dc.beginDialog(DIALOG.bookAppointment);
     if (command?.kind === 'bookAppointment') return dc.beginDialog(DIALOG.bookAppointment, { ...(command.procedure ? { procedure: command.procedure } : {}), ...(command.move ? { move: command.move } : {}) } satisfies BookAppointmentOptions);
     if (command?.kind === 'verifyIdentity') return dc.beginDialog(DIALOG.verifyIdentity);
+    if (command?.kind === 'actFor') return dc.beginDialog(DIALOG.actFor);
     if (command?.kind === 'myAppointments') return dc.beginDialog(DIALOG.myAppointments, { ...(command.cancel ? { cancel: command.cancel } : {}) } satisfies MyAppointmentsOptions);
     if (command?.kind === 'updates' && this.preferences) return this.setUpdates(dc, command.on);
     const point = locationOf(activity);

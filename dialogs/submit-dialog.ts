@@ -14,9 +14,11 @@ import { confirmationOf, harvest, toTicketDraft, type IntakeDraft } from './inta
 import { pickServiceDialog, typeKey, type PickServiceOptions, type PickServiceResult } from './pick-service-dialog';
 import { ask, attachmentsOf, ChoiceAsk, ContactAsk, LocationAsk, PhotoAsk, TextAsk, yesNo, type ChoiceSpec, type Skippable } from './prompts';
 import { collectFieldsDialog } from './collect-fields-dialog';
-import { citizenIdOf, localeOf } from './turn-keys';
+import { localeOf } from './turn-keys';
 import { understandingOf } from './understand/of-deps';
+import { rememberPlace } from './known-place';
 import type { TicketAttachment, TicketLocation } from '../connectors/connector';
+import { actingFor, ForWhomDialog, type ForWhom } from './for-whom-dialog';
 
 /** What the citizen can do at the confirmation (besides sending it). */
 export type Correction = 'photo' | 'type' | 'service' | 'place';
@@ -36,7 +38,7 @@ export const CONFIRM_PROMPT = 'ask.confirm';
 
 /** What the step after a prompt is waiting for (waterfall `values`, kept in dialog state). */
 interface StepValues {
-  branch?: Correction | 'menu' | 'collect';
+  branch?: Correction | 'menu' | 'collect' | 'forWhom';
 }
 
 // Answers meaning "not like this" without saying what: the citizen is asked what to change.
@@ -72,6 +74,7 @@ class SubmitDialog extends ComponentDialog<SubmitOptions> {
     this.addDialog(pickServiceDialog(deps));
     this.addDialog(collectFieldsDialog(deps));
     this.addDialog(new ContactAsk(PROMPT.contact, deps.catalog));
+    this.addDialog(new ForWhomDialog(deps));
     this.initialDialogId = SUBMIT_STEPS;
   }
 
@@ -112,6 +115,11 @@ function submitSteps(deps: EngineDeps): WaterfallDialog<SubmitOptions> {
         return step.beginDialog(DIALOG.collectFields, step.options.draft);
       }
       const { draft } = step.options;
+      // "¿Para quién es?", once, before the confirmation: asked only of a citizen who acts for someone now.
+      if (!draft.forWhom && deps.representations) {
+        (step.values as StepValues).branch = 'forWhom';
+        return step.beginDialog(DIALOG.forWhom);
+      }
       return step.prompt(CONFIRM_PROMPT, ask(confirmationOf(draft), { choiceSpecs: confirmChoices(draft), retrySay: say('confirm.retry') }));
     },
 
@@ -120,6 +128,7 @@ function submitSteps(deps: EngineDeps): WaterfallDialog<SubmitOptions> {
       const locale = localeOf(ctx);
       const { draft } = step.options;
       if ((step.values as StepValues).branch === 'collect') return step.replaceDialog(SUBMIT_STEPS, { draft: step.result as IntakeDraft } satisfies SubmitOptions);
+      if ((step.values as StepValues).branch === 'forWhom') return step.replaceDialog(SUBMIT_STEPS, { draft: { ...draft, forWhom: step.result as ForWhom } } satisfies SubmitOptions);
       const answer = step.result as FoundChoice;
       switch (answer.value) {
         case 'yes':
@@ -224,9 +233,14 @@ function submitSteps(deps: EngineDeps): WaterfallDialog<SubmitOptions> {
         step.options.draft = draft;
       }
     }
+    // Where the report is: a booking later in the conversation lists the nearest office first.
+    if (draft.location?.point) await rememberPlace(ctx, { point: draft.location.point, ...(draft.location.address ? { label: draft.location.address } : {}) });
+    // Checked again now: a representation chosen at the question may have expired or been revoked since.
+    const acting = await actingFor(deps, ctx, draft.forWhom);
+    if (!acting) return step.endDialog();
     const ticket = toTicketDraft(draft, {
       service,
-      citizenId: citizenIdOf(ctx),
+      ...acting,
       channel: ctx.activity.channelId,
       conversationId: ctx.activity.conversation.id,
       locale,
