@@ -51,6 +51,12 @@ export interface ChannelCapabilities {
   maxButtonTitle: number;
   /** Longest list row title (WhatsApp Cloud: 24). @defaultValue `maxButtonTitle` */
   maxListRowTitle?: number;
+  /**
+   * Longest list row description (WhatsApp Cloud: 72). With one, options whose titles buttons would cut
+   * go in a list whose rows show the whole title underneath (two offices named alike stay apart).
+   * Absent: no descriptions.
+   */
+  maxListRowDescription?: number;
   /** Text formatting the channel understands. */
   markup: ChannelMarkup;
   /** Longest text message, in characters of the rendered text (markup included); longer text is split. */

@@ -17,16 +17,28 @@ export function optionsOf(activity: Partial<Activity>): OutChoice[] {
 /**
  * Fits options to the channel: buttons when they all fit, else a list picker when the channel has one
  * and they fit, else numbered text. Button and row titles are cut to the channel's length with "…";
- * values stay whole, because the dialog recognizes the value.
+ * values stay whole, because the dialog recognizes the value. Where list rows have a description, a title
+ * that buttons would cut goes in a list instead, its whole text under the cut title.
  */
 export function fitChoices(options: readonly OutChoice[], caps: ChannelCapabilities): OutChoices {
-  const style = styleFor(options.length, caps);
-  const max = style === 'buttons' ? caps.maxButtonTitle : style === 'list' ? (caps.maxListRowTitle ?? caps.maxButtonTitle) : Infinity;
-  return { style, options: options.map((o) => ({ title: truncate(o.title, max), value: o.value })) };
+  const style = styleFor(options, caps);
+  if (style === 'buttons') return { style, options: options.map((o) => ({ title: truncate(o.title, caps.maxButtonTitle), value: o.value })) };
+  if (style === 'numbered') return { style, options: options.map((o) => ({ title: o.title, value: o.value })) };
+  const max = caps.maxListRowTitle ?? caps.maxButtonTitle;
+  const describe = caps.maxListRowDescription;
+  return {
+    style,
+    options: options.map((o) => {
+      const title = truncate(o.title, max);
+      return title === o.title || !describe ? { title, value: o.value } : { title, value: o.value, description: truncate(o.title, describe) };
+    }),
+  };
 }
 
-function styleFor(count: number, caps: ChannelCapabilities): OutChoices['style'] {
-  if (caps.choices === 'buttons' && count <= caps.maxButtons) return 'buttons';
+function styleFor(options: readonly OutChoice[], caps: ChannelCapabilities): OutChoices['style'] {
+  const count = options.length;
+  const cut = caps.maxListRowDescription !== undefined && options.some((o) => Array.from(o.title).length > caps.maxButtonTitle);
+  if (caps.choices === 'buttons' && count <= caps.maxButtons && !(cut && count <= caps.maxListRows)) return 'buttons';
   if (caps.choices === 'buttons' && count <= caps.maxListRows) return 'list';
   return 'numbered';
 }

@@ -2,6 +2,8 @@
 export interface OutChoice {
   title: string;
   value: string;
+  /** A list row's second line: the whole title when the row's title had to be cut. */
+  description?: string;
 }
 
 /**

@@ -15,7 +15,7 @@ export type GraphMessage = {
 
 type GraphInteractive =
   | { type: 'button'; body: { text: string }; action: { buttons: Array<{ type: 'reply'; reply: { id: string; title: string } }> } }
-  | { type: 'list'; body: { text: string }; action: { button: string; sections: Array<{ rows: Array<{ id: string; title: string }> }> } }
+  | { type: 'list'; body: { text: string }; action: { button: string; sections: Array<{ rows: Array<{ id: string; title: string; description?: string }> }> } }
   | { type: 'cta_url'; body: { text: string }; action: { name: 'cta_url'; parameters: { display_text: string; url: string } } };
 
 interface GraphTemplate {
@@ -56,10 +56,11 @@ export function graphMessageOf(out: OutMessage, to: string, listButton: string):
       // Numbered options are already in the text (the renderer appended them).
       if (!choices || choices.style === 'numbered') return { ...envelope(to), type: 'text', text: { body: out.text, preview_url: false } };
       const options = choices.options.map((o) => ({ id: o.value.slice(0, MAX_REPLY_ID), title: o.title }));
+      const rows = choices.options.map((o, i) => (o.description ? { ...options[i]!, description: o.description } : options[i]!));
       const interactive: GraphInteractive =
         choices.style === 'buttons'
           ? { type: 'button', body: { text: out.text }, action: { buttons: options.map((reply) => ({ type: 'reply', reply })) } }
-          : { type: 'list', body: { text: out.text }, action: { button: listButton.slice(0, MAX_LIST_BUTTON), sections: [{ rows: options }] } };
+          : { type: 'list', body: { text: out.text }, action: { button: listButton.slice(0, MAX_LIST_BUTTON), sections: [{ rows }] } };
       return { ...envelope(to), type: 'interactive', interactive };
     }
   }

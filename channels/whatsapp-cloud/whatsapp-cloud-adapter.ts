@@ -55,6 +55,7 @@ export class WhatsappCloudAdapter implements ChannelAdapter {
     maxButtonTitle: 20,
     maxListRows: 10,
     maxListRowTitle: 24,
+    maxListRowDescription: 72,
     maxTextLength: 4_096,
     typing: true,
     images: true,

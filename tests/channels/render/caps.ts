@@ -6,7 +6,7 @@ export const telegramLike: ChannelCapabilities = {
   maxTextLength: 4096, typing: true, images: true, location: true,
 };
 export const whatsappCloudLike: ChannelCapabilities = {
-  markup: 'whatsapp', choices: 'buttons', maxButtons: 3, maxListRows: 10, maxButtonTitle: 20, maxListRowTitle: 24,
+  markup: 'whatsapp', choices: 'buttons', maxButtons: 3, maxListRows: 10, maxButtonTitle: 20, maxListRowTitle: 24, maxListRowDescription: 72,
   maxTextLength: 4096, typing: false, images: true, location: true,
 };
 export const plainNumbered: ChannelCapabilities = {

@@ -91,12 +91,12 @@ describe('renderActivity: choices', () => {
     const [m] = renderActivity(choice('¿Sobre qué es?', titles), whatsappCloudLike);
     expect(m).toMatchObject({ kind: 'text', text: '¿Sobre qué es?', choices: { style: 'list' } });
     const options = m?.kind === 'text' ? m.choices?.options : [];
-    expect(options?.[0]).toEqual({ title: 'Alumbrado público y sem…', value: 'Alumbrado público y semáforos' });
+    expect(options?.[0]).toEqual({ title: 'Alumbrado público y sem…', value: 'Alumbrado público y semáforos', description: 'Alumbrado público y semáforos' });
     expect(Array.from(options?.[0]?.title ?? '').length).toBe(24);
   });
 
-  it('cuts WhatsApp reply button titles to 20 characters', () => {
-    const [m] = renderActivity(choice('¿Es correcto?', ['Sí, es exactamente eso', 'No']), whatsappCloudLike);
+  it('cuts reply button titles to 20 characters on a WhatsApp whose lists have no descriptions', () => {
+    const [m] = renderActivity(choice('¿Es correcto?', ['Sí, es exactamente eso', 'No']), { ...whatsappCloudLike, maxListRowDescription: undefined });
     expect(m).toMatchObject({ choices: { style: 'buttons', options: [{ title: 'Sí, es exactamente…', value: 'Sí, es exactamente eso' }, { title: 'No', value: 'No' }] } });
   });
 
